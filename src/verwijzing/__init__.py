@@ -1,0 +1,1 @@
+"""verwijzing: intake assistant for Flemish career guidance."""

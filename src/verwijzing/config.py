@@ -1,0 +1,60 @@
+"""Settings from the environment; every variable is documented in .env.example.
+
+Read on each call (cheap) so that tests can set the environment per test, and so that nothing
+is frozen at import time in a process that serves many conversations.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+DEFAULT_DATABASE_URL = "sqlite:///var/verwijzing.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    peildatum_override: dt.date | None
+    insz_pepper: bytes
+    rasa_url: str
+    rasa_auth_token: str
+    action_server_url: str
+    twilio_auth_token: str
+    public_base_url: str
+
+    @property
+    def peildatum(self) -> dt.date:
+        """The reference date of the whole stack: VERWIJZING_PEILDATUM, else today."""
+        return self.peildatum_override or dt.date.today()
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _peildatum(raw: str | None) -> dt.date | None:
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ConfigError(f"VERWIJZING_PEILDATUM must be YYYY-MM-DD, got {raw!r}") from None
+
+
+def settings() -> Settings:
+    env = os.environ
+    return Settings(
+        database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        peildatum_override=_peildatum(env.get("VERWIJZING_PEILDATUM")),
+        insz_pepper=(env.get("VERWIJZING_INSZ_PEPPER") or "").encode(),
+        rasa_url=env.get("RASA_URL", "http://127.0.0.1:5005"),
+        rasa_auth_token=env.get("RASA_AUTH_TOKEN", ""),
+        action_server_url=env.get("ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook"),
+        twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
+        public_base_url=env.get("PUBLIC_BASE_URL", "http://localhost:8080"),
+    )
+
+
+def peildatum() -> dt.date:
+    return settings().peildatum
