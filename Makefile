@@ -1,0 +1,68 @@
+# verwijzing — one command to set up, run and test. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The project's environment runs on a current Python; Rasa 3.6 needs exactly Python 3.10.
+PYTHON ?= python3
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
+
+VENV := .venv
+RASA_VENV := .venv-rasa
+SPACY_NL := build/spacy-nl
+MODEL := models/verwijzing.tar.gz
+RASA := $(RASA_VENV)/bin/rasa
+PIP_QUIET := --quiet --disable-pip-version-check
+
+# Everything the trained model depends on: retrain only when one of these changed.
+RASA_INPUTS := config.yml $(wildcard bot/*.yml) $(shell find data -name '*.yml' 2>/dev/null)
+
+.PHONY: help setup run test test-fast train nlu-report validate clean
+help:
+	@echo "make run    - set up what is missing, train if needed, start the assistant (SQLite)"
+	@echo "make test   - set up what is missing and run every test"
+	@echo "make setup  - only the environments (.venv, .venv-rasa, Dutch spaCy pipeline, .env)"
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed $(SPACY_NL)/meta.json .env
+
+.env: .env.example
+	@if [ -f .env ]; then touch .env; else \
+	  sed -e "s/^VERWIJZING_INSZ_PEPPER=$$/VERWIJZING_INSZ_PEPPER=$$(openssl rand -hex 32)/" \
+	      -e "s/^RASA_AUTH_TOKEN=$$/RASA_AUTH_TOKEN=$$(openssl rand -hex 16)/" .env.example > .env; \
+	  echo "wrote .env with fresh local secrets"; fi
+
+$(VENV)/.installed: pyproject.toml requirements/project.lock
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install $(PIP_QUIET) -c requirements/project.lock -e '.[test]'
+	@touch $@
+
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	@if [ -z "$(PYTHON310)" ]; then echo "Rasa 3.6 needs Python 3.10: none found. Install it or pass PYTHON310=/path/to/python3.10" >&2; exit 1; fi
+	@test -x $(RASA_VENV)/bin/python || $(PYTHON310) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install $(PIP_QUIET) 'pip<24.1'
+	$(RASA_VENV)/bin/pip install $(PIP_QUIET) -c requirements/rasa.lock 'rasa[spacy]==3.6.21' spacy-lookups-data
+	@touch $@
+
+$(SPACY_NL)/meta.json: scripts/build_spacy_nl.py $(RASA_VENV)/.installed
+	$(RASA_VENV)/bin/python scripts/build_spacy_nl.py $(SPACY_NL) 2>/dev/null
+
+$(MODEL): $(RASA_INPUTS) | setup
+	$(RASA) train --quiet --fixed-model-name verwijzing --out models --domain bot --data data
+	@touch $@
+
+train: $(MODEL)
+
+validate: setup
+	$(RASA) data validate --domain bot --data data --fail-on-warnings
+
+run: setup $(MODEL)
+	scripts/run.sh
+
+test: setup
+	scripts/test.sh
+
+nlu-report: setup
+	scripts/nlu_report.sh
+
+clean:
+	rm -rf build models results .pytest_cache

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Start the whole assistant on localhost; Ctrl-C stops all of it. Called by `make run`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+set -a; . ./.env; set +a
+mkdir -p var
+
+pids=()
+stop() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap stop INT TERM EXIT
+
+.venv/bin/python -m rasa_sdk --actions actions --port 5055 &
+pids+=($!)
+.venv-rasa/bin/rasa run --model models/verwijzing.tar.gz --endpoints endpoints.yml \
+    --credentials credentials.yml --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+    --interface 127.0.0.1 --port 5005 &
+pids+=($!)
+echo "verwijzing: Rasa on http://127.0.0.1:5005, actions on http://127.0.0.1:5055 — Ctrl-C stops"
+wait -n

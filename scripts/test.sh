@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite, as `make test` runs it (after `make setup`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+set -a; . ./.env; set +a
+# Tests choose their own reference dates and databases.
+unset VERWIJZING_PEILDATUM DATABASE_URL
+
+echo "== unit, rules, store and integration tests (project environment)"
+.venv/bin/pytest -q tests

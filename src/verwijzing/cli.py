@@ -1,0 +1,107 @@
+"""The `verwijzing` command (contract.md): screen, booking show, seed-demo.
+
+Bad input ends with exit 2 and one plain line on stderr naming the field, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, Sequence
+
+from . import config
+from .facts import Facts, InvalidFact, MissingFact, parse_date, parse_facts
+from .policy import PolicyError
+from .screening import screen
+
+EXIT_BAD_INPUT = 2
+
+# What the contract says the screen command assumes when a field is left out.
+SCREEN_DEFAULTS = {"eerder_gebruikt_uren": 0, "eerder_loopbaancheque": False, "eerder_gebruikt_trajecten": 0}
+SCREEN_FIELDS = {"datum", "regime", *Facts.names()}
+
+
+class UsageError(Exception):
+    """A problem with what the user gave us; the message names the field."""
+
+
+def screen_json(raw: str, default_day) -> dict[str, Any]:
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"input: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    if not isinstance(data, dict):
+        raise UsageError("input: expected one JSON object")
+    unknown = sorted(set(data) - SCREEN_FIELDS)
+    if unknown:
+        raise UsageError(f"{unknown[0]}: unknown field")
+    regime = data.get("regime")
+    if regime is not None and not isinstance(regime, str):
+        raise UsageError(f"regime: must be a policy name, got {regime!r}")
+    try:
+        day = parse_date("datum", data["datum"]) if data.get("datum") is not None else default_day
+        facts = parse_facts({**SCREEN_DEFAULTS, **data})
+        decision = screen(facts, day, regime)
+    except InvalidFact as exc:
+        raise UsageError(str(exc)) from None
+    except MissingFact as exc:
+        raise UsageError(f"{exc.field}: missing, this decision needs it") from None
+    except PolicyError as exc:
+        field = "regime" if regime is not None else "datum"
+        raise UsageError(f"{field}: {exc}") from None
+    return decision.as_dict()
+
+
+def _cmd_screen(args: argparse.Namespace) -> int:
+    result = screen_json(sys.stdin.read(), config.peildatum())
+    json.dump(result, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _cmd_booking_show(args: argparse.Namespace) -> int:
+    from .store.queries import booking_show  # imported here: screening must not need a database
+
+    booking = booking_show(config.settings().database_url, args.reference)
+    if booking is None:
+        print(f"reference: no booking {args.reference!r}", file=sys.stderr)
+        return 1
+    json.dump(booking, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _cmd_seed_demo(args: argparse.Namespace) -> int:
+    from .demo import seed_demo_command
+
+    created = seed_demo_command(config.settings().database_url, config.peildatum())
+    print(f"{created} counsellors created" if created else "demo data already present")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="verwijzing", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    screen_cmd = commands.add_parser("screen", help="screen one JSON object of facts from stdin")
+    screen_cmd.set_defaults(handler=_cmd_screen)
+    booking = commands.add_parser("booking", help="bookings")
+    booking_commands = booking.add_subparsers(dest="booking_command", required=True)
+    show = booking_commands.add_parser("show", help="print a booking as JSON")
+    show.add_argument("reference")
+    show.set_defaults(handler=_cmd_booking_show)
+    seed = commands.add_parser("seed-demo", help="fill an empty database with fictional counsellors and slots")
+    seed.set_defaults(handler=_cmd_seed_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (UsageError, config.ConfigError) as exc:
+        print(f"verwijzing: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())
