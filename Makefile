@@ -61,7 +61,7 @@ run: setup $(MODEL)
 test: setup
 	scripts/test.sh
 
-nlu-report: setup
+nlu-report: setup $(MODEL)
 	scripts/nlu_report.sh
 
 clean:

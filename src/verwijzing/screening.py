@@ -26,6 +26,9 @@ class Reason:
     code: str
     uitleg: str
     bron: str
+    # True: a condition that is met; False: one that is not (it decided "not eligible");
+    # None: information, such as the contribution or why this route.
+    voldaan: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -67,14 +70,17 @@ class _Evaluation:
     failed: bool = False
     voorbehoud: bool = False
 
-    def reason(self, code: str, **values: Any) -> None:
+    def reason(self, code: str, voldaan: bool | None = True, **values: Any) -> None:
         template, source = load_policy().outcome(code)
         texts = {k: format_number(v) if isinstance(v, (int, float)) else v for k, v in values.items()}
-        self.reasons.append(Reason(code, template.format(**texts), source))
+        self.reasons.append(Reason(code, template.format(**texts), source, voldaan))
+
+    def info(self, code: str, **values: Any) -> None:
+        self.reason(code, voldaan=None, **values)
 
     def fail(self, code: str, **values: Any) -> None:
         self.failed = True
-        self.reason(code, **values)
+        self.reason(code, voldaan=False, **values)
 
     def fact(self, name: str) -> Any:
         """A fact a condition needs; None means: skip, the person already fails elsewhere."""
@@ -195,13 +201,13 @@ def _check_eerder_loopbaancheque(ev: _Evaluation) -> None:
 
 def _route_when_not_eligible(ev: _Evaluation, werkstatus: Werkstatus, hulpvraag: Hulpvraag) -> Route:
     if werkstatus is Werkstatus.STUDENT:
-        ev.reason("student")
+        ev.info("student")
         return Route.JONGERENORIENTATIE
     minimum = ev.view.value("minimum_werkervaring_jaren")
     if ev.facts.need("werkervaring_jaren") < minimum:
         grens = ev.view.value("jongeren_leeftijdsgrens")
         if ev.facts.need("leeftijd") < grens:
-            ev.reason("jong_weinig_werkervaring", grens=grens)
+            ev.info("jong_weinig_werkervaring", grens=grens)
             return Route.JONGERENORIENTATIE
     if hulpvraag is Hulpvraag.OPLEIDING:
         return Route.OPLEIDING
@@ -227,14 +233,14 @@ def _eligible_decision(
     blok, krediet_uren = view.value("blok_uren"), view.value("krediet_uren")
     if kort is None or standaard is None or blok is None or krediet_uren is None:
         ev.voorbehoud = True
-        ev.reason("bijdrage_onder_voorbehoud")
+        ev.info("bijdrage_onder_voorbehoud")
         return _decision(ev, day, route, resterende_uren)
 
     kortgeschoold = ev.facts.need("opleidingsniveau") is Opleidingsniveau.KORT
     per_uur = kort if kortgeschoold else standaard
     amounts = dict(per_uur=per_uur, blok=blok, per_blok=per_uur * blok, krediet_uren=krediet_uren,
                    totaal=per_uur * krediet_uren)
-    ev.reason("bijdrage_kortgeschoold" if kortgeschoold else "bijdrage_standaard", **amounts)
+    ev.info("bijdrage_kortgeschoold" if kortgeschoold else "bijdrage_standaard", **amounts)
     return _decision(ev, day, route, resterende_uren, per_uur=per_uur)
 
 

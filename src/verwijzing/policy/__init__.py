@@ -61,6 +61,7 @@ class Regime:
     label: str
     reference: tuple[str, ...]
     route: str
+    uitleg: str
     start: dt.date | None = None
     end: dt.date | None = None
     scenario: bool = False
@@ -176,6 +177,7 @@ def load_policy() -> Policy:
             label=data["label"],
             reference=tuple(data["reference"]),
             route=data["route"],
+            uitleg=data["uitleg"],
             start=data.get("start"),
             end=data.get("end"),
             scenario=bool(data.get("scenario", False)),
