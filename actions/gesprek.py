@@ -1,0 +1,35 @@
+"""Questions, and starting over."""
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import AllSlotsReset
+from rasa_sdk.executor import CollectingDispatcher
+
+from verwijzing.answers import answer
+from verwijzing.config import peildatum
+
+from .tracker import latest_intent
+
+
+class ActionBeantwoordVraag(Action):
+    """Answers a question intent with the policy's figures on the reference date."""
+
+    def name(self) -> str:
+        return "action_beantwoord_vraag"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        text = answer(latest_intent(tracker) or "", peildatum())
+        if text:
+            dispatcher.utter_message(text=text)
+        else:
+            dispatcher.utter_message(response="utter_niet_begrepen")
+        return []
+
+
+class ActionOpnieuwBeginnen(Action):
+    def name(self) -> str:
+        return "action_opnieuw_beginnen"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        dispatcher.utter_message(response="utter_opnieuw")
+        return [AllSlotsReset()]

@@ -1,0 +1,92 @@
+"""The intake: read facts from free text after every message; ask only what the rules need."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from verwijzing.choice import read_choice
+from verwijzing.config import peildatum
+from verwijzing.interpret import read_all, read_ja_nee, read_opleidingsniveau, read_woonregio
+from verwijzing.screening import next_missing_fact
+
+from .tracker import (FACT_SLOTS, NOT_ANSWERS, facts_from_tracker, in_form, last_answered_fact, last_buttons,
+                      latest_intent, latest_text)
+
+
+def read_facts(text: str, asked: str | None) -> dict[str, Any]:
+    """Every fact the text states; the fact just asked for may be a bare answer ("12", "nee")."""
+    found = {k: v for k, v in read_all(text, peildatum(), asked).items() if k in FACT_SLOTS}
+    if asked == "werkregio":
+        werkregio = read_woonregio(text, asked=True)
+        found.pop("woonregio", None)  # "Ik werk in Gent" answers where they work, not where they live
+        if werkregio:
+            found["werkregio"] = werkregio
+    elif asked == "eerder_loopbaancheque":
+        answer = read_ja_nee(text)
+        if answer is not None:
+            found["eerder_loopbaancheque"] = answer
+    return found
+
+
+class ActionLeesFeiten(Action):
+    """Custom slot mapping of every fact slot: runs after each user message, in or out of the form.
+
+    So an opening message such as "Ik ben 24 en werk sinds 2 jaar" fills age and experience, and
+    the form never asks them again.
+    """
+
+    def name(self) -> str:
+        return "action_lees_feiten"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        text, intent = latest_text(tracker), latest_intent(tracker)
+        if not text or intent in NOT_ANSWERS:
+            return []
+        buttons = last_buttons(tracker)
+        choice = read_choice(text, len(buttons)) if buttons else None
+        if choice:
+            text = buttons[choice - 1]["payload"]
+        asked = tracker.get_slot("requested_slot") if in_form(tracker) else None
+        if intent == "corrigeren":
+            asked = last_answered_fact(tracker) or asked
+        return [SlotSet(name, value) for name, value in read_facts(text, asked).items()
+                if tracker.get_slot(name) != value]
+
+
+class ValidateIntakeForm(FormValidationAction):
+    """Asks the one fact the decision needs next (screening.next_missing_fact), or ends the form."""
+
+    def name(self) -> str:
+        return "validate_intake_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        missing = next_missing_fact(facts_from_tracker(tracker), peildatum())
+        return [missing] if missing else []
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        asked = tracker.get_slot("requested_slot")
+        answered = tracker.slots_to_validate()
+        events: list[dict] = []
+        if asked and not answered and latest_intent(tracker) not in NOT_ANSWERS:
+            events += self._not_understood(dispatcher, tracker, asked)
+        elif answered:
+            events.append(SlotSet("herhaal_teller", 0))
+        # Not an answer and not understood (a question, a request to stop): return no slot, so the
+        # form lets the rules answer first; the form asks its question again afterwards.
+        missing = (await self.required_slots([], dispatcher, tracker, domain) or [None])[0]
+        return events + [SlotSet("requested_slot", missing)]
+
+    @staticmethod
+    def _not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, asked: str) -> list[dict]:
+        tries = int(tracker.get_slot("herhaal_teller") or 0) + 1
+        if asked == "opleidingsniveau" and read_opleidingsniveau(latest_text(tracker), asked=True) == "unsure":
+            dispatcher.utter_message(response="utter_opleiding_onduidelijk")
+        else:
+            dispatcher.utter_message(response="utter_niet_begrepen_antwoord")
+        if tries >= 2:
+            dispatcher.utter_message(response="utter_nog_eens_hulp")
+        # Setting a slot tells Rasa the form handled the message, so it asks its question again.
+        return [SlotSet("herhaal_teller", tries)]

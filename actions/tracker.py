@@ -1,0 +1,67 @@
+"""Reading the tracker: facts from slots, the latest message, the options last shown."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from verwijzing.facts import Facts, parse_facts
+
+FACT_SLOTS = ("hulpvraag", "werkstatus", "woonregio", "werkregio", "werkervaring_jaren",
+              "eerder_loopbaancheque", "leeftijd", "opleidingsniveau")
+# The chat does not ask how much of the credit was used: the booking checks the ledger.
+CHAT_DEFAULTS = {"eerder_gebruikt_uren": 0, "eerder_gebruikt_trajecten": 0}
+
+INTAKE_FORM = "intake_form"
+
+# Messages that are not answers: they are handled by rules, and must never fill a fact.
+NOT_ANSWERS = frozenset({
+    "vraag_wat_is_loopbaankrediet", "vraag_kostprijs", "vraag_aantal_uren", "vraag_sessie_inhoud",
+    "vraag_begeleiders", "vraag_vertrouwelijk", "vraag_privacy", "vraag_verschil_vdab",
+    "vraag_competentiecheck", "vraag_jongerenorientatie", "vraag_voorwaarden", "vraag_verandering_2027",
+    "chitchat_bot", "chitchat_hoe_gaat_het", "buiten_bereik", "stoppen", "opnieuw_beginnen",
+    "mens_spreken", "bedanken", "afscheid", "afspraak_annuleren", "afspraak_verplaatsen",
+})
+
+
+def facts_from_tracker(tracker: Tracker) -> Facts:
+    data: dict[str, Any] = {name: tracker.get_slot(name) for name in FACT_SLOTS}
+    return parse_facts({**CHAT_DEFAULTS, **data})
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def in_form(tracker: Tracker, form: str = INTAKE_FORM) -> bool:
+    return (tracker.active_loop or {}).get("name") == form
+
+
+def last_buttons(tracker: Tracker) -> list[dict]:
+    """The buttons of the bot's last message before the latest user message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return []
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user:
+            buttons = (event.get("data") or {}).get("buttons")
+            if buttons:
+                return buttons
+    return []
+
+
+def last_answered_fact(tracker: Tracker) -> str | None:
+    """The fact the person answered most recently, before the latest message (for corrections)."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") in FACT_SLOTS:
+            return event["name"]
+    return None

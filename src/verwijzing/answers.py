@@ -1,0 +1,68 @@
+"""Answers to the questions people ask, filled with the policy's figures on the reference date.
+
+The credit's figures are read from the loopbaankrediet regime even before it starts, because
+people ask now what it will be; while the transitional cheque is in force the answer says so.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from .policy import load_policy, regime_at
+from .screening import format_number
+
+MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+           "oktober", "november", "december")
+CREDIT_REGIME = "loopbaankrediet"
+
+
+def dutch_date(day: dt.date) -> str:
+    return f"{day.day} {MAANDEN[day.month - 1]} {day.year}"
+
+
+@cache
+def _questions() -> dict:
+    text = (resources.files(__package__) / "content" / "vragen.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def questions() -> tuple[str, ...]:
+    return tuple(_questions())
+
+
+def figures(day: dt.date) -> dict[str, str]:
+    policy = load_policy()
+    credit = regime_at(day, CREDIT_REGIME)
+    now = regime_at(day)
+    transition = next(r for r in policy.regimes.values() if not r.scenario and r.route != CREDIT_REGIME)
+    kort, standaard = credit.value("bijdrage_per_uur_kortgeschoold"), credit.value("bijdrage_per_uur_standaard")
+    blok = credit.value("blok_uren")
+    values = {
+        "krediet_uren": credit.value("krediet_uren"),
+        "blok_uren": blok,
+        "kort": kort,
+        "standaard": standaard,
+        "kort_blok": kort * blok,
+        "standaard_blok": standaard * blok,
+        "minimum_jaren": now.value("minimum_werkervaring_jaren"),
+        "begeleider_ervaring": credit.value("begeleider_min_ervaring_jaren"),
+        "bewaartermijn": credit.value("bewaartermijn_jaren"),
+    }
+    texts = {k: format_number(v) for k, v in values.items()}
+    texts["krediet_start"] = dutch_date(policy.regimes[CREDIT_REGIME].start)
+    texts["overgang_einde"] = dutch_date(transition.end)
+    texts["overgang_einde_jaar"] = str(transition.end.year)
+    return texts
+
+
+def answer(question: str, day: dt.date) -> str | None:
+    """The answer to a question intent on `day`, or None for a question we have no answer to."""
+    entry = _questions().get(question)
+    if entry is None:
+        return None
+    in_transition = regime_at(day).name != CREDIT_REGIME
+    template = entry.get("nu_overgang") if in_transition else None
+    return (template or entry["tekst"]).format(**figures(day))

@@ -1,0 +1,115 @@
+"""The intake actions on tracker fixtures: the exact events and messages."""
+from rasa_sdk.events import SlotSet
+
+from actions.intake import ActionLeesFeiten, ValidateIntakeForm
+
+from .conftest import make_tracker, run_action
+
+
+def test_opening_message_fills_age_and_experience(peildatum):
+    peildatum("2027-02-01")
+    events, messages = run_action(ActionLeesFeiten(), make_tracker("Ik ben 24 en werk sinds 2 jaar"))
+    assert {e["name"]: e["value"] for e in events} == {"leeftijd": 24, "werkervaring_jaren": 2.0}
+    assert messages == []
+
+
+def test_a_question_never_fills_a_fact(peildatum):
+    peildatum("2027-02-01")
+    tracker = make_tracker("wat kost dat voor iemand van 24?", intent="vraag_kostprijs", active_loop="intake_form",
+                           slots={"requested_slot": "leeftijd"})
+    assert run_action(ActionLeesFeiten(), tracker) == ([], [])
+
+
+def test_a_bare_number_answers_the_question_asked(peildatum):
+    peildatum("2027-02-01")
+    tracker = make_tracker("12", active_loop="intake_form", slots={"requested_slot": "werkervaring_jaren"})
+    events, _ = run_action(ActionLeesFeiten(), tracker)
+    assert events == [SlotSet("werkervaring_jaren", 12.0)]
+
+
+def test_a_numbered_choice_picks_the_button(peildatum):
+    peildatum("2027-02-01")
+    shown = {"event": "bot", "text": "Wat is je hoogste diploma?", "data": {"buttons": [
+        {"title": "Geen diploma middelbaar", "payload": "geen diploma van het middelbaar"},
+        {"title": "Diploma middelbaar", "payload": "diploma middelbaar"},
+        {"title": "Hogeschool of universiteit", "payload": "diploma hoger onderwijs"}]}}
+    answer = {"event": "user", "text": "3"}
+    tracker = make_tracker("3", active_loop="intake_form", slots={"requested_slot": "opleidingsniveau"},
+                           events=[shown, answer])
+    events, _ = run_action(ActionLeesFeiten(), tracker)
+    assert events == [SlotSet("opleidingsniveau", "hoog")]
+
+
+def test_a_correction_changes_the_last_answer(peildatum):
+    peildatum("2027-02-01")
+    history = [
+        {"event": "user", "text": "5 jaar"},
+        {"event": "slot", "name": "werkervaring_jaren", "value": 5.0},
+        {"event": "bot", "text": "Hoe oud ben je?"},
+        {"event": "user", "text": "nee, 12 jaar bedoel ik"},
+    ]
+    tracker = make_tracker("nee, 12 jaar bedoel ik", intent="corrigeren", active_loop="intake_form",
+                           slots={"requested_slot": "leeftijd", "werkervaring_jaren": 5.0}, events=history)
+    events, _ = run_action(ActionLeesFeiten(), tracker)
+    assert events == [SlotSet("werkervaring_jaren", 12.0)]
+
+
+def test_the_form_asks_only_what_the_rules_need(peildatum):
+    peildatum("2027-02-01")
+    # A job seeker goes to VDAB whatever the rest: the form ends after two answers.
+    tracker = make_tracker("ik zoek werk", active_loop="intake_form",
+                           slots={"requested_slot": "werkstatus", "hulpvraag": "werk_zoeken", "werkstatus": "werkzoekende"},
+                           events=[{"event": "user", "text": "ik zoek werk"}, {"event": "slot", "name": "werkstatus", "value": "werkzoekende"}])
+    events, messages = run_action(ValidateIntakeForm(), tracker)
+    assert events[-1] == SlotSet("requested_slot", None)
+    assert messages == []
+
+
+def test_the_form_asks_the_next_missing_fact(peildatum):
+    peildatum("2027-02-01")
+    tracker = make_tracker("ik ben bediende", active_loop="intake_form",
+                           slots={"requested_slot": "werkstatus", "hulpvraag": "loopbaan", "werkstatus": "werknemer"},
+                           events=[{"event": "user", "text": "ik ben bediende"}, {"event": "slot", "name": "werkstatus", "value": "werknemer"}])
+    events, _ = run_action(ValidateIntakeForm(), tracker)
+    assert events == [SlotSet("herhaal_teller", 0), SlotSet("requested_slot", "woonregio")]
+
+
+def test_an_answer_not_understood_gets_a_kind_re_ask(peildatum):
+    peildatum("2027-02-01")
+    tracker = make_tracker("blablabla", active_loop="intake_form",
+                           slots={"requested_slot": "woonregio", "hulpvraag": "loopbaan", "werkstatus": "werknemer"},
+                           events=[{"event": "user", "text": "blablabla"}])
+    events, messages = run_action(ValidateIntakeForm(), tracker)
+    assert events == [SlotSet("herhaal_teller", 1), SlotSet("requested_slot", "woonregio")]
+    assert [m["response"] for m in messages] == ["utter_niet_begrepen_antwoord"]
+
+
+def test_the_second_miss_offers_buttons_or_a_person(peildatum):
+    peildatum("2027-02-01")
+    tracker = make_tracker("blablabla", active_loop="intake_form",
+                           slots={"requested_slot": "woonregio", "hulpvraag": "loopbaan", "werkstatus": "werknemer",
+                                  "herhaal_teller": 1},
+                           events=[{"event": "user", "text": "blablabla"}])
+    _, messages = run_action(ValidateIntakeForm(), tracker)
+    assert [m["response"] for m in messages] == ["utter_niet_begrepen_antwoord", "utter_nog_eens_hulp"]
+
+
+def test_a_question_in_the_form_is_left_to_the_rules(peildatum):
+    peildatum("2027-02-01")
+    tracker = make_tracker("is dat vertrouwelijk?", intent="vraag_vertrouwelijk", active_loop="intake_form",
+                           slots={"requested_slot": "woonregio", "hulpvraag": "loopbaan", "werkstatus": "werknemer"},
+                           events=[{"event": "user", "text": "is dat vertrouwelijk?"}])
+    events, messages = run_action(ValidateIntakeForm(), tracker)
+    # Only the requested slot: Rasa rejects the form for this turn and the question rule answers.
+    assert events == [SlotSet("requested_slot", "woonregio")]
+    assert messages == []
+
+
+def test_in_the_transition_the_form_asks_about_an_earlier_cheque(peildatum):
+    peildatum("2026-11-26")
+    slots = {"requested_slot": "werkervaring_jaren", "hulpvraag": "loopbaan", "werkstatus": "werknemer",
+             "woonregio": "vlaanderen", "werkervaring_jaren": 9.0}
+    tracker = make_tracker("9 jaar", active_loop="intake_form", slots=slots,
+                           events=[{"event": "user", "text": "9 jaar"}, {"event": "slot", "name": "werkervaring_jaren", "value": 9.0}])
+    events, _ = run_action(ValidateIntakeForm(), tracker)
+    assert events[-1] == SlotSet("requested_slot", "eerder_loopbaancheque")
