@@ -1,0 +1,55 @@
+"""Booking blocks of guidance against the credit. See service.py for the transaction rules."""
+from verwijzing.booking.errors import (
+    BookingError,
+    BookingNotFound,
+    HoldExpired,
+    IdempotencyConflict,
+    InsufficientCredit,
+    InvalidInput,
+    ModalityNotOffered,
+    NotYourBooking,
+    SlotNotFound,
+    SlotUnavailable,
+    TooLateToReschedule,
+    WrongStatus,
+)
+from verwijzing.booking.retention import RetentionReport, apply_retention
+from verwijzing.booking.service import (
+    BookingService,
+    BookingView,
+    CancelResult,
+    SlotOffer,
+    make_reference,
+    normalise_reference,
+    reference_now,
+    refund_due,
+)
+from verwijzing.store.models import BookingStatus, Channel, Modality
+
+__all__ = [
+    "BookingError",
+    "BookingNotFound",
+    "BookingService",
+    "BookingStatus",
+    "BookingView",
+    "CancelResult",
+    "Channel",
+    "HoldExpired",
+    "IdempotencyConflict",
+    "InsufficientCredit",
+    "InvalidInput",
+    "Modality",
+    "ModalityNotOffered",
+    "NotYourBooking",
+    "RetentionReport",
+    "SlotNotFound",
+    "SlotOffer",
+    "SlotUnavailable",
+    "TooLateToReschedule",
+    "WrongStatus",
+    "apply_retention",
+    "make_reference",
+    "normalise_reference",
+    "reference_now",
+    "refund_due",
+]

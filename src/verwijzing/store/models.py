@@ -1,0 +1,317 @@
+"""The tables. Times are stored in UTC; dates (`Slot.day`, mandate periods) are Brussels dates.
+
+Nothing here holds a national number: a person is known only by `citizen_key`, a keyed hash
+(see verwijzing.insz). Phone numbers are kept only while an SMS about a booking may still be
+sent (see verwijzing.booking.retention).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Modality(StrEnum):
+    OP_LOCATIE = "op_locatie"
+    ONLINE = "online"
+    TELEFOON = "telefoon"
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    SMS = "sms"
+    VOICE = "voice"
+    STAFF = "staff"
+
+
+class BookingStatus(StrEnum):
+    HELD = "held"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+    # A hold that ran out before it was confirmed. Kept apart from "cancelled": nobody cancelled,
+    # no hours moved, and the numbers for monitoring should be able to tell the two apart.
+    EXPIRED = "expired"
+
+
+# The statuses that claim a slot; the partial unique index below is built on exactly these.
+ACTIVE_STATUSES = (BookingStatus.HELD, BookingStatus.CONFIRMED)
+
+
+class LedgerReason(StrEnum):
+    GRANT = "grant"
+    DEBIT = "debit"
+    REFUND = "refund"
+    # Older entries folded into one by the retention sweep, so the balance outlives the details.
+    CARRY_OVER = "carry_over"
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+
+
+def _in(column: str, enum: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(e.value) for e in enum)})"
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on both SQLite and PostgreSQL.
+
+    SQLite has no time zone type and would hand back naive values; a naive value going in is
+    refused because it is always a bug (whose local time?)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use an aware datetime")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class Counsellor(Base):
+    """A loopbaanbegeleider. Bookable on a day only when both the mandate and the
+    beroepskwalificatie are valid on that day (an open end date means: no end known)."""
+
+    __tablename__ = "counsellors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    mandate_valid_from: Mapped[dt.date] = mapped_column(Date)
+    mandate_valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    # None: no beroepskwalificatie (yet). The qualification only takes effect once a ministerial
+    # decree sets the date, so this is data per counsellor, not a flag we could assume.
+    beroepskwalificatie_valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    beroepskwalificatie_valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    office_postcode: Mapped[str] = mapped_column(String(4))
+    # Dutch slugs: antwerpen, limburg, oost-vlaanderen, west-vlaanderen, vlaams-brabant, brussel.
+    province: Mapped[str] = mapped_column(String(20), index=True)
+    region: Mapped[str] = mapped_column(String(3))  # VLG / BRU / WAL, as in domain.md
+
+    modalities: Mapped[list[CounsellorModality]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+    languages: Mapped[list[CounsellorLanguage]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def modality_set(self) -> frozenset[Modality]:
+        return frozenset(Modality(m.modality) for m in self.modalities)
+
+    @property
+    def language_set(self) -> frozenset[str]:
+        return frozenset(lang.language for lang in self.languages)
+
+
+class CounsellorModality(Base):
+    """One row per way a counsellor works; a table rather than a list so SQL can filter on it
+    the same way on SQLite and PostgreSQL, and a CHECK keeps the values to the known three."""
+
+    __tablename__ = "counsellor_modalities"
+    __table_args__ = (CheckConstraint(_in("modality", Modality), name="modality"),)
+
+    counsellor_id: Mapped[int] = mapped_column(
+        ForeignKey("counsellors.id", ondelete="CASCADE"), primary_key=True
+    )
+    modality: Mapped[str] = mapped_column(String(12), primary_key=True)
+
+
+class CounsellorLanguage(Base):
+    __tablename__ = "counsellor_languages"
+
+    counsellor_id: Mapped[int] = mapped_column(
+        ForeignKey("counsellors.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)  # ISO 639-1, e.g. "nl"
+
+
+class Slot(Base):
+    """A block of time a counsellor offers, in any of the counsellor's modalities; the booking
+    says which one was chosen. One row per block (not per modality) so that the same hour can
+    never be sold twice in two modalities."""
+
+    __tablename__ = "slots"
+    __table_args__ = (
+        UniqueConstraint("counsellor_id", "starts_at"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counsellor_id: Mapped[int] = mapped_column(ForeignKey("counsellors.id"), index=True)
+    # The Brussels date of `starts_at`, kept so that "valid on the slot date" and "from day X" are
+    # plain date comparisons in SQL on both databases.
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    starts_at: Mapped[dt.datetime]
+    ends_at: Mapped[dt.datetime]
+
+    counsellor: Mapped[Counsellor] = relationship(lazy="joined", innerjoin=True)
+
+
+class Booking(Base):
+    """A hold on a slot that becomes a confirmed booking.
+
+    At most one *active* booking (held or confirmed) per slot is enforced by the database with a
+    partial unique index on slot_id (`uq_bookings_active_slot`), which SQLite (3.8+) and
+    PostgreSQL both support. We chose it over a separate slot_claims table because the claim then
+    cannot drift from the booking's status: a cancel, an expiry or a move is one UPDATE of one
+    row, and the index follows by itself. A check-then-insert in code would not be enough: two
+    requests can both see the slot free; with the index the second insert fails (PostgreSQL makes
+    it wait for the first transaction, then raises a unique violation) and the service reports
+    the slot as taken.
+
+    An index cannot depend on the clock, so a hold that ran out still has status "held" until
+    someone sweeps it; every path that claims a slot first marks the slot's expired holds as
+    "expired" in the same transaction.
+    """
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint(_in("status", BookingStatus), name="status"),
+        CheckConstraint(_in("channel", Channel), name="channel"),
+        CheckConstraint(_in("modality", Modality), name="modality"),
+        Index(
+            "uq_bookings_active_slot",
+            "slot_id",
+            unique=True,
+            sqlite_where=text("status IN ('held', 'confirmed')"),
+            postgresql_where=text("status IN ('held', 'confirmed')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(7), unique=True)  # "LK-7K3P"
+    slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[str] = mapped_column(String(5))
+    modality: Mapped[str] = mapped_column(String(12))
+    citizen_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    # E.164; only for the SMS about this booking, cleared once the session is over.
+    phone: Mapped[str | None] = mapped_column(String(20))
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[dt.datetime]
+    held_until: Mapped[dt.datetime]
+    confirmed_at: Mapped[dt.datetime | None]
+    cancelled_at: Mapped[dt.datetime | None]
+
+    slot: Mapped[Slot] = relationship(lazy="joined", innerjoin=True)
+
+
+class CreditAccount(Base):
+    """One row per person who ever confirmed a booking. It exists so that there is a row to lock:
+    two confirmations for the same person queue on it, so both cannot spend the same hours."""
+
+    __tablename__ = "credit_accounts"
+
+    citizen_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[dt.datetime]
+
+
+class LedgerEntry(Base):
+    """The credit as a journal: the balance is the sum of `minutes`. Minutes, not hours, so that
+    a block of a fractional number of hours would still add up exactly.
+
+    `booking_reference` is informational (no foreign key): the journal must stay whole when old
+    bookings are deleted by the retention sweep."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        CheckConstraint(_in("reason", LedgerReason), name="reason"),
+        CheckConstraint("minutes <> 0", name="minutes_not_zero"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_key: Mapped[str] = mapped_column(ForeignKey("credit_accounts.citizen_key"), index=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    booking_reference: Mapped[str | None] = mapped_column(String(7), index=True)
+    reason: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[dt.datetime]
+
+
+class Referral(Base):
+    """An intake's outcome as it was decided then (the rules may change later)."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (CheckConstraint(_in("channel", Channel), name="channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(index=True)
+    route: Mapped[str] = mapped_column(String(30))
+    regime: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(5))
+    staff_member: Mapped[str | None] = mapped_column(String(80))
+    booking_reference: Mapped[str | None] = mapped_column(String(7))
+    # Decision snapshot: regime, in_aanmerking, route, reasons (codes, texts, sources).
+    decision: Mapped[dict[str, Any]]
+
+
+class AuditEntry(Base):
+    """Who did what, when. `subject` is a booking reference or a slot id, never a person."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(80))  # "web", "sms", "staff:<login>", "system"
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str | None] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]]
+
+
+class OutboxMessage(Base):
+    """An SMS to send, written in the same transaction as the booking it is about, so that a
+    message goes out if and only if the booking was committed."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (CheckConstraint(_in("status", OutboxStatus), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(index=True)
+    # Cleared once the message is sent: the number is only needed to deliver it.
+    to_number: Mapped[str | None] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(6), index=True)
+    booking_reference: Mapped[str | None] = mapped_column(String(7))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[dt.datetime | None]

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import pytest
+from booking_helpers import NOW, PEPPER, Make
+from sqlalchemy.orm import Session, sessionmaker
+
+from verwijzing.booking import BookingService
+from verwijzing.store import make_sessionmaker
+from verwijzing.store.testing import database_url, db, db_engine  # noqa: F401 - fixtures
+
+
+@pytest.fixture
+def sessions(db) -> sessionmaker[Session]:
+    return make_sessionmaker(db)
+
+
+@pytest.fixture
+def service(sessions) -> BookingService:
+    return BookingService(sessions, pepper=PEPPER, clock=lambda: NOW)
+
+
+@pytest.fixture
+def make(sessions) -> Make:
+    return Make(sessions)
