@@ -1,0 +1,41 @@
+"""Free-text interpreters: what Flemish citizens type → the contract's fact values.
+
+Every reader is a pure function of the text (plus the reference date where time matters).
+`asked=True` means the assistant just asked for this very fact, so a bare answer ("12",
+"ja", "Geel") may be taken as the answer; with asked=False only clearly marked mentions count
+("ik ben 24", "werk sinds 2 jaar", "ik woon in Geel").
+"""
+from .age import read_leeftijd
+from .combined import FIELDS, read_all
+from .education import read_opleidingsniveau
+from .experience import read_werkervaring_jaren
+from .hulpvraag import read_hulpvraag
+from .numbers import parse_dutch_number
+from .region import (
+    Municipality,
+    find_municipality,
+    province_of_postcode,
+    read_postcode,
+    read_woonregio,
+    region_of_postcode,
+)
+from .werkstatus import read_werkstatus
+from .yesno import read_ja_nee
+
+__all__ = [
+    "FIELDS",
+    "Municipality",
+    "find_municipality",
+    "parse_dutch_number",
+    "province_of_postcode",
+    "read_all",
+    "read_ja_nee",
+    "read_leeftijd",
+    "read_opleidingsniveau",
+    "read_postcode",
+    "read_hulpvraag",
+    "read_werkervaring_jaren",
+    "read_werkstatus",
+    "read_woonregio",
+    "region_of_postcode",
+]

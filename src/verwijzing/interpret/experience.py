@@ -1,0 +1,222 @@
+"""Years of work experience: "zeven jaar", "sinds 2005", "al 84 maanden", "een jaar of tien"."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .dates import find_dates, full_year
+from .lexicon import data
+from .nlp import Analysis, about_someone_else, analyse
+from .numbers import fold
+
+MAX_YEARS = 60  # nobody has worked longer; a bigger number is something else (a year, an age)
+_YEAR_UNITS = {"jaar", "jaren", "jaartje", "jaartjes"}
+_MONTH_UNITS = {"maand", "maanden"}
+_NOT_DURATION_AFTER = {"oud", "jong", "geleden", "terug", "later"}
+_NOT_DURATION_BEFORE = {"over", "binnen", "om", "per", "elke", "ieder"}
+_START = {"sinds", "vanaf", "van", "sedert", "tussen"}
+_END = {"tot", "t/m", "-", "en", "tem"}
+
+
+@dataclass(frozen=True)
+class _Duration:
+    years: float
+    token: int
+    total: bool  # "in totaal 12 jaar": replaces the parts instead of adding to them
+
+
+@cache
+def _words() -> dict[str, list[str]]:
+    lex = data()
+    words = {k: [fold(w) for w in v] for k, v in lex["experience"].items()}
+    words["work_words"] = words["work_words"] + [fold(w) for w in lex["job_nouns"]]
+    words["below"] = [fold(w) for w in lex["numbers"]["below"]]
+    words["negation"] = [fold(w) for w in lex["negation"]]
+    return words
+
+
+def _about_work(a: Analysis, i: int, asked: bool) -> bool:
+    """Whether the clause of token i talks about work (and not about age, unemployment, …)."""
+    words = _words()
+    clause = a.clause_of(i)
+    if a.has(words["not_work"], clause) or about_someone_else(a, i):
+        return False
+    if a.has(words["negation"], clause) and not a.has(words["below"], clause):
+        return False  # "de laatste 2 jaar niet gewerkt" is time without work
+    return asked or a.has(words["work_words"], clause)
+
+
+def _whole_months(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+
+
+def _period_years(start: dt.date, end: dt.date, month_known: bool) -> float:
+    if not month_known:
+        return float(end.year - start.year)  # "sinds 2005": whole years from 1 January
+    return round(_whole_months(start, end) / 12, 2)
+
+
+def _year_token(a: Analysis, i: int, peildatum: dt.date, short_ok: bool) -> int | None:
+    if i >= len(a.tokens):
+        return None
+    norm = a.tokens[i].norm
+    if re.fullmatch(r"(19|20)\d\d", norm):
+        return int(norm)
+    following = a.tokens[i + 1].norm if i + 1 < len(a.tokens) else ""
+    typed = a.tokens[i].text.lstrip("'")
+    if short_ok and re.fullmatch(r"\d\d", typed) and following not in _YEAR_UNITS | _MONTH_UNITS:
+        return full_year(int(typed), peildatum)  # "sinds '05"; "sinds 10 jaar" is a duration
+    return None
+
+
+def _periods(a: Analysis, peildatum: dt.date, asked: bool, used: set[int]) -> list[_Duration] | None:
+    """Start (and end) dates: "sinds 2005", "sinds maart 2019", "van 2010 tot nu", "2010-2018".
+
+    Returns None when a period lies in the future: nobody has negative experience.
+    """
+    words = _words()
+    dates = {d.start: d for d in find_dates(a)}
+    tokens = a.tokens
+    found: list[_Duration] = []
+    for i, t in enumerate(tokens):
+        if m := re.fullmatch(r"((?:19|20)\d\d)-((?:19|20)\d\d)", t.norm):
+            if _about_work(a, i, asked):
+                start, end = int(m.group(1)), int(m.group(2))
+                if end < start:
+                    return None
+                found.append(_Duration(float(end - start), i, False))
+                used.add(i)
+            continue
+        if t.norm not in _START:
+            continue
+        j = i + 1
+        month_known = False
+        if j in dates:
+            d = dates[j]
+            year = full_year(d.year, peildatum)
+            month_known = d.month is not None
+            try:
+                start = dt.date(year, d.month or 1, d.day or 1)
+            except ValueError:
+                continue
+            after = d.end
+        elif (year := _year_token(a, j, peildatum, t.norm == "sinds")) is not None:
+            start, after = dt.date(year, 1, 1), j + 1
+        else:
+            continue
+        end: dt.date | None = peildatum
+        if after < len(tokens) and tokens[after].norm in _END:
+            target = after + 1
+            if a.has(words["until_now"], range(target, min(len(tokens), target + 2))):
+                end = peildatum
+            elif target in dates:
+                d = dates[target]
+                end = dt.date(full_year(d.year, peildatum), d.month or 1, d.day or 1)
+                month_known = month_known or d.month is not None
+            elif (year_end := _year_token(a, target, peildatum, False)) is not None:
+                end = dt.date(year_end, 1, 1)
+            else:
+                end = None
+        elif t.norm in ("van", "tussen"):
+            end = None  # "van 2010" alone is not a period
+        if end is None or not _about_work(a, i, asked):
+            continue
+        if start > end:
+            return None
+        found.append(_Duration(_period_years(start, end, month_known), i, a.has(words["total"], a.clause_of(i))))
+        used.update(range(i, after + 2))
+    return found
+
+
+def _durations(a: Analysis, asked: bool, used: set[int]) -> tuple[list[_Duration], bool]:
+    """Number + unit: "7 jaar", "twaalf en een half jaar", "84 maanden". Also says whether a
+    duration was only an upper bound ("bijna 7 jaar"), which must not pass for 7."""
+    words = _words()
+    tokens = a.tokens
+    found: list[_Duration] = []
+    bounded = False
+    text = a.norm_text
+    # "een jaar of tien", "een jaartje of 10": about ten years.
+    for m in re.finditer(r"\b(?:een|1) (?:jaar|jaartje) of (\d+(?:\.\d+)?)\b", text):
+        i = a.index_at(m.start())
+        if _about_work(a, i, asked):
+            found.append(_Duration(float(m.group(1)), i, False))
+        used.update(range(i, a.index_at(m.start(1)) + 1))
+    for i, t in enumerate(tokens[:-1]):
+        unit = tokens[i + 1].norm
+        if i in used or (unit not in _YEAR_UNITS and unit not in _MONTH_UNITS):
+            continue
+        if t.value is not None:
+            value = t.value
+        elif t.norm == "een":
+            value = 1.0  # "sinds een jaar"
+        else:
+            continue
+        before = tokens[i - 1].norm if i > 0 else ""
+        before2 = " ".join(x.norm for x in tokens[max(0, i - 2):i])
+        after = tokens[i + 2].norm if i + 2 < len(tokens) else ""
+        if after in _NOT_DURATION_AFTER or before in _NOT_DURATION_BEFORE:
+            continue
+        if before in ("ben", "bent") and not a.has(words["work_words"], range(i + 2, min(len(tokens), i + 4))):
+            continue  # "ik ben 24 jaar": an age
+        if not _about_work(a, i, asked):
+            continue
+        if before in words["below"] or before2 in words["below"]:
+            bounded = True
+            continue
+        years = value / 12 if unit in _MONTH_UNITS else value
+        found.append(_Duration(years, i, a.has(words["total"], a.clause_of(i))))
+    return found, bounded
+
+
+def _bare(a: Analysis, peildatum: dt.date) -> float | None:
+    """The answer to "how many years?": "12", "zeven", "7,5"."""
+    words = _words()
+    for i, t in enumerate(a.tokens):
+        if t.value is None or (1900 <= t.value <= peildatum.year + 1):
+            continue
+        before = a.tokens[i - 1].norm if i > 0 else ""
+        before2 = " ".join(x.norm for x in a.tokens[max(0, i - 2):i])
+        if before in words["below"] or before2 in words["below"]:
+            return None  # "nog geen 7": fewer than seven
+        if before in ("ben", "bent"):
+            continue  # "ik ben 45": an age, not years of work
+        if a.has(words["not_work"], a.clause_of(i)):
+            return None
+        return t.value
+    return None
+
+
+def read_werkervaring_jaren(text: str, peildatum: dt.date, asked: bool = False) -> float | None:
+    """Years of work experience on `peildatum` (may be fractional), or None.
+
+    Several durations are added up ("10 jaar als bediende en 5 jaar als arbeider" = 15) unless
+    one is a total. A start date in the future, a negative number or more than 60 years is
+    None; so is "bijna 7 jaar", because the person has fewer than seven.
+    """
+    a = analyse(text)
+    words = _words()
+    everything = range(len(a.tokens))
+    if a.has(words["none"], everything):
+        return 0.0
+    content = [t.norm for t in a.tokens if not t.is_punct]
+    if asked and content and all(w in words["none_asked"] or w in ("ik", "heb", "nog", "jaar") for w in content):
+        return 0.0
+    used: set[int] = set()
+    periods = _periods(a, peildatum, asked, used)
+    if periods is None:
+        return None
+    durations, bounded = _durations(a, asked, used)
+    found = periods + durations
+    if not found:
+        if bounded or not asked:
+            return None
+        value = _bare(a, peildatum)
+    else:
+        totals = [d.years for d in found if d.total]
+        value = max(totals) if totals else sum(d.years for d in found)
+    if value is None or value < 0 or value > MAX_YEARS:
+        return None
+    return round(float(value), 2)

