@@ -12,7 +12,7 @@ RASA_VENV := .venv-rasa
 SPACY_NL := build/spacy-nl
 MODEL := models/verwijzing.tar.gz
 RASA := $(RASA_VENV)/bin/rasa
-PIP_QUIET := --quiet --disable-pip-version-check
+PIP_QUIET := -qq --disable-pip-version-check
 
 # Everything the trained model depends on: retrain only when one of these changed.
 RASA_INPUTS := config.yml $(wildcard bot/*.yml) $(shell find data -name '*.yml' 2>/dev/null)
@@ -36,11 +36,12 @@ $(VENV)/.installed: pyproject.toml requirements/project.lock
 	$(VENV)/bin/pip install $(PIP_QUIET) -c requirements/project.lock -e '.[test]'
 	@touch $@
 
-$(RASA_VENV)/.installed: requirements/rasa.lock
+$(RASA_VENV)/.installed: requirements/rasa.lock rasa_plugins/pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then echo "Rasa 3.6 needs Python 3.10: none found. Install it or pass PYTHON310=/path/to/python3.10" >&2; exit 1; fi
 	@test -x $(RASA_VENV)/bin/python || $(PYTHON310) -m venv $(RASA_VENV)
 	$(RASA_VENV)/bin/pip install $(PIP_QUIET) 'pip<24.1'
 	$(RASA_VENV)/bin/pip install $(PIP_QUIET) -c requirements/rasa.lock 'rasa[spacy]==3.6.21' spacy-lookups-data
+	$(RASA_VENV)/bin/pip install $(PIP_QUIET) --no-deps -e rasa_plugins
 	@touch $@
 
 $(SPACY_NL)/meta.json: scripts/build_spacy_nl.py $(RASA_VENV)/.installed

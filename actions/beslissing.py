@@ -10,6 +10,7 @@ from verwijzing.explain import explain_decision
 from verwijzing.facts import MissingFact
 from verwijzing.screening import screen
 
+from .safety import never_silent
 from .tracker import facts_from_tracker
 
 
@@ -17,6 +18,7 @@ class ActionBeslis(Action):
     def name(self) -> str:
         return "action_beslis"
 
+    @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
         try:
             decision = screen(facts_from_tracker(tracker), peildatum())

@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from verwijzing.answers import answer
 from verwijzing.config import peildatum
 
+from .safety import never_silent
 from .tracker import latest_intent
 
 
@@ -17,6 +18,7 @@ class ActionBeantwoordVraag(Action):
     def name(self) -> str:
         return "action_beantwoord_vraag"
 
+    @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
         text = answer(latest_intent(tracker) or "", peildatum())
         if text:
@@ -30,6 +32,7 @@ class ActionOpnieuwBeginnen(Action):
     def name(self) -> str:
         return "action_opnieuw_beginnen"
 
+    @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
         dispatcher.utter_message(response="utter_opnieuw")
         return [AllSlotsReset()]

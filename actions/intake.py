@@ -9,16 +9,19 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from verwijzing.choice import read_choice
 from verwijzing.config import peildatum
-from verwijzing.interpret import read_all, read_ja_nee, read_opleidingsniveau, read_woonregio
+from verwijzing.interpret import (FIELDS, looks_like_question, read_all, read_ja_nee, read_opleidingsniveau,
+                                  read_woonregio)
 from verwijzing.screening import next_missing_fact
 
-from .tracker import (FACT_SLOTS, NOT_ANSWERS, facts_from_tracker, in_form, last_answered_fact, last_buttons,
+from .safety import never_silent
+from .tracker import (FACT_SLOTS, NOT_ANSWERS, QUESTIONS, facts_from_tracker, in_form, last_answered_fact, last_buttons,
                       latest_intent, latest_text)
 
 
 def read_facts(text: str, asked: str | None) -> dict[str, Any]:
     """Every fact the text states; the fact just asked for may be a bare answer ("12", "nee")."""
-    found = {k: v for k, v in read_all(text, peildatum(), asked).items() if k in FACT_SLOTS}
+    found = {k: v for k, v in read_all(text, peildatum(), asked if asked in FIELDS else None).items()
+             if k in FACT_SLOTS}
     if asked == "werkregio":
         werkregio = read_woonregio(text, asked=True)
         found.pop("woonregio", None)  # "Ik werk in Gent" answers where they work, not where they live
@@ -31,6 +34,16 @@ def read_facts(text: str, asked: str | None) -> dict[str, Any]:
     return found
 
 
+def is_answer(tracker: Tracker) -> bool:
+    """Can the latest message be an answer? Inside the intake, a message the classifier took for
+    a question but that is not phrased as one ("ik woon in Nederland") is read as an answer:
+    losing an answer costs the person more than answering a question they did not ask."""
+    intent = latest_intent(tracker)
+    if intent not in NOT_ANSWERS:
+        return True
+    return intent in QUESTIONS and in_form(tracker) and not looks_like_question(latest_text(tracker))
+
+
 class ActionLeesFeiten(Action):
     """Custom slot mapping of every fact slot: runs after each user message, in or out of the form.
 
@@ -41,16 +54,17 @@ class ActionLeesFeiten(Action):
     def name(self) -> str:
         return "action_lees_feiten"
 
+    @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
-        text, intent = latest_text(tracker), latest_intent(tracker)
-        if not text or intent in NOT_ANSWERS:
+        text = latest_text(tracker)
+        if not text or not is_answer(tracker):
             return []
         buttons = last_buttons(tracker)
         choice = read_choice(text, len(buttons)) if buttons else None
         if choice:
             text = buttons[choice - 1]["payload"]
         asked = tracker.get_slot("requested_slot") if in_form(tracker) else None
-        if intent == "corrigeren":
+        if latest_intent(tracker) == "corrigeren":
             asked = last_answered_fact(tracker) or asked
         return [SlotSet(name, value) for name, value in read_facts(text, asked).items()
                 if tracker.get_slot(name) != value]
@@ -66,6 +80,7 @@ class ValidateIntakeForm(FormValidationAction):
         missing = next_missing_fact(facts_from_tracker(tracker), peildatum())
         return [missing] if missing else []
 
+    @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
         asked = tracker.get_slot("requested_slot")
         answered = tracker.slots_to_validate()

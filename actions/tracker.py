@@ -14,11 +14,13 @@ CHAT_DEFAULTS = {"eerder_gebruikt_uren": 0, "eerder_gebruikt_trajecten": 0}
 
 INTAKE_FORM = "intake_form"
 
-# Messages that are not answers: they are handled by rules, and must never fill a fact.
-NOT_ANSWERS = frozenset({
+QUESTIONS = frozenset({
     "vraag_wat_is_loopbaankrediet", "vraag_kostprijs", "vraag_aantal_uren", "vraag_sessie_inhoud",
     "vraag_begeleiders", "vraag_vertrouwelijk", "vraag_privacy", "vraag_verschil_vdab",
     "vraag_competentiecheck", "vraag_jongerenorientatie", "vraag_voorwaarden", "vraag_verandering_2027",
+})
+# Messages that are not answers: they are handled by rules, and must never fill a fact.
+NOT_ANSWERS = QUESTIONS | frozenset({
     "chitchat_bot", "chitchat_hoe_gaat_het", "buiten_bereik", "stoppen", "opnieuw_beginnen",
     "mens_spreken", "bedanken", "afscheid", "afspraak_annuleren", "afspraak_verplaatsen",
 })

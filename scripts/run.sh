@@ -4,12 +4,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 set -a; . ./.env; set +a
 mkdir -p var
+# Migrate, and fill an empty database with fictional counsellors and four weeks of slots.
+.venv/bin/verwijzing seed-demo
 
 pids=()
 stop() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop INT TERM EXIT
 
-.venv/bin/python -m rasa_sdk --actions actions --port 5055 &
+SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port 5055 &
 pids+=($!)
 .venv-rasa/bin/rasa run --model models/verwijzing.tar.gz --endpoints endpoints.yml \
     --credentials credentials.yml --enable-api --auth-token "$RASA_AUTH_TOKEN" \

@@ -60,7 +60,7 @@ def _cmd_screen(args: argparse.Namespace) -> int:
 
 
 def _cmd_booking_show(args: argparse.Namespace) -> int:
-    from .store.queries import booking_show  # imported here: screening must not need a database
+    from .demo import booking_show  # imported here: screening must not need a database
 
     booking = booking_show(config.settings().database_url, args.reference)
     if booking is None:

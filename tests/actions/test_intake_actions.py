@@ -9,7 +9,7 @@ from .conftest import make_tracker, run_action
 def test_opening_message_fills_age_and_experience(peildatum):
     peildatum("2027-02-01")
     events, messages = run_action(ActionLeesFeiten(), make_tracker("Ik ben 24 en werk sinds 2 jaar"))
-    assert {e["name"]: e["value"] for e in events} == {"leeftijd": 24, "werkervaring_jaren": 2.0}
+    assert {e["name"]: e["value"] for e in events} == {"leeftijd": 24, "werkervaring_jaren": 2.0, "werkstatus": "werknemer"}
     assert messages == []
 
 
@@ -113,3 +113,32 @@ def test_in_the_transition_the_form_asks_about_an_earlier_cheque(peildatum):
                            events=[{"event": "user", "text": "9 jaar"}, {"event": "slot", "name": "werkervaring_jaren", "value": 9.0}])
     events, _ = run_action(ValidateIntakeForm(), tracker)
     assert events[-1] == SlotSet("requested_slot", "eerder_loopbaancheque")
+
+
+def test_an_answer_taken_for_a_question_is_still_read_in_the_form(peildatum):
+    peildatum("2027-02-01")
+    tracker = make_tracker("ik woon in Nederland", intent="vraag_voorwaarden", active_loop="intake_form",
+                           slots={"requested_slot": "woonregio"})
+    events, _ = run_action(ActionLeesFeiten(), tracker)
+    assert events == [SlotSet("woonregio", "eer_buitenland")]
+
+
+def test_a_real_question_in_the_form_fills_nothing(peildatum):
+    peildatum("2027-02-01")
+    tracker = make_tracker("mag ik het krijgen als ik in Nederland woon?", intent="vraag_voorwaarden",
+                           active_loop="intake_form", slots={"requested_slot": "woonregio"})
+    assert run_action(ActionLeesFeiten(), tracker) == ([], [])
+
+
+def test_a_failing_action_still_answers_and_logs_no_personal_data(peildatum, monkeypatch, caplog):
+    peildatum("2027-02-01")
+
+    def broken(*args, **kwargs):
+        raise ValueError("kon 85.07.30-033.61 niet lezen")
+
+    monkeypatch.setattr("actions.intake.read_all", broken)
+    events, messages = run_action(ActionLeesFeiten(), make_tracker("mijn nummer is 85.07.30-033.61"))
+    assert events == []
+    assert [m["response"] for m in messages] == ["utter_technisch_probleem"]
+    assert "ValueError" in caplog.text
+    assert "033" not in caplog.text and "85.07" not in caplog.text

@@ -5,6 +5,7 @@ the REST channel and reads the tracker over the HTTP API, as the gateway does.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import socket
@@ -15,6 +16,8 @@ import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+from verwijzing.demo import seed_demo_command
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "verwijzing.tar.gz"
@@ -43,12 +46,14 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float) ->
     raise RuntimeError(f"{url} did not come up in {timeout}s:\n{log.read_text()[-3000:]}")
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen, log_handle) -> None:
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait()
+    log_handle.close()
 
 
 class ActionServer:
@@ -60,9 +65,10 @@ class ActionServer:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
+        self._log_handle = self.log.open("a")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.port)],
-            cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+            cwd=ROOT, env=self.env, stdout=self._log_handle, stderr=subprocess.STDOUT)
         _wait_for(f"http://127.0.0.1:{self.port}/health", self.process, self.log, 60)
 
     def restart(self, **env: str) -> None:
@@ -73,23 +79,28 @@ class ActionServer:
 
     def stop(self) -> None:
         if self.process:
-            _stop(self.process)
+            _stop(self.process, self._log_handle)
             self.process = None
 
 
 class RasaServer:
-    def __init__(self, tmp: Path, action_url: str, env: dict[str, str], endpoints_extra: str = ""):
+    def __init__(self, tmp: Path, action_url: str, env: dict[str, str]):
         if not MODEL.exists():
             raise RuntimeError(f"{MODEL} is missing: run `make train` (make test does)")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = tmp / f"rasa-{self.port}.log"
         endpoints = tmp / f"endpoints-{self.port}.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "{action_url}"\n{endpoints_extra}')
+        # The project's endpoints, with this test's action server and database.
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "{action_url}"\n'
+            "tracker_store:\n  type: verwijzing_rasa.tracker_store.RedactingSQLTrackerStore\n"
+            f'  url: "{env["DATABASE_URL"]}"\n')
+        self._log_handle = self.log.open("w")
         self.process = subprocess.Popen(
             [str(RASA), "run", "--model", str(MODEL), "--endpoints", str(endpoints), "--enable-api",
              "--auth-token", TOKEN, "--interface", "127.0.0.1", "--port", str(self.port)],
-            cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+            cwd=ROOT, env=env, stdout=self._log_handle, stderr=subprocess.STDOUT)
         _wait_for(f"{self.base}/status?token={TOKEN}", self.process, self.log, 240)
 
     def send(self, sender: str, text: str) -> list[dict]:
@@ -104,18 +115,23 @@ class RasaServer:
             return json.loads(r.read())
 
     def stop(self) -> None:
-        _stop(self.process)
+        _stop(self.process, self._log_handle)
 
 
 def base_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    env.update({"PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "VERWIJZING_INSZ_PEPPER": "test-pepper"})
+    env.update({"PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "VERWIJZING_INSZ_PEPPER": "test-pepper",
+                "SANIC_HOST": "127.0.0.1"})
     env.update(extra)
     return env
 
 
 @contextmanager
-def running_stack(tmp: Path, **env: str):
+def running_stack(tmp: Path, database_url: str | None = None, **env: str):
+    """Rasa + action server on one database (a fresh SQLite file unless given), seeded with the
+    demo counsellors from the reference date on."""
+    env["DATABASE_URL"] = database_url or f"sqlite:///{tmp / 'verwijzing.db'}"
+    seed_demo_command(env["DATABASE_URL"], dt.date.fromisoformat(env.get("VERWIJZING_PEILDATUM", dt.date.today().isoformat())))
     actions = ActionServer(tmp, base_env(**env))
     actions.start()
     try:

@@ -9,7 +9,7 @@ from .stack import RASA, ROOT
 
 # Responses that actions send (the validator only looks at stories and rules).
 SENT_BY_ACTIONS = {"utter_niet_begrepen_antwoord", "utter_opleiding_onduidelijk", "utter_nog_eens_hulp",
-                   "utter_opnieuw", "utter_default"}
+                   "utter_opnieuw", "utter_default", "utter_technisch_probleem"}
 
 
 def test_rasa_data_validate_is_clean():

@@ -11,6 +11,7 @@ from .education import read_opleidingsniveau
 from .experience import read_werkervaring_jaren
 from .hulpvraag import read_hulpvraag
 from .numbers import parse_dutch_number
+from .question import looks_like_question
 from .region import (
     Municipality,
     find_municipality,
@@ -26,6 +27,7 @@ __all__ = [
     "FIELDS",
     "Municipality",
     "find_municipality",
+    "looks_like_question",
     "parse_dutch_number",
     "province_of_postcode",
     "read_all",

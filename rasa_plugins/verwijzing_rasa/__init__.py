@@ -1,0 +1,1 @@
+"""Rasa plug-ins for verwijzing, installed into .venv-rasa by `make setup`."""
