@@ -133,11 +133,13 @@ def test_a_real_question_in_the_form_fills_nothing(peildatum):
 def test_a_failing_action_still_answers_and_logs_no_personal_data(peildatum, monkeypatch, caplog):
     peildatum("2027-02-01")
 
-    def broken(*args, **kwargs):
-        raise ValueError("kon 85.07.30-033.61 niet lezen")
+    typed = "mijn nummer is 85.07.30-033.61"
+
+    def broken(text, *args, **kwargs):
+        raise ValueError(f"kon {text} niet lezen")  # an error that quotes what the person typed
 
     monkeypatch.setattr("actions.intake.read_all", broken)
-    events, messages = run_action(ActionLeesFeiten(), make_tracker("mijn nummer is 85.07.30-033.61"))
+    events, messages = run_action(ActionLeesFeiten(), make_tracker(typed))
     assert events == []
     assert [m["response"] for m in messages] == ["utter_technisch_probleem"]
     assert "ValueError" in caplog.text
