@@ -59,7 +59,7 @@ validate: setup
 run: setup $(MODEL)
 	scripts/run.sh
 
-test: setup
+test: setup $(MODEL)
 	scripts/test.sh
 
 nlu-report: setup $(MODEL)

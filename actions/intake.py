@@ -87,7 +87,7 @@ class ValidateIntakeForm(FormValidationAction):
         events: list[dict] = []
         if asked and not answered and latest_intent(tracker) not in NOT_ANSWERS:
             events += self._not_understood(dispatcher, tracker, asked)
-        elif answered:
+        elif answered and tracker.get_slot("herhaal_teller"):
             events.append(SlotSet("herhaal_teller", 0))
         # Not an answer and not understood (a question, a request to stop): return no slot, so the
         # form lets the rules answer first; the form asks its question again afterwards.

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=results/nlu
-rm -rf "$out"
+rm -rf "$out"; mkdir -p results
 .venv-rasa/bin/rasa test nlu --nlu tests/nlu/heldout.yml --model models/verwijzing.tar.gz --out "$out" \
     --no-plot >"$out.log" 2>&1 || { tail -n 30 "$out.log"; exit 1; }
 .venv/bin/python - "$out/intent_report.json" <<'PY'

@@ -71,7 +71,7 @@ def test_the_form_asks_the_next_missing_fact(peildatum):
                            slots={"requested_slot": "werkstatus", "hulpvraag": "loopbaan", "werkstatus": "werknemer"},
                            events=[{"event": "user", "text": "ik ben bediende"}, {"event": "slot", "name": "werkstatus", "value": "werknemer"}])
     events, _ = run_action(ValidateIntakeForm(), tracker)
-    assert events == [SlotSet("herhaal_teller", 0), SlotSet("requested_slot", "woonregio")]
+    assert events == [SlotSet("requested_slot", "woonregio")]
 
 
 def test_an_answer_not_understood_gets_a_kind_re_ask(peildatum):
