@@ -13,9 +13,10 @@ from verwijzing.interpret import (FIELDS, looks_like_question, read_all, read_ja
                                   read_woonregio)
 from verwijzing.screening import next_missing_fact
 
+from .boeking import read_booking_facts, read_reference_fact
 from .safety import never_silent
-from .tracker import (FACT_SLOTS, NOT_ANSWERS, QUESTIONS, facts_from_tracker, in_form, last_answered_fact, last_buttons,
-                      latest_intent, latest_text)
+from .tracker import (FACT_SLOTS, INTAKE_FORM, NOT_ANSWERS, facts_from_tracker, in_form,
+                      last_answered_fact, last_buttons, latest_intent, latest_text)
 
 
 def read_facts(text: str, asked: str | None) -> dict[str, Any]:
@@ -35,13 +36,15 @@ def read_facts(text: str, asked: str | None) -> dict[str, Any]:
 
 
 def is_answer(tracker: Tracker) -> bool:
-    """Can the latest message be an answer? Inside the intake, a message the classifier took for
-    a question but that is not phrased as one ("ik woon in Nederland") is read as an answer:
-    losing an answer costs the person more than answering a question they did not ask."""
-    intent = latest_intent(tracker)
-    if intent not in NOT_ANSWERS:
+    """Can the latest message be an answer? Outside a form, only when the classifier says so.
+    Inside a form, anything not phrased as a question is read for facts as well: "ik heb een
+    burn-out en kan niet meer" must not end the conversation as "stop" would, and "ik woon in
+    Nederland" taken for a question about the conditions is still an answer. Losing an answer
+    costs the person more than a missed question; a message with no fact in it still goes to
+    the rules (stop, a person, a question)."""
+    if latest_intent(tracker) not in NOT_ANSWERS:
         return True
-    return intent in QUESTIONS and in_form(tracker) and not looks_like_question(latest_text(tracker))
+    return bool((tracker.active_loop or {}).get("name")) and not looks_like_question(latest_text(tracker))
 
 
 class ActionLeesFeiten(Action):
@@ -57,17 +60,23 @@ class ActionLeesFeiten(Action):
     @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
         text = latest_text(tracker)
-        if not text or not is_answer(tracker):
+        if not text:
             return []
-        buttons = last_buttons(tracker)
-        choice = read_choice(text, len(buttons)) if buttons else None
-        if choice:
-            text = buttons[choice - 1]["payload"]
-        asked = tracker.get_slot("requested_slot") if in_form(tracker) else None
-        if latest_intent(tracker) == "corrigeren":
-            asked = last_answered_fact(tracker) or asked
-        return [SlotSet(name, value) for name, value in read_facts(text, asked).items()
-                if tracker.get_slot(name) != value]
+        form = (tracker.active_loop or {}).get("name")
+        # "annuleer LK-7K3P" is a request, and it answers "which booking?" at the same time.
+        found = read_reference_fact(text)
+        if is_answer(tracker):
+            buttons = last_buttons(tracker)
+            choice = read_choice(text, len(buttons)) if buttons else None
+            if choice:
+                text = buttons[choice - 1]["payload"]
+            if form in (None, INTAKE_FORM):
+                asked = tracker.get_slot("requested_slot") if form == INTAKE_FORM else None
+                if latest_intent(tracker) == "corrigeren":
+                    asked = last_answered_fact(tracker) or asked
+                found.update(read_facts(text, asked))
+            found.update(read_booking_facts(text, tracker, form))
+        return [SlotSet(name, value) for name, value in found.items() if tracker.get_slot(name) != value]
 
 
 class ValidateIntakeForm(FormValidationAction):

@@ -65,8 +65,10 @@ def talk(rasa, sender: str, script) -> list[dict]:
 
 def main() -> None:
     by_file: dict[str, list] = {}
+    recorded_days = sorted({day for _, _, day, _ in conversations()})
     with tempfile.TemporaryDirectory() as tmp:
-        with running_stack(Path(tmp)) as (rasa, actions):
+        # The demo slots start at the latest day recorded, so every booking finds free moments.
+        with running_stack(Path(tmp), VERWIJZING_PEILDATUM=recorded_days[-1]) as (rasa, actions):
             for i, (file, name, day, script) in enumerate(conversations()):
                 if actions.env.get("VERWIJZING_PEILDATUM") != day:
                     actions.restart(VERWIJZING_PEILDATUM=day)

@@ -17,5 +17,7 @@ pids+=($!)
     --credentials credentials.yml --enable-api --auth-token "$RASA_AUTH_TOKEN" \
     --interface 127.0.0.1 --port 5005 &
 pids+=($!)
-echo "verwijzing: Rasa on http://127.0.0.1:5005, actions on http://127.0.0.1:5055 — Ctrl-C stops"
+.venv/bin/python -m verwijzing.gateway.app &
+pids+=($!)
+echo "verwijzing: gateway on http://${GATEWAY_HOST:-127.0.0.1}:${GATEWAY_PORT:-8080}, Rasa on http://127.0.0.1:5005, actions on http://127.0.0.1:5055 — Ctrl-C stops"
 wait -n

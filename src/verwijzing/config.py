@@ -22,6 +22,8 @@ class Settings:
     action_server_url: str
     twilio_auth_token: str
     public_base_url: str
+    gateway_host: str
+    gateway_port: int
 
     @property
     def peildatum(self) -> dt.date:
@@ -53,7 +55,15 @@ def settings() -> Settings:
         action_server_url=env.get("ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook"),
         twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
         public_base_url=env.get("PUBLIC_BASE_URL", "http://localhost:8080"),
+        gateway_host=env.get("GATEWAY_HOST", "127.0.0.1"),
+        gateway_port=_port(env.get("GATEWAY_PORT", "8080")),
     )
+
+
+def _port(raw: str) -> int:
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ConfigError(f"GATEWAY_PORT must be a port number, got {raw!r}")
+    return int(raw)
 
 
 def peildatum() -> dt.date:

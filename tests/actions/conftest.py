@@ -47,6 +47,11 @@ def run_action(action, tracker: Tracker) -> tuple[list[dict], list[dict]]:
     return events, dispatcher.messages
 
 
+@pytest.fixture(autouse=True)
+def pepper(monkeypatch):
+    monkeypatch.setenv("VERWIJZING_INSZ_PEPPER", "test-pepper")
+
+
 @pytest.fixture
 def peildatum(monkeypatch):
     def set_day(day: str) -> None:

@@ -144,3 +144,17 @@ def test_a_failing_action_still_answers_and_logs_no_personal_data(peildatum, mon
     assert [m["response"] for m in messages] == ["utter_technisch_probleem"]
     assert "ValueError" in caplog.text
     assert "033" not in caplog.text and "85.07" not in caplog.text
+
+
+def test_a_burn_out_taken_for_stop_is_still_heard_in_the_form(peildatum):
+    peildatum("2027-02-01")
+    tracker = make_tracker("ik heb een burn-out en kan niet meer", intent="stoppen", active_loop="intake_form",
+                           slots={"requested_slot": "hulpvraag"})
+    events, _ = run_action(ActionLeesFeiten(), tracker)
+    assert SlotSet("hulpvraag", "burnout") in events
+
+
+def test_a_plain_stop_in_the_form_fills_nothing(peildatum):
+    peildatum("2027-02-01")
+    tracker = make_tracker("stop", intent="stoppen", active_loop="intake_form", slots={"requested_slot": "hulpvraag"})
+    assert run_action(ActionLeesFeiten(), tracker) == ([], [])

@@ -297,3 +297,20 @@ def test_reference_normalisation():
     assert normalise_reference(" LK 7K3P ") == "LK-7K3P"
     assert normalise_reference("7k3p") == "LK-7K3P"
     assert BRUSSELS.key == "Europe/Brussels"
+
+
+def test_only_the_owner_may_cancel_or_move_a_booking(service, sessions, make, slot):
+    from verwijzing.insz import citizen_key
+
+    other_slot = make.slot(make.counsellor(), at(3))
+    held = service.hold(slot, "web", "owner", modality="online", now=NOW)
+    service.confirm(held.reference, insz=CITIZEN, now=NOW)
+    stranger = citizen_key(OTHER_CITIZEN, service._pepper)
+    with pytest.raises(NotYourBooking):
+        service.cancel(held.reference, NOW, owner_key=stranger)
+    with pytest.raises(NotYourBooking):
+        service.reschedule(held.reference, other_slot, NOW, owner_key=stranger)
+    assert service.show(held.reference).status == "confirmed"
+    owner = citizen_key(CITIZEN, service._pepper)
+    assert service.reschedule(held.reference, other_slot, NOW, owner_key=owner).starts_at == at(3)
+    assert service.cancel(held.reference, NOW, owner_key=owner).booking.status == "cancelled"

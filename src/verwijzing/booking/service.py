@@ -227,6 +227,17 @@ class BookingService:
         with self._read() as session:
             return [_offer(slot, modality) for slot in session.scalars(statement).unique()]
 
+    def close(self) -> None:
+        """Release the database connections (a process that made the service ends with this)."""
+        engine = self._sessions.kw.get("bind")
+        if engine is not None:
+            engine.dispose()
+
+    def ping(self) -> None:
+        """Raises when the database does not answer (for health checks)."""
+        with self._read() as session:
+            session.execute(select(1))
+
     def show(self, reference: str) -> BookingView | None:
         with self._read() as session:
             booking = _find(session, reference)
@@ -391,15 +402,18 @@ class BookingService:
             return view
 
     def cancel(
-        self, reference: str, now: dt.datetime | None = None, *, actor: str | None = None
+        self, reference: str, now: dt.datetime | None = None, *, actor: str | None = None,
+        owner_key: str | None = None,
     ) -> CancelResult:
         """Cancel a hold or a booking. At least `free_cancellation` before the start, the block's
-        hours go back to the credit; later, they do not, and the result says so."""
+        hours go back to the credit; later, they do not, and the result says so. With
+        `owner_key` (a citizen asking), only the person who confirmed the booking may cancel it."""
         now = self._now(now)
         with self._sessions.begin() as session:
             booking = _find(session, reference, lock=True)
             if booking is None:
                 raise BookingNotFound(_no_such_booking(reference))
+            _check_owner(booking, owner_key)
             if booking.status == BookingStatus.CANCELLED:  # a retry: report what happened then
                 refunded = _refunded_minutes(session, booking.reference)
                 return CancelResult(
@@ -443,17 +457,19 @@ class BookingService:
         now: dt.datetime | None = None,
         *,
         actor: str | None = None,
+        owner_key: str | None = None,
     ) -> BookingView:
         """Move a hold or booking to another slot, atomically: the booking keeps its reference
         and its debit; the old slot is free and the new one taken in the same commit, or nothing
         changes. A confirmed booking can only move while it could still be cancelled with a
-        refund; otherwise moving would be a free late cancellation."""
+        refund; otherwise moving would be a free late cancellation. `owner_key` as for cancel."""
         now = self._now(now)
         try:
             with self._sessions.begin() as session:
                 booking = _find(session, reference, lock=True)
                 if booking is None:
                     raise BookingNotFound(_no_such_booking(reference))
+                _check_owner(booking, owner_key)
                 if booking.status not in (BookingStatus.HELD, BookingStatus.CONFIRMED):
                     raise WrongStatus(_status_words(booking))
                 confirmed = booking.status == BookingStatus.CONFIRMED
@@ -610,6 +626,13 @@ def _find(session: Session, reference: str, *, lock: bool = False) -> Booking | 
     if lock:
         statement = statement.with_for_update(of=Booking)
     return session.scalar(statement)
+
+
+def _check_owner(booking: Booking, owner_key: str | None) -> None:
+    # A reference is short enough to guess: a citizen changes a booking only with the same
+    # national number (as its keyed hash) that confirmed it.
+    if owner_key is not None and booking.citizen_key is not None and booking.citizen_key != owner_key:
+        raise NotYourBooking("Deze afspraak hoort bij een ander rijksregisternummer.")
 
 
 def _by_idempotency_key(session: Session, key: str) -> Booking | None:

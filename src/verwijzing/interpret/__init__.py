@@ -10,6 +10,7 @@ from .combined import FIELDS, read_all
 from .education import read_opleidingsniveau
 from .experience import read_werkervaring_jaren
 from .hulpvraag import read_hulpvraag
+from .modality import read_modaliteit
 from .numbers import parse_dutch_number
 from .question import looks_like_question
 from .region import (
@@ -33,6 +34,7 @@ __all__ = [
     "read_all",
     "read_ja_nee",
     "read_leeftijd",
+    "read_modaliteit",
     "read_opleidingsniveau",
     "read_postcode",
     "read_hulpvraag",

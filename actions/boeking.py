@@ -1,0 +1,245 @@
+"""Booking a first block, and cancelling or moving it: thin adapters over verwijzing.booking."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from verwijzing.booking import BookingError, InsufficientCredit, figures
+from verwijzing.booking.texts import when
+from verwijzing.booking.conversation import (OFFERS, confirmation_messages, distinct_moments, invite_url,
+                                             offer_data, offers_message, pick_offer, read_insz, read_reference,
+                                             read_telefoon)
+from verwijzing.config import peildatum, settings
+from verwijzing.interpret import read_modaliteit, read_postcode
+from verwijzing.screening import format_number
+
+from .safety import never_silent
+from .services import booking_service, channel_of
+from .tracker import NOT_ANSWERS, latest_intent, latest_text
+
+BOOKING_FORM, CANCEL_FORM, MOVE_FORM = "boeking_form", "annulering_form", "verplaatsing_form"
+CHANGE_FORMS = (CANCEL_FORM, MOVE_FORM)
+# Slots that belong to one booking attempt, cleared once it is done.
+ATTEMPT_SLOTS = ("gekozen_slot", "aangeboden_sloten", "vastgehouden_referentie", "referentie_wijziging")
+
+
+def read_booking_facts(text: str, tracker: Tracker, form: str | None) -> dict[str, Any]:
+    """Booking facts in a message. Phone and national number only inside a booking form, where
+    they were asked for; the number itself is turned into its keyed hash right here."""
+    found: dict[str, Any] = {}
+    if modality := read_modaliteit(text):
+        found["modaliteit"] = modality
+    if postcode := read_postcode(text):
+        found["postcode"] = postcode
+    if form in (BOOKING_FORM, *CHANGE_FORMS):
+        insz = read_insz(text, settings().insz_pepper)
+        if insz.key:
+            found["rijksregisternummer"] = insz.key
+        if form == BOOKING_FORM and (phone := read_telefoon(text)):
+            found["telefoon"] = phone
+        offers = tracker.get_slot("aangeboden_sloten")
+        if offers and (chosen := pick_offer(text, offers)):
+            found["gekozen_slot"] = str(chosen["slot_id"])
+    return found
+
+
+def read_reference_fact(text: str) -> dict[str, Any]:
+    reference = read_reference(text)
+    return {"referentie_wijziging": reference} if reference else {}
+
+
+class ActionAanbodBoeking(Action):
+    """After a positive decision: offer a first block, and ask how they want to meet."""
+
+    def name(self) -> str:
+        return "action_aanbod_boeking"
+
+    @never_silent
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        hours = format_number(figures.hours(figures.block_minutes(peildatum())))
+        dispatcher.utter_message(
+            text=f"Wil je meteen een eerste gesprek van {hours} uur vastleggen bij een loopbaanbegeleider? "
+                 "Kies hoe je wil praten, of typ 'nee'.",
+            buttons=[{"title": "Op locatie", "payload": "op locatie"},
+                     {"title": "Online, met video", "payload": "online"},
+                     {"title": "Aan de telefoon", "payload": "telefonisch"},
+                     {"title": "Nee, nu niet", "payload": "nee"}])
+        return []
+
+
+class ActionAskGekozenSlot(Action):
+    """Shows up to three free moments as a numbered list and remembers them."""
+
+    def name(self) -> str:
+        return "action_ask_gekozen_slot"
+
+    @never_silent
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        modality = tracker.get_slot("modaliteit")
+        postcode = tracker.get_slot("postcode") if modality == "op_locatie" else None
+        # Many counsellors share an hour: look further ahead to offer three different moments.
+        found = booking_service().free_slots(postcode, modality, peildatum(), limit=OFFERS * 20)
+        offers = offer_data(distinct_moments(found, OFFERS))
+        if not offers:
+            dispatcher.utter_message(response="utter_geen_vrije_momenten")
+            return [SlotSet("aangeboden_sloten", None), SlotSet("requested_slot", None), ActiveLoop(None)]
+        dispatcher.utter_message(
+            text=offers_message(offers),
+            buttons=[{"title": f"{i}. {o['label']}", "payload": str(i)} for i, o in enumerate(offers, 1)])
+        return [SlotSet("aangeboden_sloten", offers)]
+
+
+class _BookingValidation:
+    """Shared by the three booking forms (a mixin: rasa_sdk registers every Action subclass, so
+    the shared part is not one): ask the next missing slot, re-ask kindly."""
+
+    RE_ASK = {
+        "gekozen_slot": "utter_keuze_niet_begrepen",
+        "telefoon": "utter_telefoon_niet_begrepen",
+    }
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        return list(domain_slots)
+
+    async def check(self, dispatcher, tracker, answered: dict[str, Any]) -> list[dict]:
+        """Form-specific checks of what was just answered; returns extra events."""
+        return []
+
+    @never_silent
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        asked = tracker.get_slot("requested_slot")
+        answered = tracker.slots_to_validate()
+        events = await self.check(dispatcher, tracker, answered)
+        # A national number that is not valid gets its reason, even next to a valid phone number.
+        insz = read_insz(latest_text(tracker), settings().insz_pepper, asked=asked == "rijksregisternummer")
+        missed = float(tracker.get_slot("herhaal_teller") or 0) + 1
+        if insz.problem and "rijksregisternummer" not in answered:
+            dispatcher.utter_message(text=insz.problem)
+            # Setting a slot tells Rasa this form handled the message (no other rule takes it).
+            events.append(SlotSet("herhaal_teller", missed))
+        elif asked and not answered and latest_intent(tracker) not in NOT_ANSWERS:
+            dispatcher.utter_message(response=self.RE_ASK.get(asked, "utter_niet_begrepen_antwoord"))
+            events.append(SlotSet("herhaal_teller", missed))
+        elif answered and tracker.get_slot("herhaal_teller"):
+            events.append(SlotSet("herhaal_teller", 0))
+        slots = {**tracker.slots, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        missing = next((name for name in required if slots.get(name) in (None, "")), None)
+        return events + [SlotSet("requested_slot", missing)]
+
+
+class ValidateBoekingForm(_BookingValidation, FormValidationAction):
+    def name(self) -> str:
+        return "validate_boeking_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        # A place only matters when they go to the counsellor.
+        return [s for s in domain_slots if s != "postcode" or tracker.get_slot("modaliteit") == "op_locatie"]
+
+    async def check(self, dispatcher, tracker, answered):
+        if "modaliteit" in answered and tracker.get_slot("aangeboden_sloten"):
+            # Another way of meeting: the options shown before no longer fit.
+            return [SlotSet("aangeboden_sloten", None), SlotSet("gekozen_slot", None)]
+        chosen = answered.get("gekozen_slot")
+        if not chosen:
+            return []
+        try:
+            held = booking_service().hold(
+                int(chosen), channel_of(tracker), f"{tracker.sender_id}:{len(tracker.events)}",
+                modality=tracker.get_slot("modaliteit"))
+        except BookingError as exc:
+            dispatcher.utter_message(text=str(exc))
+            return [SlotSet("gekozen_slot", None), SlotSet("aangeboden_sloten", None)]
+        return [SlotSet("vastgehouden_referentie", held.reference)]
+
+
+class ActionBevestigBoeking(Action):
+    """Confirms the held block: one transaction that also debits the credit."""
+
+    def name(self) -> str:
+        return "action_bevestig_boeking"
+
+    @never_silent
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        reference = tracker.get_slot("vastgehouden_referentie")
+        if not reference:
+            return []
+        service, key = booking_service(), tracker.get_slot("rijksregisternummer")
+        reset = [SlotSet(name, None) for name in ATTEMPT_SLOTS]
+        try:
+            booking = service.confirm(reference, citizen_key=key, phone=tracker.get_slot("telefoon"))
+        except InsufficientCredit as exc:
+            left = format_number(service.remaining_hours(citizen_key=key))
+            dispatcher.utter_message(text=f"{exc} Je hebt nog {left} uur over van je krediet.")
+            service.cancel(reference, actor="chat")  # give the held moment back at once
+            return reset
+        except BookingError as exc:
+            dispatcher.utter_message(text=str(exc))
+            return reset
+        hours = figures.hours(figures.block_minutes(booking.starts_at.date()))
+        config = settings()
+        url = invite_url(config.public_base_url, booking.reference, config.insz_pepper)
+        for message in confirmation_messages(booking, tracker.get_slot("bijdrage_per_uur"), hours, url):
+            dispatcher.utter_message(text=message)
+        return [SlotSet("boeking_referentie", booking.reference), *reset]
+
+
+class _ChangeValidation(_BookingValidation):
+    async def check(self, dispatcher, tracker, answered):
+        reference = answered.get("referentie_wijziging")
+        if not reference:
+            return []
+        booking = booking_service().show(reference)
+        if booking is None or booking.status not in ("held", "confirmed"):
+            dispatcher.utter_message(text=f"Ik vind geen lopende afspraak met referentie {reference}. "
+                                          "Kijk de referentie na in je sms.")
+            return [SlotSet("referentie_wijziging", None)]
+        return [SlotSet("modaliteit", booking.modality.value)]
+
+
+class ValidateAnnuleringForm(_ChangeValidation, FormValidationAction):
+    def name(self) -> str:
+        return "validate_annulering_form"
+
+
+class ValidateVerplaatsingForm(_ChangeValidation, FormValidationAction):
+    def name(self) -> str:
+        return "validate_verplaatsing_form"
+
+
+class ActionAnnuleerBoeking(Action):
+    def name(self) -> str:
+        return "action_annuleer_boeking"
+
+    @never_silent
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        reference = tracker.get_slot("referentie_wijziging")
+        try:
+            result = booking_service().cancel(reference, actor="chat",
+                                               owner_key=tracker.get_slot("rijksregisternummer"))
+        except BookingError as exc:
+            dispatcher.utter_message(text=str(exc))
+        else:
+            dispatcher.utter_message(text=f"Je afspraak {reference} is geannuleerd. {result.message}")
+        return [SlotSet(name, None) for name in ATTEMPT_SLOTS]
+
+
+class ActionVerplaatsBoeking(Action):
+    def name(self) -> str:
+        return "action_verplaats_boeking"
+
+    @never_silent
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        reference = tracker.get_slot("referentie_wijziging")
+        try:
+            moved = booking_service().reschedule(reference, int(tracker.get_slot("gekozen_slot")), actor="chat",
+                                                 owner_key=tracker.get_slot("rijksregisternummer"))
+        except BookingError as exc:
+            dispatcher.utter_message(text=str(exc))
+        else:
+            dispatcher.utter_message(text=f"Je afspraak {reference} is verplaatst naar {when(moved.starts_at)}, "
+                                          f"met {moved.counsellor}.")
+        return [SlotSet(name, None) for name in ATTEMPT_SLOTS]

@@ -1,0 +1,139 @@
+"""Booking in a conversation: reading answers and wording offers and confirmations.
+
+Pure functions over text and plain data, so the chat, SMS and voice channels and their tests
+share them; the Rasa actions only move values between the tracker and these functions.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..choice import read_choice
+from ..insz import InvalidInsz, citizen_key, normalise_insz
+from ..notify.phone import InvalidPhone, normalise_phone
+from ..screening import format_number
+from . import texts
+from ..store.models import Modality
+from .service import BookingView, SlotOffer
+
+# Eleven digits as people write a national number: 85.07.30-033.61, 85073003361, 850730 033 61.
+INSZ_SHAPE = re.compile(r"(?<!\d)\d{2}[.\s/]?\d{2}[.\s/]?\d{2}[-.\s/]?\d{3}[.\s/]?\d{2}(?!\d)")
+PHONE_SHAPE = re.compile(r"(?<![\d+])(?:\+|00)?\d[\d\s./-]{7,16}\d(?!\d)")
+REFERENCE_SHAPE = re.compile(r"\bLK[-\s]?([2-9A-HJ-NP-Z]{4})\b", re.IGNORECASE)
+# How many numbered options a person gets: three fit in one SMS and are easy to read aloud.
+OFFERS = 3
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+
+@dataclass(frozen=True)
+class InszReading:
+    """What a message says about a national number: a citizen key, or why it is not valid."""
+
+    key: str | None = None
+    problem: str | None = None
+
+
+def read_insz(text: str, pepper: bytes | str, *, asked: bool = False) -> InszReading:
+    """The keyed hash of the national number in `text`; the number itself never leaves here.
+    When it was just asked for, a number of the wrong length gets its reason too ("Ik tel er 10")."""
+    match = INSZ_SHAPE.search(text)
+    if match is not None:
+        candidate = match.group()
+    elif asked and 6 <= sum(c.isdigit() for c in text) <= 14:
+        candidate = "".join(c for c in text if c.isdigit())
+    else:
+        return InszReading()
+    try:
+        return InszReading(key=citizen_key(normalise_insz(candidate), pepper))
+    except InvalidInsz as exc:
+        return InszReading(problem=exc.reason)
+
+
+def read_telefoon(text: str) -> str | None:
+    """A phone number in E.164, from the first phone-shaped part that is not a national number."""
+    without_insz = INSZ_SHAPE.sub(" ", text)
+    for match in PHONE_SHAPE.finditer(without_insz):
+        try:
+            return normalise_phone(match.group())
+        except InvalidPhone:
+            continue
+    return None
+
+
+def read_reference(text: str) -> str | None:
+    match = REFERENCE_SHAPE.search(text)
+    return f"LK-{match.group(1).upper()}" if match else None
+
+
+def distinct_moments(offers: list[SlotOffer], count: int) -> list[SlotOffer]:
+    """The first `count` offers at different times: three counsellors at the same hour is no choice."""
+    chosen: list[SlotOffer] = []
+    for offer in offers:
+        if all(offer.starts_at != other.starts_at for other in chosen):
+            chosen.append(offer)
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+def offer_data(offers: list[SlotOffer]) -> list[dict[str, Any]]:
+    """What the conversation keeps of the options it showed (a slot value: JSON-friendly)."""
+    return [{"slot_id": o.slot_id, "label": o.label, "start": o.starts_at.isoformat()} for o in offers]
+
+
+def offers_message(offers: list[dict[str, Any]]) -> str:
+    lines = [f"{i}. {offer['label']}" for i, offer in enumerate(offers, start=1)]
+    return "\n".join(["Deze momenten zijn vrij:", *lines, "Typ het nummer van het moment dat je past."])
+
+
+def pick_offer(text: str, offers: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """"2", "de tweede", or a weekday that only one option has ("dinsdag")."""
+    number = read_choice(text, len(offers))
+    if number:
+        return offers[number - 1]
+    lowered = text.lower()
+    named = [d for d in WEEKDAYS if re.search(rf"\b{d}\b", lowered)]
+    if len(named) == 1:
+        matching = [o for o in offers if WEEKDAYS[dt.datetime.fromisoformat(o["start"]).weekday()] == named[0]]
+        if len(matching) == 1:
+            return matching[0]
+    return None
+
+
+def confirmation_messages(booking: BookingView, per_hour: float | None, block_hours: float,
+                          invite_url: str | None) -> list[str]:
+    """What the person reads once the block is booked: reference, moment, cost, what to expect."""
+    messages = [
+        f"Je afspraak staat vast. Je referentie is {booking.reference}.",
+        f"Wanneer: {texts.when(booking.starts_at)}. Met wie: {booking.counsellor}. Waar: {booking.location}.",
+    ]
+    if per_hour is not None:
+        messages.append(f"Dit blok van {format_number(block_hours)} uur kost je "
+                        f"{format_number(per_hour * block_hours)} euro. Je betaalt aan je begeleider.")
+    else:
+        messages.append("Hoeveel je zelf betaalt, is nog niet beslist. Je begeleider zegt het je vooraf.")
+    expect = ("Wat mag je verwachten? Je begeleider vraagt wat je wil veranderen in je werk. "
+              "Samen maken jullie een plan.")
+    if booking.modality is Modality.OP_LOCATIE:
+        expect += " Neem je identiteitskaart mee."
+    messages.append(expect)
+    if booking.sms_queued:
+        messages.append("Je krijgt ook een sms met deze afspraak.")
+    if invite_url:
+        messages.append(f"Zet de afspraak in je agenda: {invite_url}")
+    messages.append(f"Kan je niet? Typ 'annuleer {booking.reference}' of 'verplaats {booking.reference}'.")
+    return messages
+
+
+def invite_token(reference: str, secret: bytes | str) -> str:
+    """A token for the invite link: the short reference alone is guessable, this is not."""
+    key = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(key, f"ics:{reference}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def invite_url(base_url: str, reference: str, secret: bytes | str) -> str:
+    return f"{base_url.rstrip('/')}/afspraak/{reference}.ics?t={invite_token(reference, secret)}"

@@ -1,0 +1,92 @@
+"""`init_app()` builds the gateway; state lives under web.AppKey, resources in cleanup_ctx."""
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+
+import aiohttp
+from aiohttp import web
+
+from ..booking import BookingNotFound, BookingService
+from ..booking.conversation import invite_token
+from ..booking.service import normalise_reference
+from ..config import Settings, settings
+
+logger = logging.getLogger(__name__)
+
+SETTINGS = web.AppKey("settings", Settings)
+BOOKINGS = web.AppKey("bookings", BookingService)
+HTTP = web.AppKey("http", aiohttp.ClientSession)
+
+
+async def _resources(app: web.Application):
+    app[BOOKINGS] = BookingService.from_settings(app[SETTINGS].database_url)
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as session:
+            app[HTTP] = session
+            yield
+    finally:
+        app[BOOKINGS].close()
+
+
+async def invite(request: web.Request) -> web.Response:
+    """GET /afspraak/{reference}.ics?t=TOKEN — the token, not the short reference, opens it."""
+    config = request.app[SETTINGS]
+    reference = normalise_reference(request.match_info["reference"])
+    token = request.query.get("t", "")
+    if not hmac.compare_digest(token, invite_token(reference, config.insz_pepper)):
+        raise web.HTTPNotFound(text="Deze afspraak bestaat niet.")
+    try:
+        body = await asyncio.to_thread(request.app[BOOKINGS].invite, reference)
+    except BookingNotFound:
+        raise web.HTTPNotFound(text="Deze afspraak bestaat niet.") from None
+    return web.Response(body=body, content_type="text/calendar", charset="utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{reference}.ics"'})
+
+
+async def health(request: web.Request) -> web.Response:
+    """200 only when Rasa, the action server and the database all answer; 503 otherwise."""
+    config, http = request.app[SETTINGS], request.app[HTTP]
+
+    async def answers(url: str) -> bool:
+        try:
+            async with http.get(url) as response:
+                return response.status == 200
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            return False
+
+    def database_answers() -> bool:
+        try:
+            request.app[BOOKINGS].ping()
+            return True
+        except Exception:  # noqa: BLE001 — any failure means "down" here
+            logger.warning("health: database does not answer", exc_info=True)
+            return False
+
+    action_health = config.action_server_url.rsplit("/webhook", 1)[0] + "/health"
+    state = {
+        "rasa": await answers(f"{config.rasa_url}/"),
+        "actions": await answers(action_health),
+        "database": await asyncio.to_thread(database_answers),
+    }
+    return web.json_response({**state, "ok": all(state.values())}, status=200 if all(state.values()) else 503)
+
+
+def init_app(config: Settings | None = None) -> web.Application:
+    app = web.Application()
+    app[SETTINGS] = config or settings()
+    app.cleanup_ctx.append(_resources)
+    app.router.add_get("/health", health)
+    app.router.add_get("/afspraak/{reference}.ics", invite)
+    return app
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO)
+    config = settings()
+    web.run_app(init_app(config), host=config.gateway_host, port=config.gateway_port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""The gateway through real HTTP (aiohttp test client) on a real database."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from icalendar import Calendar
+
+from verwijzing.booking import BookingService
+from verwijzing.booking.conversation import invite_url
+from verwijzing.config import settings
+from verwijzing.demo import seed_demo
+from verwijzing.gateway import init_app
+from verwijzing.store import make_sessionmaker
+from verwijzing.store.testing import valid_insz
+
+PEPPER = "gateway-test-pepper"
+DAY = dt.date(2027, 3, 1)
+
+
+@pytest.fixture
+def config(db, monkeypatch):
+    monkeypatch.setenv("VERWIJZING_INSZ_PEPPER", PEPPER)
+    # Nothing listens on these ports: Rasa and the action server are "down".
+    return dataclasses.replace(settings(), database_url=str(db.url.render_as_string(hide_password=False)),
+                               rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/webhook")
+
+
+@pytest.fixture
+def booked(db) -> str:
+    sessions = make_sessionmaker(db)
+    with sessions.begin() as session:
+        seed_demo(session, DAY)
+    service = BookingService(sessions, pepper=PEPPER)
+    now = dt.datetime.combine(DAY, dt.time(8), tzinfo=dt.timezone.utc)
+    offer = service.free_slots(None, "online", DAY, now=now)[0]
+    held = service.hold(offer.slot_id, "web", "gateway-test", modality="online", now=now)
+    service.confirm(held.reference, insz=valid_insz(dt.date(1985, 7, 30), 33), now=now)
+    return held.reference
+
+
+async def test_the_invite_opens_with_its_token(aiohttp_client, config, booked):
+    client = await aiohttp_client(init_app(config))
+    path = invite_url("", booked, PEPPER)
+    response = await client.get(path)
+    assert response.status == 200
+    assert response.content_type == "text/calendar"
+    event = Calendar.from_ical(await response.read()).walk("VEVENT")[0]
+    assert booked in str(event["SUMMARY"]) + str(event.get("DESCRIPTION", ""))
+    assert event.decoded("DTEND") - event.decoded("DTSTART") == dt.timedelta(hours=2)
+
+
+@pytest.mark.parametrize("tamper", ["wrong-token", ""])
+async def test_the_short_reference_alone_does_not_open_an_invite(aiohttp_client, config, booked, tamper):
+    client = await aiohttp_client(init_app(config))
+    response = await client.get(f"/afspraak/{booked}.ics?t={tamper}")
+    assert response.status == 404
+    assert "bestaat niet" in await response.text()
+
+
+async def test_an_unknown_booking_is_a_plain_404(aiohttp_client, config, booked):
+    client = await aiohttp_client(init_app(config))
+    response = await client.get(invite_url("", "LK-ZZZZ", PEPPER))
+    assert response.status == 404
+
+
+async def test_health_is_503_and_says_what_is_down(aiohttp_client, config):
+    client = await aiohttp_client(init_app(config))
+    response = await client.get("/health")
+    assert response.status == 503
+    assert await response.json() == {"rasa": False, "actions": False, "database": True, "ok": False}
