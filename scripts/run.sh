@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 set -a; . ./.env; set +a
+# Rasa reports usage and errors to its company by default; nothing leaves this machine.
+export RASA_TELEMETRY_ENABLED=false
 mkdir -p var
 # Migrate, and fill an empty database with fictional counsellors and four weeks of slots.
 .venv/bin/verwijzing seed-demo

@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 set -a; . ./.env; set +a
 # Tests choose their own reference dates and databases.
 unset VERWIJZING_PEILDATUM DATABASE_URL
+export RASA_TELEMETRY_ENABLED=false
 
 echo "== unit, rules, store and integration tests (project environment)"
 .venv/bin/pytest -q tests

@@ -121,7 +121,7 @@ class RasaServer:
 def base_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update({"PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "VERWIJZING_INSZ_PEPPER": "test-pepper",
-                "SANIC_HOST": "127.0.0.1"})
+                "SANIC_HOST": "127.0.0.1", "RASA_TELEMETRY_ENABLED": "false"})
     env.update(extra)
     return env
 
