@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import inspect
 
-from verwijzing.store.testing import valid_insz
+from verwijzing.store import make_engine
+from verwijzing.store.testing import BACKENDS, dump_rows, temporary_database, valid_insz
 
 from .stack import running_stack
 
@@ -23,11 +24,13 @@ TYPED_INSZ = f"{INSZ[:2]}.{INSZ[2:4]}.{INSZ[4:6]}-{INSZ[6:9]}.{INSZ[9:]}"
 INTAKE = ["hallo", "ik wil iets anders doen", "bediende", "9000", "12 jaar", "gestopt na het 4de middelbaar"]
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("booking")
-    with running_stack(tmp, VERWIJZING_PEILDATUM=DAY) as (rasa, actions):
-        yield rasa, actions, tmp
+@pytest.fixture(scope="module", params=BACKENDS)
+def stack(request, tmp_path_factory):
+    """The whole stack on one database: Rasa's tracker store, bookings and ledger together."""
+    tmp = tmp_path_factory.mktemp(f"booking-{request.param}")
+    with temporary_database(request.param) as url:
+        with running_stack(tmp, database_url=url, VERWIJZING_PEILDATUM=DAY) as (rasa, actions):
+            yield rasa, actions, tmp
 
 
 def say(rasa, sender, text) -> str:
@@ -83,18 +86,25 @@ def test_the_national_number_is_kept_nowhere(stack, booked):
     # The conversation as Rasa keeps it: the typed message is redacted.
     texts = [e.get("text") or "" for e in rasa.tracker(booked[0])["events"]]
     assert any("[rijksregisternummer]" in t for t in texts)
-    # Every table, every row, and the raw database files (the WAL too).
-    database = Path(actions.env["DATABASE_URL"].removeprefix("sqlite:///"))
-    with sqlite3.connect(database) as connection:
-        tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        assert "events" in tables and "bookings" in tables  # Rasa's tracker store is this database
-        dump = "\n".join(repr(row) for table in tables for row in connection.execute(f'SELECT * FROM "{table}"'))
-    raw = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
+    # Every row of every table, Rasa's tracker store included: it is this same database.
+    engine = make_engine(actions.env["DATABASE_URL"])
+    try:
+        rows = dump_rows(engine)
+        indexed = [ix["column_names"] for ix in inspect(engine).get_indexes("events")]
+    finally:
+        engine.dispose()
+    assert rows["events"] and rows["bookings"]
+    assert ["sender_id"] in indexed
+    dump = repr(rows)
     logs = rasa.log.read_text() + actions.log.read_text()
+    raw = b""
+    if actions.env["DATABASE_URL"].startswith("sqlite:///"):  # the file itself, the WAL too
+        database = Path(actions.env["DATABASE_URL"].removeprefix("sqlite:///"))
+        raw = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
     for form in forms:
         assert form not in dump
-        assert form.encode() not in raw
         assert form not in logs
+        assert form.encode() not in raw
 
 
 def test_more_blocks_until_the_credit_is_used_up(stack, booked):
