@@ -14,7 +14,7 @@ from verwijzing.booking.conversation import (OFFERS, confirmation_messages, dist
                                              read_telefoon)
 from verwijzing.config import peildatum, settings
 from verwijzing.interpret import read_modaliteit, read_postcode
-from verwijzing.screening import format_number
+from verwijzing.dutch import format_number
 
 from .safety import never_silent
 from .services import booking_service, channel_of

@@ -12,15 +12,9 @@ from importlib import resources
 import yaml
 
 from .policy import load_policy, regime_at
-from .screening import format_number
+from .dutch import date_words, format_number
 
-MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-           "oktober", "november", "december")
 CREDIT_REGIME = "loopbaankrediet"
-
-
-def dutch_date(day: dt.date) -> str:
-    return f"{day.day} {MAANDEN[day.month - 1]} {day.year}"
 
 
 @cache
@@ -52,8 +46,8 @@ def figures(day: dt.date) -> dict[str, str]:
         "bewaartermijn": credit.value("bewaartermijn_jaren"),
     }
     texts = {k: format_number(v) for k, v in values.items()}
-    texts["krediet_start"] = dutch_date(policy.regimes[CREDIT_REGIME].start)
-    texts["overgang_einde"] = dutch_date(transition.end)
+    texts["krediet_start"] = date_words(policy.regimes[CREDIT_REGIME].start)
+    texts["overgang_einde"] = date_words(transition.end)
     texts["overgang_einde_jaar"] = str(transition.end.year)
     return texts
 

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .dutch import format_number
 from .facts import Facts, Hulpvraag, MissingFact, Opleidingsniveau, Regio, Route, Werkstatus
 from .policy import RegimeView, load_policy, regime_at
 
@@ -53,13 +54,6 @@ class Decision:
         data["peildatum"] = self.peildatum.isoformat()
         data["redenen"] = [asdict(r) for r in self.redenen]
         return data
-
-
-def format_number(value: float) -> str:
-    """7 → "7", 7.5 → "7,5": how a Flemish reader writes numbers."""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.2f}".rstrip("0").replace(".", ",")
 
 
 @dataclass

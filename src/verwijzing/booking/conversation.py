@@ -15,7 +15,7 @@ from typing import Any
 from ..choice import read_choice
 from ..insz import InvalidInsz, citizen_key, normalise_insz
 from ..notify.phone import InvalidPhone, normalise_phone
-from ..screening import format_number
+from ..dutch import WEEKDAYS, format_number
 from . import texts
 from ..store.models import Modality
 from .service import BookingView, SlotOffer
@@ -26,7 +26,6 @@ PHONE_SHAPE = re.compile(r"(?<![\d+])(?:\+|00)?\d[\d\s./-]{7,16}\d(?!\d)")
 REFERENCE_SHAPE = re.compile(r"\bLK[-\s]?([2-9A-HJ-NP-Z]{4})\b", re.IGNORECASE)
 # How many numbered options a person gets: three fit in one SMS and are easy to read aloud.
 OFFERS = 3
-WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,10 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from verwijzing.booking.figures import hours
+from verwijzing.dutch import MONTHS, WEEKDAYS
 from verwijzing.store.models import Modality
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-_DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-_MONTHS = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)
 MODALITY_WORDS = {
     Modality.OP_LOCATIE: "op kantoor",
     Modality.ONLINE: "online (videogesprek)",
@@ -29,7 +25,7 @@ def clock(moment: dt.datetime) -> str:
 def when(moment: dt.datetime) -> str:
     """"dinsdag 8 december om 9 uur"."""
     local = moment.astimezone(BRUSSELS)
-    return f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} om {clock(local)}"
+    return f"{WEEKDAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} om {clock(local)}"
 
 
 def offer_label(starts_at: dt.datetime, counsellor: str, modality: Modality, place: str | None) -> str:

@@ -13,27 +13,12 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Iterator
 
+from .. import postcodes
 from .lexicon import data
 from .nlp import Analysis, about_someone_else, analyse, dutch_words
 from .numbers import fold
 
 # Fixed Belgian postcode ranges (domain.md, "Data that can be used offline").
-_PROVINCES = (
-    (1000, 1299, "brussel"),
-    (1300, 1499, "waals-brabant"),
-    (1500, 1999, "vlaams-brabant"),
-    (2000, 2999, "antwerpen"),
-    (3000, 3499, "vlaams-brabant"),
-    (3500, 3999, "limburg"),
-    (4000, 4999, "luik"),
-    (5000, 5999, "namen"),
-    (6000, 6599, "henegouwen"),
-    (6600, 6999, "luxemburg"),
-    (7000, 7999, "henegouwen"),
-    (8000, 8999, "west-vlaanderen"),
-    (9000, 9999, "oost-vlaanderen"),
-)
-_FLEMISH_PROVINCES = {"antwerpen", "limburg", "oost-vlaanderen", "west-vlaanderen", "vlaams-brabant"}
 # A primary GeoNames name that is also a Dutch word still means the place when the place is big
 # ("Gent"), but not when it is small ("Geel", "Mol", "Boom"): then a cue like "in" is needed.
 _BIG_PLACE = 100_000
@@ -131,20 +116,19 @@ def province_of_postcode(postcode: str) -> str | None:
     match = re.fullmatch(r"\s*(?:b(?:e)?\s*-?\s*)?(\d{4})\s*", fold(str(postcode)))
     if not match:
         return None
-    number = int(match.group(1))
-    for low, high, province in _PROVINCES:
-        if low <= number <= high:
-            return province
-    return None
+    try:
+        return postcodes.province_of(match.group(1))
+    except postcodes.UnknownPostcode:
+        return None
 
 
 def region_of_postcode(postcode: str) -> str | None:
     province = province_of_postcode(postcode)
     if province is None:
         return None
-    if province == "brussel":
+    if province == postcodes.BRUSSEL:
         return "brussel"
-    return "vlaanderen" if province in _FLEMISH_PROVINCES else "wallonie"
+    return "vlaanderen" if province in postcodes.FLEMISH_PROVINCES else "wallonie"
 
 
 _POSTCODE = re.compile(r"(?:(be?)-?)?(\d{4})")
