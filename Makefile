@@ -2,6 +2,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
+# Rasa reports usage to its company by default: nothing leaves this machine (train, test, run).
+export RASA_TELEMETRY_ENABLED := false
+
 # The project's environment runs on a current Python; Rasa 3.6 needs exactly Python 3.10.
 PYTHON ?= python3
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \

@@ -11,8 +11,8 @@ from importlib import resources
 
 import yaml
 
-from .policy import load_policy, regime_at
 from .dutch import date_words, format_number
+from .policy import load_policy, regime_at
 
 CREDIT_REGIME = "loopbaankrediet"
 
