@@ -15,8 +15,7 @@ from verwijzing.screening import next_missing_fact
 
 from .boeking import read_booking_facts, read_reference_fact
 from .safety import never_silent
-from .tracker import (FACT_SLOTS, INTAKE_FORM, NOT_ANSWERS, facts_from_tracker, in_form,
-                      last_answered_fact, last_buttons, latest_intent, latest_text)
+from .tracker import (FACT_SLOTS, INTAKE_FORM, NOT_ANSWERS, facts_from_tracker, last_answered_fact, last_buttons, latest_intent, latest_text)
 
 
 def read_facts(text: str, asked: str | None) -> dict[str, Any]:

@@ -10,7 +10,6 @@ import importlib.util
 import json
 import re
 import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path
 
