@@ -24,6 +24,7 @@ class Settings:
     public_base_url: str
     gateway_host: str
     gateway_port: int
+    hold_minutes: int
 
     @property
     def peildatum(self) -> dt.date:
@@ -57,7 +58,14 @@ def settings() -> Settings:
         public_base_url=env.get("PUBLIC_BASE_URL", "http://localhost:8080"),
         gateway_host=env.get("GATEWAY_HOST", "127.0.0.1"),
         gateway_port=_port(env.get("GATEWAY_PORT", "8080")),
+        hold_minutes=_positive("VERWIJZING_HOLD_MINUTES", env.get("VERWIJZING_HOLD_MINUTES", "10")),
     )
+
+
+def _positive(name: str, raw: str) -> int:
+    if not raw.isdigit() or int(raw) == 0:
+        raise ConfigError(f"{name} must be a whole number of minutes above 0, got {raw!r}")
+    return int(raw)
 
 
 def _port(raw: str) -> int:

@@ -157,10 +157,8 @@ class BookingService:
     def from_settings(cls, database_url: str | None = None) -> BookingService:
         config = settings()
         engine = make_engine(database_url or config.database_url)
-        # hold_minutes is picked up as soon as config.py offers it (VERWIJZING_HOLD_MINUTES).
-        minutes = getattr(config, "hold_minutes", None)
-        hold = dt.timedelta(minutes=minutes) if minutes else DEFAULT_HOLD_TIME
-        return cls(make_sessionmaker(engine), pepper=config.insz_pepper, hold_time=hold)
+        return cls(make_sessionmaker(engine), pepper=config.insz_pepper,
+                   hold_time=dt.timedelta(minutes=config.hold_minutes))
 
     # ---- finding ---------------------------------------------------------------------------
 
