@@ -54,3 +54,8 @@ def hours(minutes: int) -> int | float:
     """Minutes as hours for people: 120 → 2, 90 → 1.5."""
     whole, rest = divmod(minutes, _MINUTES_PER_HOUR)
     return whole if rest == 0 else minutes / _MINUTES_PER_HOUR
+
+
+def free_cancellation(day: dt.date) -> dt.timedelta:
+    """How long before a block a cancellation still gives the hours back."""
+    return dt.timedelta(hours=policy_figure("kosteloos_annuleren_uren", day))

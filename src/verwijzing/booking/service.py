@@ -67,7 +67,6 @@ BRUSSELS = texts.BRUSSELS
 DEFAULT_HOLD_TIME = dt.timedelta(minutes=10)
 # Product choice, not a rule from the sources (domain.md has none on cancelling): refund when
 # cancelled at least this long before the start. Kept as a setting next to the hold time.
-DEFAULT_FREE_CANCELLATION = dt.timedelta(hours=24)
 
 REFERENCE_PREFIX = "LK-"
 # No 0/O and 1/I: references are read out on the phone and typed from an SMS.
@@ -144,13 +143,14 @@ class BookingService:
         *,
         pepper: bytes | str | None = None,
         hold_time: dt.timedelta = DEFAULT_HOLD_TIME,
-        free_cancellation: dt.timedelta = DEFAULT_FREE_CANCELLATION,
+        free_cancellation: dt.timedelta | None = None,
         clock: Callable[[], dt.datetime] = reference_now,
     ):
         self._sessions = sessions
         self._pepper = pepper
         self.hold_time = hold_time
-        self.free_cancellation = free_cancellation
+        # The policy's window on the day the service starts (a process lives days, not years).
+        self.free_cancellation = free_cancellation or figures.free_cancellation(clock().date())
         self._clock = clock
 
     @classmethod
