@@ -193,7 +193,7 @@ class _ChangeValidation(_BookingValidation):
         if not reference:
             return []
         booking = booking_service().show(reference)
-        if booking is None or booking.status not in ("held", "confirmed"):
+        if booking is None or not booking.changeable:
             dispatcher.utter_message(text=f"Ik vind geen lopende afspraak met referentie {reference}. "
                                           "Kijk de referentie na in je sms.")
             return [SlotSet("referentie_wijziging", None)]

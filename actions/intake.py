@@ -15,7 +15,8 @@ from verwijzing.screening import next_missing_fact
 
 from .boeking import read_booking_facts, read_reference_fact
 from .safety import never_silent
-from .tracker import (FACT_SLOTS, INTAKE_FORM, NOT_ANSWERS, facts_from_tracker, last_answered_fact, last_buttons, latest_intent, latest_text)
+from .tracker import (FACT_SLOTS, INTAKE_FORM, NOT_ANSWERS, active_form, facts_from_tracker, last_answered_fact,
+                      last_buttons, latest_intent, latest_text)
 
 
 def read_facts(text: str, asked: str | None) -> dict[str, Any]:
@@ -43,7 +44,7 @@ def is_answer(tracker: Tracker) -> bool:
     the rules (stop, a person, a question)."""
     if latest_intent(tracker) not in NOT_ANSWERS:
         return True
-    return bool((tracker.active_loop or {}).get("name")) and not looks_like_question(latest_text(tracker))
+    return active_form(tracker) is not None and not looks_like_question(latest_text(tracker))
 
 
 class ActionLeesFeiten(Action):
@@ -61,7 +62,7 @@ class ActionLeesFeiten(Action):
         text = latest_text(tracker)
         if not text:
             return []
-        form = (tracker.active_loop or {}).get("name")
+        form = active_form(tracker)
         # "annuleer LK-7K3P" is a request, and it answers "which booking?" at the same time.
         found = read_reference_fact(text)
         if is_answer(tracker):

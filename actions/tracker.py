@@ -39,8 +39,8 @@ def latest_text(tracker: Tracker) -> str:
     return (tracker.latest_message or {}).get("text") or ""
 
 
-def in_form(tracker: Tracker, form: str = INTAKE_FORM) -> bool:
-    return (tracker.active_loop or {}).get("name") == form
+def active_form(tracker: Tracker) -> str | None:
+    return (tracker.active_loop or {}).get("name")
 
 
 def last_buttons(tracker: Tracker) -> list[dict]:

@@ -107,6 +107,11 @@ class BookingView:
     location: str
     sms_queued: bool = False
 
+    @property
+    def changeable(self) -> bool:
+        """A hold or a confirmed booking can still be cancelled or moved."""
+        return self.status in (BookingStatus.HELD, BookingStatus.CONFIRMED)
+
     def as_dict(self) -> dict[str, Any]:
         """The shape `verwijzing booking show` prints (contract.md)."""
         return {
