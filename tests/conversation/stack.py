@@ -20,7 +20,8 @@ from pathlib import Path
 from verwijzing.demo import seed_demo_command
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "verwijzing.tar.gz"
+# VERWIJZING_TEST_MODEL lets a developer test a model trained elsewhere (make test uses the default).
+MODEL = Path(os.environ.get("VERWIJZING_TEST_MODEL") or ROOT / "models" / "verwijzing.tar.gz")
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 TOKEN = "test-token"
 
