@@ -71,7 +71,7 @@ def seed_demo(session: Session, start_date: dt.date) -> int:
         for day in working:
             if i % 4 == 1 and day.weekday() == i % 5:
                 continue  # part-timers: one weekday off
-            block = dt.timedelta(minutes=figures.block_minutes(day))
+            block = dt.timedelta(minutes=figures.agenda_block_minutes(day))
             for hour, minute in _RHYTHMS[i % len(_RHYTHMS)]:
                 starts = dt.datetime.combine(day, dt.time(hour, minute), BRUSSELS)
                 rows.append({

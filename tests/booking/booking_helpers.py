@@ -59,7 +59,7 @@ class Make:
 
     def slot(self, counsellor_id: int, starts_at: dt.datetime) -> int:
         local = starts_at.astimezone(BRUSSELS)
-        block = dt.timedelta(minutes=figures.block_minutes(local.date()))
+        block = dt.timedelta(minutes=figures.agenda_block_minutes(local.date()))
         with self.sessions.begin() as session:
             slot = Slot(counsellor_id=counsellor_id, day=local.date(), starts_at=starts_at,
                         ends_at=starts_at + block)

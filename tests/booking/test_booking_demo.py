@@ -44,7 +44,7 @@ def test_spread_and_variety(seeded):
     assert all(day.weekday() < 5 for day in days)
     assert not days & belgian_holidays(START.year)
     assert dt.date(2027, 5, 6) not in days and dt.date(2027, 5, 7) in days
-    assert all(s.ends_at - s.starts_at == dt.timedelta(minutes=figures.block_minutes(s.day)) for s in slots)
+    assert all(s.ends_at - s.starts_at == dt.timedelta(minutes=figures.agenda_block_minutes(s.day)) for s in slots)
     assert len(slots) > 1500
 
 

@@ -1,4 +1,4 @@
-"""Booking's figures come from the policy; before the credit starts, from the credit's regime."""
+"""Booking's figures come from the policy of the day; what the policy does not settle is None."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,16 +18,22 @@ def test_figures_are_the_policys():
     assert figures.retention_years(day) == regime_at(day).value("bewaartermijn_jaren")
 
 
-def test_transitional_cheque_uses_the_credits_block_and_credit():
+def test_transitional_cheque_has_no_block_or_credit_and_says_so():
     before = CREDIT_START - dt.timedelta(days=10)
-    assert regime_at(before).value("blok_uren") is None  # why the fallback exists
-    assert figures.block_minutes(before) == figures.block_minutes(CREDIT_START)
-    assert figures.credit_minutes(before) == figures.credit_minutes(CREDIT_START)
+    assert regime_at(before).value("blok_uren") is None  # no source gives it
+    assert figures.block_minutes(before) is None and figures.block_hours(before) is None
+    assert figures.credit_minutes(before) is None
+    assert not figures.uses_credit(before) and figures.uses_credit(CREDIT_START)
+    assert figures.single_cheque_only(before) is regime_at(before).value("eerder_loopbaancheque_sluit_uit")
+    assert not figures.single_cheque_only(CREDIT_START)
+    # Only the fictional agendas borrow a slot length; nothing is debited or told from it.
+    assert figures.agenda_block_minutes(before) == figures.block_minutes(CREDIT_START)
 
 
 def test_hours_for_people():
     assert figures.hours(120) == 2 and isinstance(figures.hours(120), int)
     assert figures.hours(90) == 1.5
+    assert figures.hours(None) is None  # not settled stays not settled
 
 
 def test_refund_boundary():

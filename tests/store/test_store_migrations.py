@@ -13,7 +13,7 @@ from verwijzing.store.testing import BACKENDS, temporary_database
 
 TABLES = {
     "alembic_version", "audit_log", "bookings", "counsellor_languages", "counsellor_modalities",
-    "counsellors", "credit_accounts", "ledger_entries", "outbox", "referrals", "slots",
+    "cheque_uses", "counsellors", "credit_accounts", "ledger_entries", "outbox", "referrals", "slots",
 }
 
 
@@ -90,3 +90,23 @@ def test_fresh_engine_has_no_tables_before_upgrade(fresh_engine):
     with fresh_engine.connect() as connection:
         assert connection.execute(text("SELECT 1")).scalar() == 1
     assert "bookings" not in inspect(fresh_engine).get_table_names()
+
+
+def test_an_existing_0001_database_gains_cheque_uses_and_keeps_its_rows(fresh_engine):
+    """A database made before the transitional cheque had its own record (make run on an old
+    var/verwijzing.db) upgrades in place; a downgrade to 0001 removes only the new table."""
+    upgrade(fresh_engine, "0001")
+    with fresh_engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO credit_accounts (citizen_key, created_at) VALUES (:k, CURRENT_TIMESTAMP)"
+        ), {"k": "a" * 64})
+    upgrade(fresh_engine)
+    assert "cheque_uses" in inspect(fresh_engine).get_table_names()
+    with fresh_engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM credit_accounts")).scalar() == 1
+    config = alembic_config()
+    with fresh_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    assert "cheque_uses" not in inspect(fresh_engine).get_table_names()
+    assert "credit_accounts" in inspect(fresh_engine).get_table_names()

@@ -2,6 +2,7 @@
 from verwijzing.booking.errors import (
     BookingError,
     BookingNotFound,
+    ChequeAlreadyUsed,
     HoldExpired,
     IdempotencyConflict,
     InsufficientCredit,
@@ -34,6 +35,7 @@ __all__ = [
     "BookingView",
     "CancelResult",
     "Channel",
+    "ChequeAlreadyUsed",
     "HoldExpired",
     "IdempotencyConflict",
     "InsufficientCredit",

@@ -41,6 +41,13 @@ class InsufficientCredit(BookingError):
     code = "insufficient_credit"
 
 
+class ChequeAlreadyUsed(BookingError):
+    """Under the transitional regime a person gets one loopbaancheque only, and this person
+    already used one (policy: eerder_loopbaancheque_sluit_uit). The held moment is given back."""
+
+    code = "cheque_already_used"
+
+
 class NotYourBooking(BookingError):
     code = "not_your_booking"
 

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy import and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, sessionmaker
@@ -30,6 +30,7 @@ from verwijzing import insz as insz_module
 from verwijzing.booking import figures, texts
 from verwijzing.booking.errors import (
     BookingNotFound,
+    ChequeAlreadyUsed,
     HoldExpired,
     IdempotencyConflict,
     InsufficientCredit,
@@ -46,12 +47,14 @@ from verwijzing.config import settings
 from verwijzing.notify.ics import booking_invite
 from verwijzing.notify.phone import InvalidPhone, can_receive_sms, normalise_phone
 from verwijzing.notify.sms import queue_sms
+from verwijzing.policy import load_policy, regime_at
 from verwijzing.store.engine import make_engine, make_sessionmaker
 from verwijzing.store.models import (
     AuditEntry,
     Booking,
     BookingStatus,
     Channel,
+    ChequeUse,
     Counsellor,
     CounsellorLanguage,
     CounsellorModality,
@@ -248,14 +251,24 @@ class BookingService:
 
     def remaining_hours(
         self, *, insz: str | None = None, citizen_key: str | None = None, day: dt.date | None = None
-    ) -> int | float:
-        """Hours of credit left; a person who never booked has the whole credit of `day`."""
+    ) -> int | float | None:
+        """Hours of credit left; a person who never booked has the whole credit of `day`.
+        None when the regime in force on `day` has no credit (the transitional loopbaancheque:
+        its hours are not settled), so there is nothing to count."""
         key = self._citizen_key(insz, citizen_key)
         day = day or self._now(None).astimezone(BRUSSELS).date()
+        if not figures.uses_credit(day):
+            return None
         with self._read() as session:
             if session.get(CreditAccount, key) is None:
                 return figures.hours(figures.credit_minutes(day))
             return figures.hours(_balance(session, key))
+
+    def cheque_used(self, *, insz: str | None = None, citizen_key: str | None = None) -> bool:
+        """Whether the person has a confirmed booking on a transitional loopbaancheque."""
+        key = self._citizen_key(insz, citizen_key)
+        with self._read() as session:
+            return bool(session.scalar(select(exists().where(ChequeUse.citizen_key == key))))
 
     def invite(self, reference: str) -> bytes:
         """The .ics calendar invite of a booking."""
@@ -347,8 +360,11 @@ class BookingService:
         phone: str | None = None,
         now: dt.datetime | None = None,
     ) -> BookingView:
-        """Turn a hold into a booking and debit one block from the person's credit, in one
-        transaction. Confirming again (a retry) returns the booking without a second debit.
+        """Turn a hold into a booking, in one transaction. Under a regime with a credit (the
+        loopbaankrediet) it debits one block from the person's credit; under the transitional
+        loopbaancheque it records the use of the person's single cheque and leaves the credit
+        alone, and a person who already used one gets ChequeAlreadyUsed (the held moment is then
+        given back). Confirming again (a retry) returns the booking without a second debit.
 
         The national number is only turned into the citizen key here and then forgotten. A hold
         that ran out can still be confirmed as long as nobody else claimed the slot meanwhile
@@ -356,6 +372,13 @@ class BookingService:
         now = self._now(now)
         key = self._citizen_key(insz, citizen_key)
         number = _phone(phone)
+        try:
+            return self._confirm(reference, key, number, now)
+        except ChequeAlreadyUsed:
+            self._give_back(reference, now, why=ChequeAlreadyUsed.code)
+            raise
+
+    def _confirm(self, reference: str, key: str, number: str | None, now: dt.datetime) -> BookingView:
         with self._sessions.begin() as session:
             booking = _find(session, reference, lock=True)
             if booking is None:
@@ -373,15 +396,19 @@ class BookingService:
             if booking.slot.starts_at <= now:
                 raise SlotUnavailable("Dat moment is al voorbij. Kies een nieuw moment.")
             day = booking.slot.day
-            block = figures.block_minutes(day)
-            _lock_account(session, key, day, now)
-            remaining = _balance(session, key)
-            if remaining < block:
-                raise InsufficientCredit(texts.not_enough_credit(remaining, block))
-            session.add(LedgerEntry(
-                citizen_key=key, minutes=-block, booking_reference=booking.reference,
-                reason=LedgerReason.DEBIT.value, created_at=now,
-            ))
+            if figures.uses_credit(day):
+                block = _required_block(day)
+                _lock_account(session, key, day, now)
+                remaining = _balance(session, key)
+                if remaining < block:
+                    raise InsufficientCredit(texts.not_enough_credit(remaining, block))
+                session.add(LedgerEntry(
+                    citizen_key=key, minutes=-block, booking_reference=booking.reference,
+                    reason=LedgerReason.DEBIT.value, created_at=now,
+                ))
+                used: dict[str, Any] = {"minutes": block}
+            else:
+                used = {"cheque": _use_cheque(session, key, booking.reference, day, now)}
             booking.status = BookingStatus.CONFIRMED.value
             booking.confirmed_at = now
             booking.citizen_key = key
@@ -400,9 +427,20 @@ class BookingService:
                 )
             record_audit(
                 session, actor=booking.channel, action="confirm", subject=booking.reference,
-                detail={"minutes": block, "sms": sms}, at=now,
+                detail={**used, "sms": sms}, at=now,
             )
             return view
+
+    def _give_back(self, reference: str, now: dt.datetime, *, why: str) -> None:
+        """Cancel a hold that can never be confirmed, so its moment is free again at once."""
+        with self._sessions.begin() as session:
+            booking = _find(session, reference, lock=True)
+            if booking is None or booking.status != BookingStatus.HELD:
+                return
+            booking.status = BookingStatus.CANCELLED.value
+            booking.cancelled_at = now
+            record_audit(session, actor="system", action="cancel", subject=booking.reference,
+                         detail={"refunded_minutes": 0, "was_confirmed": False, "reason": why}, at=now)
 
     def cancel(
         self, reference: str, now: dt.datetime | None = None, *, actor: str | None = None,
@@ -417,7 +455,10 @@ class BookingService:
             if booking is None:
                 raise BookingNotFound(_no_such_booking(reference))
             _check_owner(booking, owner_key)
+            on_cheque = not figures.uses_credit(booking.slot.day)
             if booking.status == BookingStatus.CANCELLED:  # a retry: report what happened then
+                if on_cheque and booking.confirmed_at is not None:
+                    return CancelResult(_view(booking), 0, _cheque_released())
                 refunded = _refunded_minutes(session, booking.reference)
                 return CancelResult(
                     _view(booking), figures.hours(refunded),
@@ -429,7 +470,11 @@ class BookingService:
             if was_confirmed and booking.slot.starts_at <= now:
                 raise WrongStatus("Deze afspraak is al begonnen of voorbij; annuleren kan niet meer.")
             refund = 0
-            if was_confirmed and refund_due(booking.slot.starts_at, now, self.free_cancellation):
+            if was_confirmed and on_cheque:
+                # No source says a cancelled cheque appointment costs the cheque (domain.md has no
+                # rule on late cancellation), so the cheque is free again, whenever they cancel.
+                session.execute(delete(ChequeUse).where(ChequeUse.booking_reference == booking.reference))
+            elif was_confirmed and refund_due(booking.slot.starts_at, now, self.free_cancellation):
                 refund = _net_debit(session, booking.reference)
                 if refund:
                     _lock_account(session, booking.citizen_key, booking.slot.day, now)
@@ -448,6 +493,8 @@ class BookingService:
                 session, actor=actor or booking.channel, action="cancel", subject=booking.reference,
                 detail={"refunded_minutes": refund, "was_confirmed": was_confirmed}, at=now,
             )
+            if was_confirmed and on_cheque:
+                return CancelResult(_view(booking), 0, _cheque_released())
             return CancelResult(
                 _view(booking), figures.hours(refund),
                 texts.cancel_message(refund, self.free_cancellation, was_confirmed),
@@ -493,7 +540,9 @@ class BookingService:
                     raise SlotUnavailable(_taken())
                 old_slot_id = booking.slot_id
                 if confirmed:
-                    _settle_block_change(session, booking, booking.slot.day, new_slot.day, now)
+                    _check_same_regime_kind(booking.slot.day, new_slot.day)
+                    if figures.uses_credit(new_slot.day):
+                        _settle_block_change(session, booking, booking.slot.day, new_slot.day, now)
                 booking.slot = new_slot
                 if not confirmed:
                     booking.held_until = now + self.hold_time
@@ -700,11 +749,65 @@ def _lock_account(session: Session, key: str, day: dt.date, now: dt.datetime) ->
         session.flush()
 
 
+def _required_block(day: dt.date) -> int:
+    block = figures.block_minutes(day)
+    if block is None:
+        raise LookupError(f"the policy gives a credit but no blok_uren on {day.isoformat()}")
+    return block
+
+
+def _use_cheque(session: Session, key: str, reference: str, day: dt.date, now: dt.datetime) -> str:
+    """Record that the person uses the cheque of the regime in force on `day`; returns the
+    regime's name. Refuses a second cheque when the policy says one used before excludes.
+
+    The primary key (person, regime) decides between two simultaneous confirmations: PostgreSQL
+    makes the second INSERT … ON CONFLICT DO NOTHING wait for the first and then skip; SQLite's
+    write lock serialises them anyway."""
+    regime = regime_at(day).name
+    exclusive = figures.single_cheque_only(day)
+    if exclusive and session.scalar(select(exists().where(ChequeUse.citizen_key == key))):
+        raise ChequeAlreadyUsed(_cheque_refused())
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    recorded = session.execute(
+        insert(ChequeUse)
+        .values(citizen_key=key, regime=regime, booking_reference=reference, created_at=now)
+        .on_conflict_do_nothing(index_elements=["citizen_key", "regime"])
+        .returning(ChequeUse.citizen_key)
+    ).first() is not None
+    if not recorded and exclusive:
+        raise ChequeAlreadyUsed(_cheque_refused())
+    return regime
+
+
+def _check_same_regime_kind(old_day: dt.date, new_day: dt.date) -> None:
+    """A confirmed booking keeps what it was confirmed on: a cheque cannot turn into a block of
+    credit by moving it past 2026-12-31, nor the other way round."""
+    if figures.uses_credit(old_day) == figures.uses_credit(new_day):
+        return
+    old, new = regime_at(old_day).regime.label, regime_at(new_day).regime.label
+    raise SlotUnavailable(
+        f"Dat moment valt onder een andere regeling ({new}) dan je afspraak ({old}). "
+        "Kies een ander moment, of annuleer je afspraak en maak een nieuwe."
+    )
+
+
+def _cheque_refused() -> str:
+    # The rule's own plain-Dutch reason, so the booking says exactly what the decision says.
+    reason, _ = load_policy().outcome("al_loopbaancheque")
+    return f"{reason} Daarom kan ik deze afspraak niet vastleggen. Het moment is weer vrij."
+
+
+def _cheque_released() -> str:
+    return "Je afspraak is geannuleerd. Je loopbaancheque is niet gebruikt: je kan een nieuw moment kiezen."
+
+
 def _settle_block_change(
     session: Session, booking: Booking, old_day: dt.date, new_day: dt.date, now: dt.datetime
 ) -> None:
-    """If the policy's block size differs between the two dates, debit or refund the difference."""
-    difference = figures.block_minutes(new_day) - figures.block_minutes(old_day)
+    """If the policy's block size differs between the two dates, debit or refund the difference.
+    Both dates are under a regime with a credit (see _check_same_regime_kind)."""
+    difference = _required_block(new_day) - _required_block(old_day)
     if not difference:
         return
     key = booking.citizen_key

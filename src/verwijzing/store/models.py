@@ -269,6 +269,21 @@ class LedgerEntry(Base):
     created_at: Mapped[dt.datetime]
 
 
+class ChequeUse(Base):
+    """A loopbaancheque that a person used, under a regime without a credit (the transitional
+    cheque, 2025-10-01 … 2026-12-31): one row per person and regime, written in the transaction
+    that confirms the booking. The primary key lets only one of two simultaneous confirmations of
+    the same person win; the booking service refuses a second cheque when the policy's
+    `eerder_loopbaancheque_sluit_uit` says so. Nothing here touches the credit ledger."""
+
+    __tablename__ = "cheque_uses"
+
+    citizen_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    regime: Mapped[str] = mapped_column(String(40), primary_key=True)
+    booking_reference: Mapped[str] = mapped_column(String(7), unique=True)
+    created_at: Mapped[dt.datetime]
+
+
 class Referral(Base):
     """An intake's outcome as it was decided then (the rules may change later)."""
 
