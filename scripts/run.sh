@@ -2,7 +2,9 @@
 # Start the whole assistant on localhost; Ctrl-C stops all of it. Called by `make run`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-set -a; . ./.env; set +a
+# Settings: the environment wins over .env (see scripts/env.sh).
+. scripts/env.sh
+load_env_file .env
 # Rasa reports usage and errors to its company by default; nothing leaves this machine.
 export RASA_TELEMETRY_ENABLED=false
 mkdir -p var

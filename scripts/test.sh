@@ -2,7 +2,9 @@
 # The whole test suite, as `make test` runs it (after `make setup`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-set -a; . ./.env; set +a
+# Settings: the environment wins over .env (see scripts/env.sh).
+. scripts/env.sh
+load_env_file .env
 # Tests choose their own reference dates and databases.
 unset VERWIJZING_PEILDATUM DATABASE_URL
 export RASA_TELEMETRY_ENABLED=false
