@@ -1,6 +1,7 @@
 """Booking a first block, and cancelling or moving it: thin adapters over verwijzing.booking."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -13,13 +14,19 @@ from verwijzing.booking.conversation import (OFFERS, confirmation_messages, dist
                                              offer_data, offers_message, pick_offer, read_insz, read_reference,
                                              read_telefoon)
 from verwijzing.config import peildatum, settings
+from verwijzing.explain import booking_offer, next_step
 from verwijzing.interpret import read_modaliteit, read_postcode
 from verwijzing.dutch import format_number
+from verwijzing.repair import offers_reask
 
+from .herstel import count_miss, hand_over, wants_person
 from .safety import never_silent
 from .services import booking_service, channel_of
-from .tracker import NOT_ANSWERS, latest_intent, latest_text
+from .tracker import NOT_ANSWERS, latest_intent, latest_text, misses_this_turn
 
+# "Ik heb geen gsm" is an answer too: the booking goes on without an SMS.
+NO_PHONE = "geen"
+NO_PHONE_SAID = re.compile(r"\bgeen\s+(gsm|telefoon|mobiel|gsm-nummer|nummer)\b", re.IGNORECASE)
 BOOKING_FORM, CANCEL_FORM, MOVE_FORM = "boeking_form", "annulering_form", "verplaatsing_form"
 CHANGE_FORMS = (CANCEL_FORM, MOVE_FORM)
 # Slots that belong to one booking attempt, cleared once it is done.
@@ -40,10 +47,17 @@ def read_booking_facts(text: str, tracker: Tracker, form: str | None) -> dict[st
             found["rijksregisternummer"] = insz.key
         if form == BOOKING_FORM and (phone := read_telefoon(text)):
             found["telefoon"] = phone
+        elif form == BOOKING_FORM and tracker.get_slot("requested_slot") == "telefoon" and NO_PHONE_SAID.search(text):
+            found["telefoon"] = NO_PHONE
         offers = tracker.get_slot("aangeboden_sloten")
         if offers and (chosen := pick_offer(text, offers)):
             found["gekozen_slot"] = str(chosen["slot_id"])
     return found
+
+
+def phone_of(tracker: Tracker) -> str | None:
+    phone = tracker.get_slot("telefoon")
+    return None if phone == NO_PHONE else phone
 
 
 def read_reference_fact(text: str) -> dict[str, Any]:
@@ -52,17 +66,19 @@ def read_reference_fact(text: str) -> dict[str, Any]:
 
 
 class ActionAanbodBoeking(Action):
-    """After a positive decision: offer a first block, and ask how they want to meet."""
+    """After a positive decision for the credit: the next step and the offer of a first block in
+    one message, with the ways of meeting as buttons (the decision's third message)."""
 
     def name(self) -> str:
         return "action_aanbod_boeking"
 
     @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
-        hours = format_number(figures.hours(figures.block_minutes(peildatum())))
+        route = tracker.get_slot("route")
+        step = next_step(route, tracker.get_slot("woonregio")) if route else None
+        offer = booking_offer(peildatum())
         dispatcher.utter_message(
-            text=f"Wil je meteen een eerste gesprek van {hours} uur vastleggen bij een loopbaanbegeleider? "
-                 "Kies hoe je wil praten, of typ 'nee'.",
+            text=f"{step} {offer}" if step else offer,
             buttons=[{"title": "Op locatie", "payload": "op locatie"},
                      {"title": "Online, met video", "payload": "online"},
                      {"title": "Aan de telefoon", "payload": "telefonisch"},
@@ -78,6 +94,12 @@ class ActionAskGekozenSlot(Action):
 
     @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        shown, misses = tracker.get_slot("aangeboden_sloten"), misses_this_turn(tracker)
+        if shown and misses:
+            # The same moments again, as a menu with a way out: a new search would renumber them.
+            reply = offers_reask([o["label"] for o in shown], misses)
+            dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons))
+            return []
         modality = tracker.get_slot("modaliteit")
         postcode = tracker.get_slot("postcode") if modality == "op_locatie" else None
         # Many counsellors share an hour: look further ahead to offer three different moments.
@@ -96,11 +118,6 @@ class _BookingValidation:
     """Shared by the three booking forms (a mixin: rasa_sdk registers every Action subclass, so
     the shared part is not one): ask the next missing slot, re-ask kindly."""
 
-    RE_ASK = {
-        "gekozen_slot": "utter_keuze_niet_begrepen",
-        "telefoon": "utter_telefoon_niet_begrepen",
-    }
-
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         return list(domain_slots)
 
@@ -115,14 +132,13 @@ class _BookingValidation:
         events = await self.check(dispatcher, tracker, answered)
         # A national number that is not valid gets its reason, even next to a valid phone number.
         insz = read_insz(latest_text(tracker), settings().insz_pepper, asked=asked == "rijksregisternummer")
-        missed = float(tracker.get_slot("herhaal_teller") or 0) + 1
-        if insz.problem and "rijksregisternummer" not in answered:
+        if wants_person(tracker):
+            events += hand_over(dispatcher)
+        elif insz.problem and "rijksregisternummer" not in answered:
             dispatcher.utter_message(text=insz.problem)
-            # Setting a slot tells Rasa this form handled the message (no other rule takes it).
-            events.append(SlotSet("herhaal_teller", missed))
+            events += count_miss(tracker)
         elif asked and not answered and latest_intent(tracker) not in NOT_ANSWERS:
-            dispatcher.utter_message(response=self.RE_ASK.get(asked, "utter_niet_begrepen_antwoord"))
-            events.append(SlotSet("herhaal_teller", missed))
+            events += count_miss(tracker)
         elif answered and tracker.get_slot("herhaal_teller"):
             events.append(SlotSet("herhaal_teller", 0))
         slots = {**tracker.slots, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
@@ -170,7 +186,7 @@ class ActionBevestigBoeking(Action):
         service, key = booking_service(), tracker.get_slot("rijksregisternummer")
         reset = [SlotSet(name, None) for name in ATTEMPT_SLOTS]
         try:
-            booking = service.confirm(reference, citizen_key=key, phone=tracker.get_slot("telefoon"))
+            booking = service.confirm(reference, citizen_key=key, phone=phone_of(tracker))
         except InsufficientCredit as exc:
             left = format_number(service.remaining_hours(citizen_key=key))
             dispatcher.utter_message(text=f"{exc} Je hebt nog {left} uur over van je krediet.")

@@ -7,13 +7,14 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from verwijzing.choice import read_choice
 from verwijzing.config import peildatum
-from verwijzing.interpret import (FIELDS, looks_like_question, read_all, read_ja_nee, read_opleidingsniveau,
+from verwijzing.interpret import (FIELDS, looks_like_question, read_all, read_ja_nee,
                                   read_woonregio)
+from verwijzing.repair import chosen_button, intent_of_payload
 from verwijzing.screening import next_missing_fact
 
 from .boeking import read_booking_facts, read_reference_fact
+from .herstel import count_miss, hand_over, wants_person
 from .safety import never_silent
 from .tracker import (FACT_SLOTS, INTAKE_FORM, NOT_ANSWERS, active_form, facts_from_tracker, last_answered_fact,
                       last_buttons, latest_intent, latest_text)
@@ -66,10 +67,13 @@ class ActionLeesFeiten(Action):
         # "annuleer LK-7K3P" is a request, and it answers "which booking?" at the same time.
         found = read_reference_fact(text)
         if is_answer(tracker):
-            buttons = last_buttons(tracker)
-            choice = read_choice(text, len(buttons)) if buttons else None
-            if choice:
-                text = buttons[choice - 1]["payload"]
+            button = chosen_button(text, last_buttons(tracker))
+            if button is not None:
+                text = str(button.get("payload", ""))
+            if intent_of_payload(text):
+                # A menu line that is a step, not an answer ("0": a person): the form or the
+                # fallback acts on it; it never fills a fact ("0" is not 0 years).
+                return [SlotSet("menu_keuze", "mens")] if intent_of_payload(text) == "mens_spreken" else []
             if form in (None, INTAKE_FORM):
                 asked = tracker.get_slot("requested_slot") if form == INTAKE_FORM else None
                 if latest_intent(tracker) == "corrigeren":
@@ -94,8 +98,10 @@ class ValidateIntakeForm(FormValidationAction):
         asked = tracker.get_slot("requested_slot")
         answered = tracker.slots_to_validate()
         events: list[dict] = []
-        if asked and not answered and latest_intent(tracker) not in NOT_ANSWERS:
-            events += self._not_understood(dispatcher, tracker, asked)
+        if wants_person(tracker):
+            events += hand_over(dispatcher)
+        elif asked and not answered and latest_intent(tracker) not in NOT_ANSWERS:
+            events += count_miss(tracker)
         elif answered and tracker.get_slot("herhaal_teller"):
             events.append(SlotSet("herhaal_teller", 0))
         # Not an answer and not understood (a question, a request to stop): return no slot, so the
@@ -103,14 +109,3 @@ class ValidateIntakeForm(FormValidationAction):
         missing = (await self.required_slots([], dispatcher, tracker, domain) or [None])[0]
         return events + [SlotSet("requested_slot", missing)]
 
-    @staticmethod
-    def _not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, asked: str) -> list[dict]:
-        tries = int(tracker.get_slot("herhaal_teller") or 0) + 1
-        if asked == "opleidingsniveau" and read_opleidingsniveau(latest_text(tracker), asked=True) == "unsure":
-            dispatcher.utter_message(response="utter_opleiding_onduidelijk")
-        else:
-            dispatcher.utter_message(response="utter_niet_begrepen_antwoord")
-        if tries >= 2:
-            dispatcher.utter_message(response="utter_nog_eens_hulp")
-        # Setting a slot tells Rasa the form handled the message, so it asks its question again.
-        return [SlotSet("herhaal_teller", tries)]

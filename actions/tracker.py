@@ -67,3 +67,41 @@ def last_answered_fact(tracker: Tracker) -> str | None:
         elif seen_user and event.get("event") == "slot" and event.get("name") in FACT_SLOTS:
             return event["name"]
     return None
+
+
+def this_turn(tracker: Tracker) -> list[dict]:
+    """The events since the latest user message (what this turn's actions have done so far)."""
+    events: list[dict] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        events.append(event)
+    return events[::-1]
+
+
+def set_this_turn(tracker: Tracker, slot: str) -> tuple[bool, Any]:
+    """Whether `slot` was set since the latest user message, and to what (the last value)."""
+    found, value = False, None
+    for event in this_turn(tracker):
+        if event.get("event") == "slot" and event.get("name") == slot:
+            found, value = True, event.get("value")
+    return found, value
+
+
+def misses_this_turn(tracker: Tracker) -> int:
+    """How many times in a row the question now asked was not understood; 0 when this turn's
+    message was not a miss (an answer, a question that was answered, a fresh start)."""
+    found, value = set_this_turn(tracker, "herhaal_teller")
+    return int(value or 0) if found else 0
+
+
+def previous_action(tracker: Tracker) -> str | None:
+    """The last action before the latest user message (not listening or slot extraction)."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") not in (
+                "action_listen", "action_extract_slots", None):
+            return event["name"]
+    return None
