@@ -34,9 +34,12 @@ setup: $(VENV)/.installed $(RASA_VENV)/.installed $(SPACY_NL)/meta.json .env
 	      -e "s/^RASA_AUTH_TOKEN=$$/RASA_AUTH_TOKEN=$$(openssl rand -hex 16)/" .env.example > .env; \
 	  echo "wrote .env with fresh local secrets"; fi
 
-$(VENV)/.installed: pyproject.toml requirements/project.lock
+# rasa_plugins goes into both environments: verwijzing_rasa.pii is the one national-number and
+# phone shape for the booking reader (.venv) and the redacting tracker store (.venv-rasa).
+$(VENV)/.installed: pyproject.toml requirements/project.lock rasa_plugins/pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install $(PIP_QUIET) -c requirements/project.lock -e '.[test]'
+	$(VENV)/bin/pip install $(PIP_QUIET) --no-deps -e rasa_plugins
 	@touch $@
 
 $(RASA_VENV)/.installed: requirements/rasa.lock rasa_plugins/pyproject.toml

@@ -1,29 +1,56 @@
-"""Rasa's SQL tracker store, on the project's database, with national numbers redacted.
+"""Rasa's SQL tracker store, on the project's database, with national and phone numbers redacted.
 
-Why redact in the tracker store: the action server must read the national number (INSZ) from
-the message once, to validate it and turn it into a keyed hash. Everything that is kept after
-that turn must not hold it. Rasa keeps two copies of what a person types — the user event's
-text and its parse data — and both are written by the tracker store. Redacting here, just before
-each save, covers every channel (web, SMS, voice, staff) in one place, keeps Rasa stock, and
-leaves the in-memory turn untouched until its actions have run. Redaction is by shape (11
-digits, grouped as people write them), not by checksum, so a mistyped number is never kept
-either. Rasa logs message texts only at DEBUG level, which `make run` does not use.
+Why redact in the tracker store: the action server must read the national number (INSZ) and the
+phone number from the message once, to validate them and turn the national number into a keyed
+hash. Everything that is kept after that turn must not hold them. Rasa keeps several copies of
+what a person types — the user event's text, its parse data (text, entities, metadata) and the
+channel's metadata — and all are written here. Redacting here, just before each save, covers
+every channel (web, SMS, voice, staff) and the event broker in one place, keeps Rasa stock, and
+leaves the in-memory turn untouched until its actions have run. Bot messages are redacted too:
+none should echo a number, but if one ever did, it must not be kept either.
+
+What counts as a number is `verwijzing_rasa.pii`, the same shape the booking reader uses, so a
+spelling that the reader accepts cannot slip past. Redaction is by shape, not by checksum: a
+mistyped number is never kept either. Slot values are the application's own state and are not
+touched (the national-number slot holds its keyed hash, never the number). Rasa logs message
+texts only at DEBUG level, which `make run` does not use.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import BotUttered, UserUttered
 from sqlalchemy.engine import make_url
 
-INSZ_SHAPE = re.compile(r"(?<!\d)\d{2}[.\s/]?\d{2}[.\s/]?\d{2}[-.\s/]?\d{3}[.\s/]?\d{2}(?!\d)")
-REDACTED = "[rijksregisternummer]"
+from .pii import redact
 
 
-def redact(text: str) -> str:
-    return INSZ_SHAPE.sub(REDACTED, text)
+def redact_value(value: Any) -> Any:
+    """`value` with every string in it redacted (dicts and lists walked; other values kept)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: redact_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [redact_value(item) for item in value]
+    return value
+
+
+def redact_event(event: Any) -> None:
+    """Redacts, in place, every copy of typed text that an event carries into the database."""
+    if isinstance(event, UserUttered):
+        event.text = redact(event.text) if event.text else event.text
+        event.entities = redact_value(event.entities)
+        if isinstance(event.parse_data, dict):
+            event.parse_data = redact_value(event.parse_data)
+        if event.metadata:
+            event.metadata = redact_value(event.metadata)
+    elif isinstance(event, BotUttered):
+        event.text = redact(event.text) if event.text else event.text
+        event.data = redact_value(event.data)
+        if event.metadata:
+            event.metadata = redact_value(event.metadata)
 
 
 def _settings_from_url(url: str) -> dict[str, Any]:
@@ -52,8 +79,5 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker) -> None:
         for event in tracker.events:
-            if isinstance(event, UserUttered) and event.text and INSZ_SHAPE.search(event.text):
-                event.text = redact(event.text)
-                if isinstance(event.parse_data, dict) and event.parse_data.get("text"):
-                    event.parse_data["text"] = redact(event.parse_data["text"])
+            redact_event(event)
         await super().save(tracker)

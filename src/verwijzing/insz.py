@@ -4,23 +4,25 @@ We only ever need the number to recognise the same person again (one credit per 
 is checked, turned into a keyed hash with `citizen_key`, and dropped. Nothing here logs it, and
 no error message repeats it: messages end up in logs and chat transcripts.
 
-The check digits are 97 minus the first nine digits modulo 97; for people born from 2000 on, a
-"2" is put in front of those nine digits first. The number itself does not say the century, so
-a number is valid when either rule gives its check digits.
+The check itself is python-stdnum's (`stdnum.be.nn` for the national register, `stdnum.be.bis`
+for BIS numbers): check digits under both century rules, the birth month, and the registry's
+special cases (unknown birth dates, exhausted day counters) that a hand-written check gets
+wrong. What this module adds is the Dutch reason for the person who typed it. Finding a number
+in free text is `verwijzing_rasa.pii` (one shape for the reader, the redaction and the NLU).
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import re
 
+from stdnum import exceptions as stdnum_errors
+from stdnum.be import bis, nn
+
 from verwijzing.config import ConfigError
 
-_SEPARATORS = re.compile(r"[\s.\-/]")
-_MODULUS = 97
-# BIS numbers add 20 (sex unknown) or 40 (sex known) to the birth month.
-_BIS_MONTH_OFFSETS = (0, 20, 40)
+# What people put between the digits; stdnum itself strips only spaces, dots and dashes.
+_SEPARATORS = re.compile(r"[\s./\-\u2010-\u2015]")
 
 
 class InvalidInsz(ValueError):
@@ -38,7 +40,7 @@ class PepperMissing(ConfigError):
 
 
 def normalise_insz(raw: str) -> str:
-    """The 11 digits of a valid national number; dots, dashes, slashes and spaces are allowed."""
+    """The 11 digits of a valid national or BIS number; dots, dashes, slashes and spaces are allowed."""
     if not isinstance(raw, str):
         raise InvalidInsz("not_text", "Geef je rijksregisternummer als tekst, met 11 cijfers.")
     digits = _SEPARATORS.sub("", raw)
@@ -52,42 +54,27 @@ def normalise_insz(raw: str) -> str:
         raise InvalidInsz(
             "length", f"Een rijksregisternummer heeft 11 cijfers. Ik tel er {len(digits)}."
         )
-    century = insz_century(digits)
-    _check_birth_date(digits, century)
-    return digits
+    errors: list[stdnum_errors.ValidationError] = []
+    for kind in (nn, bis):  # a national-register number, else a BIS number (month + 20 or + 40)
+        try:
+            return kind.validate(digits)
+        except stdnum_errors.ValidationError as error:
+            errors.append(error)
+    raise _dutch(errors)
 
 
-def insz_century(digits: str) -> int:
-    """1900 or 2000: which check-digit rule the 11 digits satisfy. Raises InvalidInsz if neither."""
-    body, check = digits[:9], int(digits[9:])
-    if _MODULUS - int(body) % _MODULUS == check:
-        return 1900
-    if _MODULUS - int("2" + body) % _MODULUS == check:
-        return 2000
-    raise InvalidInsz(
+def _dutch(errors: list[stdnum_errors.ValidationError]) -> InvalidInsz:
+    """stdnum's reason, in Dutch. Both checks read the check digits before the month, so a
+    wrong month is only said when the check digits are right."""
+    if any(isinstance(e, stdnum_errors.InvalidComponent) for e in errors) and not any(
+        isinstance(e, stdnum_errors.InvalidChecksum) for e in errors
+    ):
+        return InvalidInsz("birth_month", "De geboortemaand in je rijksregisternummer kan niet kloppen.")
+    # InvalidChecksum, or InvalidFormat for 00000000000 (digits and length were checked above).
+    return InvalidInsz(
         "check_digits",
         "De laatste twee cijfers (de controlecijfers) kloppen niet. Kijk je nummer nog eens na.",
     )
-
-
-def _check_birth_date(digits: str, century: int) -> None:
-    year, month, day = century + int(digits[0:2]), int(digits[2:4]), int(digits[4:6])
-    for offset in _BIS_MONTH_OFFSETS:
-        if offset <= month <= offset + 12:
-            month -= offset
-            break
-    else:
-        raise InvalidInsz("birth_month", "De geboortemaand in je rijksregisternummer kan niet kloppen.")
-    if day > 31:
-        raise InvalidInsz("birth_day", "De geboortedag in je rijksregisternummer kan niet kloppen.")
-    # Month or day 00 means "unknown" (people whose birth date was never registered).
-    if month and day:
-        try:
-            dt.date(year, month, day)
-        except ValueError:
-            raise InvalidInsz(
-                "birth_date", "De geboortedatum in je rijksregisternummer bestaat niet."
-            ) from None
 
 
 def citizen_key(insz: str, pepper: bytes | str) -> str:

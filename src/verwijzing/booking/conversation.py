@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from verwijzing_rasa import pii
+
 from ..choice import read_choice
 from ..insz import InvalidInsz, citizen_key, normalise_insz
 from ..notify.phone import InvalidPhone, normalise_phone
@@ -20,9 +22,10 @@ from . import texts
 from ..store.models import Modality
 from .service import BookingView, SlotOffer
 
-# Eleven digits as people write a national number: 85.07.30-033.61, 85073003361, 850730 033 61.
-INSZ_SHAPE = re.compile(r"(?<!\d)\d{2}[.\s/]?\d{2}[.\s/]?\d{2}[-.\s/]?\d{3}[.\s/]?\d{2}(?!\d)")
-PHONE_SHAPE = re.compile(r"(?<![\d+])(?:\+|00)?\d[\d\s./-]{7,16}\d(?!\d)")
+# One shape for the national and the phone number, shared with the redacting tracker store and
+# the NLU regex features (verwijzing_rasa.pii): a spelling this reader accepts is never stored.
+INSZ_SHAPE = pii.INSZ_SHAPE
+PHONE_SHAPE = pii.PHONE_SHAPE
 REFERENCE_SHAPE = re.compile(r"\bLK[-\s]?([2-9A-HJ-NP-Z]{4})\b", re.IGNORECASE)
 # How many numbered options a person gets: three fit in one SMS and are easy to read aloud.
 OFFERS = 3
@@ -38,26 +41,46 @@ class InszReading:
 
 def read_insz(text: str, pepper: bytes | str, *, asked: bool = False) -> InszReading:
     """The keyed hash of the national number in `text`; the number itself never leaves here.
+    Any spelling people use is found (pii.INSZ_SHAPE); python-stdnum decides whether it is valid.
     When it was just asked for, a number of the wrong length gets its reason too ("Ik tel er 10")."""
-    match = INSZ_SHAPE.search(text)
-    if match is not None:
-        candidate = match.group()
-    elif asked and 6 <= sum(c.isdigit() for c in text) <= 14:
-        candidate = "".join(c for c in text if c.isdigit())
-    else:
-        return InszReading()
-    try:
-        return InszReading(key=citizen_key(normalise_insz(candidate), pepper))
-    except InvalidInsz as exc:
-        return InszReading(problem=exc.reason)
+    candidates = pii.insz_candidates(text)
+    if not candidates:
+        if not (asked and 6 <= len(pii.digits(text)) <= 14):
+            return InszReading()
+        candidates = [pii.digits(text)]
+    valid: set[str] = set()
+    first_problem: str | None = None
+    for candidate in candidates:
+        try:
+            valid.add(normalise_insz(candidate))
+        except InvalidInsz as exc:
+            first_problem = first_problem or exc.reason
+    if len(valid) == 1:
+        return InszReading(key=citizen_key(valid.pop(), pepper))
+    if valid:  # two numbers typed together, both with good check digits: we cannot tell whose
+        return InszReading(problem="Ik zie meer dan één rijksregisternummer. Typ alleen je eigen nummer.")
+    return InszReading(problem=first_problem)
 
 
 def read_telefoon(text: str) -> str | None:
-    """A phone number in E.164, from the first phone-shaped part that is not a national number."""
-    without_insz = INSZ_SHAPE.sub(" ", text)
-    for match in PHONE_SHAPE.finditer(without_insz):
+    """A phone number in E.164, from the first phone-shaped part that is not a national number.
+
+    Some national numbers have a phone's shape too (00121412245 looks like +1 21412245): a
+    phone-shaped part inside a national-number-shaped one, or overlapping a valid national
+    number, is not read as a phone."""
+    national = []
+    for start, end in pii.insz_spans(text):
         try:
-            return normalise_phone(match.group())
+            normalise_insz(text[start:end])
+            national.append((start, end, True))
+        except InvalidInsz:
+            national.append((start, end, False))
+    for start, end in pii.phone_spans(text):
+        if any(start < n_end and n_start < end and (valid or n_start <= start and end <= n_end)
+               for n_start, n_end, valid in national):
+            continue
+        try:  # "+32 (0)470 ...": the 0 in brackets is dialled only from inside Belgium
+            return normalise_phone(text[start:end].replace("(0)", ""))
         except InvalidPhone:
             continue
     return None
@@ -110,11 +133,13 @@ def confirmation_messages(booking: BookingView, per_hour: float | None, block_ho
         f"Je afspraak staat vast. Je referentie is {booking.reference}.",
         f"Wanneer: {texts.when(booking.starts_at)}. Met wie: {booking.counsellor}. Waar: {booking.location}.",
     ]
+    # The sources give the amount (regime B) but not whom the person pays or how: no promise.
     if per_hour is not None:
         messages.append(f"Dit blok van {format_number(block_hours)} uur kost je "
-                        f"{format_number(per_hour * block_hours)} euro. Je betaalt aan je begeleider.")
+                        f"{format_number(per_hour * block_hours)} euro. Hoe je betaalt, is nog niet "
+                        "beslist: dat is onder voorbehoud.")
     else:
-        messages.append("Hoeveel je zelf betaalt, is nog niet beslist. Je begeleider zegt het je vooraf.")
+        messages.append("Hoeveel je zelf betaalt, is nog niet beslist: dat is onder voorbehoud.")
     expect = ("Wat mag je verwachten? Je begeleider vraagt wat je wil veranderen in je werk. "
               "Samen maken jullie een plan.")
     if booking.modality is Modality.OP_LOCATIE:
