@@ -10,7 +10,7 @@ from sqlalchemy import select
 from booking_helpers import CITIZEN, BRUSSELS
 from verwijzing.booking import BookingService, figures
 from verwijzing.booking.geo import FLEMISH_PROVINCES
-from verwijzing.demo import DEMO_WEEKS, belgian_holidays, booking_show, seed_demo, seed_demo_command
+from verwijzing.demo import DEMO_WEEKS, belgian_holidays, booking_show, seed_demo, seed_demo_command, top_up_demo
 from verwijzing.store import Counsellor, Slot, make_sessionmaker
 
 START = dt.date(2027, 4, 26)  # a Monday; 1 May and Ascension (6 May) fall in the four weeks
@@ -100,3 +100,96 @@ def test_cli_hooks(db, database_url):
 
 def test_booking_show_on_a_database_without_tables(tmp_path):
     assert booking_show(f"sqlite:///{tmp_path / 'empty.db'}", "LK-2222") is None
+
+
+# --- topping up an old database -------------------------------------------------------------
+
+FIRST = dt.date(2026, 11, 27)  # the database was seeded on this reference date ...
+LATER = dt.date(2027, 3, 1)  # ... and `make run` starts again on this one, a Monday
+
+
+def _working_days(start: dt.date) -> list[dt.date]:
+    days = [start + dt.timedelta(days=n) for n in range(DEMO_WEEKS * 7)]
+    return [d for d in days if d.weekday() < 5 and d not in belgian_holidays(d.year)]
+
+
+def test_an_old_database_gets_four_weeks_of_free_slots_after_the_new_reference_date(db):
+    sessions = make_sessionmaker(db)
+    with sessions.begin() as session:
+        assert seed_demo(session, FIRST) == 40
+    service = BookingService(sessions, pepper=b"p")
+    first_offer = service.free_slots("9000", "op_locatie", FIRST, now=dt.datetime.combine(FIRST, dt.time(7), BRUSSELS))[0]
+    held = service.hold(first_offer.slot_id, "web", "old", modality="op_locatie",
+                        now=dt.datetime.combine(FIRST, dt.time(7), BRUSSELS))
+    with sessions() as session:
+        before = {(s.id, s.counsellor_id, s.starts_at, s.ends_at) for s in session.scalars(select(Slot))}
+    now = dt.datetime.combine(LATER, dt.time(7), BRUSSELS)
+    assert not service.free_slots(None, "online", LATER, now=now)  # what people saw: nothing
+
+    with sessions.begin() as session:
+        assert seed_demo(session, LATER) == 0  # no new counsellors ...
+    with sessions() as session:
+        after = {(s.id, s.counsellor_id, s.starts_at, s.ends_at) for s in session.scalars(select(Slot))}
+        assert len(session.scalars(select(Counsellor)).all()) == 40
+    assert before < after  # ... only slots added; none changed or removed, the held one neither
+    assert service.show(held.reference).status == "held"
+
+    for day in _working_days(LATER):
+        for modality, postcode in (("op_locatie", "9000"), ("op_locatie", "3500"), ("online", None),
+                                   ("telefoon", None)):
+            offers = service.free_slots(postcode, modality, day, limit=1, now=now)
+            assert offers and offers[0].starts_at.date() == day, (day, modality, postcode)
+
+    with sessions.begin() as session:
+        assert top_up_demo(session, LATER) == 0  # seeding again adds nothing
+        assert seed_demo(session, LATER) == 0
+    with sessions() as session:
+        starts = [(s.counsellor_id, s.starts_at) for s in session.scalars(select(Slot))]
+    assert len(starts) == len(set(starts)) == len(after)
+
+
+def test_topping_up_keeps_the_deliberately_unbookable_counsellors_relative_to_the_new_date(db):
+    sessions = make_sessionmaker(db)
+    with sessions.begin() as session:
+        seed_demo(session, FIRST)
+    with sessions.begin() as session:
+        seed_demo(session, LATER)
+    end = LATER + dt.timedelta(weeks=DEMO_WEEKS)
+    with sessions() as session:
+        counsellors = session.scalars(select(Counsellor)).all()
+    never = [c for c in counsellors
+             if (c.mandate_valid_to and c.mandate_valid_to < LATER)
+             or c.beroepskwalificatie_valid_from is None
+             or c.beroepskwalificatie_valid_from > end]
+    partly = [c for c in counsellors
+              if (c.mandate_valid_to and LATER <= c.mandate_valid_to < end) or c.mandate_valid_from > LATER]
+    assert len(never) >= 3 and len(partly) >= 2
+    service = BookingService(sessions, pepper=b"p")
+    now = dt.datetime.combine(LATER, dt.time(7), BRUSSELS)
+    offered = {(o.counsellor, o.starts_at.date())
+               for modality in ("op_locatie", "online", "telefoon")
+               for day in range(0, 28, 3)
+               for o in service.free_slots("2000", modality, LATER + dt.timedelta(days=day), limit=40, now=now)}
+    assert not {name for name, _ in offered} & {c.name for c in never}
+    assert {name for name, _ in offered} & {c.name for c in partly}  # bookable on part of the weeks
+
+
+def test_a_moved_date_never_invalidates_an_active_booking(db):
+    sessions = make_sessionmaker(db)
+    with sessions.begin() as session:
+        seed_demo(session, FIRST)
+        late_starter = session.scalars(select(Counsellor).where(Counsellor.mandate_valid_from > FIRST)).one()
+        modality = sorted(late_starter.modality_set)[0]
+        first_day = session.scalars(
+            select(Slot).where(Slot.counsellor_id == late_starter.id, Slot.day >= late_starter.mandate_valid_from)
+            .order_by(Slot.starts_at)
+        ).first()
+        slot_id, slot_day = first_day.id, first_day.day
+    service = BookingService(sessions, pepper=b"p")
+    now = dt.datetime.combine(FIRST, dt.time(7), BRUSSELS)
+    held = service.hold(slot_id, "web", "late", modality=modality, now=now)
+    service.confirm(held.reference, insz=CITIZEN, now=now)
+    with sessions.begin() as session:
+        seed_demo(session, FIRST + dt.timedelta(days=7))  # would move the mandate's start past it
+    with sessions() as session:
+        assert session.get(Counsellor, late_starter.id).mandate_valid_from <= slot_day
