@@ -48,10 +48,15 @@ def _explicit(a: Analysis) -> int | None:
         r"\b(\d{1,3}) (?:jaar|jaartjes) (?:oud|jong)\b",
         r"\bleeftijd (?:is |: |van |= )?(\d{1,3})\b",
         r"\b(\d{1,3}) ?-?jarige?\b",
+        # "ik ben Sarah, 38 jaar, ..." / "mijn naam is Tom, 42, chauffeur": the age right
+        # after the name the person introduces themselves with.
+        r"\b(?:ik ben|ik heet|mijn naam is|naam is) ([a-z-]+) , (\d{1,3})(?: jaar)?(?: ,| \.| en|$)",
     ):
         for m in re.finditer(pattern, text):
-            if not about_someone_else(a, a.index_at(m.start(1))):
-                return int(m.group(1))
+            if m.lastindex == 2 and not a.tokens[a.index_at(m.start(1))].capitalised:
+                continue  # "ik ben bediende, 12 jaar": not a name, so not an age
+            if not about_someone_else(a, a.index_at(m.start(m.lastindex))):
+                return int(m.group(m.lastindex))
     for m in re.finditer(r"\b(ben|bent|word|wordt)((?: (?:nu|pas|net|al|reeds|bijna|ongeveer|intussen))*) (\d{1,3})\b", text):
         i = a.index_at(m.start(3))
         if about_someone_else(a, i) or a.tokens[i].value is None or a.tokens[i].value != int(a.tokens[i].value):

@@ -171,7 +171,9 @@ def read_opleidingsniveau(text: str, asked: bool = False) -> str | None:
         key=lambda m: m.start,
     )
     foreign = any(m.label == "foreign" for m in found) or (mentions and _foreign_country(a, mentions))
-    if foreign and not recognised and (mentions or any(m.label == "foreign" for m in found)):
+    # Only primary school or no diploma abroad is kortgeschoold whether recognised or not.
+    only_kort = mentions and all(m.kind == "kort" or (m.kind == "year" and m.level == "kort") for m in mentions)
+    if foreign and not recognised and not only_kort and (mentions or any(m.label == "foreign" for m in found)):
         return "unsure"
     markers = _markers().find(a)
     levels: set[str] = set()

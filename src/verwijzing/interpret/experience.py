@@ -45,7 +45,16 @@ def _about_work(a: Analysis, i: int, asked: bool) -> bool:
         return False
     if a.has(words["negation"], clause) and not a.has(words["below"], clause):
         return False  # "de laatste 2 jaar niet gewerkt" is time without work
-    return asked or a.has(words["work_words"], clause)
+    if asked or a.has(words["work_words"], clause):
+        return True
+    # "ik werk als kelner, al 6 jaar": a short clause with only the duration continues the
+    # clause about work just before it, in the same sentence.
+    if clause.start == 0 or len(clause) > 5:
+        return False
+    before = a.clause_of(clause.start - 1)
+    if a.tokens[before.start].sentence != a.tokens[i].sentence or a.tokens[clause.start - 1].norm != ",":
+        return False
+    return a.has(words["work_words"], before) and not a.has(words["not_work"], before)
 
 
 def _whole_months(start: dt.date, end: dt.date) -> int:

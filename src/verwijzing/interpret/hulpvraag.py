@@ -42,6 +42,7 @@ def read_hulpvraag(text: str, asked: bool = False) -> str | None:
     Care comes first (the credit is not for treatment), but a burn-out that is over ("na mijn
     burn-out wil ik iets anders") only explains a career question, so the career question wins.
     Work stress alone is not a burn-out: "stress op het werk en ik wil iets anders" is loopbaan.
+    Looking for a job "die beter bij me past" is a career question too, not looking for work.
     """
     a = analyse(text)
     section = data()["hulpvraag"]
@@ -56,6 +57,9 @@ def read_hulpvraag(text: str, asked: bool = False) -> str | None:
             over.add(m.label)
             continue
         if m.label == "opleiding" and a.has(_words("study_done"), clause):
+            continue
+        if m.label == "werk_zoeken" and a.has(_words("better_fit"), a.sentence_of(m.start)):
+            current.add("loopbaan")  # "een job zoeken die beter bij me past": a career question
             continue
         current.add(m.label)
     if _asks_business_advice(a):

@@ -367,15 +367,18 @@ class Match:
     phrase: str
 
 
-def _compile_word(word: str) -> tuple[frozenset[str], tuple[str, ...]]:
+def _compile_word(word: str) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
     exact: set[str] = set()
     prefixes: list[str] = []
+    suffixes: list[str] = []  # "*zaak": Dutch compounds end in their head ("kapperszaak")
     for alternative in word.split("|"):
         if alternative.endswith("*"):
             prefixes.append(fold(alternative[:-1]))
+        elif alternative.startswith("*"):
+            suffixes.append(fold(alternative[1:]))
         else:
             exact.update(normalise_word(alternative))
-    return frozenset(exact), tuple(prefixes)
+    return frozenset(exact), tuple(prefixes), tuple(suffixes)
 
 
 class PhraseSet:
@@ -386,12 +389,12 @@ class PhraseSet:
     """
 
     def __init__(self, entries: Iterable[tuple[str, str]]):
-        self._patterns: list[tuple[tuple[tuple[frozenset[str], tuple[str, ...]], ...], str, str]] = []
+        self._patterns: list[tuple[tuple[tuple[frozenset[str], tuple[str, ...], tuple[str, ...]], ...], str, str]] = []
         seen = set()
         for phrase, label in entries:
             words: list[str] = []
             for part in phrase.split():
-                if "|" in part or part.endswith("*"):
+                if "|" in part or "*" in part:
                     words.append(part)
                 else:
                     words.extend(normalise_word(part))
@@ -403,11 +406,11 @@ class PhraseSet:
         self._patterns.sort(key=lambda p: len(p[0]), reverse=True)
 
     @staticmethod
-    def _word_matches(token: Token, word: tuple[frozenset[str], tuple[str, ...]]) -> bool:
-        exact, prefixes = word
+    def _word_matches(token: Token, word: tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]) -> bool:
+        exact, prefixes, suffixes = word
         if token.norm in exact or token.lemma in exact:
             return True
-        return any(token.norm.startswith(p) for p in prefixes)
+        return any(token.norm.startswith(p) for p in prefixes) or any(token.norm.endswith(x) for x in suffixes)
 
     def _match_at(self, tokens: Sequence[Token], i: int, pattern, usable) -> int | None:
         """The end of the pattern matched from token i, or None. Up to two filler words may sit

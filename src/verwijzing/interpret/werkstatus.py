@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import cache
 
 from .lexicon import data
-from .nlp import PhraseSet, about_someone_else, analyse, negated
+from .nlp import Analysis, Match, PhraseSet, about_someone_else, analyse, negated
 from .numbers import fold
 
 
@@ -26,17 +26,32 @@ def _words(key: str) -> list[str]:
     return [fold(w) for w in data()["werkstatus"][key]]
 
 
-def read_werkstatus(text: str, asked: bool = False) -> str | None:
-    """A Werkstatus value, or None when the text says nothing about the present situation.
+# Labels that mean the person works now: a pensioner with a flexi-job still works.
+WORKING = ("werknemer", "zelfstandige")
 
-    A negated word ("geen zelfstandige"), a wish ("ik wil zelfstandige worden") or the past
-    ("ik was bediende") does not count. Of several statuses, one stated for the present ("nu",
-    "momenteel") wins, otherwise the most specific one (priority in lexicon.yaml): a person on
-    sick leave with a contract is langdurig_ziek, a student with a student job is a student.
-    """
-    a = analyse(text)
-    priority = data()["werkstatus"]["priority"]
-    best: tuple[bool, int, str] | None = None
+
+@cache
+def _marker_set(key: str) -> PhraseSet:
+    return PhraseSet([(p, key) for p in data()["werkstatus"][key]])
+
+
+def _present_mentions(a: Analysis, key: str) -> list[Match]:
+    """Mentions of a word list that are about the person now: not negated ("niet ziek"), not
+    about someone else ("mijn man is ziek"), not a wish or the past ("ik was ziek")."""
+    found = []
+    for m in _marker_set(key).find(a):
+        if negated(a, m) or about_someone_else(a, m.start):
+            continue
+        clause = a.clause_of(m.start)
+        if a.has(_words("cancel_before"), range(clause.start, m.start)):
+            continue
+        found.append(m)
+    return found
+
+
+def _statuses(a: Analysis, asked: bool) -> list[tuple[bool, Match]]:
+    """Every status the text states for the present, with whether its clause says "nu"."""
+    found = []
     for m in _phrases(asked).find(a):
         if negated(a, m) or about_someone_else(a, m.start):
             continue
@@ -45,7 +60,74 @@ def read_werkstatus(text: str, asked: bool = False) -> str | None:
             continue
         if a.has(_words("cancel_after"), range(m.end, min(clause.stop, m.end + 2))):
             continue
-        rank = (a.has(_words("present"), clause), -priority.index(m.label), m.label)
+        if m.label == "werkzoekende" and "zoek" in m.phrase and _better_fit(a, m.start):
+            continue  # "ik zoek een job die beter bij me past": a career question, not job seeking
+        found.append((a.has(_words("present"), clause), m))
+    return found
+
+
+def _better_fit(a: Analysis, i: int) -> bool:
+    return a.has([fold(w) for w in data()["hulpvraag"]["better_fit"]], a.sentence_of(i))
+
+
+def read_ambtenaar(text: str) -> str | None:
+    """ "statutair" | "contractueel" for a civil servant, None when the text names none.
+
+    A civil servant who does not say "contractueel" (or a contract) is taken as statutory: for
+    them the credit's rules are unclear (domain.md: "check with staff"), so the conversation
+    should ask a check question instead of guessing. read_werkstatus leaves werkstatus unset
+    for them, and reads werknemer for a contractual one.
+    """
+    a = analyse(text)
+    if not _present_mentions(a, "civil_servant") and not _is_contractual_civil_servant(a):
+        return None
+    return "contractueel" if _is_contractual_civil_servant(a) else "statutair"
+
+
+def _is_contractual_civil_servant(a: Analysis) -> bool:
+    # "contractueel" alone is how Flemish civil servants say it ("ik ben contractueel bij de stad").
+    contractual = [m for m in _present_mentions(a, "civil_contract") if m.phrase.startswith("contractue")]
+    if contractual:
+        return True
+    return bool(_present_mentions(a, "civil_servant")) and bool(_present_mentions(a, "civil_contract"))
+
+
+def read_werkstatus(text: str, asked: bool = False) -> str | None:
+    """A Werkstatus value, or None when the text says nothing about the present situation.
+
+    A negated word ("geen zelfstandige"), a wish ("ik wil zelfstandige worden") or the past
+    ("ik was bediende") does not count. Of several statuses, one stated for the present ("nu",
+    "momenteel") wins, otherwise the most specific one (priority in lexicon.yaml): a person on
+    sick leave with a contract is langdurig_ziek, a student with a student job is a student.
+    Then the stories people tell:
+    - sick in everyday words together with a contract or being at home ("al een jaar thuis met
+      ziekte maar nog in dienst") is langdurig_ziek, whatever job they name;
+    - a pensioner who still works ("met pensioen maar een flexi-job") is working;
+    - a statutory civil servant gives no werkstatus (unclear rules: the form asks), a
+      contractual one is werknemer; "tijdelijk werkloos" counts as work (lexicon).
+    """
+    a = analyse(text)
+    priority = data()["werkstatus"]["priority"]
+    statuses = _statuses(a, asked)
+    statutory = bool(_present_mentions(a, "civil_servant")) and not _is_contractual_civil_servant(a)
+    if statutory:
+        statuses = [(now, m) for now, m in statuses if m.label != "werknemer"]
+    labels = {m.label for _, m in statuses}
+    best: tuple[bool, int, str] | None = None
+    for now, m in statuses:
+        rank = (now, -priority.index(m.label), m.label)
         if best is None or rank[:2] > best[:2]:
             best = rank
-    return None if best is None else best[2]
+    result = None if best is None else best[2]
+    if result == "gepensioneerd" and labels & set(WORKING):
+        result = min(labels & set(WORKING), key=priority.index)
+    if result in (None, "werknemer", "anders") and not statutory and _sick_with_contract(a):
+        result = "langdurig_ziek"
+    return result
+
+
+def _sick_with_contract(a: Analysis) -> bool:
+    """Sick now ("ziek", "met ziekte", "sinds mijn operatie") and under contract or at home."""
+    if not _present_mentions(a, "sick"):
+        return False
+    return bool(_present_mentions(a, "employed") or _present_mentions(a, "at_home"))
