@@ -1,4 +1,7 @@
-"""The decision: call the rules engine, say the outcome and why, set the outcome slots."""
+"""The decision: call the rules engine, say the outcome and why (and, for the credit, what it
+costs), set the outcome slots. The next step follows as its own action: action_volgende_stap,
+or action_aanbod_boeking with the booking offer for the credit routes (data/rules/beslissing.yml).
+At most three messages in all (verwijzing.explain)."""
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
@@ -6,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from verwijzing.config import peildatum
-from verwijzing.explain import explain_decision
+from verwijzing.explain import explain_decision, next_step
 from verwijzing.facts import MissingFact
 from verwijzing.screening import screen
 
@@ -26,10 +29,26 @@ class ActionBeslis(Action):
             # Only reachable if the form was left early; never guess an outcome.
             dispatcher.utter_message(response="utter_niet_begrepen")
             return [SlotSet("route", None)]
-        for message in explain_decision(decision):
-            dispatcher.utter_message(text=message)
+        explanation = explain_decision(decision, tracker.get_slot("woonregio"))
+        dispatcher.utter_message(text=explanation.uitkomst)
+        if explanation.kosten:
+            dispatcher.utter_message(text=explanation.kosten)
         return [
             SlotSet("in_aanmerking", decision.in_aanmerking),
             SlotSet("route", decision.route.value),
             SlotSet("bijdrage_per_uur", decision.bijdrage_per_uur),
         ]
+
+
+class ActionVolgendeStap(Action):
+    """The next step of a route without booking: what, where and how (the region's own service)."""
+
+    def name(self) -> str:
+        return "action_volgende_stap"
+
+    @never_silent
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        route = tracker.get_slot("route")
+        if route:
+            dispatcher.utter_message(text=next_step(route, tracker.get_slot("woonregio")))
+        return []

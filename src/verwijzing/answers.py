@@ -1,7 +1,9 @@
 """Answers to the questions people ask, filled with the policy's figures on the reference date.
 
 The credit's figures are read from the loopbaankrediet regime even before it starts, because
-people ask now what it will be; while the transitional cheque is in force the answer says so.
+people ask now what it will be; while the transitional cheque is in force the answer says so
+(`nu_overgang`, "onder voorbehoud"). Figures that describe today — the work experience asked, how
+long files are kept — are read from the regime in force on the day.
 """
 from __future__ import annotations
 
@@ -43,13 +45,24 @@ def figures(day: dt.date) -> dict[str, str]:
         "standaard_blok": standaard * blok,
         "minimum_jaren": now.value("minimum_werkervaring_jaren"),
         "begeleider_ervaring": credit.value("begeleider_min_ervaring_jaren"),
-        "bewaartermijn": credit.value("bewaartermijn_jaren"),
+        # Files are kept under the rules of the day they are made (10 years before the credit).
+        "bewaartermijn": now.value("bewaartermijn_jaren"),
     }
     texts = {k: format_number(v) for k, v in values.items()}
     texts["krediet_start"] = date_words(policy.regimes[CREDIT_REGIME].start)
     texts["overgang_einde"] = date_words(transition.end)
     texts["overgang_einde_jaar"] = str(transition.end.year)
     return texts
+
+
+def text_variants(question: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """{"tekst"|"nu_overgang": (template, the policy items it speaks about)} of one question."""
+    entry = _questions()[question]
+    over = tuple(entry.get("over") or ())
+    variants = {"tekst": (entry["tekst"], over)}
+    if "nu_overgang" in entry:
+        variants["nu_overgang"] = (entry["nu_overgang"], tuple(entry.get("over_overgang", over)))
+    return variants
 
 
 def answer(question: str, day: dt.date) -> str | None:

@@ -1,45 +1,105 @@
 """The decision and question actions: outcome slots and what the person reads."""
+import pytest
+import yaml
 from rasa_sdk.events import SlotSet
 
-from actions.beslissing import ActionBeslis
+from actions.beslissing import ActionBeslis, ActionVolgendeStap
+from actions.boeking import ActionAanbodBoeking
 from actions.gesprek import ActionBeantwoordVraag
 
-from .conftest import make_tracker, run_action
+from .conftest import ROOT, make_tracker, run_action
 
 KORTGESCHOOLDE = {"hulpvraag": "loopbaan", "werkstatus": "werknemer", "woonregio": "vlaanderen",
                   "werkervaring_jaren": 12.0, "opleidingsniveau": "kort", "leeftijd": 45.0}
+NEXT_ACTIONS = {"action_volgende_stap": ActionVolgendeStap(), "action_aanbod_boeking": ActionAanbodBoeking()}
 
 
-def test_eligible_kortgeschoolde_hears_outcome_reason_and_euros(peildatum):
+def action_after_decision(route: str) -> str:
+    """What data/rules/beslissing.yml runs after action_beslis set this route."""
+    rules = yaml.safe_load((ROOT / "data" / "rules" / "beslissing.yml").read_text(encoding="utf-8"))["rules"]
+    for rule in rules:
+        steps = rule["steps"]
+        if steps[0] == {"action": "action_beslis"} and steps[1] == {"slot_was_set": [{"route": route}]}:
+            return steps[2]["action"]
+    raise AssertionError(f"no rule says what follows the decision for route {route}")
+
+
+def read_decision(slots: dict) -> tuple[list, list[dict]]:
+    """Run the decision and the action the rules run after it, as the person reads them."""
+    events, messages = run_action(ActionBeslis(), make_tracker(slots=slots))
+    route = next(e["value"] for e in events if e.get("name") == "route")
+    after = NEXT_ACTIONS[action_after_decision(route)]
+    _, more = run_action(after, make_tracker(slots={**slots, "route": route}))
+    return events, messages + more
+
+
+# One person per route; the credit routes show the cost and end with the booking offer.
+ROUTES = [
+    ("2027-02-01", "loopbaankrediet", KORTGESCHOOLDE, 3),
+    ("2026-11-26", "loopbaancheque", {**KORTGESCHOOLDE, "eerder_loopbaancheque": False}, 3),
+    ("2027-02-01", "competentiecheck", {**KORTGESCHOOLDE, "hulpvraag": "competenties"}, 2),
+    ("2027-02-01", "jongerenorientatie", {**KORTGESCHOOLDE, "werkervaring_jaren": 2.0, "leeftijd": 22.0}, 2),
+    ("2027-02-01", "vdab_bemiddeling", {"hulpvraag": "werk_zoeken", "werkstatus": "werkzoekende"}, 2),
+    ("2027-02-01", "zorg", {"hulpvraag": "burnout"}, 2),
+    ("2027-02-01", "terug_naar_werk", {**KORTGESCHOOLDE, "werkstatus": "langdurig_ziek"}, 2),
+    ("2027-02-01", "vlaio", {"hulpvraag": "bedrijfscoaching"}, 2),
+    ("2027-02-01", "opleiding", {**KORTGESCHOOLDE, "hulpvraag": "opleiding"}, 2),
+    ("2027-02-01", "geen", {**KORTGESCHOOLDE, "werkstatus": "gepensioneerd", "leeftijd": 67.0}, 2),
+    ("2026-11-26", "geen", {**KORTGESCHOOLDE, "werkstatus": "gepensioneerd", "leeftijd": 67.0,
+                            "eerder_loopbaancheque": False}, 2),
+]
+
+
+@pytest.mark.parametrize("day, route, slots, count", ROUTES, ids=[f"{r[1]}-{r[0][:4]}" for r in ROUTES])
+def test_the_decision_takes_at_most_three_messages_per_route(peildatum, day, route, slots, count):
+    peildatum(day)
+    events, messages = read_decision(slots)
+    assert SlotSet("route", route) in events
+    assert len(messages) == count <= 3, [m["text"] for m in messages]
+    assert messages[-1]["text"].startswith("Zo ga je verder:")
+    offers_booking = bool(messages[-1].get("buttons"))
+    assert offers_booking == (route in ("loopbaankrediet", "loopbaancheque"))
+    assert all(len(m["text"]) < 600 for m in messages)
+
+
+def test_eligible_kortgeschoolde_hears_outcome_and_why_then_cost_then_the_offer(peildatum):
     peildatum("2027-02-01")
-    events, messages = run_action(ActionBeslis(), make_tracker(slots=KORTGESCHOOLDE))
+    events, messages = read_decision(KORTGESCHOOLDE)
     assert events == [SlotSet("in_aanmerking", True), SlotSet("route", "loopbaankrediet"),
                       SlotSet("bijdrage_per_uur", 15)]
-    texts = [m["text"] for m in messages]
-    assert texts[0] == "Goed nieuws! Je hebt recht op het loopbaankrediet."
-    assert "12 jaar werkervaring" in texts[1] and "minstens 7" in texts[1]
-    assert "15 euro per uur" in texts[2] and "30 euro" in texts[2] and "90 euro" in texts[2]
-    assert texts[3].startswith("Bron: ")
-    assert "loopbaankrediet" in texts[4]
+    outcome, cost, step = (m["text"] for m in messages)
+    assert outcome.startswith("Goed nieuws! Je hebt recht op het loopbaankrediet.")
+    assert "12 jaar werkervaring" in outcome and "minstens 7" in outcome
+    assert "sociale correctie" in cost and "25 euro per uur" in cost
+    assert "15 euro per uur" in cost and "30 euro voor een blok van 2 uur" in cost and "90 euro voor alle 6 uur" in cost
+    assert "mandaat" in step and "blok van 2 uur" in step
+    assert [b["payload"] for b in messages[2]["buttons"]] == ["op locatie", "online", "telefonisch", "nee"]
 
 
 def test_job_seeker_is_sent_to_vdab_with_the_reason(peildatum):
     peildatum("2027-02-01")
-    events, messages = run_action(ActionBeslis(), make_tracker(slots={"hulpvraag": "werk_zoeken", "werkstatus": "werkzoekende"}))
+    events, messages = read_decision({"hulpvraag": "werk_zoeken", "werkstatus": "werkzoekende"})
     assert events == [SlotSet("in_aanmerking", False), SlotSet("route", "vdab_bemiddeling"),
                       SlotSet("bijdrage_per_uur", None)]
-    assert "VDAB" in messages[0]["text"]
-    assert "Je zoekt werk" in messages[1]["text"]
+    assert "VDAB" in messages[0]["text"] and "Je zoekt werk" in messages[0]["text"]
+    assert "schrijf je in als werkzoekende" in messages[1]["text"]
 
 
 def test_in_the_transition_the_amount_is_onder_voorbehoud(peildatum):
     peildatum("2026-11-26")
-    events, messages = run_action(ActionBeslis(), make_tracker(slots={**KORTGESCHOOLDE, "eerder_loopbaancheque": False}))
+    events, messages = read_decision({**KORTGESCHOOLDE, "eerder_loopbaancheque": False})
     assert SlotSet("route", "loopbaancheque") in events
     assert SlotSet("bijdrage_per_uur", None) in events
-    texts = " ".join(m["text"] for m in messages)
-    assert "nog niet beslist" in texts
-    assert "31 december 2026" in texts
+    cost = messages[1]["text"]
+    assert "nog niet beslist" in cost and "onder voorbehoud" in cost and "31 december 2026" in cost
+    # No 2027 block size is borrowed for the offer.
+    assert "uur" not in messages[2]["text"].split("Wil je")[1]
+
+
+def test_a_walloon_resident_is_sent_to_le_forem(peildatum):
+    peildatum("2027-02-01")
+    _, messages = read_decision({**KORTGESCHOOLDE, "woonregio": "wallonie"})
+    assert "Le Forem" in messages[-1]["text"] and "VDAB" not in messages[-1]["text"]
 
 
 def test_the_cost_question_uses_the_policy_figures(peildatum):
@@ -51,4 +111,4 @@ def test_the_cost_question_uses_the_policy_figures(peildatum):
 def test_the_cost_question_in_the_transition_says_it_is_not_settled(peildatum):
     peildatum("2026-11-26")
     _, messages = run_action(ActionBeantwoordVraag(), make_tracker("wat kost het?", intent="vraag_kostprijs"))
-    assert "nog niet beslist" in messages[0]["text"]
+    assert "nog niet beslist" in messages[0]["text"] and "onder voorbehoud" in messages[0]["text"]

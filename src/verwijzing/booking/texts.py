@@ -43,8 +43,8 @@ def confirmation_sms(reference: str, starts_at: dt.datetime, counsellor: str,
     where = f"{MODALITY_WORDS[modality]} ({place})" if place else MODALITY_WORDS[modality]
     return (
         f"Je afspraak voor loopbaanbegeleiding staat vast: {when(starts_at)}, met {counsellor}, "
-        f"{where}. Referentie: {reference}. Kan je niet? Annuleer ten laatste "
-        f"{window_words(window)} vooraf, dan krijg je je uren terug."
+        f"{where}. Referentie: {reference}. Kan je niet? Annuleer dan ten laatste "
+        f"{window_words(window)} vooraf."
     )
 
 
@@ -66,9 +66,12 @@ def cancel_message(refunded_minutes: int, window: dt.timedelta, was_confirmed: b
         return "Je reservering is geannuleerd. Er gingen geen uren van je krediet af."
     if refunded_minutes:
         return f"Je afspraak is geannuleerd. De {hours(refunded_minutes)} uur staan terug op je krediet."
+    # No source has a rule on late cancelling (policy: kosteloos_annuleren_uren is `unknown`):
+    # say what this service does, and that it is not a rule of the government.
     return (
-        f"Je afspraak is geannuleerd. Je annuleerde minder dan {window_words(window)} vooraf, "
-        "daarom krijg je de uren van dit blok niet terug."
+        f"Je afspraak is geannuleerd. Je annuleerde minder dan {window_words(window)} vooraf. "
+        "Daarom krijg je de uren van dit blok voorlopig niet terug. Dat is een afspraak van deze "
+        "dienst, geen regel van de overheid: dit is onder voorbehoud."
     )
 
 
@@ -76,7 +79,7 @@ def not_enough_credit(remaining_minutes: int, block: int) -> str:
     if remaining_minutes <= 0:
         return (
             "Je loopbaankrediet is op: je hebt alle uren al gebruikt. "
-            "Een competentiecheck of VDAB kan je nog verder helpen."
+            "Bij VDAB kan je nog gratis testen wat je goed kunt en advies krijgen over werk en opleiding."
         )
     return (
         f"Je hebt nog {hours(remaining_minutes)} uur krediet over, en een blok duurt "

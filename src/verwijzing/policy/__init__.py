@@ -5,6 +5,10 @@ and values keyed by start date; a `null` value means "no source gives it" (and e
 value). A scenario (e.g. `serv-advies`) overrides some figures of its base regime and is used
 only when named. Rule texts (the reasons a decision gives) live under `rules/`, one file per
 rule, with their sources. Code reads figures by name and date and never repeats a number.
+
+Every item a citizen text depends on — each parameter value, each regime, and the items without a
+figure in `items.yaml` — has a status by date (`statuses.yaml`: certain, proposal, unknown,
+withdrawn) and each status but `certain` has the wording a text about it must carry.
 """
 from __future__ import annotations
 
@@ -21,6 +25,20 @@ class PolicyError(LookupError):
     pass
 
 
+STATUSES = ("certain", "proposal", "unknown", "withdrawn")
+# (start date, status) sorted by date.
+Statuses = tuple[tuple[dt.date, str], ...]
+
+
+def _status_at(statuses: Statuses, day: dt.date) -> str:
+    current = statuses[0][1] if statuses else "unknown"
+    for start, status in statuses:
+        if start > day:
+            break
+        current = status
+    return current
+
+
 @dataclass(frozen=True)
 class Parameter:
     name: str
@@ -29,6 +47,11 @@ class Parameter:
     reference: tuple[str, ...]
     # (start date, value) sorted by date; value None means "not given by any source".
     values: tuple[tuple[dt.date, Any], ...]
+    statuses: Statuses = ()
+
+    def status(self, day: dt.date) -> str:
+        """How sure the value in force on `day` is (before the first value: its status)."""
+        return _status_at(self.statuses, day)
 
     def at(self, day: dt.date) -> Any:
         current = None
@@ -66,9 +89,30 @@ class Regime:
     end: dt.date | None = None
     scenario: bool = False
     base: str | None = None
+    statuses: Statuses = ()
+    # Other items the `uitleg` sentence speaks about.
+    over: tuple[str, ...] = ()
+
+    def status(self, day: dt.date) -> str:
+        return _status_at(self.statuses, day)
 
     def covers(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A policy item without a figure that citizen texts speak about (items.yaml)."""
+
+    name: str
+    description: str
+    reference: tuple[str, ...]
+    statuses: Statuses
+    # A regular expression that finds a text speaking about the item.
+    herkenning: str
+
+    def status(self, day: dt.date) -> str:
+        return _status_at(self.statuses, day)
 
 
 @dataclass(frozen=True)
@@ -99,6 +143,20 @@ class Policy:
     scenarios: dict[str, dict[str, Parameter]]
     regimes: dict[str, Regime]
     rules: dict[str, Rule]
+    items: dict[str, Item] = field(default_factory=dict)
+    # status -> the words a citizen text about an item with that status must contain (None: none).
+    wordings: dict[str, str | None] = field(default_factory=dict)
+
+    def status(self, name: str, day: dt.date) -> str:
+        """The status on `day` of a parameter, a regime or an item."""
+        for table in (self.parameters, self.regimes, self.items):
+            if name in table:
+                return table[name].status(day)
+        raise PolicyError(f"no policy item {name!r}")
+
+    def reserve_wording(self, names: Iterable[str], day: dt.date) -> set[str]:
+        """The wording a text about `names`, shown on `day`, must carry (empty when all are certain)."""
+        return {w for name in names if (w := self.wordings[self.status(name, day)])}
 
     def dated_regime(self, day: dt.date) -> Regime:
         for regime in self.regimes.values():
@@ -147,17 +205,40 @@ def _yaml_files(folder) -> Iterable[tuple[str, dict]]:
             yield entry.name.removesuffix(".yaml"), yaml.safe_load(entry.read_text(encoding="utf-8"))
 
 
+def _check_status(name: str, status: Any) -> str:
+    if status not in STATUSES:
+        raise PolicyError(f"{name}: status must be one of {'|'.join(STATUSES)}, got {status!r}")
+    return status
+
+
+def _dated_statuses(name: str, data: Any) -> Statuses:
+    """A status, or start date -> status."""
+    if isinstance(data, dict):
+        pairs = sorted(data.items())
+        for start, _ in pairs:
+            if not isinstance(start, dt.date):
+                raise PolicyError(f"{name}: status keys must be dates, got {start!r}")
+        return tuple((start, _check_status(name, status)) for start, status in pairs)
+    return ((dt.date.min, _check_status(name, data)),)
+
+
 def _parameter(name: str, data: dict) -> Parameter:
-    values = tuple(sorted((start, (entry or {}).get("value")) for start, entry in data["values"].items()))
-    for start, _ in values:
+    entries = sorted((start, entry or {}) for start, entry in data["values"].items())
+    for start, _ in entries:
         if not isinstance(start, dt.date):
             raise PolicyError(f"{name}: value keys must be dates, got {start!r}")
+    # Every value says how sure it is; a value no source gives cannot be more than unknown.
+    statuses = tuple(
+        (start, _check_status(f"{name} {start}", entry.get("status", "unknown" if entry.get("value") is None else None)))
+        for start, entry in entries
+    )
     return Parameter(
         name=name,
         description=data["description"],
         unit=data["unit"],
         reference=tuple(data["reference"]),
-        values=values,
+        values=tuple((start, entry.get("value")) for start, entry in entries),
+        statuses=statuses,
     )
 
 
@@ -182,6 +263,8 @@ def load_policy() -> Policy:
             end=data.get("end"),
             scenario=bool(data.get("scenario", False)),
             base=data.get("base"),
+            statuses=_dated_statuses(name, data.get("status")),
+            over=tuple(data.get("over") or ()),
         )
         for name, data in regimes_data.items()
     }
@@ -189,7 +272,17 @@ def load_policy() -> Policy:
         name: Rule(name, data["description"], tuple(data["reference"]), dict(data["outcomes"]))
         for name, data in _yaml_files(root / "rules")
     }
-    return Policy(parameters, scenarios, regimes, rules)
+    items_data = yaml.safe_load((root / "items.yaml").read_text(encoding="utf-8"))
+    items = {
+        name: Item(name, data["description"], tuple(data["reference"]),
+                   _dated_statuses(name, data.get("status")), data["herkenning"])
+        for name, data in items_data.items()
+    }
+    statuses_data = yaml.safe_load((root / "statuses.yaml").read_text(encoding="utf-8"))
+    if tuple(statuses_data) != STATUSES:
+        raise PolicyError(f"statuses.yaml must define {STATUSES}, got {tuple(statuses_data)}")
+    wordings = {status: data.get("wording") for status, data in statuses_data.items()}
+    return Policy(parameters, scenarios, regimes, rules, items, wordings)
 
 
 def regime_at(day: dt.date, regime_name: str | None = None) -> RegimeView:
