@@ -96,16 +96,17 @@ def _outcome(decision: Decision) -> str:
         met = [r for r in decision.redenen if r.voldaan]
         why = [r for r in met if r.code.startswith("werkervaring")] or met[:1]
     parts = [_headline(decision, regime.route), *(r.uitleg for r in why)]
-    # A regime that ends soon says so (the credit routes with the cost, the others here).
-    if _temporary(regime) and decision.route not in REGIME_FREE_ROUTES | CREDIT_ROUTES:
+    # A regime that ends soon says so (the credit routes with the cost, the others here); a
+    # scenario always says that it is one.
+    if regime.scenario or (_temporary(regime) and decision.route not in REGIME_FREE_ROUTES | CREDIT_ROUTES):
         parts.append(regime.uitleg)
     parts.append(content()["meer_uitleg"])
     return " ".join(parts)
 
 
 def _temporary(regime) -> bool:
-    """A dated regime with an end: the person should know that the rules change then. The
-    regime in force for good needs no line: the headline already names it."""
+    """A dated regime with an end (the transitional cheque): the person should know that the
+    rules change then. The regime in force for good needs no line: the headline names it."""
     return not regime.scenario and regime.end is not None
 
 
@@ -123,6 +124,8 @@ def _cost(decision: Decision) -> str:
     texts = content()["kosten"]
     regime = load_policy().regimes[decision.regime]
     parts = [regime.uitleg] if _temporary(regime) else []
+    if decision.bijdrage_per_uur is None and not _temporary(regime):
+        return text_of(texts["onbekend"])
     if decision.bijdrage_per_uur is None:
         # The transitional cheque: nothing settled; what the credit plans, said as a plan.
         credit = regime_at(decision.peildatum, CREDIT_REGIME)

@@ -204,3 +204,10 @@ def test_from_2027_the_counsellor_has_a_mandate():
     _, messages = _read("2027-03-01")
     assert "mandaat" in messages[-1]
     assert "mandaat" in answer("vraag_begeleiders", dt.date(2027, 3, 1))
+
+
+def test_a_scenario_says_it_is_one_and_claims_no_amount():
+    decision = screen(parse_facts(BASE), dt.date(2027, 3, 1), "serv-advies")
+    outcome, cost, _ = explain_decision(decision).messages
+    assert "scenario" in outcome and RESERVE in outcome
+    assert "nog niet beslist" in cost and "loopbaancheque" not in cost
