@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from booking_helpers import BRUSSELS, CITIZEN, OTHER_CITIZEN
 from test_booking_concurrency import race
 from verwijzing.booking import ChequeAlreadyUsed, SlotUnavailable, figures
-from verwijzing.store import AuditEntry, Booking, ChequeUse, CreditAccount, LedgerEntry
+from verwijzing.store import AuditEntry, Booking, ChequeUse, CreditAccount, LedgerEntry, OutboxMessage
 
 # The reference date of the brief: a Friday under the transitional regime.
 PEILDATUM = dt.datetime(2026, 11, 27, 10, 0, tzinfo=BRUSSELS)
@@ -55,6 +55,15 @@ def test_a_cheque_booking_leaves_the_credit_ledger_untouched(service, sessions, 
     with sessions() as session:
         audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "confirm")).one()
     assert audit.detail == {"cheque": "loopbaancheque-overgang", "sms": False}
+
+
+def test_the_confirmation_sms_of_a_cheque_promises_no_hours(service, sessions, make, counsellor):
+    held = service.hold(make.slot(counsellor, monday()), "sms", "a-1", modality="online", now=PEILDATUM)
+    booked = service.confirm(held.reference, insz=CITIZEN, phone="0470 12 34 56", now=PEILDATUM)
+    with sessions() as session:
+        body = session.scalars(select(OutboxMessage.body)).one()
+    assert booked.reference in body and "maandag 30 november om 9 uur" in body
+    assert "loopbaancheque ongebruikt" in body and "uren" not in body and "krediet" not in body
 
 
 def test_a_second_cheque_for_the_same_person_is_refused_in_plain_dutch(service, sessions, make, counsellor):

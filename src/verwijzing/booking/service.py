@@ -423,7 +423,7 @@ class BookingService:
                     body=texts.confirmation_sms(
                         view.reference, view.starts_at, view.counsellor, view.modality,
                         _place(booking), self.free_cancellation,
-                    ),
+                    ) if "minutes" in used else _cheque_confirmation_sms(view, _place(booking)),
                 )
             record_audit(
                 session, actor=booking.channel, action="confirm", subject=booking.reference,
@@ -796,6 +796,17 @@ def _cheque_refused() -> str:
     # The rule's own plain-Dutch reason, so the booking says exactly what the decision says.
     reason, _ = load_policy().outcome("al_loopbaancheque")
     return f"{reason} Daarom kan ik deze afspraak niet vastleggen. Het moment is weer vrij."
+
+
+def _cheque_confirmation_sms(view: BookingView, place: str | None) -> str:
+    # The credit's SMS promises hours back on an early cancellation; a cheque has no hours, and
+    # cancelling (at any time) leaves the cheque unused.
+    where = texts.MODALITY_WORDS[view.modality] + (f" ({place})" if place else "")
+    return (
+        f"Je afspraak voor loopbaanbegeleiding staat vast: {texts.when(view.starts_at)}, met "
+        f"{view.counsellor}, {where}. Referentie: {view.reference}. Kan je niet? Annuleer de "
+        "afspraak, dan blijft je loopbaancheque ongebruikt."
+    )
 
 
 def _cheque_released() -> str:
