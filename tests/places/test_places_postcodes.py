@@ -98,3 +98,28 @@ def test_the_shipped_data_names_its_source_and_licence_and_holds_real_postcodes(
             assert region_of_postcode(row["postcode"]) is not None
         else:
             assert row["kind"] == "dubbelzinnig" and " | " in row["candidates"], row
+
+
+@pytest.mark.parametrize(
+    "text, postcode",
+    [
+        ("ik woon in Heusden-Zolder", "3550"),  # not a GeoNames name: from the Statbel list
+        ("ik woon in Heuvelland", "8950"),
+        ("Ik werk in een winkel in Malle", "2390"),
+    ],
+)
+def test_municipalities_missing_from_geonames_are_known_too(text, postcode):
+    assert read_postcode(text) == postcode
+
+
+@pytest.mark.parametrize("text", ["ik werk in de boom", "ik werk in de hal", "ik ga graven in de tuin"])
+def test_an_ordinary_word_is_no_place(text):
+    assert read_postcode(text) is None
+
+
+def test_where_the_job_is_does_not_beat_where_they_live():
+    # Asked where they live: the home abroad, not the workplace, so no Belgian postcode.
+    assert read_postcode("Maastricht, maar ik werk in Hasselt", asked=True) is None
+    assert read_postcode("ik woon in Namen maar werk in Brussel") == "5000"
+    # With nothing better, the workplace is near enough for a first meeting.
+    assert read_postcode("Ik ben 24 en werk sinds 2 jaar als bediende in Gent") == "9000"

@@ -102,6 +102,13 @@ def _lexicon_places() -> dict[str, _Entry]:
 @cache
 def _index() -> tuple[dict[str, _Entry], int]:
     index = {**_municipalities(), **_lexicon_places()}  # region and country words win
+    # Municipalities GeoNames' extract lacks or names otherwise ("Heusden-Zolder", "Heuvelland"),
+    # from the postcode data: a region (from the postcode), no coordinates. Not those that are
+    # also Dutch words ("Ham", "Hal", "Voeren"): "ik werk in de hal" is no place.
+    words = dutch_words() | {place_key(w) for w in data()["place_cues"]["word_like"]}
+    for key, code in _postcode_table().items():
+        if code and key not in index and key not in words and len(key) > 3:
+            index[key] = _Entry(region_of_postcode(code), "municipality", False)
     return index, max(len(k.split()) for k in index)
 
 
@@ -276,6 +283,10 @@ def place_mentions(a: Analysis) -> tuple[_Mention, ...]:
     return tuple(found)
 
 
+_ARTICLES = {"de", "het", "een", "die", "dat", "deze", "mijn", "onze"}
+_WORKPLACE = ("werk", "werken", "werkt", "job", "bediende", "arbeider", "aan de slag", "zelfstandige")
+
+
 def _score(a: Analysis, m: _Mention, asked: bool) -> int:
     """How sure the mention is about where the person lives: 0 (not at all) … 3 (said so)."""
     cues = _cues()
@@ -294,12 +305,16 @@ def _score(a: Analysis, m: _Mention, asked: bool) -> int:
     capitalised = a.tokens[m.start].capitalised
     if m.entry.ambiguous and not (residence or locative or asked_locative or capitalised or (asked and whole)):
         return 0
+    if m.entry.ambiguous and not capitalised and m.start > 0 and a.tokens[m.start - 1].norm in _ARTICLES:
+        return 0  # "ik werk in de boom", "in het mol": the word, not the place
     if residence:
         return 3
     if m.entry.kind in ("country", "foreign") and not asked:
         return 0  # "ik werk in Nederland" says where the job is, not where the person lives
     if locative or asked_locative:
-        return 2
+        # Where the job is only stands in for the home when nothing better is said: "Maastricht,
+        # maar ik werk in Hasselt" lives in Maastricht.
+        return 1 if a.has(_WORKPLACE, before) else 2
     if asked:
         return 1
     if m.entry.kind in ("municipality", "region") and not m.entry.ambiguous:
@@ -359,6 +374,7 @@ def find_municipality(text: str) -> Municipality | None:
         score = _score(a, m, asked=True)
         if score:
             candidates.append((score, -m.start, m))
+    candidates = [c for c in candidates if c[2].entry.municipality is not None]  # has coordinates
     if candidates:
         best = max(candidates, key=lambda c: (c[0], c[1]))[2]
         place = best.entry.municipality
