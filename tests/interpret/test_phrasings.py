@@ -195,3 +195,26 @@ def test_read_all_picks_up_extra_facts_in_an_answer():
 def test_read_all_rejects_an_unknown_field():
     with pytest.raises(ValueError, match="asked"):
         read_all("12", PEILDATUM, asked="salaris")
+
+
+# --- civil servants: the check question ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, statuut, werkstatus",
+    [
+        # domain.md: statutory civil servants are unclear ("check with staff"): no werkstatus,
+        # and read_ambtenaar tells the conversation to ask its check question.
+        ("ik ben ambtenaar bij de stad Gent", "statutair", None),
+        ("vastbenoemd bij de vlaamse overheid", "statutair", None),
+        ("ik ben contractueel bij het OCMW", "contractueel", "werknemer"),
+        ("ambtenaar, maar met een arbeidscontract", "contractueel", "werknemer"),
+        ("ik werk als bediende bij een bank", None, "werknemer"),
+        ("ik was vroeger ambtenaar, nu ben ik zelfstandige", None, "zelfstandige"),
+    ],
+)
+def test_civil_servant_statuut(text, statuut, werkstatus):
+    from verwijzing.interpret import read_ambtenaar
+
+    assert read_ambtenaar(text) == statuut
+    assert read_werkstatus(text) == werkstatus

@@ -21,7 +21,7 @@ from .region import (
     read_woonregio,
     region_of_postcode,
 )
-from .werkstatus import read_werkstatus
+from .werkstatus import read_ambtenaar, read_werkstatus
 from .yesno import read_ja_nee
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "find_municipality",
     "looks_like_question",
     "parse_dutch_number",
+    "read_ambtenaar",
     "province_of_postcode",
     "read_all",
     "read_ja_nee",

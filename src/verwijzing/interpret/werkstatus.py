@@ -119,6 +119,8 @@ def read_werkstatus(text: str, asked: bool = False) -> str | None:
         if best is None or rank[:2] > best[:2]:
             best = rank
     result = None if best is None else best[2]
+    if result in (None, "anders") and _is_contractual_civil_servant(a):
+        result = "werknemer"  # "contractueel bij het OCMW": the OCMW is the employer here
     if result == "gepensioneerd" and labels & set(WORKING):
         result = min(labels & set(WORKING), key=priority.index)
     if result in (None, "werknemer", "anders") and not statutory and _sick_with_contract(a):
