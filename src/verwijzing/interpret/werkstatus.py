@@ -32,7 +32,10 @@ WORKING = ("werknemer", "zelfstandige")
 
 @cache
 def _marker_set(key: str) -> PhraseSet:
-    return PhraseSet([(p, key) for p in data()["werkstatus"][key]])
+    entries = [(p, key) for p in data()["werkstatus"][key]]
+    if key == "sick":  # "ziek van mijn job" (fed up) swallows its "ziek"
+        entries += [(p, "_ignore") for p in data()["werkstatus"]["not_sick"]]
+    return PhraseSet(entries)
 
 
 def _present_mentions(a: Analysis, key: str) -> list[Match]:
