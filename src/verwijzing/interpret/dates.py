@@ -1,4 +1,4 @@
-"""Dates as Belgians write them: "12/03/1985", "12-3-85", "12 maart 1985", "maart 2019"."""
+"""Dates as Belgians write them: "12/03/1985", "12-3-85", "12 maart 1985", "maart 2019", "2012-03"."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,6 +12,9 @@ from .numbers import fold
 
 _FULL = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})")
 _MONTH_YEAR = re.compile(r"(\d{1,2})[/\-](\d{4})")
+# Year first, as forms and computers write it: "1985-03-12", "2012-03".
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_YEAR_MONTH = re.compile(r"(\d{4})[/\-](\d{1,2})")
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,12 @@ def find_dates(a: Analysis) -> list[DateMention]:
             day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
             if 1 <= day <= 31 and 1 <= month <= 12:
                 found.append(DateMention(i, i + 1, year, month, day))
+        elif m := _ISO.fullmatch(norm):
+            year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            if 1 <= day <= 31 and 1 <= month <= 12:
+                found.append(DateMention(i, i + 1, year, month, day))
+        elif (m := _YEAR_MONTH.fullmatch(norm)) and 1 <= int(m.group(2)) <= 12:
+            found.append(DateMention(i, i + 1, int(m.group(1)), int(m.group(2)), None))
         elif m := _MONTH_YEAR.fullmatch(norm):
             month, year = int(m.group(1)), int(m.group(2))
             if 1 <= month <= 12:
