@@ -16,13 +16,12 @@ from verwijzing.booking.conversation import (OFFERS, confirmation_messages, dist
 from verwijzing.config import peildatum, settings
 from verwijzing.explain import booking_offer, next_step
 from verwijzing.interpret import read_modaliteit, read_postcode
-from verwijzing.dutch import format_number
 from verwijzing.repair import offers_reask
 
-from .herstel import count_miss, hand_over, wants_person
+from .herstel import count_miss, hand_over, is_miss, wants_person
 from .safety import never_silent
 from .services import booking_service, channel_of
-from .tracker import NOT_ANSWERS, latest_intent, latest_text, misses_this_turn
+from .tracker import latest_text, misses_this_turn
 
 # "Ik heb geen gsm" is an answer too: the booking goes on without an SMS.
 NO_PHONE = "geen"
@@ -39,7 +38,7 @@ def read_booking_facts(text: str, tracker: Tracker, form: str | None) -> dict[st
     found: dict[str, Any] = {}
     if modality := read_modaliteit(text):
         found["modaliteit"] = modality
-    if postcode := read_postcode(text):
+    if postcode := read_postcode(text, asked=tracker.get_slot("requested_slot") == "postcode"):
         found["postcode"] = postcode
     if form in (BOOKING_FORM, *CHANGE_FORMS):
         insz = read_insz(text, settings().insz_pepper)
@@ -137,7 +136,7 @@ class _BookingValidation:
         elif insz.problem and "rijksregisternummer" not in answered:
             dispatcher.utter_message(text=insz.problem)
             events += count_miss(tracker)
-        elif asked and not answered and latest_intent(tracker) not in NOT_ANSWERS:
+        elif asked and not answered and is_miss(tracker):
             events += count_miss(tracker)
         elif answered and tracker.get_slot("herhaal_teller"):
             events.append(SlotSet("herhaal_teller", 0))
@@ -188,14 +187,13 @@ class ActionBevestigBoeking(Action):
         try:
             booking = service.confirm(reference, citizen_key=key, phone=phone_of(tracker))
         except InsufficientCredit as exc:
-            left = format_number(service.remaining_hours(citizen_key=key))
-            dispatcher.utter_message(text=f"{exc} Je hebt nog {left} uur over van je krediet.")
+            dispatcher.utter_message(text=str(exc))  # it says how many hours are left
             service.cancel(reference, actor="chat")  # give the held moment back at once
             return reset
         except BookingError as exc:
             dispatcher.utter_message(text=str(exc))
             return reset
-        hours = figures.hours(figures.block_minutes(booking.starts_at.date()))
+        hours = figures.block_hours(booking.starts_at.date())
         config = settings()
         url = invite_url(config.public_base_url, booking.reference, config.insz_pepper)
         for message in confirmation_messages(booking, tracker.get_slot("bijdrage_per_uur"), hours, url):

@@ -14,9 +14,11 @@ from verwijzing.config import peildatum
 from verwijzing.repair import chosen_button, intent_of_payload, keuze_of_payload, main_reask, slot_reask
 
 from .safety import never_silent
-from .tracker import (FACT_SLOTS, last_buttons, latest_intent, latest_text, misses_this_turn, previous_action,
+from .tracker import (FACT_SLOTS, NOT_ANSWERS, last_buttons, latest_intent, latest_text, misses_this_turn, previous_action,
                       set_this_turn, this_turn)
 
+# Talk that is not an answer and not a question: it counts as a miss inside a form.
+DRIFT = frozenset({"buiten_bereik", "chitchat_bot", "chitchat_hoe_gaat_het"})
 # Intents that mean "go on with the intake" when nothing else was chosen.
 START_INTENTS = frozenset({"informeren", "start_intake", "corrigeren", "bevestigen"})
 # What a main-menu choice leads to when a rule must start a form (data/rules/herstel.yml).
@@ -31,7 +33,19 @@ def facts_read_this_turn(tracker: Tracker) -> bool:
 def wants_person(tracker: Tracker) -> bool:
     """The person typed the menu's "0" (a person) and no rule has answered it yet."""
     chosen, value = set_this_turn(tracker, "menu_keuze")
-    return chosen and value == "mens" and tracker.latest_action_name == "action_listen"
+    form = (tracker.active_loop or {}).get("name")
+    # When a rule already answered ("mens" classified as such), only the form itself has run.
+    answered = any(e.get("event") == "action" and e.get("name") not in (form, "action_listen")
+                   for e in this_turn(tracker))
+    return chosen and value == "mens" and not answered
+
+
+def is_miss(tracker: Tracker) -> bool:
+    """The open question was not answered: an answer we could not read, or small talk and
+    out-of-scope talk instead of an answer (answered kindly by a rule, but counted, or nonsense
+    that the classifier calls small talk would loop forever). A real question is no miss."""
+    intent = latest_intent(tracker)
+    return intent not in NOT_ANSWERS or intent in DRIFT
 
 
 def hand_over(dispatcher: CollectingDispatcher) -> list[dict]:
@@ -63,7 +77,11 @@ class ActionHerstel(Action):
         if button is not None:
             payload = str(button.get("payload", ""))
             keuze = keuze_of_payload(payload) or ("mens" if intent_of_payload(payload) == "mens_spreken" else None)
-        if keuze is None and (facts_read_this_turn(tracker) or latest_intent(tracker) in START_INTENTS):
+        decided = tracker.get_slot("route") is not None
+        if keuze is None and (facts_read_this_turn(tracker) or (latest_intent(tracker) in START_INTENTS
+                                                               and not decided)):
+            # After a decision only something new starts it again: the same answer twice
+            # would repeat the same decision.
             keuze = "intake"
         if keuze in FORM_CHOICES:
             return [SlotSet("menu_keuze", keuze), SlotSet("herhaal_teller", 0)]
@@ -76,8 +94,11 @@ class ActionHerstel(Action):
             return [SlotSet("menu_keuze", None), SlotSet("herhaal_teller", 0)]
         earlier = int(tracker.get_slot("herhaal_teller") or 0) if previous_action(tracker) == self.name() else 0
         misses = earlier + 1
-        reply = main_reask(misses)
-        dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons) or None)
+        if misses == 1 and latest_intent(tracker) == "buiten_bereik":
+            dispatcher.utter_message(response="utter_buiten_bereik")  # what the assistant is for
+        else:
+            reply = main_reask(misses)
+            dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons) or None)
         return [SlotSet("menu_keuze", None), SlotSet("herhaal_teller", misses)]
 
 
@@ -106,3 +127,5 @@ ASKED_SLOTS = ("hulpvraag", "werkstatus", "woonregio", "werkregio", "werkervarin
                "leeftijd", "opleidingsniveau", "modaliteit", "postcode", "telefoon", "rijksregisternummer",
                "referentie_wijziging")
 ASK_ACTIONS = {slot: type(f"ActionAsk_{slot}", (AskSlot,), {"slot": slot}) for slot in ASKED_SLOTS}
+# Module attributes, so the action server can pickle them into its worker process.
+globals().update({cls.__name__: cls for cls in ASK_ACTIONS.values()})

@@ -14,7 +14,7 @@ from verwijzing.repair import chosen_button, intent_of_payload
 from verwijzing.screening import next_missing_fact
 
 from .boeking import read_booking_facts, read_reference_fact
-from .herstel import count_miss, hand_over, wants_person
+from .herstel import count_miss, hand_over, is_miss, wants_person
 from .safety import never_silent
 from .tracker import (FACT_SLOTS, INTAKE_FORM, NOT_ANSWERS, active_form, facts_from_tracker, last_answered_fact,
                       last_buttons, latest_intent, latest_text)
@@ -100,7 +100,7 @@ class ValidateIntakeForm(FormValidationAction):
         events: list[dict] = []
         if wants_person(tracker):
             events += hand_over(dispatcher)
-        elif asked and not answered and latest_intent(tracker) not in NOT_ANSWERS:
+        elif asked and not answered and is_miss(tracker):
             events += count_miss(tracker)
         elif answered and tracker.get_slot("herhaal_teller"):
             events.append(SlotSet("herhaal_teller", 0))

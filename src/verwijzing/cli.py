@@ -75,7 +75,7 @@ def _cmd_seed_demo(args: argparse.Namespace) -> int:
     from .demo import seed_demo_command
 
     created = seed_demo_command(config.settings().database_url, config.peildatum())
-    print(f"{created} counsellors created" if created else "demo data already present")
+    print(f"{created} counsellors created" if created else "demo counsellors present; slots topped up to four weeks ahead")
     return 0
 
 

@@ -122,6 +122,6 @@ def test_nonsense_gets_a_dutch_re_ask_not_silence(stack, nonsense):
     after = slots(rasa, sender)
     assert reply, "never silence"
     # The same question again, kindly, and nothing was filled in from the nonsense.
-    assert reply[-1].startswith("Werk je nu?")
+    assert "Werk je nu?" in reply[-1]
     assert after["requested_slot"] == before["requested_slot"] == "werkstatus"
     assert after["werkstatus"] is None

@@ -42,3 +42,12 @@ def _form_slots():
         for form in ((yaml.safe_load(path.read_text()) or {}).get("forms") or {}).values():
             slots |= set(form["required_slots"])
     return slots
+
+
+def test_the_interruption_rules_are_generated_from_their_table():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("build_rules", ROOT / "scripts" / "build_interruption_rules.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.OUT.read_text(encoding="utf-8") == module.render(), \
+        "data/rules/onderbreken.yml is out of date: run scripts/build_interruption_rules.py"
