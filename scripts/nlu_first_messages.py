@@ -84,6 +84,10 @@ def main() -> int:
     args = parser.parse_args()
     peildatum, items = load()
     parses = {p["text"]: p for p in json.loads(Path(args.parses).read_text("utf-8"))}
+    unparsed = [i["text"] for i in items if i["text"] not in parses]
+    if unparsed:
+        sys.exit(f"{args.parses} has no parse for {len(unparsed)} held-out texts (e.g. {unparsed[0]!r}): "
+                 "parse the current set again (scripts/nlu_parse.py)")
     misses = []
     for item in items:
         parse = parses[item["text"]]
