@@ -1,5 +1,8 @@
 """Booking through the real Rasa and action servers: from "hallo" to a confirmed block, then
-cancel, move and a used-up credit, and proof that the national number is kept nowhere."""
+cancel, move and a used-up credit, and proof that the national number and the phone number are
+kept nowhere: the national number typed in six spellings (in six conversations that each book),
+the phone number in five, searched in every table (Rasa's events included), the raw SQLite
+files (the WAL too) and the Rasa and action-server logs."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,6 +17,7 @@ from sqlalchemy import inspect
 
 from verwijzing.store import make_engine
 from verwijzing.store.testing import BACKENDS, dump_rows, temporary_database, valid_insz
+from verwijzing_rasa.pii import digits
 
 from .stack import running_stack
 
@@ -22,6 +26,32 @@ DAY = "2027-02-01"
 INSZ = valid_insz(dt.date(1985, 7, 30), 33)
 TYPED_INSZ = f"{INSZ[:2]}.{INSZ[2:4]}.{INSZ[4:6]}-{INSZ[6:9]}.{INSZ[9:]}"
 INTAKE = ["hallo", "ik wil iets anders doen", "bediende", "9000", "12 jaar", "gestopt na het 4de middelbaar"]
+PHONE = "0470 12 34 56"
+E164 = "+32470123456"
+
+
+def _groups(number: str, sizes: tuple[int, ...], marks: list[str]) -> str:
+    parts, at = [], 0
+    for size in sizes:
+        parts.append(number[at:at + size])
+        at += size
+    return "".join(p + m for p, m in zip(parts, marks + [""]))
+
+
+# The spellings people use (issue 7: the first three were re-asked forever and stored in plain
+# text), each for another person, with the phone number typed another way each time. `turns`:
+# the phone and the national number in one message, or the phone first and the number when asked.
+SPELLINGS = {
+    "all-dashes": (lambda n: _groups(n, (2, 2, 2, 3, 2), ["-"] * 4), "0470 12 34 56 en {insz}", 1),
+    "date-block": (lambda n: _groups(n, (6, 3, 2), ["-", "-"]), "+32 470 12 34 56, {insz}", 1),
+    "stray-spaces": (lambda n: _groups(n, (2, 2, 2, 3, 2), [".", ".", " - ", "."]), "0470/12.34.56", 2),
+    "spaces": (lambda n: _groups(n, (2, 2, 2, 3, 2), [" "] * 4), "0470123456 {insz}", 1),
+    "bare": (lambda n: n, "bel me op 0032 470 12 34 56, mijn rijksregisternummer is {insz}", 1),
+}
+PHONE_SPELLINGS = [PHONE, "+32 470 12 34 56", "0470/12.34.56", "0470123456", "0032 470 12 34 56"]
+PEOPLE = {name: valid_insz(dt.date(1971 + i, 3 + i, 10 + i), 101 + 2 * i) for i, name in enumerate(SPELLINGS)}
+OTHER = valid_insz(dt.date(1990, 1, 2), 45)  # the person who cancels and moves
+OTHER_PHONE = "0471 22 33 44"
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -49,8 +79,37 @@ def booked(stack):
     assert "Wil je meteen een eerste gesprek" in replies[-1]
     options = say(rasa, sender, "online")
     replies += [options, say(rasa, sender, "de tweede")]
-    replies.append(say(rasa, sender, f"0470 12 34 56 en {TYPED_INSZ}"))
+    replies.append(say(rasa, sender, f"{PHONE} en {TYPED_INSZ}"))
     return sender, replies, options
+
+
+@pytest.fixture(scope="module")
+def booked_in_every_spelling(stack, booked):
+    """One conversation per spelling, from "hallo" to the booking; the replies of each."""
+    rasa, _, _ = stack
+    conversations = {}
+    for name, (spell, message, turns) in SPELLINGS.items():
+        sender, typed = f"spelling-{name}", spell(PEOPLE[name])
+        replies = [say(rasa, sender, text) for text in INTAKE]
+        replies += [say(rasa, sender, "online"), say(rasa, sender, "1")]
+        if turns == 1:
+            replies.append(say(rasa, sender, message.format(insz=typed)))
+        else:
+            replies += [say(rasa, sender, message), say(rasa, sender, typed)]
+        conversations[name] = (sender, typed, replies)
+    return conversations
+
+
+@pytest.mark.parametrize("name", list(SPELLINGS))
+def test_a_booking_succeeds_with_every_spelling_without_asking_again(stack, booked_in_every_spelling, name):
+    rasa, _, _ = stack
+    sender, typed, replies = booked_in_every_spelling[name]
+    reference = slots(rasa, sender)["boeking_referentie"]
+    assert reference and f"Je afspraak staat vast. Je referentie is {reference}." in replies[-1], (typed, replies[-2:])
+    if SPELLINGS[name][2] == 2:  # the phone alone: only the national number is asked next
+        assert "Wat is je rijksregisternummer?" in replies[-2]
+    assert len(replies) == len(INTAKE) + 2 + SPELLINGS[name][2]  # nothing was asked twice
+    assert not any("rijksregisternummer" in r and "kloppen niet" in r for r in replies)
 
 
 def test_intake_to_a_booked_block_in_at_most_9_answers(stack, booked):
@@ -80,33 +139,6 @@ def test_the_booking_is_found_by_the_cli(stack, booked):
     assert missing.returncode == 1
 
 
-def test_the_national_number_is_kept_nowhere(stack, booked):
-    rasa, actions, tmp = stack
-    forms = {INSZ, TYPED_INSZ, INSZ[:9], f"{INSZ[:6]}-{INSZ[6:9]}"}
-    # The conversation as Rasa keeps it: the typed message is redacted.
-    texts = [e.get("text") or "" for e in rasa.tracker(booked[0])["events"]]
-    assert any("[rijksregisternummer]" in t for t in texts)
-    # Every row of every table, Rasa's tracker store included: it is this same database.
-    engine = make_engine(actions.env["DATABASE_URL"])
-    try:
-        rows = dump_rows(engine)
-        indexed = [ix["column_names"] for ix in inspect(engine).get_indexes("events")]
-    finally:
-        engine.dispose()
-    assert rows["events"] and rows["bookings"]
-    assert ["sender_id"] in indexed
-    dump = repr(rows)
-    logs = rasa.log.read_text() + actions.log.read_text()
-    raw = b""
-    if actions.env["DATABASE_URL"].startswith("sqlite:///"):  # the file itself, the WAL too
-        database = Path(actions.env["DATABASE_URL"].removeprefix("sqlite:///"))
-        raw = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
-    for form in forms:
-        assert form not in dump
-        assert form not in logs
-        assert form.encode() not in raw
-
-
 def test_more_blocks_until_the_credit_is_used_up(stack, booked):
     rasa, _, _ = stack
     sender = booked[0]
@@ -126,8 +158,7 @@ def test_cancel_and_move_by_reference(stack):
         say(rasa, sender, text.replace("12 jaar", "20 jaar"))
     say(rasa, sender, "telefonisch")
     say(rasa, sender, "3")
-    other = valid_insz(dt.date(1990, 1, 2), 45)
-    say(rasa, sender, f"0471 22 33 44, {other}")
+    say(rasa, sender, f"{OTHER_PHONE}, {OTHER}")
     reference = slots(rasa, sender)["boeking_referentie"]
     assert reference
     moved = say(rasa, sender, f"kan ik {reference} verplaatsen?")
@@ -135,3 +166,73 @@ def test_cancel_and_move_by_reference(stack):
     assert f"{reference} is verplaatst naar" in say(rasa, sender, "1")
     cancelled = say(rasa, sender, f"annuleer {reference}")
     assert f"{reference} is geannuleerd" in cancelled
+
+
+# Last: the privacy checks read what every conversation above left behind.
+def _forms(number: str) -> set[str]:
+    """The number as typed in the tests, and the pieces of it that would give it away."""
+    return {number, number[:9], number[2:], f"{number[:6]}-{number[6:9]}"}
+
+
+# Where the phone number is kept on purpose: the booking (until its SMS is sent) and the SMS queue.
+PHONE_KEPT_IN = {("bookings", "phone"), ("outbox", "to_number")}
+
+
+def _stored(actions) -> tuple[dict, list]:
+    engine = make_engine(actions.env["DATABASE_URL"])
+    try:
+        return dump_rows(engine), [ix["column_names"] for ix in inspect(engine).get_indexes("events")]
+    finally:
+        engine.dispose()
+
+
+def _is_phone_slot(table: str, row: dict) -> bool:
+    return table == "events" and row.get("type_name") == "slot" and '"name": "telefoon"' in (row.get("data") or "")
+
+
+def test_no_spelling_of_the_national_number_or_the_phone_is_kept_anywhere(stack, booked, booked_in_every_spelling):
+    rasa, actions, tmp = stack
+    typed = [TYPED_INSZ] + [t for _, t, _ in booked_in_every_spelling.values()]
+    numbers = [INSZ, OTHER, *PEOPLE.values()]
+    # The conversations as Rasa keeps them: each typed message is redacted, every spelling.
+    for sender in [booked[0], "wijziger"] + [s for s, _, _ in booked_in_every_spelling.values()]:
+        events = rasa.tracker(sender)["events"]
+        users = [e.get("text") or "" for e in events if e["event"] == "user"]
+        assert any("[rijksregisternummer]" in t for t in users), sender
+        assert any("[telefoon]" in t for t in users), sender
+    # The replies as the person read them, before anything was stored: the bot never repeats a
+    # number. (Stored bot messages are redacted by shape too, so this is checked on the live ones.)
+    replies = "\n".join(booked[1] + [r for _, _, rs in booked_in_every_spelling.values() for r in rs])
+    assert not any(n in digits(replies) for n in numbers) and "470123456" not in digits(replies)
+
+    rows, indexed = _stored(actions)
+    assert rows["events"] and rows["bookings"]
+    assert ["sender_id"] in indexed
+    # Every row of every table, Rasa's tracker store included (it is this same database), except
+    # the phone where it is kept on purpose and the phone slot (test below).
+    everything = repr({table: [{k: v for k, v in row.items() if (table, k) not in PHONE_KEPT_IN}
+                               for row in table_rows if not _is_phone_slot(table, row)]
+                       for table, table_rows in rows.items()})
+    logs = rasa.log.read_text() + actions.log.read_text()
+    raw = b""
+    if actions.env["DATABASE_URL"].startswith("sqlite:///"):  # the file itself, the WAL too
+        database = Path(actions.env["DATABASE_URL"].removeprefix("sqlite:///"))
+        raw = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
+        assert raw
+    searched = [form for number in numbers for form in _forms(number)] + typed
+    searched += PHONE_SPELLINGS + [OTHER_PHONE, digits(OTHER_PHONE), E164, "470123456"]
+    for form in searched:
+        assert form not in everything, form
+        assert form not in logs, form
+        if form not in (E164, "470123456", digits(E164)):  # the booking keeps E164 on purpose
+            assert form.encode() not in raw, form
+    assert not any(n in digits(everything) for n in numbers)
+    # The phone is kept where the SMS needs it, in its one normal form.
+    assert E164 in {row["phone"] for row in rows["bookings"]} | {row["to_number"] for row in rows["outbox"]}
+
+
+@pytest.mark.xfail(strict=True, reason="the telefoon slot holds the phone number, and Rasa keeps every "
+                   "SlotSet event: the booking should keep the phone itself, not the conversation (lead)")
+def test_the_phone_number_is_not_in_rasas_events(stack, booked, booked_in_every_spelling):
+    rows, _ = _stored(stack[1])
+    assert "470123456" not in digits(repr(rows["events"]))
