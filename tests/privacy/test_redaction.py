@@ -165,3 +165,25 @@ def test_the_reasons_never_repeat_the_number():
     for typed in (wrong, "85.07.30-033.99", "8507300332", "85 07 30 03"):
         problem = read_insz(typed, PEPPER, asked=True).problem
         assert problem and body[:6] not in digits(problem)
+
+
+@st.composite
+def spelled_mobile(draw):
+    """(E.164, spelling) of a Belgian mobile number: 0 / +32 / 0032, then groups cut anywhere."""
+    subscriber = "4" + draw(st.text(alphabet="0123456789", min_size=8, max_size=8))
+    prefix = draw(st.sampled_from(["0", "+32 ", "+32", "0032 ", "0032", "+32 (0)"]))
+    cuts = draw(st.sets(st.integers(min_value=1, max_value=8)))
+    body = "".join((draw(separators) if i in cuts else "") + d for i, d in enumerate(subscriber))
+    return "+32" + subscriber, prefix + body
+
+
+@settings(max_examples=500, deadline=None)
+@given(spelled_mobile(), st.sampled_from(["", "bel me op ", "gsm: ", "Mijn nummer is "]),
+       st.sampled_from(["", ".", " aub", ", dank je"]))
+def test_every_spelling_of_a_mobile_number_is_read_and_removed(mobile, prefix, suffix):
+    e164, spelling = mobile
+    text = f"{prefix}{spelling}{suffix}"
+    assert read_telefoon(text) == e164, text
+    kept = redact(text)
+    assert not any(c.isdigit() for c in kept), (text, kept)
+    assert TELEFOON in kept

@@ -79,8 +79,11 @@ def read_telefoon(text: str) -> str | None:
         if any(start < n_end and n_start < end and (valid or n_start <= start and end <= n_end)
                for n_start, n_end, valid in national):
             continue
-        try:  # "+32 (0)470 ...": the 0 in brackets is dialled only from inside Belgium
-            return normalise_phone(text[start:end].replace("(0)", ""))
+        # Only the digits and a leading +: separators are the shared shape's business, and the
+        # 0 in "+32 (0)470 ..." is dialled only from inside Belgium.
+        typed = text[start:end].replace("(0)", "")
+        try:
+            return normalise_phone(("+" if typed.startswith("+") else "") + pii.digits(typed))
         except InvalidPhone:
             continue
     return None
