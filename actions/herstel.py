@@ -20,7 +20,7 @@ from .tracker import (FACT_SLOTS, NOT_ANSWERS, last_buttons, latest_intent, late
 # Talk that is not an answer and not a question: it counts as a miss inside a form.
 DRIFT = frozenset({"buiten_bereik", "chitchat_bot", "chitchat_hoe_gaat_het"})
 # Intents that mean "go on with the intake" when nothing else was chosen.
-START_INTENTS = frozenset({"informeren", "start_intake", "corrigeren", "bevestigen"})
+START_INTENTS = frozenset({"informeren", "start_intake", "corrigeren"})
 # What a main-menu choice leads to when a rule must start a form (data/rules/herstel.yml).
 FORM_CHOICES = frozenset({"intake", "annuleren", "verplaatsen"})
 
