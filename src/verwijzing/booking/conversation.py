@@ -132,27 +132,27 @@ def pick_offer(text: str, offers: list[dict[str, Any]]) -> dict[str, Any] | None
 def confirmation_messages(booking: BookingView, per_hour: float | None, block_hours: float,
                           invite_url: str | None) -> list[str]:
     """What the person reads once the block is booked: reference, moment, cost, what to expect."""
-    messages = [
-        f"Je afspraak staat vast. Je referentie is {booking.reference}.",
-        f"Wanneer: {texts.when(booking.starts_at)}. Met wie: {booking.counsellor}. Waar: {booking.location}.",
-    ]
+    # Three messages at most: what and when; what it costs and what to expect; what comes next.
+    booked = (f"Je afspraak staat vast. Je referentie is {booking.reference}. "
+              f"Wanneer: {texts.when(booking.starts_at)}. Met wie: {booking.counsellor}. Waar: {booking.location}.")
     # The sources give the amount (regime B) but not whom the person pays or how: no promise.
     if per_hour is not None:
-        messages.append(f"Dit blok van {format_number(block_hours)} uur kost je "
-                        f"{format_number(per_hour * block_hours)} euro. Hoe je betaalt, is nog niet "
-                        "beslist: dat is onder voorbehoud.")
+        cost = (f"Dit blok van {format_number(block_hours)} uur kost je "
+                f"{format_number(per_hour * block_hours)} euro. Hoe je betaalt, is nog niet "
+                "beslist: dat is onder voorbehoud.")
     else:
-        messages.append("Hoeveel je zelf betaalt, is nog niet beslist: dat is onder voorbehoud.")
+        cost = "Hoeveel je zelf betaalt, is nog niet beslist: dat is onder voorbehoud."
     expect = ("Wat mag je verwachten? Je begeleider vraagt wat je wil veranderen in je werk. "
               "Samen maken jullie een plan.")
     if booking.modality is Modality.OP_LOCATIE:
         expect += " Neem je identiteitskaart mee."
-    messages.append(expect)
+    after = []
     if booking.sms_queued:
-        messages.append("Je krijgt ook een sms met deze afspraak.")
+        after.append("Je krijgt ook een sms met deze afspraak.")
     if invite_url:
-        messages.append(f"Zet de afspraak in je agenda: {invite_url}")
-    messages.append(f"Kan je niet? Typ 'annuleer {booking.reference}' of 'verplaats {booking.reference}'.")
+        after.append(f"Zet de afspraak in je agenda: {invite_url}")
+    after.append(f"Kan je niet? Typ 'annuleer {booking.reference}' of 'verplaats {booking.reference}'.")
+    messages = [booked, f"{cost} {expect}", " ".join(after)]
     return messages
 
 
