@@ -17,6 +17,7 @@ from verwijzing.config import peildatum, settings
 from verwijzing.explain import booking_offer, next_step
 from verwijzing.interpret import read_modaliteit, read_postcode
 from verwijzing.repair import offers_reask
+from verwijzing.sealed import seal, unseal
 
 from .herstel import count_miss, hand_over, is_miss, wants_person
 from .safety import never_silent
@@ -36,7 +37,11 @@ def read_booking_facts(text: str, tracker: Tracker, form: str | None) -> dict[st
     """Booking facts in a message. Phone and national number only inside a booking form, where
     they were asked for; the number itself is turned into its keyed hash right here."""
     found: dict[str, Any] = {}
-    if modality := read_modaliteit(text):
+    # "mijn gsm is 0470…" names a phone, not a way of meeting: a way of meeting is read where it
+    # can be the answer (the offer, its own question, the postcode question's way out) or is unknown.
+    asked = tracker.get_slot("requested_slot")
+    if (asked in (None, "modaliteit", "postcode", "gekozen_slot") or not tracker.get_slot("modaliteit")) and (
+            modality := read_modaliteit(text)):
         found["modaliteit"] = modality
     if postcode := read_postcode(text, asked=tracker.get_slot("requested_slot") == "postcode"):
         found["postcode"] = postcode
@@ -45,7 +50,7 @@ def read_booking_facts(text: str, tracker: Tracker, form: str | None) -> dict[st
         if insz.key:
             found["rijksregisternummer"] = insz.key
         if form == BOOKING_FORM and (phone := read_telefoon(text)):
-            found["telefoon"] = phone
+            found["telefoon"] = seal(phone, settings().insz_pepper)  # never in the stored events
         elif form == BOOKING_FORM and tracker.get_slot("requested_slot") == "telefoon" and NO_PHONE_SAID.search(text):
             found["telefoon"] = NO_PHONE
         offers = tracker.get_slot("aangeboden_sloten")
@@ -55,8 +60,7 @@ def read_booking_facts(text: str, tracker: Tracker, form: str | None) -> dict[st
 
 
 def phone_of(tracker: Tracker) -> str | None:
-    phone = tracker.get_slot("telefoon")
-    return None if phone == NO_PHONE else phone
+    return unseal(tracker.get_slot("telefoon"), settings().insz_pepper)
 
 
 def read_reference_fact(text: str) -> dict[str, Any]:

@@ -76,7 +76,7 @@ def booked(stack):
     rasa, _, _ = stack
     sender = "boeker"
     replies = [say(rasa, sender, text) for text in INTAKE]
-    assert "Wil je meteen een eerste gesprek" in replies[-1]
+    assert "Wil je meteen een eerste" in replies[-1]
     options = say(rasa, sender, "online")
     replies += [options, say(rasa, sender, "de tweede")]
     replies.append(say(rasa, sender, f"{PHONE} en {TYPED_INSZ}"))
@@ -148,7 +148,7 @@ def test_more_blocks_until_the_credit_is_used_up(stack, booked):
         assert "Je afspraak staat vast" in reply
     say(rasa, sender, "ik wil nog een afspraak maken")
     reply = say(rasa, sender, "1")
-    assert "Je hebt nog 0 uur over" in reply
+    assert "Je loopbaankrediet is op" in reply
 
 
 def test_cancel_and_move_by_reference(stack):
@@ -231,8 +231,6 @@ def test_no_spelling_of_the_national_number_or_the_phone_is_kept_anywhere(stack,
     assert E164 in {row["phone"] for row in rows["bookings"]} | {row["to_number"] for row in rows["outbox"]}
 
 
-@pytest.mark.xfail(strict=True, reason="the telefoon slot holds the phone number, and Rasa keeps every "
-                   "SlotSet event: the booking should keep the phone itself, not the conversation (lead)")
 def test_the_phone_number_is_not_in_rasas_events(stack, booked, booked_in_every_spelling):
     rows, _ = _stored(stack[1])
     assert "470123456" not in digits(repr(rows["events"]))
