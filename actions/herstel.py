@@ -113,6 +113,9 @@ class AskSlot(Action):
 
     @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        if self.slot == "werkstatus" and set_this_turn(tracker, "ambtenaar_gevraagd") == (True, True):
+            dispatcher.utter_message(response="utter_ambtenaar_check")  # see actions/intake.py
+            return []
         reply = slot_reask(self.slot, misses_this_turn(tracker), peildatum())
         if reply is None:
             dispatcher.utter_message(response=f"utter_ask_{self.slot}")

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from verwijzing.config import peildatum
 from verwijzing.interpret import (FIELDS, looks_like_question, read_all, read_ja_nee,
                                   read_woonregio)
+from verwijzing.interpret.werkstatus import read_ambtenaar
 from verwijzing.repair import chosen_button, intent_of_payload
 from verwijzing.screening import next_missing_fact
 
@@ -17,7 +18,7 @@ from .boeking import read_booking_facts, read_reference_fact
 from .herstel import count_miss, hand_over, is_miss, wants_person
 from .safety import never_silent
 from .tracker import (FACT_SLOTS, INTAKE_FORM, NOT_ANSWERS, active_form, facts_from_tracker, last_answered_fact,
-                      last_buttons, latest_intent, latest_text)
+                      last_buttons, latest_intent, latest_text, set_this_turn)
 
 
 def read_facts(text: str, asked: str | None) -> dict[str, Any]:
@@ -66,6 +67,7 @@ class ActionLeesFeiten(Action):
         form = active_form(tracker)
         # "annuleer LK-7K3P" is a request, and it answers "which booking?" at the same time.
         found = read_reference_fact(text)
+        always: list[dict] = []  # set even when unchanged: the form looks at what this turn said
         if is_answer(tracker):
             button = chosen_button(text, last_buttons(tracker))
             if button is not None:
@@ -79,8 +81,25 @@ class ActionLeesFeiten(Action):
                 if latest_intent(tracker) == "corrigeren":
                     asked = last_answered_fact(tracker) or asked
                 found.update(read_facts(text, asked))
+                if "werkstatus" not in found and read_ambtenaar(text) == "statutair":
+                    always.append(SlotSet("ambtenaar", "statutair"))  # the form asks a check question
             found.update(read_booking_facts(text, tracker, form))
-        return [SlotSet(name, value) for name, value in found.items() if tracker.get_slot(name) != value]
+        return always + [SlotSet(name, value) for name, value in found.items() if tracker.get_slot(name) != value]
+
+
+def statutory_this_turn(tracker: Tracker) -> bool:
+    chosen, value = set_this_turn(tracker, "ambtenaar")
+    return chosen and value == "statutair"
+
+
+def check_civil_servant(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
+    """Statutory civil servants: the rules are unclear (domain.md, "check with staff"). Ask once
+    whether they work with a contract; a second "statutory" goes on as an employee, under
+    reserve, with where to check it."""
+    if not tracker.get_slot("ambtenaar_gevraagd"):
+        return [SlotSet("ambtenaar_gevraagd", True)]  # the ask action asks the check question
+    dispatcher.utter_message(response="utter_ambtenaar_voorbehoud")
+    return [SlotSet("werkstatus", "werknemer")]
 
 
 class ValidateIntakeForm(FormValidationAction):
@@ -100,6 +119,8 @@ class ValidateIntakeForm(FormValidationAction):
         events: list[dict] = []
         if wants_person(tracker):
             events += hand_over(dispatcher)
+        elif asked == "werkstatus" and "werkstatus" not in answered and statutory_this_turn(tracker):
+            events += check_civil_servant(dispatcher, tracker)
         elif asked and not answered and is_miss(tracker):
             events += count_miss(tracker)
         elif answered and tracker.get_slot("herhaal_teller"):

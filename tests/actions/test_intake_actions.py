@@ -166,3 +166,19 @@ def test_a_plain_stop_in_the_form_fills_nothing(peildatum):
     peildatum("2027-02-01")
     tracker = make_tracker("stop", intent="stoppen", active_loop="intake_form", slots={"requested_slot": "hulpvraag"})
     assert run_action(ActionLeesFeiten(), tracker) == ([], [])
+
+
+def test_a_civil_servant_is_asked_once_whether_statutory_then_goes_on_under_reserve(peildatum):
+    peildatum("2027-02-01")
+    slots = {"requested_slot": "werkstatus", "hulpvraag": "loopbaan"}
+    read, _ = run_action(ActionLeesFeiten(), make_tracker("ik ben ambtenaar bij de stad", active_loop="intake_form",
+                                                         slots=slots, events=[{"event": "user", "text": "x"}]))
+    assert SlotSet("ambtenaar", "statutair") in read and not any(e["name"] == "werkstatus" for e in read)
+    this_turn = [{"event": "user", "text": "ik ben ambtenaar"}, {"event": "slot", "name": "ambtenaar", "value": "statutair"}]
+    events, messages = run_action(ValidateIntakeForm(), make_tracker(
+        "ik ben ambtenaar", active_loop="intake_form", slots=slots, events=this_turn))
+    assert SlotSet("ambtenaar_gevraagd", True) in events and messages == []
+    events, messages = run_action(ValidateIntakeForm(), make_tracker(
+        "vast benoemd", active_loop="intake_form", slots={**slots, "ambtenaar_gevraagd": True}, events=this_turn))
+    assert SlotSet("werkstatus", "werknemer") in events
+    assert [m["response"] for m in messages] == ["utter_ambtenaar_voorbehoud"]
