@@ -127,6 +127,9 @@ class ValidateIntakeForm(FormValidationAction):
             events.append(SlotSet("herhaal_teller", 0))
         # Not an answer and not understood (a question, a request to stop): return no slot, so the
         # form lets the rules answer first; the form asks its question again afterwards.
+        for event in events:  # a fact this validation set counts for what to ask next
+            if event.get("event") == "slot" and event.get("name") in FACT_SLOTS:
+                tracker.slots[event["name"]] = event["value"]
         missing = (await self.required_slots([], dispatcher, tracker, domain) or [None])[0]
         return events + [SlotSet("requested_slot", missing)]
 

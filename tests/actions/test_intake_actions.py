@@ -181,4 +181,5 @@ def test_a_civil_servant_is_asked_once_whether_statutory_then_goes_on_under_rese
     events, messages = run_action(ValidateIntakeForm(), make_tracker(
         "vast benoemd", active_loop="intake_form", slots={**slots, "ambtenaar_gevraagd": True}, events=this_turn))
     assert SlotSet("werkstatus", "werknemer") in events
+    assert events[-1] == SlotSet("requested_slot", "woonregio")  # the next question, not werkstatus again
     assert [m["response"] for m in messages] == ["utter_ambtenaar_voorbehoud"]
