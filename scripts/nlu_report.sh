@@ -33,3 +33,5 @@ json.dump([i["text"] for i in items], open(sys.argv[1], "w", encoding="utf-8"), 
 .venv-rasa/bin/python scripts/nlu_parse.py "$model" "$out/first_texts.json" "$out/first_parses.json" \
     >"$out/first_parse.log" 2>&1 || { tail -n 30 "$out/first_parse.log"; exit 1; }
 .venv/bin/python scripts/nlu_first_messages.py "$out/first_parses.json" --min "${NLU_MIN:-0.90}"
+# 3. conversation success (issue 7): held-out people through the real Rasa and action servers, whole intakes.
+echo; .venv/bin/python scripts/conversation_report.py --model "$model"
