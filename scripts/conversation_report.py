@@ -49,8 +49,8 @@ def main() -> int:
     for r in failures:
         print(f"\n{r.summary()}")
         for text in r.said_three_times:
-            print(f"  said 3 times: {text!r}")
-        for text in r.bot_texts[-3:]:
+            print(f"  said 3 times: {text.replace(chr(10), ' | ')[:300]}")
+        for text in r.last_said():
             print(f"  < {text}")
     ok = all(r.decided and not r.said_three_times for r in results)
     return 0 if ok else 1

@@ -85,6 +85,10 @@ class Result:
         """Bot messages said three times or more in this conversation (must be none)."""
         return [text for text, times in Counter(self.bot_texts).items() if times >= 3]
 
+    def last_said(self, n: int = 3, width: int = 300) -> list[str]:
+        """The assistant's last n messages, each on one line (menus joined with ' | ')."""
+        return [t.replace("\n", " | ")[:width] for t in self.bot_texts[-n:]]
+
     def summary(self) -> str:
         p = self.persona
         if not self.decided:
