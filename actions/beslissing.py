@@ -26,9 +26,9 @@ class ActionBeslis(Action):
         try:
             decision = screen(facts_from_tracker(tracker), peildatum())
         except MissingFact:
-            # Only reachable if the form was left early; never guess an outcome.
-            dispatcher.utter_message(response="utter_niet_begrepen")
-            return [SlotSet("route", None)]
+            # Only reachable when the form gave up on a question: never guess an outcome.
+            dispatcher.utter_message(response="utter_opgegeven")
+            return [SlotSet("route", None), SlotSet("opgegeven", False)]
         explanation = explain_decision(decision, tracker.get_slot("woonregio"))
         dispatcher.utter_message(text=explanation.uitkomst)
         if explanation.kosten:

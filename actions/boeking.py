@@ -19,7 +19,7 @@ from verwijzing.interpret import read_modaliteit, read_postcode
 from verwijzing.repair import offers_reask
 from verwijzing.sealed import seal, unseal
 
-from .herstel import count_miss, hand_over, is_miss, wants_person
+from .herstel import count_miss, gave_up, hand_over, is_miss, wants_person
 from .safety import never_silent
 from .services import booking_service, channel_of
 from .tracker import latest_text, misses_this_turn
@@ -144,6 +144,8 @@ class _BookingValidation:
             events += count_miss(tracker)
         elif answered and tracker.get_slot("herhaal_teller"):
             events.append(SlotSet("herhaal_teller", 0))
+        if gave_up(events):
+            return events + [SlotSet("requested_slot", None)]  # ends the form; the action after it says why
         slots = {**tracker.slots, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
         required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
         missing = next((name for name in required if slots.get(name) in (None, "")), None)
@@ -184,10 +186,14 @@ class ActionBevestigBoeking(Action):
     @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
         reference = tracker.get_slot("vastgehouden_referentie")
-        if not reference:
-            return []
         service, key = booking_service(), tracker.get_slot("rijksregisternummer")
-        reset = [SlotSet(name, None) for name in ATTEMPT_SLOTS]
+        reset = [SlotSet(name, None) for name in ATTEMPT_SLOTS] + [SlotSet("opgegeven", False)]
+        if tracker.get_slot("opgegeven") or not (reference and key):
+            # The form gave up: nothing is booked, and a held moment is given back at once.
+            if reference:
+                service.cancel(reference, actor="chat")
+            dispatcher.utter_message(response="utter_opgegeven")
+            return reset
         try:
             booking = service.confirm(reference, citizen_key=key, phone=phone_of(tracker))
         except InsufficientCredit as exc:
@@ -234,10 +240,12 @@ class ActionAnnuleerBoeking(Action):
 
     @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
-        reference = tracker.get_slot("referentie_wijziging")
+        reference, key = tracker.get_slot("referentie_wijziging"), tracker.get_slot("rijksregisternummer")
+        if tracker.get_slot("opgegeven") or not (reference and key):
+            dispatcher.utter_message(response="utter_opgegeven")  # only the owner may cancel: no key, no cancel
+            return [SlotSet(name, None) for name in ATTEMPT_SLOTS] + [SlotSet("opgegeven", False)]
         try:
-            result = booking_service().cancel(reference, actor="chat",
-                                               owner_key=tracker.get_slot("rijksregisternummer"))
+            result = booking_service().cancel(reference, actor="chat", owner_key=key)
         except BookingError as exc:
             dispatcher.utter_message(text=str(exc))
         else:
@@ -251,10 +259,13 @@ class ActionVerplaatsBoeking(Action):
 
     @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
-        reference = tracker.get_slot("referentie_wijziging")
+        reference, key = tracker.get_slot("referentie_wijziging"), tracker.get_slot("rijksregisternummer")
+        chosen = tracker.get_slot("gekozen_slot")
+        if tracker.get_slot("opgegeven") or not (reference and key and chosen):
+            dispatcher.utter_message(response="utter_opgegeven")  # only the owner may move: no key, no move
+            return [SlotSet(name, None) for name in ATTEMPT_SLOTS] + [SlotSet("opgegeven", False)]
         try:
-            moved = booking_service().reschedule(reference, int(tracker.get_slot("gekozen_slot")), actor="chat",
-                                                 owner_key=tracker.get_slot("rijksregisternummer"))
+            moved = booking_service().reschedule(reference, int(chosen), actor="chat", owner_key=key)
         except BookingError as exc:
             dispatcher.utter_message(text=str(exc))
         else:

@@ -11,12 +11,17 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from verwijzing.answers import answer
 from verwijzing.config import peildatum
-from verwijzing.repair import chosen_button, intent_of_payload, keuze_of_payload, main_reask, slot_reask
+from verwijzing.repair import (MENU_INTROS, chosen_button, intent_of_payload, keuze_of_payload, main_reask,
+                               slot_reask)
 
 from .safety import never_silent
 from .tracker import (FACT_SLOTS, NOT_ANSWERS, last_buttons, latest_intent, latest_text, misses_this_turn, previous_action,
                       set_this_turn, this_turn)
 
+# The misses a question can take: a re-ask, then one menu per first line of content/herstel.yaml.
+GIVE_UP_AFTER = 1 + len(MENU_INTROS)
+# Set when a form gave up; the action that follows a form says so instead of going on.
+GAVE_UP = "opgegeven"
 # Talk that is not an answer and not a question: it counts as a miss inside a form.
 DRIFT = frozenset({"buiten_bereik", "chitchat_bot", "chitchat_hoe_gaat_het"})
 # Intents that mean "go on with the intake" when nothing else was chosen.
@@ -56,9 +61,18 @@ def hand_over(dispatcher: CollectingDispatcher) -> list[dict]:
 
 
 def count_miss(tracker: Tracker) -> list[dict]:
-    """One more miss in a row: the form's ask action (actions/herstel.py) words the re-ask."""
+    """One more miss in a row: the form's ask action (actions/herstel.py) words the re-ask. When
+    every wording has been tried, the form gives up instead of saying one of them again: it ends
+    without its fact, and the action after it hands over to a person (utter_opgegeven)."""
+    tries = int(tracker.get_slot("herhaal_teller") or 0) + 1
+    if tries > GIVE_UP_AFTER:
+        return [SlotSet("herhaal_teller", 0), SlotSet("menu_keuze", None), SlotSet(GAVE_UP, True)]
     # Setting a slot tells Rasa the form handled the message, so it asks its question again.
-    return [SlotSet("herhaal_teller", int(tracker.get_slot("herhaal_teller") or 0) + 1)]
+    return [SlotSet("herhaal_teller", tries)]
+
+
+def gave_up(events: list[dict]) -> bool:
+    return any(e.get("event") == "slot" and e.get("name") == GAVE_UP and e.get("value") for e in events)
 
 
 class ActionHerstel(Action):
@@ -94,6 +108,10 @@ class ActionHerstel(Action):
             return [SlotSet("menu_keuze", None), SlotSet("herhaal_teller", 0)]
         earlier = int(tracker.get_slot("herhaal_teller") or 0) if previous_action(tracker) == self.name() else 0
         misses = earlier + 1
+        if misses > GIVE_UP_AFTER:
+            # Every wording was tried: a person, and a fresh start after that.
+            dispatcher.utter_message(response="utter_opgegeven")
+            return [SlotSet("menu_keuze", None), SlotSet("herhaal_teller", 0)]
         if misses == 1 and latest_intent(tracker) == "buiten_bereik":
             dispatcher.utter_message(response="utter_buiten_bereik")  # what the assistant is for
         else:

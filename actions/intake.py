@@ -15,7 +15,7 @@ from verwijzing.repair import chosen_button, intent_of_payload
 from verwijzing.screening import next_missing_fact
 
 from .boeking import read_booking_facts, read_reference_fact
-from .herstel import count_miss, hand_over, is_miss, wants_person
+from .herstel import count_miss, gave_up, hand_over, is_miss, wants_person
 from .safety import never_silent
 from .tracker import (FACT_SLOTS, INTAKE_FORM, NOT_ANSWERS, active_form, facts_from_tracker, last_answered_fact,
                       last_buttons, latest_intent, latest_text, set_this_turn)
@@ -77,14 +77,27 @@ class ActionLeesFeiten(Action):
                 # fallback acts on it; it never fills a fact ("0" is not 0 years).
                 return [SlotSet("menu_keuze", "mens")] if intent_of_payload(text) == "mens_spreken" else []
             if form in (None, INTAKE_FORM):
-                asked = tracker.get_slot("requested_slot") if form == INTAKE_FORM else None
-                if latest_intent(tracker) == "corrigeren":
-                    asked = last_answered_fact(tracker) or asked
-                found.update(read_facts(text, asked))
+                open_question = tracker.get_slot("requested_slot") if form == INTAKE_FORM else None
+                correcting = latest_intent(tracker) == "corrigeren"
+                last = last_answered_fact(tracker) if correcting else None
+                facts = read_facts(text, last or open_question)
+                if last and last not in facts:
+                    # "nee, 12 jaar bedoel ik" corrects the last answer; "precies 7 jaar", taken
+                    # for a correction too, corrects nothing and answers the open question.
+                    facts = read_facts(text, open_question)
+                found.update(keep_known_facts(facts, tracker, open_question, correcting))
                 if "werkstatus" not in found and read_ambtenaar(text) == "statutair":
                     always.append(SlotSet("ambtenaar", "statutair"))  # the form asks a check question
             found.update(read_booking_facts(text, tracker, form))
         return always + [SlotSet(name, value) for name, value in found.items() if tracker.get_slot(name) != value]
+
+
+def keep_known_facts(facts: dict[str, Any], tracker: Tracker, asked: str | None, correcting: bool) -> dict[str, Any]:
+    """An answer never silently changes another fact: a known fact changes only when it is the
+    question just asked, or the person corrects it. ("Terug aan het werk, maar in iets anders",
+    the answer about help, must not turn a long-term sick person into an employee.)"""
+    return {name: value for name, value in facts.items()
+            if correcting or name == asked or tracker.get_slot(name) in (None, "")}
 
 
 def statutory_this_turn(tracker: Tracker) -> bool:
@@ -127,6 +140,8 @@ class ValidateIntakeForm(FormValidationAction):
             events.append(SlotSet("herhaal_teller", 0))
         # Not an answer and not understood (a question, a request to stop): return no slot, so the
         # form lets the rules answer first; the form asks its question again afterwards.
+        if gave_up(events):
+            return events + [SlotSet("requested_slot", None)]  # ends the form; action_beslis says why
         for event in events:  # a fact this validation set counts for what to ask next
             if event.get("event") == "slot" and event.get("name") in FACT_SLOTS:
                 tracker.slots[event["name"]] = event["value"]

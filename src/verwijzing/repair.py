@@ -55,6 +55,11 @@ def _content() -> dict:
     return yaml.safe_load(text)
 
 
+# Each menu after a miss has its own first line; after the last, a question gives up (the form
+# ends and hands over to a person) rather than say one of them again.
+MENU_INTROS: tuple[str, ...] = tuple(_content()["niet_begrepen"]["menu_intro"])
+
+
 def _figures(day: dt.date) -> dict[str, str]:
     """The rule boundaries the range answers use, from the policy of the day."""
     regime = regime_at(day)
@@ -110,7 +115,7 @@ def _menu(intro: str, options: list[Option], closing: str | None) -> Reply:
 
 
 def _intro(misses: int) -> str:
-    intros = _content()["niet_begrepen"]["menu_intro"]
+    intros = MENU_INTROS
     return intros[min(misses - MENU_FROM_MISS, len(intros) - 1)]
 
 

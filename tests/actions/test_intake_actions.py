@@ -183,3 +183,37 @@ def test_a_civil_servant_is_asked_once_whether_statutory_then_goes_on_under_rese
     assert SlotSet("werkstatus", "werknemer") in events
     assert events[-1] == SlotSet("requested_slot", "woonregio")  # the next question, not werkstatus again
     assert [m["response"] for m in messages] == ["utter_ambtenaar_voorbehoud"]
+
+
+def test_after_every_re_ask_and_menu_the_form_gives_up_and_the_decision_hands_over(peildatum):
+    from actions.beslissing import ActionBeslis
+    from actions.herstel import GIVE_UP_AFTER
+    peildatum("2027-02-01")
+    slots = {"requested_slot": "woonregio", "hulpvraag": "loopbaan", "werkstatus": "werknemer",
+             "herhaal_teller": GIVE_UP_AFTER}
+    events, _ = run_action(ValidateIntakeForm(), make_tracker("blablabla", active_loop="intake_form", slots=slots,
+                                                              events=[{"event": "user", "text": "blablabla"}]))
+    assert SlotSet("opgegeven", True) in events and events[-1] == SlotSet("requested_slot", None)
+    events, messages = run_action(ActionBeslis(), make_tracker("blablabla", slots={**slots, "opgegeven": True}))
+    assert [m["response"] for m in messages] == ["utter_opgegeven"]  # a person, never a guessed outcome
+    assert SlotSet("route", None) in events
+
+
+def test_an_answer_taken_for_a_correction_still_answers_the_open_question(peildatum):
+    peildatum("2027-02-01")
+    history = [{"event": "user", "text": "Gent"}, {"event": "slot", "name": "woonregio", "value": "vlaanderen"},
+               {"event": "bot", "text": "Hoeveel jaar heb je in totaal al gewerkt?"},
+               {"event": "user", "text": "precies 7 jaar"}]
+    tracker = make_tracker("precies 7 jaar", intent="corrigeren", active_loop="intake_form",
+                           slots={"requested_slot": "werkervaring_jaren", "woonregio": "vlaanderen"}, events=history)
+    events, _ = run_action(ActionLeesFeiten(), tracker)
+    assert SlotSet("werkervaring_jaren", 7.0) in events
+
+
+def test_an_answer_never_silently_changes_another_known_fact(peildatum):
+    peildatum("2027-02-01")
+    tracker = make_tracker("terug aan het werk, maar in iets anders, bij een werkgever", active_loop="intake_form",
+                           slots={"requested_slot": "hulpvraag", "werkstatus": "langdurig_ziek"},
+                           events=[{"event": "user", "text": "terug aan het werk"}])
+    events, _ = run_action(ActionLeesFeiten(), tracker)
+    assert not any(e["name"] == "werkstatus" for e in events)

@@ -12,6 +12,8 @@ from collections import Counter
 
 import pytest
 
+from verwijzing.booking import BookingService
+
 from .stack import running_stack
 
 pytestmark = pytest.mark.rasa
@@ -90,6 +92,10 @@ def drive_to(conversation: Conversation, target: str, answers: dict[str, str]) -
         assert asked in answers, f"asked {asked!r} on the way to {target!r}: {conversation.texts()[-3:]}"
         conversation.send(answers[asked])
     raise AssertionError(f"never asked {target!r}: {conversation.texts()[-4:]}")
+
+
+def booking_status(actions, reference: str) -> str:
+    return BookingService.from_settings(actions.env["DATABASE_URL"]).show(reference).status.value
 
 
 def assert_no_message_three_times(conversation: Conversation) -> None:
@@ -192,3 +198,22 @@ def test_a_wish_for_a_better_job_after_the_decision_never_loops_on_a_reference(s
     asks = [t for t in conversation.texts() if "LK-" in t]
     assert len(asks) < 3, asks
     assert_no_message_three_times(conversation)
+
+
+@pytest.mark.parametrize("target", ["werkervaring_jaren", "rijksregisternummer"])
+def test_a_question_gives_up_before_it_repeats_itself_and_nothing_half_done_is_kept(stack, target):
+    rasa, actions = stack
+    if actions.env["VERWIJZING_PEILDATUM"] != "2027-02-01":
+        actions.restart(VERWIJZING_PEILDATUM="2027-02-01")
+    conversation = Conversation(rasa, f"opgeven-{target}")
+    drive_to(conversation, target, B_ANSWERS)
+    held = conversation.slots().get("vastgehouden_referentie")
+    for nonsense in [*NONSENSE, "plof plof"]:
+        conversation.send(nonsense)
+    assert "Ik stel nu geen vragen meer" in conversation.texts()[-1]
+    assert_no_message_three_times(conversation)
+    after = conversation.slots()
+    assert after["route" if target == "werkervaring_jaren" else "boeking_referentie"] in (None, "")
+    if held:  # the moment that was held is free again
+        assert booking_status(actions, held) == "cancelled"
+    assert not (rasa.tracker(conversation.sender).get("active_loop") or {}).get("name")
