@@ -65,6 +65,7 @@ class Result:
     answers: int = 0  # messages the person sent, the opening included
     repeated_answers: int = 0  # the same answer given again because the question came back
     menus: int = 0  # replies that showed the numbered menu
+    menu_choices: int = 0  # numbers typed from that menu
     turns: list[tuple[str, list[str]]] = field(default_factory=list)  # (person said, bot said)
     stopped: str = ""  # why the person stopped without a decision
 
@@ -119,6 +120,19 @@ def has_menu(texts: Iterable[str]) -> bool:
     return any(PERSON_LINE in t and "'stop'" in t and "'opnieuw'" in t for t in texts)
 
 
+def menu_number(slot: str, persona: Persona) -> int | None:
+    """The menu line whose answer is this person's fact (verwijzing.repair), if one is. Number
+    lines are ranges ("minder dan 7 jaar", "7 jaar of meer"): the highest bound not above the fact."""
+    from verwijzing.repair import slot_answers
+    fact = persona.feiten.get(slot)
+    values = [value for _, value in slot_answers(slot, persona.datum)]
+    if isinstance(fact, (int, float)) and not isinstance(fact, bool) and values and \
+            all(isinstance(v, float) for v in values):
+        below = [v for v in values if v <= fact]
+        return values.index(max(below) if below else min(values)) + 1
+    return values.index(fact) + 1 if fact in values else None
+
+
 def play(rasa, persona: Persona, sender: str | None = None) -> Result:
     """One person through a running stack (tests/conversation/stack.py RasaServer)."""
     sender = sender or f"persona-{re.sub(r'[^a-z]', '', persona.naam.lower())}-{next(_ids)}-{os.getpid()}"
@@ -144,9 +158,15 @@ def play(rasa, persona: Persona, sender: str | None = None) -> Result:
         asked = slots.get("requested_slot")
         last_replies = result.turns[-1][1]
         if asked in persona.antwoorden:
-            if asked == last_asked:
-                result.repeated_answers += 1
-            say(persona.antwoorden[asked])
+            number = menu_number(asked, persona) if asked == last_asked and has_menu(last_replies) else None
+            if number:
+                # Shown the numbered menu after a miss, a real person types the number that fits.
+                result.menu_choices += 1
+                say(str(number))
+            else:
+                if asked == last_asked:
+                    result.repeated_answers += 1
+                say(persona.antwoorden[asked])
         elif asked:
             result.stopped = f"asked {asked!r}, which is no intake question"
             return result
@@ -192,7 +212,8 @@ def figures(results: list[Result]) -> dict[str, Any]:
     median = (counts[(n - 1) // 2] + counts[n // 2]) / 2 if n else 0
     return {"persons": n, "decided": decided, "route_ok": sum(r.route_ok for r in results),
             "median_answers": median, "max_answers": counts[-1] if counts else 0,
-            "said_three_times": sum(len(r.said_three_times) for r in results)}
+            "said_three_times": sum(len(r.said_three_times) for r in results),
+            "menu_choices": sum(r.menu_choices for r in results)}
 
 
 def success_line(results: list[Result]) -> str:
@@ -202,4 +223,5 @@ def success_line(results: list[Result]) -> str:
     median_text = f"{median:g}"
     return (f"conversation success: {f['decided']}/{f['persons']} reached a decision "
             f"({100 * f['decided'] / n:.0f}%), {f['route_ok']}/{f['persons']} the expected route, "
-            f"median answers {median_text}, max {f['max_answers']}")
+            f"median answers {median_text}, max {f['max_answers']}; "
+            f"{f['menu_choices']} numbers typed from a menu")
