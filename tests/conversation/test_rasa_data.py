@@ -10,7 +10,7 @@ from .stack import RASA, ROOT
 # Responses that actions send (the validator only looks at stories and rules).
 SENT_BY_ACTIONS = {"utter_opnieuw", "utter_default", "utter_technisch_probleem", "utter_geen_vrije_momenten",
                    "utter_mens", "utter_aanbod_intake", "utter_niet_begrepen", "utter_ambtenaar_check",
-                   "utter_ambtenaar_voorbehoud"}
+                   "utter_ambtenaar_voorbehoud", "utter_opgegeven"}
 
 
 def test_rasa_data_validate_is_clean():
