@@ -89,6 +89,9 @@ class ActionLeesFeiten(Action):
                 if "werkstatus" not in found and read_ambtenaar(text) == "statutair":
                     always.append(SlotSet("ambtenaar", "statutair"))  # the form asks a check question
             found.update(read_booking_facts(text, tracker, form))
+        asked = tracker.get_slot("requested_slot") if form else None
+        if form or tracker.get_slot("beantwoord"):
+            always.append(SlotSet("beantwoord", bool(asked) and asked in found))
         return always + [SlotSet(name, value) for name, value in found.items() if tracker.get_slot(name) != value]
 
 

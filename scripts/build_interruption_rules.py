@@ -44,9 +44,15 @@ def rules() -> list[dict]:
             out.append({"rule": f"{intent} tijdens {form}", "condition": condition,
                         "steps": [{"intent": intent}, {"action": response}, *loop]})
         for intent, responses in ENDING.items():
+            # An answer the classifier takes for "dag" or "stop" ("een opleiding") still answers:
+            # when it gave the fact just asked (slot beantwoord, set by action_lees_feiten), the
+            # form goes on; only a message without that answer ends it.
             out.append({"rule": f"{intent} tijdens {form}", "condition": condition,
-                        "steps": [{"intent": intent}, {"action": "action_deactivate_loop"}, {"active_loop": None},
+                        "steps": [{"intent": intent}, {"slot_was_set": [{"beantwoord": False}]},
+                                  {"action": "action_deactivate_loop"}, {"active_loop": None},
                                   *({"action": r} for r in responses)]})
+            out.append({"rule": f"{intent} tijdens {form}, maar het was een antwoord", "condition": condition,
+                        "steps": [{"intent": intent}, {"slot_was_set": [{"beantwoord": True}]}, *loop]})
         out.append({"rule": f"opnieuw beginnen tijdens {form}", "condition": condition,
                     "steps": [{"intent": "opnieuw_beginnen"}, {"action": "action_deactivate_loop"},
                               {"active_loop": None}, {"action": "action_opnieuw_beginnen"},

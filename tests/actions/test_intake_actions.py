@@ -6,9 +6,15 @@ from actions.intake import ActionLeesFeiten, ValidateIntakeForm
 from .conftest import make_tracker, run_action
 
 
+def read_facts_of(tracker):
+    """action_lees_feiten's events without `beantwoord` (tested on its own below)."""
+    events, messages = run_action(ActionLeesFeiten(), tracker)
+    return [e for e in events if e["name"] != "beantwoord"], messages
+
+
 def test_opening_message_fills_age_and_experience(peildatum):
     peildatum("2027-02-01")
-    events, messages = run_action(ActionLeesFeiten(), make_tracker("Ik ben 24 en werk sinds 2 jaar"))
+    events, messages = read_facts_of(make_tracker("Ik ben 24 en werk sinds 2 jaar"))
     assert {e["name"]: e["value"] for e in events} == {"leeftijd": 24, "werkervaring_jaren": 2.0, "werkstatus": "werknemer"}
     assert messages == []
 
@@ -17,13 +23,13 @@ def test_a_question_never_fills_a_fact(peildatum):
     peildatum("2027-02-01")
     tracker = make_tracker("wat kost dat voor iemand van 24?", intent="vraag_kostprijs", active_loop="intake_form",
                            slots={"requested_slot": "leeftijd"})
-    assert run_action(ActionLeesFeiten(), tracker) == ([], [])
+    assert read_facts_of(tracker) == ([], [])
 
 
 def test_a_bare_number_answers_the_question_asked(peildatum):
     peildatum("2027-02-01")
     tracker = make_tracker("12", active_loop="intake_form", slots={"requested_slot": "werkervaring_jaren"})
-    events, _ = run_action(ActionLeesFeiten(), tracker)
+    events, _ = read_facts_of(tracker)
     assert events == [SlotSet("werkervaring_jaren", 12.0)]
 
 
@@ -36,7 +42,7 @@ def test_a_numbered_choice_picks_the_button(peildatum):
     answer = {"event": "user", "text": "3"}
     tracker = make_tracker("3", active_loop="intake_form", slots={"requested_slot": "opleidingsniveau"},
                            events=[shown, answer])
-    events, _ = run_action(ActionLeesFeiten(), tracker)
+    events, _ = read_facts_of(tracker)
     assert events == [SlotSet("opleidingsniveau", "hoog")]
 
 
@@ -50,7 +56,7 @@ def test_a_correction_changes_the_last_answer(peildatum):
     ]
     tracker = make_tracker("nee, 12 jaar bedoel ik", intent="corrigeren", active_loop="intake_form",
                            slots={"requested_slot": "leeftijd", "werkervaring_jaren": 5.0}, events=history)
-    events, _ = run_action(ActionLeesFeiten(), tracker)
+    events, _ = read_facts_of(tracker)
     assert events == [SlotSet("werkervaring_jaren", 12.0)]
 
 
@@ -93,7 +99,7 @@ def test_zero_after_a_menu_hands_over_and_is_never_an_answer(peildatum):
     slots = {"requested_slot": "werkervaring_jaren", "hulpvraag": "loopbaan", "werkstatus": "werknemer",
              "woonregio": "vlaanderen", "herhaal_teller": 2}
     events_before = [menu, {"event": "user", "text": "0"}]
-    read, _ = run_action(ActionLeesFeiten(), make_tracker("0", active_loop="intake_form", slots=slots, events=events_before))
+    read, _ = read_facts_of(make_tracker("0", active_loop="intake_form", slots=slots, events=events_before))
     assert read == [SlotSet("menu_keuze", "mens")]  # not werkervaring_jaren 0
     tracker = make_tracker("0", active_loop="intake_form", slots={**slots, "menu_keuze": "mens"},
                            events=[*events_before, {"event": "slot", "name": "menu_keuze", "value": "mens"}])
@@ -127,7 +133,7 @@ def test_an_answer_taken_for_a_question_is_still_read_in_the_form(peildatum):
     peildatum("2027-02-01")
     tracker = make_tracker("ik woon in Nederland", intent="vraag_voorwaarden", active_loop="intake_form",
                            slots={"requested_slot": "woonregio"})
-    events, _ = run_action(ActionLeesFeiten(), tracker)
+    events, _ = read_facts_of(tracker)
     assert events == [SlotSet("woonregio", "eer_buitenland")]
 
 
@@ -135,7 +141,7 @@ def test_a_real_question_in_the_form_fills_nothing(peildatum):
     peildatum("2027-02-01")
     tracker = make_tracker("mag ik het krijgen als ik in Nederland woon?", intent="vraag_voorwaarden",
                            active_loop="intake_form", slots={"requested_slot": "woonregio"})
-    assert run_action(ActionLeesFeiten(), tracker) == ([], [])
+    assert read_facts_of(tracker) == ([], [])
 
 
 def test_a_failing_action_still_answers_and_logs_no_personal_data(peildatum, monkeypatch, caplog):
@@ -147,7 +153,7 @@ def test_a_failing_action_still_answers_and_logs_no_personal_data(peildatum, mon
         raise ValueError(f"kon {text} niet lezen")  # an error that quotes what the person typed
 
     monkeypatch.setattr("actions.intake.read_all", broken)
-    events, messages = run_action(ActionLeesFeiten(), make_tracker(typed))
+    events, messages = read_facts_of(make_tracker(typed))
     assert events == []
     assert [m["response"] for m in messages] == ["utter_technisch_probleem"]
     assert "ValueError" in caplog.text
@@ -158,20 +164,20 @@ def test_a_burn_out_taken_for_stop_is_still_heard_in_the_form(peildatum):
     peildatum("2027-02-01")
     tracker = make_tracker("ik heb een burn-out en kan niet meer", intent="stoppen", active_loop="intake_form",
                            slots={"requested_slot": "hulpvraag"})
-    events, _ = run_action(ActionLeesFeiten(), tracker)
+    events, _ = read_facts_of(tracker)
     assert SlotSet("hulpvraag", "burnout") in events
 
 
 def test_a_plain_stop_in_the_form_fills_nothing(peildatum):
     peildatum("2027-02-01")
     tracker = make_tracker("stop", intent="stoppen", active_loop="intake_form", slots={"requested_slot": "hulpvraag"})
-    assert run_action(ActionLeesFeiten(), tracker) == ([], [])
+    assert read_facts_of(tracker) == ([], [])
 
 
 def test_a_civil_servant_is_asked_once_whether_statutory_then_goes_on_under_reserve(peildatum):
     peildatum("2027-02-01")
     slots = {"requested_slot": "werkstatus", "hulpvraag": "loopbaan"}
-    read, _ = run_action(ActionLeesFeiten(), make_tracker("ik ben ambtenaar bij de stad", active_loop="intake_form",
+    read, _ = read_facts_of(make_tracker("ik ben ambtenaar bij de stad", active_loop="intake_form",
                                                          slots=slots, events=[{"event": "user", "text": "x"}]))
     assert SlotSet("ambtenaar", "statutair") in read and not any(e["name"] == "werkstatus" for e in read)
     this_turn = [{"event": "user", "text": "ik ben ambtenaar"}, {"event": "slot", "name": "ambtenaar", "value": "statutair"}]
@@ -206,7 +212,7 @@ def test_an_answer_taken_for_a_correction_still_answers_the_open_question(peilda
                {"event": "user", "text": "precies 7 jaar"}]
     tracker = make_tracker("precies 7 jaar", intent="corrigeren", active_loop="intake_form",
                            slots={"requested_slot": "werkervaring_jaren", "woonregio": "vlaanderen"}, events=history)
-    events, _ = run_action(ActionLeesFeiten(), tracker)
+    events, _ = read_facts_of(tracker)
     assert SlotSet("werkervaring_jaren", 7.0) in events
 
 
@@ -215,5 +221,16 @@ def test_an_answer_never_silently_changes_another_known_fact(peildatum):
     tracker = make_tracker("terug aan het werk, maar in iets anders, bij een werkgever", active_loop="intake_form",
                            slots={"requested_slot": "hulpvraag", "werkstatus": "langdurig_ziek"},
                            events=[{"event": "user", "text": "terug aan het werk"}])
-    events, _ = run_action(ActionLeesFeiten(), tracker)
+    events, _ = read_facts_of(tracker)
     assert not any(e["name"] == "werkstatus" for e in events)
+
+
+def test_an_answer_the_classifier_takes_for_goodbye_is_marked_as_an_answer(peildatum):
+    peildatum("2027-02-01")
+    asked = {"requested_slot": "hulpvraag"}
+    events, _ = run_action(ActionLeesFeiten(), make_tracker("een opleiding", intent="afscheid",
+                                                            active_loop="intake_form", slots=asked))
+    assert SlotSet("beantwoord", True) in events and SlotSet("hulpvraag", "opleiding") in events
+    events, _ = run_action(ActionLeesFeiten(), make_tracker("dag hoor", intent="afscheid",
+                                                            active_loop="intake_form", slots=asked))
+    assert SlotSet("beantwoord", False) in events  # a real goodbye: the rules end the form
