@@ -37,6 +37,7 @@ setup: $(VENV)/.installed $(RASA_VENV)/.installed $(SPACY_NL)/meta.json .env
 # rasa_plugins goes into both environments: verwijzing_rasa.pii is the one national-number and
 # phone shape for the booking reader (.venv) and the redacting tracker store (.venv-rasa).
 $(VENV)/.installed: pyproject.toml requirements/project.lock rasa_plugins/pyproject.toml
+	@echo "setup 1/3: the project environment (.venv) — a minute or two the first time"
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install $(PIP_QUIET) -c requirements/project.lock -e '.[test]'
 	$(VENV)/bin/pip install $(PIP_QUIET) --no-deps -e rasa_plugins
@@ -44,6 +45,7 @@ $(VENV)/.installed: pyproject.toml requirements/project.lock rasa_plugins/pyproj
 
 $(RASA_VENV)/.installed: requirements/rasa.lock rasa_plugins/pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then echo "Rasa 3.6 needs Python 3.10: none found. Install it or pass PYTHON310=/path/to/python3.10" >&2; exit 1; fi
+	@echo "setup 2/3: stock Rasa 3.6 (.venv-rasa) — a few minutes the first time"
 	@test -x $(RASA_VENV)/bin/python || $(PYTHON310) -m venv $(RASA_VENV)
 	$(RASA_VENV)/bin/pip install $(PIP_QUIET) 'pip<24.1'
 	$(RASA_VENV)/bin/pip install $(PIP_QUIET) -c requirements/rasa.lock 'rasa[spacy]==3.6.21' spacy-lookups-data
@@ -51,9 +53,11 @@ $(RASA_VENV)/.installed: requirements/rasa.lock rasa_plugins/pyproject.toml
 	@touch $@
 
 $(SPACY_NL)/meta.json: scripts/build_spacy_nl.py $(RASA_VENV)/.installed
+	@echo "setup 3/3: the Dutch spaCy pipeline (build/spacy-nl)"
 	$(RASA_VENV)/bin/python scripts/build_spacy_nl.py $(SPACY_NL) 2>/dev/null
 
 $(MODEL): $(RASA_INPUTS) | setup
+	@echo "train: the model's inputs changed — about 2 minutes on 2 cores"
 	$(RASA) train --quiet --fixed-model-name verwijzing --out models --domain bot --data data
 	@touch $@
 

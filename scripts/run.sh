@@ -15,13 +15,42 @@ pids=()
 stop() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop INT TERM EXIT
 
-SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port 5055 &
+# Library chatter goes to var/log/; the console gets one line per step and "klaar" when every
+# part answers the gateway's /health.
+mkdir -p var/log
+echo "verwijzing: de actieserver, Rasa en de gateway starten (logs in var/log/) …"
+SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port 5055 >var/log/actions.log 2>&1 &
 pids+=($!)
 .venv-rasa/bin/rasa run --model models/verwijzing.tar.gz --endpoints endpoints.yml \
     --credentials credentials.yml --enable-api --auth-token "$RASA_AUTH_TOKEN" \
-    --interface 127.0.0.1 --port 5005 &
+    --interface 127.0.0.1 --port 5005 >var/log/rasa.log 2>&1 &
 pids+=($!)
-.venv/bin/python -m verwijzing.gateway.app &
+.venv/bin/python -m verwijzing.gateway.app >var/log/gateway.log 2>&1 &
 pids+=($!)
-echo "verwijzing: gateway on http://${GATEWAY_HOST:-127.0.0.1}:${GATEWAY_PORT:-8080}, Rasa on http://127.0.0.1:5005, actions on http://127.0.0.1:5055 — Ctrl-C stops"
+
+gateway="http://${GATEWAY_HOST:-127.0.0.1}:${GATEWAY_PORT:-8080}"
+names=(actions rasa gateway)
+ready=
+for second in $(seq 1 240); do
+    for i in "${!pids[@]}"; do
+        if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+            echo "verwijzing: ${names[$i]} stopte; de laatste regels van var/log/${names[$i]}.log:" >&2
+            tail -n 20 "var/log/${names[$i]}.log" >&2
+            exit 1
+        fi
+    done
+    if .venv/bin/python - "$gateway/health" <<'PY' 2>/dev/null
+import sys, urllib.request
+sys.exit(0 if urllib.request.urlopen(sys.argv[1], timeout=2).status == 200 else 1)
+PY
+    then
+        echo
+        echo "klaar: open ${gateway/127.0.0.1/localhost} (Rasa op http://127.0.0.1:5005, acties op http://127.0.0.1:5055) — Ctrl-C stopt alles"
+        ready=1
+        break
+    fi
+    (( second % 10 == 0 )) && printf '.'
+    sleep 1
+done
+[[ -n $ready ]] || echo "verwijzing: na 4 minuten antwoordt nog niet alles op $gateway/health; kijk in var/log/." >&2
 wait -n
