@@ -1,7 +1,6 @@
 """Booking a first block, and cancelling or moving it: thin adapters over verwijzing.booking."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -10,9 +9,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from verwijzing.booking import BookingError, InsufficientCredit, figures
 from verwijzing.booking.texts import when
-from verwijzing.booking.conversation import (OFFERS, confirmation_messages, distinct_moments, invite_url,
-                                             offer_data, offers_message, pick_offer, read_insz, read_reference,
-                                             read_telefoon)
+from verwijzing.booking.conversation import (NO_PHONE, OFFERS, confirmation_messages, distinct_moments,
+                                             invite_url, offer_data, offers_message, pick_offer, read_insz,
+                                             read_reference, read_telefoon, says_no_phone)
 from verwijzing.config import peildatum, settings
 from verwijzing.explain import booking_offer, next_step
 from verwijzing.interpret import read_modaliteit, read_postcode
@@ -24,9 +23,6 @@ from .safety import never_silent
 from .services import booking_service, channel_of
 from .tracker import latest_text, misses_this_turn
 
-# "Ik heb geen gsm" is an answer too: the booking goes on without an SMS.
-NO_PHONE = "geen"
-NO_PHONE_SAID = re.compile(r"\bgeen\s+(gsm|telefoon|mobiel|gsm-nummer|nummer)\b", re.IGNORECASE)
 BOOKING_FORM, CANCEL_FORM, MOVE_FORM = "boeking_form", "annulering_form", "verplaatsing_form"
 CHANGE_FORMS = (CANCEL_FORM, MOVE_FORM)
 # Slots that belong to one booking attempt, cleared once it is done.
@@ -43,7 +39,7 @@ def read_booking_facts(text: str, tracker: Tracker, form: str | None) -> dict[st
     if (asked in (None, "modaliteit", "postcode", "gekozen_slot") or not tracker.get_slot("modaliteit")) and (
             modality := read_modaliteit(text)):
         found["modaliteit"] = modality
-    if postcode := read_postcode(text, asked=tracker.get_slot("requested_slot") == "postcode"):
+    if postcode := read_postcode(text, asked=asked == "postcode"):
         found["postcode"] = postcode
     if form in (BOOKING_FORM, *CHANGE_FORMS):
         insz = read_insz(text, settings().insz_pepper)
@@ -51,7 +47,7 @@ def read_booking_facts(text: str, tracker: Tracker, form: str | None) -> dict[st
             found["rijksregisternummer"] = insz.key
         if form == BOOKING_FORM and (phone := read_telefoon(text)):
             found["telefoon"] = seal(phone, settings().insz_pepper)  # never in the stored events
-        elif form == BOOKING_FORM and tracker.get_slot("requested_slot") == "telefoon" and NO_PHONE_SAID.search(text):
+        elif form == BOOKING_FORM and asked == "telefoon" and says_no_phone(text):
             found["telefoon"] = NO_PHONE
         offers = tracker.get_slot("aangeboden_sloten")
         if offers and (chosen := pick_offer(text, offers)):
@@ -61,6 +57,13 @@ def read_booking_facts(text: str, tracker: Tracker, form: str | None) -> dict[st
 
 def phone_of(tracker: Tracker) -> str | None:
     return unseal(tracker.get_slot("telefoon"), settings().insz_pepper)
+
+
+def unfinished(dispatcher: CollectingDispatcher) -> list[dict]:
+    """A booking form that gave up (or lacks what it needs): nothing is done, a person is named,
+    and the attempt is cleared."""
+    dispatcher.utter_message(response="utter_opgegeven")
+    return [SlotSet(name, None) for name in ATTEMPT_SLOTS] + [SlotSet("opgegeven", False)]
 
 
 def read_reference_fact(text: str) -> dict[str, Any]:
@@ -189,11 +192,9 @@ class ActionBevestigBoeking(Action):
         service, key = booking_service(), tracker.get_slot("rijksregisternummer")
         reset = [SlotSet(name, None) for name in ATTEMPT_SLOTS] + [SlotSet("opgegeven", False)]
         if tracker.get_slot("opgegeven") or not (reference and key):
-            # The form gave up: nothing is booked, and a held moment is given back at once.
             if reference:
-                service.cancel(reference, actor="chat")
-            dispatcher.utter_message(response="utter_opgegeven")
-            return reset
+                service.cancel(reference, actor="chat")  # the held moment is free again at once
+            return unfinished(dispatcher)
         try:
             booking = service.confirm(reference, citizen_key=key, phone=phone_of(tracker))
         except InsufficientCredit as exc:
@@ -242,8 +243,7 @@ class ActionAnnuleerBoeking(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
         reference, key = tracker.get_slot("referentie_wijziging"), tracker.get_slot("rijksregisternummer")
         if tracker.get_slot("opgegeven") or not (reference and key):
-            dispatcher.utter_message(response="utter_opgegeven")  # only the owner may cancel: no key, no cancel
-            return [SlotSet(name, None) for name in ATTEMPT_SLOTS] + [SlotSet("opgegeven", False)]
+            return unfinished(dispatcher)  # only the owner may cancel: no key, no cancel
         try:
             result = booking_service().cancel(reference, actor="chat", owner_key=key)
         except BookingError as exc:
@@ -262,8 +262,7 @@ class ActionVerplaatsBoeking(Action):
         reference, key = tracker.get_slot("referentie_wijziging"), tracker.get_slot("rijksregisternummer")
         chosen = tracker.get_slot("gekozen_slot")
         if tracker.get_slot("opgegeven") or not (reference and key and chosen):
-            dispatcher.utter_message(response="utter_opgegeven")  # only the owner may move: no key, no move
-            return [SlotSet(name, None) for name in ATTEMPT_SLOTS] + [SlotSet("opgegeven", False)]
+            return unfinished(dispatcher)  # only the owner may move: no key, no move
         try:
             moved = booking_service().reschedule(reference, int(chosen), actor="chat", owner_key=key)
         except BookingError as exc:

@@ -7,7 +7,7 @@ import pytest
 
 from booking_helpers import BRUSSELS, CITIZEN
 from verwijzing.booking.conversation import (confirmation_messages, distinct_moments, invite_token, offers_message,
-                                             pick_offer, read_insz, read_reference, read_telefoon)
+                                             pick_offer, read_insz, read_reference, read_telefoon, says_no_phone)
 from verwijzing.booking.service import BookingView, SlotOffer
 from verwijzing.store.models import BookingStatus, Channel, Modality
 
@@ -89,3 +89,9 @@ def test_the_confirmation_says_what_it_costs_and_what_to_expect():
 
 def test_invite_tokens_differ_per_booking_and_per_secret():
     assert invite_token("LK-7K3P", "a") != invite_token("LK-7K3Q", "a") != invite_token("LK-7K3P", "b")
+
+
+@pytest.mark.parametrize("text, says", [("ik heb geen gsm", True), ("Geen telefoon, sorry", True),
+                                        ("0470 12 34 56", False), ("geen idee", False)])
+def test_no_phone_is_an_answer_to_the_phone_question(text, says):
+    assert says_no_phone(text) is says

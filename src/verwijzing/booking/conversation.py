@@ -89,6 +89,15 @@ def read_telefoon(text: str) -> str | None:
     return None
 
 
+# "Ik heb geen gsm" answers the phone question too: the booking goes on without an SMS.
+NO_PHONE = "geen"
+_NO_PHONE_SAID = re.compile(r"\bgeen\s+(gsm|telefoon|mobiel|gsm-nummer|nummer)\b", re.IGNORECASE)
+
+
+def says_no_phone(text: str) -> bool:
+    return _NO_PHONE_SAID.search(text) is not None
+
+
 def read_reference(text: str) -> str | None:
     match = REFERENCE_SHAPE.search(text)
     return f"LK-{match.group(1).upper()}" if match else None

@@ -38,29 +38,26 @@ def _marker_set(key: str) -> PhraseSet:
     return PhraseSet(entries)
 
 
+def _stated_now(a: Analysis, m: Match) -> bool:
+    """A mention about the person now: not negated ("niet ziek"), not about someone else ("mijn
+    man is ziek"), not a wish or the past ("ik was ziek")."""
+    if negated(a, m) or about_someone_else(a, m.start):
+        return False
+    return not a.has(_words("cancel_before"), range(a.clause_of(m.start).start, m.start))
+
+
 def _present_mentions(a: Analysis, key: str) -> list[Match]:
-    """Mentions of a word list that are about the person now: not negated ("niet ziek"), not
-    about someone else ("mijn man is ziek"), not a wish or the past ("ik was ziek")."""
-    found = []
-    for m in _marker_set(key).find(a):
-        if negated(a, m) or about_someone_else(a, m.start):
-            continue
-        clause = a.clause_of(m.start)
-        if a.has(_words("cancel_before"), range(clause.start, m.start)):
-            continue
-        found.append(m)
-    return found
+    """Mentions of a word list that are about the person now (see _stated_now)."""
+    return [m for m in _marker_set(key).find(a) if _stated_now(a, m)]
 
 
 def _statuses(a: Analysis, asked: bool) -> list[tuple[bool, Match]]:
     """Every status the text states for the present, with whether its clause says "nu"."""
     found = []
     for m in _phrases(asked).find(a):
-        if negated(a, m) or about_someone_else(a, m.start):
+        if not _stated_now(a, m):
             continue
         clause = a.clause_of(m.start)
-        if a.has(_words("cancel_before"), range(clause.start, m.start)):
-            continue
         if a.has(_words("cancel_after"), range(m.end, min(clause.stop, m.end + 2))):
             continue
         if m.label == "werkzoekende" and "zoek" in m.phrase and _better_fit(a, m.start):
