@@ -28,9 +28,14 @@ help:
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed $(SPACY_NL)/meta.json .env
 
+# An older .env gets the secrets that were added since (never overwriting one that is set).
 .env: .env.example
-	@if [ -f .env ]; then touch .env; else \
+	@if [ -f .env ]; then \
+	  grep -q '^VERWIJZING_CHANNEL_SECRET=.' .env || { sed -i '/^VERWIJZING_CHANNEL_SECRET=$$/d' .env; \
+	    echo "VERWIJZING_CHANNEL_SECRET=$$(openssl rand -hex 32)" >> .env; echo "added VERWIJZING_CHANNEL_SECRET to .env"; }; \
+	  touch .env; else \
 	  sed -e "s/^VERWIJZING_INSZ_PEPPER=$$/VERWIJZING_INSZ_PEPPER=$$(openssl rand -hex 32)/" \
+	      -e "s/^VERWIJZING_CHANNEL_SECRET=$$/VERWIJZING_CHANNEL_SECRET=$$(openssl rand -hex 32)/" \
 	      -e "s/^RASA_AUTH_TOKEN=$$/RASA_AUTH_TOKEN=$$(openssl rand -hex 16)/" .env.example > .env; \
 	  echo "wrote .env with fresh local secrets"; fi
 

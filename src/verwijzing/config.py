@@ -25,6 +25,17 @@ class Settings:
     gateway_host: str
     gateway_port: int
     hold_minutes: int
+    channel_secret: bytes
+    sms_mode: str
+    twilio_account_sid: str
+    twilio_from_number: str
+    sms_log: str
+    handoff_number: str
+
+    @property
+    def public_is_https(self) -> bool:
+        """Cookies get the Secure flag when the public address is https."""
+        return self.public_base_url.startswith("https://")
 
     @property
     def peildatum(self) -> dt.date:
@@ -59,7 +70,22 @@ def settings() -> Settings:
         gateway_host=env.get("GATEWAY_HOST", "127.0.0.1"),
         gateway_port=_port(env.get("GATEWAY_PORT", "8080")),
         hold_minutes=_positive("VERWIJZING_HOLD_MINUTES", env.get("VERWIJZING_HOLD_MINUTES", "10")),
+        channel_secret=(env.get("VERWIJZING_CHANNEL_SECRET") or "").encode(),
+        sms_mode=_choice("VERWIJZING_SMS_MODE", env.get("VERWIJZING_SMS_MODE") or "local", SMS_MODES),
+        twilio_account_sid=env.get("TWILIO_ACCOUNT_SID", ""),
+        twilio_from_number=env.get("TWILIO_FROM_NUMBER", ""),
+        sms_log=env.get("VERWIJZING_SMS_LOG") or "var/log/sms-outbox.log",
+        handoff_number=env.get("VERWIJZING_HANDOFF_NUMBER") or "+3280030700",
     )
+
+
+SMS_MODES = ("local", "twilio")
+
+
+def _choice(name: str, raw: str, allowed: tuple[str, ...]) -> str:
+    if raw not in allowed:
+        raise ConfigError(f"{name} must be one of {', '.join(allowed)}, got {raw!r}")
+    return raw
 
 
 def _positive(name: str, raw: str) -> int:
