@@ -16,7 +16,10 @@ def booking_service() -> BookingService:
     return _service(settings().database_url)
 
 
+CHANNELS = ("web", "sms", "voice", "staff")
+
+
 def channel_of(tracker) -> str:
-    """The booking channel for the tracker's input channel (the REST channel is the web chat)."""
-    channel = tracker.get_latest_input_channel() or "rest"
-    return {"rest": "web"}.get(channel, channel if channel in ("sms", "voice", "staff") else "web")
+    """The person's channel: the gateway's channel names it; the stock REST channel is the web."""
+    channel = tracker.get_latest_input_channel()
+    return channel if channel in CHANNELS else "web"

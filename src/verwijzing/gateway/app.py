@@ -12,22 +12,28 @@ from ..booking import BookingNotFound, BookingService
 from ..booking.conversation import invite_token
 from ..booking.service import normalise_reference
 from ..config import Settings, settings
+from ..store import make_engine
+from .assistant import Assistant
+from .chat import add_chat_routes
+from .keys import ASSISTANT, BOOKINGS, ENGINE, HTTP, SETTINGS
 
 logger = logging.getLogger(__name__)
 
-SETTINGS = web.AppKey("settings", Settings)
-BOOKINGS = web.AppKey("bookings", BookingService)
-HTTP = web.AppKey("http", aiohttp.ClientSession)
+__all__ = ["ASSISTANT", "BOOKINGS", "ENGINE", "HTTP", "SETTINGS", "init_app", "main"]
 
 
 async def _resources(app: web.Application):
-    app[BOOKINGS] = BookingService.from_settings(app[SETTINGS].database_url)
+    config = app[SETTINGS]
+    app[BOOKINGS] = BookingService.from_settings(config.database_url)
+    app[ENGINE] = make_engine(config.database_url)
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as session:
             app[HTTP] = session
+            app[ASSISTANT] = Assistant(session, config.rasa_url, config.rasa_auth_token)
             yield
     finally:
         app[BOOKINGS].close()
+        app[ENGINE].dispose()
 
 
 async def invite(request: web.Request) -> web.Response:
@@ -79,6 +85,7 @@ def init_app(config: Settings | None = None) -> web.Application:
     app.cleanup_ctx.append(_resources)
     app.router.add_get("/health", health)
     app.router.add_get("/afspraak/{reference}.ics", invite)
+    add_chat_routes(app)
     return app
 
 

@@ -1,0 +1,75 @@
+"""The gateway's input channel: Rasa's REST webhook, told which channel the person is on.
+
+The public gateway (verwijzing.gateway) owns the conversation ids and talks to Rasa on localhost
+through this channel, at /webhooks/gateway/webhook, with a JSON body
+`{"sender": id, "message": text, "channel": "web" | "sms" | "voice" | "staff"}`.
+
+Why not the stock REST channel: its replies are collected by an output channel called
+"collector", so Rasa never picks a response variant written for a channel (`channel: sms` in the
+domain). Here the collector carries the person's channel as its name, which is exactly what
+Rasa's response selection matches on; and the user event records the same channel, so actions
+can shape their own texts for it (`tracker.get_latest_input_channel()`).
+"""
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+CHANNELS = ("web", "sms", "voice", "staff")
+# A message longer than this is not a chat message: the gateway refuses it first.
+MAX_MESSAGE = 2000
+
+
+class ChannelCollector(CollectingOutputChannel):
+    """Collects the replies of one turn, under the name of the person's channel."""
+
+    def __init__(self, channel: str) -> None:
+        super().__init__()
+        self._channel = channel
+
+    def name(self) -> Text:  # type: ignore[override]  # an instance's name, not the class's
+        return self._channel
+
+
+class GatewayInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "gateway"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("verwijzing_gateway_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            body: Optional[Dict[Text, Any]] = request.json if isinstance(request.json, dict) else None
+            problem = _problem(body)
+            if problem:
+                return response.json({"error": problem}, status=400)
+            assert body is not None
+            collector = ChannelCollector(body["channel"])
+            await on_new_message(UserMessage(
+                body["message"], collector, body["sender"], input_channel=body["channel"],
+                metadata=None))
+            return response.json(collector.messages)
+
+        return webhook
+
+
+def _problem(body: Optional[Dict[Text, Any]]) -> Optional[str]:
+    if body is None:
+        return "expected a JSON object"
+    if not isinstance(body.get("sender"), str) or not body["sender"]:
+        return "sender is missing"
+    if not isinstance(body.get("message"), str) or len(body["message"]) > MAX_MESSAGE:
+        return "message is missing or too long"
+    if body.get("channel") not in CHANNELS:
+        return f"channel must be one of {', '.join(CHANNELS)}"
+    return None

@@ -1,0 +1,107 @@
+"""Talking to Rasa on localhost: one turn, the conversation so far, the last reply.
+
+The gateway speaks to Rasa through the project's channel (`verwijzing_rasa.channel`), which
+tells Rasa the person's channel, so SMS and voice get their own wording. Rasa's HTTP API (behind
+RASA_AUTH_TOKEN) gives the stored conversation, already redacted by the tracker store.
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+
+WEBHOOK = "/webhooks/gateway/webhook"
+
+
+class AssistantUnavailable(RuntimeError):
+    """Rasa did not answer (down, starting, or too slow)."""
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class BotMessage:
+    text: str
+    buttons: tuple[Button, ...] = field(default=())
+
+    def as_json(self) -> dict[str, Any]:
+        return {"from": "bot", "text": self.text,
+                "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons]}
+
+
+def bot_message(raw: dict[str, Any]) -> BotMessage:
+    buttons = tuple(Button(str(b.get("title", "")), str(b.get("payload", "")))
+                    for b in raw.get("buttons") or [] if isinstance(b, dict))
+    return BotMessage(str(raw.get("text") or ""), buttons)
+
+
+class Assistant:
+    def __init__(self, http: aiohttp.ClientSession, rasa_url: str, token: str, *, timeout: float = 60):
+        self._http, self._base, self._token = http, rasa_url.rstrip("/"), token
+        # A turn with a decision or a booking takes a few seconds on a busy machine.
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+
+    async def turn(self, sender: str, text: str, channel: str) -> list[BotMessage]:
+        """Send what the person said (or a button's payload); Rasa's replies for that turn."""
+        body = {"sender": sender, "message": text, "channel": channel}
+        try:
+            async with self._http.post(self._base + WEBHOOK, json=body, timeout=self._timeout) as response:
+                if response.status != 200:
+                    raise AssistantUnavailable(f"Rasa answered {response.status}")
+                replies = await response.json()
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise AssistantUnavailable(str(exc) or type(exc).__name__) from exc
+        return [bot_message(r) for r in replies if isinstance(r, dict) and (r.get("text") or r.get("buttons"))]
+
+    async def events(self, sender: str) -> list[dict[str, Any]]:
+        """The stored events of the conversation since its last restart ([] when there is none)."""
+        url = f"{self._base}/conversations/{quote(sender, safe='')}/tracker"
+        try:
+            async with self._http.get(url, params={"token": self._token}, timeout=self._timeout) as response:
+                if response.status != 200:
+                    raise AssistantUnavailable(f"Rasa answered {response.status}")
+                tracker = await response.json()
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise AssistantUnavailable(str(exc) or type(exc).__name__) from exc
+        return list(tracker.get("events") or [])
+
+
+def transcript(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What the person saw: their messages and the bot's, in order. A button's payload is shown
+    as the button's title, as the page showed it when it was pressed."""
+    lines: list[dict[str, Any]] = []
+    last_buttons: tuple[Button, ...] = ()
+    for event in events:
+        if event.get("event") == "user":
+            text = str(event.get("text") or "")
+            title = next((b.title for b in last_buttons if b.payload == text), None)
+            lines.append({"from": "user", "text": title or text, "buttons": []})
+        elif event.get("event") == "bot":
+            data = event.get("data") or {}
+            message = bot_message({"text": event.get("text"), "buttons": data.get("buttons")})
+            if message.text or message.buttons:
+                lines.append(message.as_json())
+                last_buttons = message.buttons or last_buttons
+    return lines
+
+
+def last_reply(events: list[dict[str, Any]]) -> list[BotMessage]:
+    """The bot's messages after the person's last message: what "*" repeats and what a typed
+    number chooses from."""
+    reply: list[BotMessage] = []
+    for event in events:
+        if event.get("event") == "user":
+            reply = []
+        elif event.get("event") == "bot":
+            data = event.get("data") or {}
+            message = bot_message({"text": event.get("text"), "buttons": data.get("buttons")})
+            if message.text or message.buttons:
+                reply.append(message)
+    return reply

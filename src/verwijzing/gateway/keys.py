@@ -1,0 +1,16 @@
+"""What the gateway's handlers share, under typed application keys."""
+from __future__ import annotations
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy import Engine
+
+from ..booking import BookingService
+from ..config import Settings
+from .assistant import Assistant
+
+SETTINGS = web.AppKey("settings", Settings)
+BOOKINGS = web.AppKey("bookings", BookingService)
+HTTP = web.AppKey("http", aiohttp.ClientSession)
+ASSISTANT = web.AppKey("assistant", Assistant)
+ENGINE = web.AppKey("engine", Engine)

@@ -1,0 +1,41 @@
+"""Twilio's webhooks: is this request really from Twilio?
+
+Twilio signs every webhook with the account's auth token over the URL it called (our
+PUBLIC_BASE_URL plus the path and query) and the POSTed form fields; the official library's
+RequestValidator checks that signature. Behind a reverse proxy the gateway cannot see the public
+URL itself, so it is configured, never taken from the request's Host header (which a caller
+chooses).
+"""
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from multidict import MultiDictProxy
+from twilio.request_validator import RequestValidator
+
+from .keys import SETTINGS
+
+logger = logging.getLogger(__name__)
+
+FORBIDDEN = "Dit adres is alleen voor berichten van Twilio."
+
+
+def public_url(request: web.Request) -> str:
+    return request.app[SETTINGS].public_base_url.rstrip("/") + request.rel_url.path_qs
+
+
+async def signed_form(request: web.Request) -> MultiDictProxy[str]:
+    """The webhook's form fields, or 403 when the signature does not match (or cannot be
+    checked because TWILIO_AUTH_TOKEN is not set)."""
+    form = await request.post()
+    fields = {key: str(value) for key, value in form.items()}
+    token = request.app[SETTINGS].twilio_auth_token
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not token:
+        logger.warning("%s refused: TWILIO_AUTH_TOKEN is not set, so no signature can be checked", request.path)
+        raise web.HTTPForbidden(text=FORBIDDEN)
+    if not signature or not RequestValidator(token).validate(public_url(request), fields, signature):
+        logger.warning("%s refused: the X-Twilio-Signature does not match", request.path)
+        raise web.HTTPForbidden(text=FORBIDDEN)
+    return form  # type: ignore[return-value]
