@@ -1,4 +1,4 @@
-"""The `verwijzing` command (contract.md): screen, booking show, seed-demo.
+"""The `verwijzing` command (contract.md): screen, booking show, seed-demo, sms-dispatch.
 
 Bad input ends with exit 2 and one plain line on stderr naming the field, never a traceback.
 """
@@ -79,6 +79,22 @@ def _cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sms_dispatch(args: argparse.Namespace) -> int:
+    from .notify.dispatch_command import run_sms_dispatch  # a database and maybe twilio: load on use
+
+    return run_sms_dispatch(config.settings(), once=args.once, interval=args.interval)
+
+
+def _seconds(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {raw!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="verwijzing", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -91,6 +107,13 @@ def build_parser() -> argparse.ArgumentParser:
     show.set_defaults(handler=_cmd_booking_show)
     seed = commands.add_parser("seed-demo", help="fill an empty database with fictional counsellors and slots")
     seed.set_defaults(handler=_cmd_seed_demo)
+    sms = commands.add_parser(
+        "sms-dispatch", help="send the queued SMS (VERWIJZING_SMS_MODE: local log file or Twilio)"
+    )
+    sms.add_argument("--once", action="store_true", help="send what is due, print how many were sent, and stop")
+    sms.add_argument("--interval", type=_seconds, default=5.0, metavar="SECONDS",
+                     help="seconds between passes over the outbox (default 5)")
+    sms.set_defaults(handler=_cmd_sms_dispatch)
     return parser
 
 

@@ -1,13 +1,23 @@
-"""Phone numbers as typed by people ("0470 12 34 56") to E.164 ("+32470123456")."""
+"""Phone numbers as typed by people ("0470 12 34 56") to E.164 ("+32470123456").
+
+The numbering plans are Google's libphonenumber's (the `phonenumbers` package): which lengths a
+country's numbers have, and which Belgian ranges are mobiles. What this module adds is the
+Belgian default (a number without country code is Belgian) and the Dutch reasons.
+"""
 from __future__ import annotations
 
 import re
 
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
+
 _NOISE = re.compile(r"[\s.\-/()]")
-_E164 = re.compile(r"\+[1-9]\d{7,14}")
-_BELGIUM = "+32"
-# Belgian numbers have 8 digits after +32 (landline) or 9 (mobile, starting with 4).
-_BE_LENGTHS = (len(_BELGIUM) + 8, len(_BELGIUM) + 9)
+_DIGITS = re.compile(r"\+?\d+")
+_HOME = "BE"
+_LENGTH_PROBLEMS = (
+    ValidationResult.TOO_SHORT, ValidationResult.TOO_LONG, ValidationResult.INVALID_LENGTH,
+)
+_TEXTABLE = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
 class InvalidPhone(ValueError):
@@ -18,20 +28,30 @@ def normalise_phone(raw: str) -> str:
     text = _NOISE.sub("", raw or "")
     if text.startswith("00"):
         text = "+" + text[2:]
-    elif text.startswith("0"):
-        text = _BELGIUM + text[1:]
-    if not _E164.fullmatch(text):
+    # Digits only (and a leading +): libphonenumber would also read letters ("0800-FLOWERS") and
+    # dig a number out of a sentence, and neither is something a person meant as their number.
+    if not _DIGITS.fullmatch(text):
         raise InvalidPhone("Dat lijkt geen telefoonnummer. Typ het zo: 0470 12 34 56.")
-    if text.startswith(_BELGIUM) and len(text) not in _BE_LENGTHS:
-        raise InvalidPhone("Een Belgisch nummer heeft 9 of 10 cijfers, bijvoorbeeld 0470 12 34 56.")
-    return text
+    try:
+        number = phonenumbers.parse(text, _HOME)
+    except NumberParseException:
+        raise InvalidPhone("Dat lijkt geen telefoonnummer. Typ het zo: 0470 12 34 56.") from None
+    # Possible (a length the country uses), not "valid" (a range known to be handed out): a new
+    # range must not lock anyone out, and a wrong number fails at the SMS provider, not here.
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason != ValidationResult.IS_POSSIBLE:
+        if number.country_code == 32 and reason in _LENGTH_PROBLEMS:
+            raise InvalidPhone("Een Belgisch nummer heeft 9 of 10 cijfers, bijvoorbeeld 0470 12 34 56.")
+        raise InvalidPhone("Dat lijkt geen telefoonnummer. Typ het zo: 0470 12 34 56.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def can_receive_sms(e164: str) -> bool:
     """Belgian landlines cannot receive an SMS; foreign numbers we cannot tell, so we try."""
-    if e164.startswith(_BELGIUM):
-        return e164.startswith(_BELGIUM + "4") and len(e164) == _BE_LENGTHS[1]
-    return True
+    number = phonenumbers.parse(e164)
+    if number.country_code != 32:
+        return True
+    return phonenumbers.number_type(number) in _TEXTABLE
 
 
 def mask(e164: str | None) -> str:

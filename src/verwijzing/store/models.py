@@ -66,7 +66,11 @@ class LedgerReason(StrEnum):
 
 class OutboxStatus(StrEnum):
     QUEUED = "queued"
+    # Claimed by a dispatcher, which is about to hand it to the provider (or did, and crashed or
+    # timed out before it could write down the answer). Never picked up again automatically.
+    SENDING = "sending"
     SENT = "sent"
+    FAILED = "failed"
 
 
 def _in(column: str, enum: type[StrEnum]) -> str:
@@ -316,17 +320,40 @@ class AuditEntry(Base):
 
 class OutboxMessage(Base):
     """An SMS to send, written in the same transaction as the booking it is about, so that a
-    message goes out if and only if the booking was committed."""
+    message goes out if and only if the booking was committed. The life of a row (see
+    verwijzing.notify.sms): queued → sending → sent | queued again (later) | failed."""
 
     __tablename__ = "outbox"
     __table_args__ = (CheckConstraint(_in("status", OutboxStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(index=True)
-    # Cleared once the message is sent: the number is only needed to deliver it.
+    # Cleared once the message is sent or has failed for good: the number is only needed to deliver it.
     to_number: Mapped[str | None] = mapped_column(String(20))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(6), index=True)
+    status: Mapped[str] = mapped_column(String(7), index=True)
     booking_reference: Mapped[str | None] = mapped_column(String(7))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[dt.datetime | None]
+    # A queued message is not tried before this time (backoff after a provider error); None: now.
+    next_attempt_at: Mapped[dt.datetime | None]
+    # When a dispatcher last took the row (queued → sending): tells one in flight from one stuck.
+    claimed_at: Mapped[dt.datetime | None]
+    # The provider's id for the message (Twilio's message SID, "SM…"), to look it up there.
+    provider_id: Mapped[str | None] = mapped_column(String(64))
+    # Why the last attempt failed, short and without the phone number (the provider's own
+    # messages may repeat it, so they are scrubbed before they get here).
+    last_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class SmsOptOut(Base):
+    """A phone number that sent STOP: no SMS goes to it until it sends START.
+
+    Keyed by `phone_key` (HMAC-SHA256 of the E.164 number with VERWIJZING_CHANNEL_SECRET, see
+    verwijzing.notify.optout), never the number itself: the list must outlive every booking and
+    so must not become a list of phone numbers."""
+
+    __tablename__ = "sms_optouts"
+
+    phone_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    since: Mapped[dt.datetime]
