@@ -16,6 +16,7 @@ from ..store import make_engine
 from .assistant import Assistant
 from .chat import add_chat_routes
 from .keys import ASSISTANT, BOOKINGS, ENGINE, HTTP, SETTINGS
+from .voice import add_voice_routes
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ def init_app(config: Settings | None = None) -> web.Application:
     app.router.add_get("/health", health)
     app.router.add_get("/afspraak/{reference}.ics", invite)
     add_chat_routes(app)
+    add_voice_routes(app)
     return app
 
 

@@ -1,0 +1,258 @@
+"""The phone line, `POST /webhooks/voice`, through real HTTP: the gateway in the aiohttp test client,
+requests signed exactly as Twilio signs them, and in place of Rasa a tiny aiohttp server that
+answers like the project's Rasa channel (`verwijzing_rasa.channel`) and its tracker endpoint.
+The full keypad call through the real stack is tests/conversation/test_voice_e2e.py."""
+from __future__ import annotations
+
+import dataclasses
+import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
+
+import pytest
+from aiohttp import web
+from twilio.request_validator import RequestValidator
+
+from verwijzing.config import settings
+from verwijzing.gateway import init_app
+from verwijzing.gateway.voice import LANGUAGE, VOICE
+
+TOKEN = "voice-test-auth-token"
+BASE = "https://loopbaan.example"
+HANDOFF = "+3293000000"
+CALLER = "+32470123456"
+
+HULPVRAAG = {"text": "Waarmee wil je hulp? Zeg het in je eigen woorden, of kies met de toetsen.",
+             "buttons": [{"title": "als je iets anders wil doen in je werk", "payload": "ik wil iets anders doen"},
+                         {"title": "als je werk zoekt", "payload": "ik zoek werk"}]}
+LEEFTIJD = {"text": "Hoe oud ben je? Toets je leeftijd, en dan een hekje."}
+WERKSTATUS = {"text": "Werk je nu?", "buttons": [{"title": "Ja", "payload": "ja"}, {"title": "Nee", "payload": "nee"}]}
+
+
+class FakeRasa:
+    """Answers like the gateway's Rasa channel: a greeting asks for help (with buttons), any
+    answer to that asks the age (a free number), an age asks whether they work (buttons)."""
+
+    def __init__(self) -> None:
+        self.received: list[dict] = []
+        self.events: dict[str, list[dict]] = {}
+        self.down = False
+
+    def _reply(self, sender: str, message: str) -> tuple[list[dict], str | None]:
+        asked = next((e["value"] for e in reversed(self.events.get(sender, []))
+                      if e["event"] == "slot" and e["name"] == "requested_slot"), None)
+        if message == "/begroeting":
+            return [{"text": "Hallo! Ik ben de digitale assistent."}, HULPVRAAG], "hulpvraag"
+        if asked == "hulpvraag":
+            return [LEEFTIJD], "leeftijd"
+        if asked == "leeftijd":
+            return [WERKSTATUS], "werkstatus"
+        return [{"text": "Dat is alles."}], None
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        if self.down:
+            return web.Response(status=503)
+        body = await request.json()
+        self.received.append(body)
+        sender, message = body["sender"], body["message"]
+        replies, slot = self._reply(sender, message)
+        events = self.events.setdefault(sender, [])
+        events.append({"event": "user", "text": message})
+        events.extend({"event": "bot", "text": r["text"], "data": {"buttons": r.get("buttons")}} for r in replies)
+        events.append({"event": "active_loop", "name": "intake_form" if slot else None})
+        events.append({"event": "slot", "name": "requested_slot", "value": slot})
+        return web.json_response(replies)
+
+    async def tracker(self, request: web.Request) -> web.Response:
+        if self.down:
+            return web.Response(status=503)
+        assert request.query.get("token") == "rasa-token"
+        return web.json_response({"events": self.events.get(request.match_info["sender"], [])})
+
+
+@pytest.fixture
+async def rasa(aiohttp_server):
+    fake = FakeRasa()
+    app = web.Application()
+    app.router.add_post("/webhooks/gateway/webhook", fake.webhook)
+    app.router.add_get("/conversations/{sender}/tracker", fake.tracker)
+    server = await aiohttp_server(app)
+    fake.url = str(server.make_url("")).rstrip("/")
+    return fake
+
+
+@pytest.fixture
+async def client(aiohttp_client, rasa, db):
+    config = dataclasses.replace(
+        settings(), database_url=str(db.url.render_as_string(hide_password=False)), rasa_url=rasa.url,
+        rasa_auth_token="rasa-token", twilio_auth_token=TOKEN, public_base_url=BASE,
+        channel_secret=b"voice-test-channel-secret", handoff_number=HANDOFF)
+    return await aiohttp_client(init_app(config))
+
+
+def call_fields(call_sid: str = "CA" + "1" * 32, caller: str = CALLER, **extra: str) -> dict[str, str]:
+    """The fields Twilio's Voice webhook posts (a subset of them, as Twilio names them)."""
+    return {"AccountSid": "AC" + "0" * 32, "ApiVersion": "2010-04-01", "CallSid": call_sid, "CallStatus": "in-progress",
+            "Called": "+3293000001", "Caller": caller, "Direction": "inbound", "From": caller,
+            "To": "+3293000001", **extra}
+
+
+async def post(client, fields: dict[str, str], query: str = "", *, token: str = TOKEN, sign: bool = True):
+    path = "/webhooks/voice" + (f"?{query}" if query else "")
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if sign:
+        headers["X-Twilio-Signature"] = RequestValidator(token).compute_signature(BASE + path, fields)
+    return await client.post(path, data=urlencode(fields), headers=headers)
+
+
+async def twiml(client, fields: dict[str, str], query: str = "") -> ET.Element:
+    response = await post(client, fields, query)
+    assert response.status == 200, await response.text()
+    assert response.content_type == "text/xml"
+    return ET.fromstring(await response.text())
+
+
+def spoken(root: ET.Element) -> str:
+    return " ".join(say.text or "" for say in root.iter("Say"))
+
+
+async def test_unsigned_and_badly_signed_calls_get_403(client, rasa):
+    assert (await post(client, call_fields(), sign=False)).status == 403
+    assert (await post(client, call_fields(), token="another-token")).status == 403
+    # The signature covers the fields: a changed digit is another request.
+    fields = call_fields(Digits="1")
+    headers = {"Content-Type": "application/x-www-form-urlencoded",
+               "X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(BASE + "/webhooks/voice", fields)}
+    response = await client.post("/webhooks/voice", data=urlencode({**fields, "Digits": "0"}), headers=headers)
+    assert response.status == 403
+    assert rasa.received == []
+
+
+async def test_a_new_call_greets_and_asks_inside_a_dutch_gather(client, rasa):
+    root = await twiml(client, call_fields())
+    assert [child.tag for child in root] == ["Gather", "Redirect"]
+    gather = root.find("Gather")
+    assert gather.get("input") == "dtmf speech"
+    assert gather.get("language") == "nl-BE"
+    assert gather.get("method") == "POST"
+    assert gather.get("action") == f"{BASE}/webhooks/voice?stap=antwoord"
+    # A menu without a free answer: one key answers at once.
+    assert gather.get("numDigits") == "1"
+    says = gather.findall("Say")
+    assert says and all(s.get("language") == LANGUAGE == "nl-BE" and s.get("voice") == VOICE for s in says)
+    text = spoken(root)
+    assert text.startswith("Hallo! Ik ben de digitale assistent.")
+    assert "Druk 1 als je iets anders wil doen in je werk. Druk 2 als je werk zoekt." in text
+    assert root.find("Redirect").text == f"{BASE}/webhooks/voice?stap=stilte&keer=1"
+    assert rasa.received == [{"sender": rasa.received[0]["sender"], "message": "/begroeting", "channel": "voice"}]
+
+
+async def test_a_key_sends_what_its_button_sends_and_a_free_number_waits_for_the_hash(client, rasa):
+    await twiml(client, call_fields())
+    root = await twiml(client, call_fields(Digits="2"), "stap=antwoord")
+    assert rasa.received[-1]["message"] == "ik zoek werk"
+    gather = root.find("Gather")
+    assert gather.get("numDigits") is None and gather.get("finishOnKey") == "#"
+    assert "Toets je leeftijd, en dan een hekje." in spoken(root)
+    await twiml(client, call_fields(Digits="34"), "stap=antwoord")
+    assert rasa.received[-1]["message"] == "34"
+
+
+async def test_speech_is_sent_as_said(client, rasa):
+    await twiml(client, call_fields())
+    await twiml(client, call_fields(SpeechResult="Ik wil ander werk.", Confidence="0.91"), "stap=antwoord")
+    assert rasa.received[-1]["message"] == "Ik wil ander werk."
+
+
+async def test_star_repeats_the_last_reply_without_asking_rasa(client, rasa):
+    first = await twiml(client, call_fields())
+    sent = len(rasa.received)
+    again = await twiml(client, call_fields(Digits="*"), "stap=antwoord")
+    assert spoken(again) == spoken(first)
+    assert again.find("Gather").get("numDigits") == "1"
+    assert len(rasa.received) == sent
+    # Also for a free number: the question again, still waiting for "#".
+    await twiml(client, call_fields(Digits="1"), "stap=antwoord")
+    age = await twiml(client, call_fields(Digits="*"), "stap=antwoord")
+    assert "Hoe oud ben je?" in spoken(age) and age.find("Gather").get("numDigits") is None
+
+
+async def test_zero_hands_over_to_the_configured_number(client, rasa):
+    await twiml(client, call_fields())
+    sent = len(rasa.received)
+    root = await twiml(client, call_fields(Digits="0"), "stap=antwoord")
+    assert root.find("Dial").text == HANDOFF
+    tags = [child.tag for child in root]
+    assert tags.index("Say") < tags.index("Dial")
+    assert "medewerker" in root.find("Say").text
+    assert root.find("Gather") is None
+    assert len(rasa.received) == sent
+
+
+async def test_silence_asks_once_more_then_offers_a_way_out_then_ends(client, rasa):
+    await twiml(client, call_fields())
+    sent = len(rasa.received)
+    once = await twiml(client, call_fields(), "stap=stilte&keer=1")
+    assert spoken(once).startswith("Ik hoorde niets. Waarmee wil je hulp?")
+    assert once.find("Redirect").text.endswith("stap=stilte&keer=2")
+    way_out = await twiml(client, call_fields(), "stap=stilte&keer=2")
+    assert "0800 30 700" in spoken(way_out) and "Druk dan 0" in spoken(way_out)
+    assert way_out.find("Gather").get("numDigits") == "1"
+    assert way_out.find("Redirect").text.endswith("stap=stilte&keer=3")
+    end = await twiml(client, call_fields(), "stap=stilte&keer=3")
+    assert end.find("Gather") is None and end.find("Redirect") is None
+    assert end[-1].tag == "Hangup"
+    assert len(rasa.received) == sent  # silence is never sent to the assistant as a message
+
+
+@pytest.mark.parametrize("hidden", ["anonymous", "+266696687", "+7378742833", "+2562533", "+8656696", ""])
+async def test_anonymous_callers_never_share_a_conversation(client, rasa, hidden):
+    await twiml(client, call_fields("CA" + "a" * 32, caller=hidden))
+    await twiml(client, call_fields("CA" + "b" * 32, caller=hidden))
+    first, second = rasa.received[0]["sender"], rasa.received[1]["sender"]
+    assert first != second
+    # One anonymous call keeps its own conversation from turn to turn.
+    await twiml(client, call_fields("CA" + "a" * 32, caller=hidden, Digits="1"), "stap=antwoord")
+    assert rasa.received[-1]["sender"] == first
+
+
+async def test_a_caller_is_known_by_a_keyed_hash_of_the_number_and_goes_on_where_the_line_dropped(client, rasa):
+    await twiml(client, call_fields("CA" + "c" * 32))
+    await twiml(client, call_fields("CA" + "c" * 32, Digits="1"), "stap=antwoord")
+    sender = rasa.received[0]["sender"]
+    assert sender.startswith("voice-") and "470123456" not in sender
+    # The line drops; the same number calls again: the open question, not the greeting.
+    root = await twiml(client, call_fields("CA" + "d" * 32))
+    assert spoken(root).startswith("Welkom terug.")
+    assert "Hoe oud ben je?" in spoken(root)
+    assert [m["message"] for m in rasa.received] == ["/begroeting", "ik wil iets anders doen"]
+
+
+async def test_when_the_assistant_is_down_the_caller_reaches_a_person(client, rasa):
+    rasa.down = True
+    root = await twiml(client, call_fields())
+    assert root.find("Dial").text == HANDOFF
+    assert "antwoordt nu even niet" in spoken(root)
+
+
+async def test_a_reply_that_asks_nothing_tells_the_caller_it_is_their_turn(client, rasa):
+    await twiml(client, call_fields())
+    await twiml(client, call_fields(Digits="1"), "stap=antwoord")
+    await twiml(client, call_fields(Digits="34"), "stap=antwoord")
+    root = await twiml(client, call_fields(Digits="1"), "stap=antwoord")
+    assert spoken(root) == "Dat is alles. Heb je nog een vraag? Zeg ze maar. Of druk 0 om met een mens te praten."
+
+
+async def test_a_status_report_of_an_ended_call_starts_nothing(client, rasa):
+    root = await twiml(client, call_fields(CallStatus="completed"))
+    assert list(root) == []
+    assert rasa.received == []
+
+
+async def test_without_a_channel_secret_the_caller_reaches_a_person(aiohttp_client, rasa, db):
+    config = dataclasses.replace(
+        settings(), database_url=str(db.url.render_as_string(hide_password=False)), rasa_url=rasa.url,
+        twilio_auth_token=TOKEN, public_base_url=BASE, channel_secret=b"", handoff_number=HANDOFF)
+    client = await aiohttp_client(init_app(config))
+    root = await twiml(client, call_fields())
+    assert root.find("Dial").text == HANDOFF
+    assert rasa.received == []
