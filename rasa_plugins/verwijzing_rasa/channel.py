@@ -12,12 +12,16 @@ can shape their own texts for it (`tracker.get_latest_input_channel()`).
 """
 from __future__ import annotations
 
+import logging
+from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
 
 CHANNELS = ("web", "sms", "voice", "staff")
 # A message longer than this is not a chat message: the gateway refuses it first.
@@ -55,9 +59,16 @@ class GatewayInput(InputChannel):
                 return response.json({"error": problem}, status=400)
             assert body is not None
             collector = ChannelCollector(body["channel"])
-            await on_new_message(UserMessage(
-                body["message"], collector, body["sender"], input_channel=body["channel"],
-                metadata=None))
+            try:
+                await on_new_message(UserMessage(
+                    body["message"], collector, body["sender"], input_channel=body["channel"],
+                    metadata=None))
+            except CancelledError:
+                logger.error("a turn of %s was cancelled (timeout?)", body["channel"])
+                return response.json({"error": "turn cancelled"}, status=503)
+            except Exception:  # noqa: BLE001 - as Rasa's REST channel: log it, answer the gateway
+                logger.exception("a turn of %s failed", body["channel"])
+                return response.json({"error": "turn failed"}, status=500)
             return response.json(collector.messages)
 
         return webhook

@@ -12,10 +12,11 @@ from ..booking import BookingNotFound, BookingService
 from ..booking.conversation import invite_token
 from ..booking.service import normalise_reference
 from ..config import Settings, settings
-from ..store import make_engine
+from ..store import make_engine, make_sessionmaker
 from .assistant import Assistant
 from .chat import add_chat_routes
-from .keys import ASSISTANT, BOOKINGS, ENGINE, HTTP, SETTINGS
+from .keys import ASSISTANT, BOOKINGS, ENGINE, HTTP, SESSIONS, SETTINGS
+from .sms import add_sms_routes
 from .voice import add_voice_routes
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ async def _resources(app: web.Application):
     config = app[SETTINGS]
     app[BOOKINGS] = BookingService.from_settings(config.database_url)
     app[ENGINE] = make_engine(config.database_url)
+    app[SESSIONS] = make_sessionmaker(app[ENGINE])
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as session:
             app[HTTP] = session
@@ -88,6 +90,7 @@ def init_app(config: Settings | None = None) -> web.Application:
     app.router.add_get("/afspraak/{reference}.ics", invite)
     add_chat_routes(app)
     add_voice_routes(app)
+    add_sms_routes(app)
     return app
 
 

@@ -7,17 +7,15 @@
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import secrets
 
+from ..notify.optout import phone_key
+
+__all__ = ["COOKIE", "caller_id", "new_web_id", "phone_key", "web_id_from_cookie"]
+
 COOKIE = "verwijzing_gesprek"
 _WEB = re.compile(r"web-[A-Za-z0-9_-]{32}")
-
-
-class MissingSecret(RuntimeError):
-    """The channel secret is not configured: SMS and phone cannot get a conversation id."""
 
 
 def new_web_id() -> str:
@@ -28,13 +26,7 @@ def web_id_from_cookie(value: str | None) -> str | None:
     return value if value and _WEB.fullmatch(value) else None
 
 
-def phone_key(e164: str, secret: bytes) -> str:
-    """The keyed hash of a phone number in E.164 (also the key of the SMS opt-out list)."""
-    if not secret:
-        raise MissingSecret("VERWIJZING_CHANNEL_SECRET is empty: run `make setup` to fill it in .env")
-    return hmac.new(secret, e164.encode(), hashlib.sha256).hexdigest()
-
-
 def caller_id(channel: str, e164: str, secret: bytes) -> str:
-    """The conversation id of a caller on the SMS or phone channel."""
+    """The conversation id of a caller on the SMS or phone channel: the same keyed hash as the
+    SMS opt-out list (notify.optout.phone_key), so both have one definition."""
     return f"{channel}-{phone_key(e164, secret)[:40]}"

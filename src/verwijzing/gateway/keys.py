@@ -4,6 +4,7 @@ from __future__ import annotations
 import aiohttp
 from aiohttp import web
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from ..booking import BookingService
 from ..config import Settings
@@ -14,3 +15,4 @@ BOOKINGS = web.AppKey("bookings", BookingService)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 ASSISTANT = web.AppKey("assistant", Assistant)
 ENGINE = web.AppKey("engine", Engine)
+SESSIONS = web.AppKey("sessions", sessionmaker[Session])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..repair import PERSON_DIGIT, PERSON_PAYLOAD
 from .assistant import BotMessage, Button
 
 _NUMBERED_TITLE = re.compile(r"^\s*(\d{1,2})\s*[.)]\s*(.+)$")
@@ -43,12 +44,17 @@ def reply_choices(reply: list[BotMessage]) -> list[Choice]:
 
 
 def choose(text: str, reply: list[BotMessage]) -> str | None:
-    """The payload of the choice a typed number picks in the last reply, or None."""
+    """The payload of the choice a typed number picks in the last reply, or None. "0" always
+    asks for a person on SMS and the phone, listed or not (the SMS help and the voice prompts
+    say so); it is never an answer such as "0 years"."""
     typed = _TYPED_NUMBER.match(text or "")
     if not typed:
         return None
     number = str(int(typed.group(1)))
-    return next((c.payload for c in reply_choices(reply) if c.number == number), None)
+    listed = next((c.payload for c in reply_choices(reply) if c.number == number), None)
+    if listed is None and number == PERSON_DIGIT:
+        return PERSON_PAYLOAD
+    return listed
 
 
 def lists_choices(text: str, listed: list[Choice]) -> bool:

@@ -1,0 +1,125 @@
+"""The public gateway in front of the real Rasa and action servers: a whole SMS intake and booking
+with numbers typed as answers, and the web chat's JSON API (a turn, the conversation after a
+reload, and "Wis mijn gesprek" erasing it from Rasa's store)."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import xml.etree.ElementTree as ET
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import text
+
+from tests.gateway.twilio_requests import BASE, TOKEN as TWILIO_TOKEN, signed, sms_fields
+from verwijzing.booking import BookingService
+from verwijzing.config import settings
+from verwijzing.gateway import init_app
+from verwijzing.gateway.identity import COOKIE
+from verwijzing.gateway.sms_text import MAX_SEGMENTS, fits_gsm7, segments
+from verwijzing.store import make_engine, make_sessionmaker
+from verwijzing.store.testing import valid_insz
+
+from .stack import TOKEN, running_stack
+
+pytestmark = pytest.mark.rasa
+DAY = "2027-02-01"
+SECRET = "channels-e2e-secret"
+PHONE = "+32470123456"
+INSZ = valid_insz(dt.date(1985, 7, 30), 33)
+# Every answer a number where the question offers numbered choices; the rest as people type it.
+SMS_ANSWERS = ["hallo", "1", "1", "9000", "12", "2", "2", "2", "0470 12 34 56", INSZ]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("channels")
+    with running_stack(tmp, VERWIJZING_PEILDATUM=DAY) as (rasa, actions):
+        yield rasa, actions, f"sqlite:///{tmp / 'verwijzing.db'}"
+
+
+@pytest.fixture
+def config(stack, monkeypatch):
+    rasa, actions, database_url = stack
+    monkeypatch.setenv("VERWIJZING_INSZ_PEPPER", "test-pepper")  # as the action server's
+    monkeypatch.setenv("VERWIJZING_CHANNEL_SECRET", SECRET)
+    return dataclasses.replace(settings(), database_url=database_url, rasa_url=rasa.base, rasa_auth_token=TOKEN,
+                               action_server_url=actions.url, twilio_auth_token=TWILIO_TOKEN, public_base_url=BASE)
+
+
+@pytest.fixture
+async def gateway(config):
+    """The gateway as Twilio reaches it (signatures over the https public address)."""
+    async with TestClient(TestServer(init_app(config))) as client:
+        yield client
+
+
+@pytest.fixture
+async def web(config):
+    """The gateway as a browser on this machine reaches it: over http, so its cookie is not Secure."""
+    async with TestClient(TestServer(init_app(dataclasses.replace(config, public_base_url="http://localhost:8080")))) as client:
+        yield client
+
+
+async def sms(client, body: str, n: int, sender: str = PHONE) -> list[str]:
+    fields = sms_fields(body, sender, n)
+    response = await client.post("/webhooks/sms", data=fields, headers=signed("/webhooks/sms", fields))
+    assert response.status == 200 and response.content_type == "application/xml"
+    return [m.text or "" for m in ET.fromstring(await response.text()).findall("Message")]
+
+
+async def test_by_sms_from_hallo_to_a_booked_block_with_numbers(gateway, stack):
+    _, _, database_url = stack
+    turns = []
+    for n, answer in enumerate(SMS_ANSWERS):
+        turns.append(await sms(gateway, answer, n))
+        assert turns[-1], f"no answer to {answer!r}"
+    sent = [m for turn in turns for m in turn]
+    print(f"\nSMS turns to a booked block: {len(SMS_ANSWERS)}; longest SMS: "
+          f"{max(segments(m) for m in sent)} segments; most SMS in one turn: {max(len(t) for t in turns)}")
+    assert all(segments(m) <= MAX_SEGMENTS and fits_gsm7(m) for m in sent)
+    assert "1. Ik wil iets anders doen in mijn werk" in turns[0][-1]  # buttons became numbered lines
+    assert any("25 euro per uur" in m for m in turns[5])  # "2" = diploma middelbaar, the decision
+    confirmation = "\n".join(turns[-1])
+    assert "Je afspraak staat vast" in confirmation
+    reference = confirmation.split("Je referentie is ")[1][:7]
+    service = BookingService(make_sessionmaker(make_engine(database_url)), pepper=b"test-pepper")
+    booking = service.show(reference)
+    assert booking is not None and booking.channel.value == "sms"
+    assert booking.starts_at.date() == dt.date(2027, 2, 1)  # "2": the second moment offered
+    assert INSZ not in confirmation
+
+
+async def test_a_number_that_is_no_choice_is_read_as_text_and_zero_reaches_a_person(gateway):
+    other = "+32470555555"
+    await sms(gateway, "hallo", 100, other)
+    reply = "\n".join(await sms(gateway, "7", 101, other))  # 4 choices: "7" is not one of them
+    assert "Sorry" in reply or "Typ" in reply or "Werk je" in reply
+    person = "\n".join(await sms(gateway, "0", 102, other))
+    assert "0800 30 700" in person
+
+
+async def test_the_web_chat_keeps_and_erases_its_conversation(web, stack):
+    gateway = web
+    rasa, _, _ = stack
+    first = await gateway.post("/chat", json={"message": "hallo"})
+    assert first.status == 200
+    replies = (await first.json())["messages"]
+    assert replies[-1]["buttons"] and replies[-1]["buttons"][0]["payload"]
+    sender = first.cookies[COOKIE].value
+    button = replies[-1]["buttons"][0]
+    second = await gateway.post("/chat", json={"message": button["payload"]})
+    assert second.status == 200 and "Werk je nu?" in (await second.json())["messages"][-1]["text"]
+    # A reload: the page gets the conversation back, the pressed button shown by its title.
+    history = (await (await gateway.get("/chat")).json())["messages"]
+    assert [m["from"] for m in history][:1] == ["user"] and history[0]["text"] == "hallo"
+    assert {"from": "user", "text": button["title"], "buttons": []} in history
+    # "Wis mijn gesprek": gone from the page and from Rasa's store.
+    erased = await gateway.post("/chat/wis", json={})
+    assert erased.status == 200 and erased.cookies[COOKIE].value != sender
+    assert (await (await gateway.get("/chat")).json()) == {"messages": []}
+    assert not [e for e in rasa.tracker(sender)["events"] if e["event"] == "user"]
+    engine = make_engine(os.environ.get("DATABASE_URL") or stack[2])
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar() == 0

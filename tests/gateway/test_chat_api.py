@@ -1,0 +1,81 @@
+"""The web chat's JSON API through real HTTP, with Rasa down: what the page gets when people or
+browsers send something wrong, and how the conversation id is handed out (never chosen by the
+browser). The turns themselves go through the real stack in tests/conversation/test_channels_e2e.py."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from verwijzing.config import settings
+from verwijzing.gateway import init_app
+from verwijzing.gateway.identity import COOKIE
+
+
+@pytest.fixture
+def config(db, monkeypatch):
+    monkeypatch.setenv("VERWIJZING_CHANNEL_SECRET", "chat-test-secret")
+    return dataclasses.replace(settings(), database_url=str(db.url.render_as_string(hide_password=False)),
+                               rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/webhook")
+
+
+async def test_a_message_that_is_not_json_is_a_plain_415(aiohttp_client, config):
+    client = await aiohttp_client(init_app(config))
+    response = await client.post("/chat", data="message=hallo",
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status == 415
+    assert "JSON" in (await response.json())["error"]
+
+
+@pytest.mark.parametrize("body, says", [
+    ('{"message": ""}', "leeg"),
+    ('{"message": "   "}', "leeg"),
+    ('{"message": 12}', "leeg"),
+    ('["hallo"]', "leeg"),
+    ('{"message": "' + "a" * 1001 + '"}', "te lang"),
+    ('{"message": "hallo"', "JSON"),
+])
+async def test_bad_messages_get_a_plain_dutch_400(aiohttp_client, config, body, says):
+    client = await aiohttp_client(init_app(config))
+    response = await client.post("/chat", data=body, headers={"Content-Type": "application/json"})
+    assert response.status == 400
+    assert says in (await response.json())["error"]
+
+
+async def test_when_the_assistant_is_down_the_page_hears_it_plainly(aiohttp_client, config):
+    client = await aiohttp_client(init_app(config))
+    response = await client.post("/chat", json={"message": "hallo"})
+    assert response.status == 503
+    assert "antwoordt nu even niet" in (await response.json())["error"]
+
+
+async def test_a_new_visitor_has_no_conversation_yet(aiohttp_client, config):
+    client = await aiohttp_client(init_app(config))
+    response = await client.get("/chat")
+    assert response.status == 200
+    assert await response.json() == {"messages": []}
+
+
+async def test_an_id_the_browser_made_up_is_not_used(aiohttp_client, config):
+    client = await aiohttp_client(init_app(config))
+    client.session.cookie_jar.update_cookies({COOKIE: "sms-somebody-elses-conversation"})
+    response = await client.get("/chat")
+    assert await response.json() == {"messages": []}  # not looked up: Rasa is down, yet no 503
+
+
+async def test_erasing_gives_a_new_httponly_strict_cookie(aiohttp_client, config):
+    client = await aiohttp_client(init_app(config))
+    response = await client.post("/chat/wis", json={})
+    assert response.status == 200
+    cookie = response.cookies[COOKIE]
+    assert cookie.value.startswith("web-") and len(cookie.value) == 36
+    assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/"
+    assert not cookie["secure"]  # http://localhost; https public addresses get Secure
+    again = await client.post("/chat/wis", json={})
+    assert again.cookies[COOKIE].value != cookie.value
+
+
+async def test_on_https_the_cookie_is_secure(aiohttp_client, config):
+    client = await aiohttp_client(init_app(dataclasses.replace(config, public_base_url="https://loopbaan.example")))
+    response = await client.post("/chat/wis", json={})
+    assert response.cookies[COOKIE]["secure"]

@@ -1,0 +1,91 @@
+"""The SMS webhook through real HTTP on a real database: signatures, STOP / START / HELP, and the
+plain answers that need no assistant (Rasa is down here). Whole conversations by SMS go through
+the real stack in tests/conversation/test_channels_e2e.py."""
+from __future__ import annotations
+
+import dataclasses
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from verwijzing.config import settings
+from verwijzing.gateway import init_app
+
+from .twilio_requests import BASE, TOKEN, signed, sms_fields
+
+
+@pytest.fixture
+def config(db, monkeypatch):
+    monkeypatch.setenv("VERWIJZING_CHANNEL_SECRET", "sms-test-secret")
+    return dataclasses.replace(settings(), database_url=str(db.url.render_as_string(hide_password=False)),
+                               rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/webhook",
+                               twilio_auth_token=TOKEN, public_base_url=BASE)
+
+
+async def send(client, body: str, sender: str = "+32470123456", headers=None):
+    fields = sms_fields(body, sender)
+    response = await client.post("/webhooks/sms", data=fields, headers=signed("/webhooks/sms", fields) if headers is None else headers)
+    return response
+
+
+def messages(xml: str) -> list[str]:
+    root = ET.fromstring(xml)
+    assert root.tag == "Response"
+    return [m.text or "" for m in root.findall("Message")]
+
+
+@pytest.mark.parametrize("headers", [{}, {"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"},
+                                     signed("/webhooks/sms", sms_fields("iets anders"))])
+async def test_unsigned_or_wrongly_signed_sms_is_refused(aiohttp_client, config, headers):
+    client = await aiohttp_client(init_app(config))
+    response = await send(client, "hallo", headers=headers)
+    assert response.status == 403
+    assert "Twilio" in await response.text()
+
+
+async def test_a_signature_for_another_address_is_refused(aiohttp_client, config):
+    """The signature covers the public address: one made for another host does not pass."""
+    client = await aiohttp_client(init_app(dataclasses.replace(config, public_base_url="https://elders.example")))
+    response = await send(client, "hallo")
+    assert response.status == 403
+
+
+async def test_without_an_auth_token_nothing_is_accepted(aiohttp_client, config):
+    client = await aiohttp_client(init_app(dataclasses.replace(config, twilio_auth_token="")))
+    fields = sms_fields("hallo")
+    response = await client.post("/webhooks/sms", data=fields, headers=signed("/webhooks/sms", fields, token=""))
+    assert response.status == 403
+
+
+async def test_stop_then_silence_then_start(aiohttp_client, config):
+    client = await aiohttp_client(init_app(config))
+    stopped = await send(client, "Stop")
+    assert stopped.status == 200 and stopped.content_type == "application/xml"
+    assert messages(await stopped.text()) == ["Je krijgt van ons geen sms meer. Wil je later toch verder? Stuur dan START."]
+    # After STOP: no answer at all (not even that the assistant is down), and not for HELP either.
+    assert messages(await (await send(client, "hallo")).text()) == []
+    assert messages(await (await send(client, "HELP")).text()) == []
+    # Another number is not affected.
+    other = messages(await (await send(client, "help", sender="+32470999999")).text())
+    assert other and "STOP" in other[0]
+    started = messages(await (await send(client, "START")).text())
+    assert started and "Welkom terug" in started[0]
+    assert "niet" in messages(await (await send(client, "hallo")).text())[0]  # answered again (Rasa is down)
+
+
+async def test_help_says_what_this_is_and_how_to_reach_a_person(aiohttp_client, config):
+    client = await aiohttp_client(init_app(config))
+    [reply] = messages(await (await send(client, "help")).text())
+    assert "0800 30 700" in reply and "STOP" in reply
+
+
+async def test_an_empty_message_gets_a_plain_answer(aiohttp_client, config):
+    client = await aiohttp_client(init_app(config))
+    [reply] = messages(await (await send(client, "  ")).text())
+    assert "alleen tekst" in reply
+
+
+async def test_when_the_assistant_is_down_the_texter_is_told(aiohttp_client, config):
+    client = await aiohttp_client(init_app(config))
+    [reply] = messages(await (await send(client, "hallo")).text())
+    assert "antwoordt nu even niet" in reply and "0800 30 700" in reply
