@@ -27,9 +27,13 @@ pids+=($!)
 pids+=($!)
 .venv/bin/python -m verwijzing.gateway.app >var/log/gateway.log 2>&1 &
 pids+=($!)
+# Booking confirmations by SMS: drains the outbox (VERWIJZING_SMS_MODE=local writes them to
+# VERWIJZING_SMS_LOG instead of sending). It has no /health: it only has to keep running.
+.venv/bin/verwijzing sms-dispatch >var/log/sms-dispatch.log 2>&1 &
+pids+=($!)
 
 gateway="http://${GATEWAY_HOST:-127.0.0.1}:${GATEWAY_PORT:-8080}"
-names=(actions rasa gateway)
+names=(actions rasa gateway sms-dispatch)
 ready=
 for second in $(seq 1 240); do
     for i in "${!pids[@]}"; do
@@ -46,6 +50,7 @@ PY
     then
         echo
         echo "klaar: open ${gateway/127.0.0.1/localhost} (Rasa op http://127.0.0.1:5005, acties op http://127.0.0.1:5055) — Ctrl-C stopt alles"
+        echo "      sms en telefoon: ${PUBLIC_BASE_URL:-http://localhost:8080}/webhooks/sms en /webhooks/voice (Twilio); sms'en naar burgers: ${VERWIJZING_SMS_MODE:-local}"
         ready=1
         break
     fi
