@@ -6,7 +6,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -89,6 +92,15 @@ async def test_by_sms_from_hallo_to_a_booked_block_with_numbers(gateway, stack):
     assert booking is not None and booking.channel.value == "sms"
     assert booking.starts_at.date() == dt.date(2027, 2, 1)  # "2": the second moment offered
     assert INSZ not in confirmation
+    # The confirmation SMS leaves through the outbox: `make run`'s dispatcher, in local mode.
+    log = Path(database_url.removeprefix("sqlite:///")).with_name("sms-outbox.log")
+    env = {**os.environ, "DATABASE_URL": database_url, "VERWIJZING_CHANNEL_SECRET": SECRET,
+           "VERWIJZING_SMS_MODE": "local", "VERWIJZING_SMS_LOG": str(log)}
+    done = subprocess.run([Path(sys.executable).with_name("verwijzing"), "sms-dispatch", "--once"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "1 sent", done.stderr
+    written = log.read_text()
+    assert reference in written and "…56" in written and "470123456" not in written
 
 
 async def test_a_number_that_is_no_choice_is_read_as_text_and_zero_reaches_a_person(gateway):
