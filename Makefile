@@ -26,7 +26,13 @@ help:
 	@echo "make test   - set up what is missing and run every test"
 	@echo "make setup  - only the environments (.venv, .venv-rasa, Dutch spaCy pipeline, .env)"
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed $(SPACY_NL)/meta.json .env
+setup: $(VENV)/.installed $(RASA_VENV)/.installed $(SPACY_NL)/meta.json .env build/.browser-installed
+
+# The browser tests' Chromium, chromedriver and pinned axe-core (scripts/install_browser.sh).
+build/.browser-installed: scripts/install_browser.sh tests/browser/package.json tests/browser/package-lock.json
+	@echo "setup: chromium en axe-core voor de browsertests"
+	@scripts/install_browser.sh >/dev/null
+	@mkdir -p build && touch $@
 
 # An older .env gets the secrets that were added since (never overwriting one that is set).
 .env: .env.example

@@ -1,0 +1,249 @@
+// The citizen's chat page: talks to the gateway's JSON API (GET /chat, POST /chat, POST /chat/wis).
+// No framework and no inline code, so the page's Content-Security-Policy can allow only 'self'.
+// Text from the server is only ever set as text (textContent), never parsed as HTML.
+"use strict";
+
+(function () {
+  const BEZIG = "Even geduld, ik denk na…";
+  const FOUT = "Er ging iets mis. Je bericht is niet verstuurd. Probeer het zo opnieuw.";
+  const LEEG = "Typ eerst een bericht.";
+  const GESCHIEDENIS_FOUT = "Je vorige berichten kan ik nu niet tonen. Probeer het zo opnieuw.";
+  const GEWIST = "Je gesprek is gewist. Je kan opnieuw beginnen.";
+  const WISSEN_FOUT = "Wissen is niet gelukt. Probeer het zo opnieuw.";
+
+  const el = (id) => document.getElementById(id);
+  const log = el("berichten");
+  const bezig = el("bezig");
+  const formulier = el("formulier");
+  const invoer = el("bericht");
+  const verstuur = el("verstuur");
+  const fout = el("fout");
+  const keuzes = el("keuzes");
+  const keuzeknoppen = el("keuzeknoppen");
+  const wis = el("wis");
+  const wisBevestig = el("wis-bevestig");
+  const wisJa = el("wis-ja");
+  const wisNee = el("wis-nee");
+  const wisStatus = el("wis-status");
+
+  let busy = false;
+
+  // --- talking to the gateway ---------------------------------------------------------------
+
+  async function call(method, url, body) {
+    const options = { method: method, credentials: "same-origin", headers: { "Accept": "application/json" } };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(url, options);
+    } catch (e) {
+      return { ok: false, error: null };  // no network, or the gateway is down
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (e) {
+      data = null;
+    }
+    const error = data && typeof data.error === "string" ? data.error : null;
+    return { ok: response.ok && data !== null && Array.isArray(data.messages), data: data, error: error };
+  }
+
+  // --- drawing ----------------------------------------------------------------------------------
+
+  const LINK = /https?:\/\/[^\s<>"]+/g;
+
+  // One line of text, with web addresses as links (only http and https).
+  function appendLine(parent, line) {
+    let last = 0;
+    for (const match of line.matchAll(LINK)) {
+      let url = match[0].replace(/[.,;:!?)]+$/, "");
+      let address;
+      try {
+        address = new URL(url);
+      } catch (e) {
+        continue;
+      }
+      if (address.protocol !== "http:" && address.protocol !== "https:") continue;
+      parent.append(line.slice(last, match.index));
+      const link = document.createElement("a");
+      link.href = address.href;
+      link.textContent = url;
+      parent.append(link);
+      last = match.index + url.length;
+    }
+    parent.append(line.slice(last));
+  }
+
+  function messageElement(from, text) {
+    const item = document.createElement("div");
+    item.className = "bericht " + (from === "user" ? "jij" : "bot");
+    const who = document.createElement("span");
+    who.className = "wie";
+    who.textContent = from === "user" ? "Jij:" : "Assistent:";
+    const body = document.createElement("p");
+    String(text).split("\n").forEach(function (line, i) {
+      if (i > 0) body.append(document.createElement("br"));
+      if (from === "bot") appendLine(body, line);  // the assistant's links (e.g. the calendar invite)
+      else body.append(line);
+    });
+    item.append(who, " ", body);
+    return item;
+  }
+
+  function appendMessage(message) {
+    const item = messageElement(message.from, message.text || "");
+    log.append(item);
+    return item;
+  }
+
+  function showChoices(buttons) {
+    keuzeknoppen.replaceChildren();
+    if (!buttons || buttons.length === 0) {
+      keuzes.hidden = true;
+      return;
+    }
+    buttons.forEach(function (b) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = b.title;
+      button.addEventListener("click", function () {
+        send(b.payload, b.title, false);
+      });
+      keuzeknoppen.append(button);
+    });
+    keuzes.hidden = false;
+  }
+
+  // The buttons of the last message count, when it is the assistant's.
+  function choicesOf(messages) {
+    const last = messages[messages.length - 1];
+    return last && last.from === "bot" ? last.buttons || [] : [];
+  }
+
+  function setBusy(on) {
+    busy = on;
+    verstuur.disabled = on;
+    keuzeknoppen.querySelectorAll("button").forEach(function (b) { b.disabled = on; });
+    log.setAttribute("aria-busy", on ? "true" : "false");
+    bezig.textContent = on ? BEZIG : "";
+  }
+
+  function showError(text) {
+    fout.textContent = text || "";
+  }
+
+  function keepFocus() {
+    // A pressed choice is gone after the reply: go on typing in the message box.
+    const active = document.activeElement;
+    if (!active || active === document.body || !document.body.contains(active) || active.disabled) {
+      invoer.focus();
+    }
+  }
+
+  // --- sending ------------------------------------------------------------------------------------
+
+  async function send(payload, shown, typed) {
+    if (busy) return;
+    showError("");
+    wisStatus.textContent = "";
+    setBusy(true);
+    const pending = appendMessage({ from: "user", text: shown });
+    pending.classList.add("bezig-verstuurd");
+    const result = await call("POST", "/chat", { message: payload });
+    if (result.ok) {
+      pending.classList.remove("bezig-verstuurd");
+      if (typed && invoer.value === payload) invoer.value = "";
+      const messages = result.data.messages;
+      setBusy(false);
+      messages.forEach(appendMessage);
+      showChoices(choicesOf(messages));
+    } else {
+      pending.remove();
+      setBusy(false);
+      showError(result.error || FOUT);  // what was typed stays in the box
+    }
+    keepFocus();
+    invoer.scrollIntoView({ block: "nearest" });
+  }
+
+  formulier.addEventListener("submit", function (event) {
+    event.preventDefault();
+    const text = invoer.value.trim();
+    if (busy) return;
+    if (!text) {
+      showError(LEEG);
+      invoer.focus();
+      return;
+    }
+    send(text, text, true);
+  });
+
+  // --- the conversation so far (after a reload) -----------------------------------------------------
+
+  async function redraw() {
+    busy = true;  // a message sent now would land before the old ones
+    const result = await call("GET", "/chat");
+    busy = false;
+    if (!result.ok) {
+      showError(GESCHIEDENIS_FOUT);
+      return;
+    }
+    const messages = result.data.messages;
+    // Drawn quietly: a screen reader should not read the whole conversation again.
+    log.setAttribute("aria-live", "off");
+    messages.forEach(appendMessage);
+    showChoices(choicesOf(messages));
+    window.setTimeout(function () { log.setAttribute("aria-live", "polite"); }, 0);
+  }
+
+  // --- "Wis mijn gesprek", with a second step ---------------------------------------------------------
+
+  function showConfirm(open) {
+    wisBevestig.hidden = !open;
+    wis.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  wis.addEventListener("click", function () {
+    wisStatus.textContent = "";
+    showConfirm(wisBevestig.hidden);
+  });
+
+  wisNee.addEventListener("click", function () {
+    showConfirm(false);
+    wis.focus();
+  });
+
+  wisBevestig.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      showConfirm(false);
+      wis.focus();
+    }
+  });
+
+  wisJa.addEventListener("click", async function () {
+    if (busy) return;
+    setBusy(true);
+    wisJa.disabled = true;
+    const result = await call("POST", "/chat/wis", {});
+    wisJa.disabled = false;
+    setBusy(false);
+    if (!result.ok) {
+      wisStatus.textContent = result.error || WISSEN_FOUT;
+      return;
+    }
+    log.setAttribute("aria-live", "off");
+    log.replaceChildren();
+    showChoices([]);
+    showError("");
+    showConfirm(false);
+    window.setTimeout(function () { log.setAttribute("aria-live", "polite"); }, 0);
+    wisStatus.textContent = GEWIST;
+    invoer.focus();
+  });
+
+  redraw();
+})();

@@ -1,0 +1,201 @@
+"""The chat page in headless Chromium, in front of the real gateway, Rasa and action server.
+
+A person does the whole intake with the keyboard only (Tab, Enter, Space: no mouse clicks),
+reloads, erases the conversation, and reads the page on a phone and at 200% zoom. axe-core
+audits the page at three moments against WCAG 2.1 A and AA.
+"""
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from .browser import WAIT, Page, describe
+
+pytestmark = [pytest.mark.rasa, pytest.mark.browser]
+
+DECISION = "Goed nieuws! Je hebt recht op het loopbaankrediet."
+BOOKING_CHOICES = ["Op locatie", "Online, met video", "Aan de telefoon", "Nee, nu niet"]
+# A golden case's facts (werknemer, 12 jaar, Gent, 41, diploma middelbaar, a career question),
+# typed or chosen with a button as a person would.
+ANSWERS = {
+    "hulpvraag": ("type", "ik wil iets anders doen in mijn werk"),
+    "werkstatus": ("button", "Ik werk voor een werkgever", Keys.SPACE),
+    "woonregio": ("type", "Gent"),
+    "werkervaring_jaren": ("type", "12 jaar"),
+    "leeftijd": ("type", "41"),
+    "opleidingsniveau": ("button", "Diploma middelbaar", Keys.ENTER),
+    "eerder_loopbaancheque": ("button", "Nee", Keys.SPACE),
+}
+MAX_ANSWERS = 10
+
+WATCH_BUSY = """
+window.seenWhileBusy = [];
+new MutationObserver(function () {
+  if (document.getElementById('berichten').getAttribute('aria-busy') === 'true') {
+    window.seenWhileBusy.push({hint: document.getElementById('bezig').textContent,
+                               sendDisabled: document.getElementById('verstuur').disabled});
+  }
+}).observe(document.getElementById('berichten'), {attributes: true, attributeFilter: ['aria-busy']});
+"""
+
+
+def audit(page: Page, moment: str) -> None:
+    violations = page.axe_violations()
+    print(f"axe-core WCAG 2.1 A/AA, {moment}: {len(violations)} violations")
+    assert violations == [], describe(violations)
+
+
+def intake(page: Page, rasa) -> list[str]:
+    """'hallo', then answer what the assistant asks until it decides; every reply it gave."""
+    said = page.say("hallo")
+    for _ in range(MAX_ANSWERS):
+        slots = rasa.tracker(page.conversation_id())["slots"]
+        if slots.get("route"):
+            return said
+        asked = slots.get("requested_slot")
+        assert asked in ANSWERS, f"asked {asked!r}; the page shows {said[-2:]}"
+        how, *answer = ANSWERS[asked]
+        if how == "type":
+            said += page.say(answer[0])
+        else:
+            title, key = answer
+            before = len(page.messages())
+            said += page.choose(title, key)
+            assert page.messages()[before] == ("jij", title)
+    raise AssertionError(f"no decision after {MAX_ANSWERS} answers: {said[-3:]}")
+
+
+def test_a_whole_intake_by_keyboard_ends_with_the_decision_in_the_live_region(page, stack):
+    rasa, _ = stack
+    audit(page, "empty page")
+
+    # Tab order: the privacy notice, the message box, send, then (no choices yet) erase.
+    path = page.tab_to("wis")
+    assert path == ["summary:Meer over je gegevens", "bericht", "verstuur", "wis"]
+
+    page.driver.execute_script(WATCH_BUSY)
+    first = page.say("hallo")
+    assert first, "the assistant answered 'hallo'"
+    seen = page.driver.execute_script("return window.seenWhileBusy")
+    assert seen and seen[0] == {"hint": "Even geduld, ik denk na…", "sendDisabled": True}
+    assert page.el("bezig").text == "" and page.el("verstuur").is_enabled()
+    assert page.messages()[0] == ("jij", "hallo")
+    assert page.active_label() == "bericht"  # Enter sent it; the box is empty and keeps focus
+    assert page.el("bericht").get_attribute("value") == ""
+
+    # With choices on screen: send, then the assistant's buttons in order, then erase.
+    titles = [b.text for b in page.choices()]
+    assert titles, "the first question offers buttons"
+    path = page.tab_to("wis")
+    assert path == ["verstuur", *[f"button:{t}" for t in titles], "wis"]
+    assert all(b.tag_name == "button" and b.get_attribute("type") == "button" for b in page.choices())
+    # Every stop on the way showed a visible focus ring.
+    assert page.rings and [label for label, ring in page.rings.items() if not ring] == []
+
+    said = first + intake(page, rasa)
+    log = page.el("berichten")
+    assert (log.get_attribute("role"), log.get_attribute("aria-live")) == ("log", "polite")
+    assert any(DECISION in text for text in page.bot_texts()), page.bot_texts()[-4:]
+    # A pressed button shows its title as the person's message, not its payload.
+    assert ("jij", "Ik werk voor een werkgever") in page.messages()
+    assert ("jij", "ik ben werknemer") not in page.messages()
+
+    assert [b.text for b in page.choices()] == BOOKING_CHOICES
+    audit(page, "after the decision, with buttons")
+
+    # Space on a button sends its payload: the assistant asks for the next booking detail.
+    before = len(page.messages())
+    page.choose("Online, met video", Keys.SPACE)
+    assert page.messages()[before] == ("jij", "Online, met video")
+    assert rasa.tracker(page.conversation_id())["slots"]["modaliteit"] == "online"
+
+
+def test_the_conversation_survives_a_reload(page):
+    page.say("hallo")
+    page.say("ik wil graag iets anders doen")
+    before, choices = page.messages(), [b.text for b in page.choices()]
+    assert len(before) >= 4
+
+    page.driver.refresh()
+    page.wait_idle()
+    WebDriverWait(page.driver, WAIT).until(lambda _: len(page.messages()) >= len(before))
+    assert page.messages() == before
+    assert [b.text for b in page.choices()] == choices
+    # And the conversation goes on where it was.
+    assert page.say("Gent")
+    assert page.messages()[len(before)] == ("jij", "Gent")
+
+
+def test_arriving_from_another_site_keeps_the_conversation(page):
+    """The cookie is SameSite=Strict: a link from elsewhere arrives without it, and must not
+    replace it."""
+    page.say("hallo")
+    before, sender = page.messages(), page.conversation_id()
+    page.driver.get(f"data:text/html,<a href='{page.base}/'>naar de chat</a>")
+    page.driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    page.active().send_keys(Keys.ENTER)
+    WebDriverWait(page.driver, WAIT).until(lambda d: d.current_url.startswith(page.base))
+    page.wait_idle()
+    WebDriverWait(page.driver, WAIT).until(lambda _: len(page.messages()) >= len(before))
+    assert page.messages() == before
+    assert page.conversation_id() == sender
+
+
+def test_wis_mijn_gesprek_asks_first_then_erases_the_page_and_the_tracker(page, stack):
+    rasa, _ = stack
+    page.say("hallo")
+    page.say("ik wil iets anders doen in mijn werk")
+    old = page.conversation_id()
+    assert [e for e in rasa.tracker(old)["events"] if e["event"] == "user"]
+    before = page.messages()
+
+    # The first press only asks; "Nee, toch niet" (or Escape) keeps everything.
+    page.tab_to("wis")
+    page.press(Keys.ENTER)
+    assert page.el("wis-bevestig").is_displayed()
+    assert page.el("wis").get_attribute("aria-expanded") == "true"
+    audit(page, "with the erase confirmation shown")
+    page.tab_to("wis-nee")
+    page.press(Keys.ENTER)
+    assert not page.el("wis-bevestig").is_displayed()
+    assert page.active_label() == "wis"
+    assert page.messages() == before
+
+    page.press(Keys.SPACE)
+    assert page.tab_to("wis-ja") == ["wis-ja"]
+    page.press(Keys.ENTER)
+    WebDriverWait(page.driver, WAIT).until(lambda _: page.el("wis-status").text)
+    assert page.el("wis-status").text == "Je gesprek is gewist. Je kan opnieuw beginnen."
+    assert page.messages() == [] and page.choices() == []
+    assert page.active_label() == "bericht"
+    assert page.conversation_id() not in (None, old)
+    # Rasa's stored conversation is gone too, not only the page.
+    assert not [e for e in rasa.tracker(old)["events"] if e["event"] == "user"]
+
+    page.driver.refresh()
+    page.wait_idle()
+    assert page.messages() == []
+
+
+@pytest.mark.parametrize(("viewport", "width", "height", "scale", "mobile"), [
+    ("a 360-px phone", 360, 740, 2, True),
+    ("200% zoom of a 1280-px window", 640, 450, 2, False),
+    ("400% zoom of a 1280-px window (WCAG reflow)", 320, 256, 4, False),
+])
+def test_no_sideways_scrolling(page, viewport, width, height, scale, mobile):
+    page.say("hallo")
+    # A long word with no place to break (a pasted link, say) must wrap too.
+    page.say("https://www.voorbeeld.be/" + "loopbaanbegeleiding" * 10)
+    page.tab_to("wis")
+    page.press(Keys.ENTER)
+    page.emulate(width, height, scale, mobile)
+    try:
+        assert page.driver.execute_script("return window.innerWidth") == width  # the emulation took
+        overflow = page.horizontal_overflow()
+        print(f"{viewport}: {overflow} px wider than the viewport")
+        assert overflow <= 0
+        assert page.el("verstuur").is_displayed() and page.el("wis-ja").is_displayed()
+    finally:
+        page.reset_emulation()
