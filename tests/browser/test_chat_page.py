@@ -123,6 +123,8 @@ def test_the_conversation_survives_a_reload(page):
     WebDriverWait(page.driver, WAIT).until(lambda _: len(page.messages()) >= len(before))
     assert page.messages() == before
     assert [b.text for b in page.choices()] == choices
+    # Redrawn without being read aloud again, then the live region speaks again.
+    WebDriverWait(page.driver, 5).until(lambda _: page.el("berichten").get_attribute("aria-live") == "polite")
     # And the conversation goes on where it was.
     assert page.say("Gent")
     assert page.messages()[len(before)] == ("jij", "Gent")

@@ -67,6 +67,8 @@ async def test_the_page_is_dutch_and_allows_only_its_own_scripts_and_styles(aioh
     assert all(attrs.get("src") for tag, attrs in tags.tags if tag == "script")
     assert not [tag for tag, attrs in tags.tags if tag == "style" or "style" in attrs]
     assert not [(tag, a) for tag, attrs in tags.tags for a in attrs if a.startswith("on")]
+    # Without JavaScript the form must not put what was typed (a national number) in the URL.
+    assert [attrs.get("method") for tag, attrs in tags.tags if tag == "form"] == ["post"]
 
 
 async def test_get_page_sets_no_cookie(aiohttp_client, config):

@@ -27,6 +27,22 @@
   const wisStatus = el("wis-status");
 
   let busy = false;
+  let quietTimer = null;
+
+  // Messages drawn in `draw` are not read aloud: after a reload a screen reader should not read
+  // the whole conversation again. Browsers announce changes a moment later, so the log stays
+  // quiet for a second, or until the person sends something.
+  function quietly(draw) {
+    log.setAttribute("aria-live", "off");
+    draw();
+    window.clearTimeout(quietTimer);
+    quietTimer = window.setTimeout(speak, 1000);
+  }
+
+  function speak() {
+    window.clearTimeout(quietTimer);
+    log.setAttribute("aria-live", "polite");
+  }
 
   // --- talking to the gateway ---------------------------------------------------------------
 
@@ -148,6 +164,7 @@
 
   async function send(payload, shown, typed) {
     if (busy) return;
+    speak();
     showError("");
     wisStatus.textContent = "";
     setBusy(true);
@@ -193,11 +210,10 @@
       return;
     }
     const messages = result.data.messages;
-    // Drawn quietly: a screen reader should not read the whole conversation again.
-    log.setAttribute("aria-live", "off");
-    messages.forEach(appendMessage);
-    showChoices(choicesOf(messages));
-    window.setTimeout(function () { log.setAttribute("aria-live", "polite"); }, 0);
+    quietly(function () {
+      messages.forEach(appendMessage);
+      showChoices(choicesOf(messages));
+    });
   }
 
   // --- "Wis mijn gesprek", with a second step ---------------------------------------------------------
@@ -235,12 +251,12 @@
       wisStatus.textContent = result.error || WISSEN_FOUT;
       return;
     }
-    log.setAttribute("aria-live", "off");
-    log.replaceChildren();
-    showChoices([]);
+    quietly(function () {
+      log.replaceChildren();
+      showChoices([]);
+    });
     showError("");
     showConfirm(false);
-    window.setTimeout(function () { log.setAttribute("aria-live", "polite"); }, 0);
     wisStatus.textContent = GEWIST;
     invoer.focus();
   });
