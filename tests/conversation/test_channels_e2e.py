@@ -92,6 +92,10 @@ async def test_by_sms_from_hallo_to_a_booked_block_with_numbers(gateway, stack):
     assert booking is not None and booking.channel.value == "sms"
     assert booking.starts_at.date() == dt.date(2027, 2, 1)  # "2": the second moment offered
     assert INSZ not in confirmation
+    # The conversation's id is a keyed hash: the number is nowhere in Rasa's store, not even as an id.
+    with make_engine(database_url).connect() as connection:
+        ids = connection.execute(text("SELECT DISTINCT sender_id FROM events")).scalars().all()
+    assert any(i.startswith("sms-") for i in ids) and not any("470123456" in i for i in ids)
     # The confirmation SMS leaves through the outbox: `make run`'s dispatcher, in local mode.
     log = Path(database_url.removeprefix("sqlite:///")).with_name("sms-outbox.log")
     env = {**os.environ, "DATABASE_URL": database_url, "VERWIJZING_CHANNEL_SECRET": SECRET,

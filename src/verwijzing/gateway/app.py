@@ -16,6 +16,7 @@ from ..store import make_engine, make_sessionmaker
 from .assistant import Assistant
 from .chat import add_chat_routes
 from .keys import ASSISTANT, BOOKINGS, ENGINE, HTTP, SESSIONS, SETTINGS
+from .page import add_page_routes
 from .sms import add_sms_routes
 from .voice import add_voice_routes
 
@@ -88,6 +89,7 @@ def init_app(config: Settings | None = None) -> web.Application:
     app.cleanup_ctx.append(_resources)
     app.router.add_get("/health", health)
     app.router.add_get("/afspraak/{reference}.ics", invite)
+    add_page_routes(app)
     add_chat_routes(app)
     add_voice_routes(app)
     add_sms_routes(app)

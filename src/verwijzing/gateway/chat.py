@@ -21,7 +21,8 @@ from .keys import ASSISTANT, ENGINE, SETTINGS
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE = 1000
-# A year: the conversation itself is kept no longer than the retention policy allows.
+# A year, so a person can come back to their conversation. How long Rasa keeps the conversation
+# itself is not set by the cookie (the person can erase it with "Wis mijn gesprek").
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 NOT_JSON = "Stuur je bericht als JSON."
