@@ -14,7 +14,7 @@ from verwijzing.store.testing import BACKENDS, temporary_database
 TABLES = {
     "alembic_version", "audit_log", "bookings", "counsellor_languages", "counsellor_modalities",
     "cheque_uses", "counsellors", "credit_accounts", "ledger_entries", "outbox", "referrals", "slots",
-    "sms_optouts",
+    "sms_optouts", "staff_sessions", "staff_users",
 }
 
 

@@ -22,6 +22,7 @@ from verwijzing.store.models import (
     Slot,
 )
 from verwijzing.store.records import record_audit, record_referral
+from verwijzing.store.staff_models import StaffRole, StaffSession, StaffUser
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -42,6 +43,9 @@ __all__ = [
     "OutboxStatus",
     "Referral",
     "Slot",
+    "StaffRole",
+    "StaffSession",
+    "StaffUser",
     "make_engine",
     "make_sessionmaker",
     "normalise_url",

@@ -1,0 +1,44 @@
+"""Staff accounts and their sessions (the console under /staff/). Kept apart from models.py:
+nothing here is about citizens.
+
+A password is kept only as an argon2id hash; a session only as the SHA-256 of its random token
+(a stolen copy of the table opens no session)."""
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from verwijzing.store.models import Base, _in
+
+
+class StaffRole(StrEnum):
+    CONSULENT = "consulent"  # a VDAB consulent: guided referrals, bookings, the referral list
+    BEHEERDER = "beheerder"  # also the audit log
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+    __table_args__ = (CheckConstraint(_in("role", StaffRole), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(10))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime]
+    # Failed logins in a row; at the limit the account is locked until locked_until.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None]
+
+
+class StaffSession(Base):
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime]
+    # Ends at the first of: idle too long (last_seen_at) or too old (created_at).
+    last_seen_at: Mapped[dt.datetime]
