@@ -85,6 +85,12 @@ def _cmd_sms_dispatch(args: argparse.Namespace) -> int:
     return run_sms_dispatch(config.settings(), once=args.once, interval=args.interval)
 
 
+def _cmd_staff_add_user(args: argparse.Namespace) -> int:
+    from .staff.add_user import add_user_command  # a database and argon2: load on use
+
+    return add_user_command(config.settings().database_url, args.name, args.role, args.password_stdin)
+
+
 def _seconds(raw: str) -> float:
     try:
         value = float(raw)
@@ -114,6 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
     sms.add_argument("--interval", type=_seconds, default=5.0, metavar="SECONDS",
                      help="seconds between passes over the outbox (default 5)")
     sms.set_defaults(handler=_cmd_sms_dispatch)
+    staff = commands.add_parser("staff", help="staff console accounts")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    add_user = staff_commands.add_parser("add-user", help="make a console account; asks for its password")
+    add_user.add_argument("name", help="the login, e.g. an.peeters")
+    add_user.add_argument("--role", required=True, choices=["consulent", "beheerder"])
+    add_user.add_argument("--password-stdin", action="store_true",
+                          help="read the password from standard input instead of asking (for scripts)")
+    add_user.set_defaults(handler=_cmd_staff_add_user)
     return parser
 
 

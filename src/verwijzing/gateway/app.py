@@ -18,6 +18,7 @@ from .chat import add_chat_routes
 from .keys import ASSISTANT, BOOKINGS, ENGINE, HTTP, SESSIONS, SETTINGS
 from .page import add_page_routes
 from .sms import add_sms_routes
+from .staff import add_staff_routes
 from .voice import add_voice_routes
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ def init_app(config: Settings | None = None) -> web.Application:
     add_chat_routes(app)
     add_voice_routes(app)
     add_sms_routes(app)
+    add_staff_routes(app)
     return app
 
 

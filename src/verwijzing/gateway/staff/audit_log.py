@@ -1,0 +1,43 @@
+"""The audit log (beheerder only): who viewed personal data, overrode, booked or cancelled, when."""
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+from sqlalchemy import func, select
+
+from ...store.models import AuditEntry
+from ..keys import SESSIONS
+from .auth import login_required
+from .render import render
+
+PAGE = 100
+
+
+@login_required(role="beheerder")
+async def audit_page(request: web.Request) -> web.Response:
+    page = int(request.query.get("pagina", "1")) if request.query.get("pagina", "1").isdigit() else 1
+    page = max(page, 1)
+    actor = request.query.get("wie", "").strip()
+    action = request.query.get("wat", "").strip()
+
+    def load():
+        query = select(AuditEntry)
+        if actor:
+            query = query.where(AuditEntry.actor.contains(actor))
+        if action:
+            query = query.where(AuditEntry.action == action)
+        with request.app[SESSIONS]() as session:
+            total = session.scalar(select(func.count()).select_from(query.subquery()))
+            rows = session.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+                                   .offset((page - 1) * PAGE).limit(PAGE)).all()
+            actions = session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
+            return total, [(e.at, e.actor, e.action, e.subject, e.detail) for e in rows], actions
+
+    total, entries, actions = await asyncio.to_thread(load)
+    return render(request, "audit.html", entries=entries, total=total, page=page, pages=max(1, -(-total // PAGE)),
+                  wie=actor, wat=action, actions=actions)
+
+
+def add_audit_routes(app: web.Application) -> None:
+    app.router.add_get("/staff/audit", audit_page)

@@ -1,0 +1,174 @@
+"""Who may use the staff console, and how: sessions, roles, CSRF, the audit trail.
+
+Default deny: `staff_guard` (a middleware) refuses every path under /staff/ without a live
+session — pages with a redirect to the login page, /staff/api/ with 401 — except the login page
+and the console's static files. `login_required(role=…)` on a handler adds the role check.
+Every POST form carries a CSRF token derived from the session (or, on the login page, a
+double-submit cookie); `checked_form` refuses a form without the right one.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+from aiohttp import web
+from multidict import MultiDictProxy
+
+from ...staff import sessions
+from ...staff.accounts import LoginRefused, StaffMember, authenticate
+from ...store.records import record_audit
+from ..keys import SESSIONS, SETTINGS
+
+logger = logging.getLogger(__name__)
+
+STAFF = web.RequestKey("staff", StaffMember)
+SESSION_TOKEN = web.RequestKey("staff_session_token", str)
+COOKIE = "verwijzing_staff"
+LOGIN_COOKIE = "verwijzing_staff_login"
+LOGIN_PATH = "/staff/login"
+OPEN_PATHS = (LOGIN_PATH, "/staff/static/")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _is_api(request: web.Request) -> bool:
+    return request.path.startswith("/staff/api/")
+
+
+def _to_login(request: web.Request) -> web.StreamResponse:
+    if _is_api(request):
+        return web.json_response({"error": "Log eerst in."}, status=401)
+    raise web.HTTPFound(f"{LOGIN_PATH}?next={quote(request.path_qs, safe='/')}")
+
+
+@web.middleware
+async def staff_guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+    path = request.path
+    if not (path == "/staff" or path.startswith("/staff/")) or path.startswith(OPEN_PATHS):
+        return await handler(request)
+    token = request.cookies.get(COOKIE)
+
+    def resume() -> StaffMember | None:
+        with request.app[SESSIONS].begin() as session:
+            return sessions.resume(session, token, now())
+
+    member = await asyncio.to_thread(resume)
+    if member is None:
+        return _to_login(request)
+    request[STAFF], request[SESSION_TOKEN] = member, token or ""
+    response = await handler(request)
+    # Staff pages show personal data: never kept in a shared cache or the browser's history cache.
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def login_required(role: str | None = None) -> Callable[[Handler], Handler]:
+    """Only a logged-in member (the guard already checked) of `role` ("beheerder" can do all)."""
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def wrapped(request: web.Request) -> web.StreamResponse:
+            member = request.get(STAFF)
+            if member is None:
+                return _to_login(request)
+            if role is not None and member.role != role and not member.is_beheerder:
+                if _is_api(request):
+                    return web.json_response({"error": "Dit mag je niet met jouw rol."}, status=403)
+                from .render import render  # the page renderer needs the request's member
+                return render(request, "geweigerd.html", status=403)
+            return await handler(request)
+        return wrapped
+    return decorate
+
+
+async def checked_form(request: web.Request) -> MultiDictProxy[Any]:
+    """The POSTed form, after the CSRF check (403 when the token is missing or wrong)."""
+    form = await request.post()
+    token = request.get(SESSION_TOKEN)
+    if not token or not sessions.csrf_ok(token, str(form.get("csrf") or "")):
+        raise web.HTTPForbidden(text="Dit formulier is verlopen of niet van hier. Laad de pagina opnieuw.")
+    return form
+
+
+def actor(request: web.Request) -> str:
+    return f"staff:{request[STAFF].login}"
+
+
+async def audit(request: web.Request, action: str, subject: str | None, detail: dict | None = None) -> None:
+    """One audit line in its own transaction: who (the login), what, on which reference or id."""
+    def write() -> None:
+        with request.app[SESSIONS].begin() as session:
+            record_audit(session, actor=actor(request), action=action, subject=subject, detail=detail, at=now())
+    await asyncio.to_thread(write)
+
+
+def _set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str, **extra: Any) -> None:
+    response.set_cookie(name, value, path="/staff", httponly=True, samesite="Strict",
+                        secure=request.app[SETTINGS].public_is_https, **extra)
+
+
+def _safe_next(raw: str | None) -> str:
+    """Only a path inside the console: never an address elsewhere (an open redirect)."""
+    if raw and raw.startswith("/staff") and not raw.startswith("//") and "\\" not in raw:
+        return raw
+    return "/staff/"
+
+
+async def login_page(request: web.Request) -> web.StreamResponse:
+    from .render import render_login
+    nonce = secrets.token_urlsafe(24)
+    response = render_login(request, nonce=nonce, next=_safe_next(request.query.get("next")))
+    _set_cookie(request, response, LOGIN_COOKIE, nonce, max_age=1800)
+    return response
+
+
+async def login(request: web.Request) -> web.StreamResponse:
+    from .render import render_login
+    form = await request.post()
+    nonce = request.cookies.get(LOGIN_COOKIE, "")
+    sent = str(form.get("csrf") or "")
+    if not nonce or not secrets.compare_digest(nonce, sent):
+        raise web.HTTPForbidden(text="Dit formulier is verlopen of niet van hier. Laad de pagina opnieuw.")
+    login_name, password = str(form.get("login") or ""), str(form.get("wachtwoord") or "")
+    target = _safe_next(str(form.get("next") or ""))
+
+    def attempt() -> tuple[str | None, str | None]:
+        with request.app[SESSIONS].begin() as session:
+            try:
+                member = authenticate(session, login_name, password, now())
+            except LoginRefused as refused:
+                # Returned, not raised: the transaction must commit the failed-login count.
+                return None, str(refused)
+            return sessions.open_session(session, member, now()), None
+
+    token, refused = await asyncio.to_thread(attempt)
+    if token is None:
+        logger.info("staff login refused")  # no login name: a typo may be someone's password
+        return render_login(request, nonce=nonce, next=target, error=refused, login=login_name, status=401)
+    response = web.HTTPFound(target)
+    _set_cookie(request, response, COOKIE, token)
+    response.del_cookie(LOGIN_COOKIE, path="/staff")
+    raise response
+
+
+async def logout(request: web.Request) -> web.StreamResponse:
+    await checked_form(request)
+    token = request.get(SESSION_TOKEN)
+
+    def close() -> None:
+        with request.app[SESSIONS].begin() as session:
+            sessions.close(session, token)
+
+    await asyncio.to_thread(close)
+    response = web.HTTPFound(LOGIN_PATH)
+    response.del_cookie(COOKIE, path="/staff")
+    raise response

@@ -1,0 +1,1 @@
+"""Staff of VDAB using the console: accounts, passwords and sessions (no citizen data here)."""

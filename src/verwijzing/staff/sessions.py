@@ -1,0 +1,64 @@
+"""Staff sessions: a random token in the cookie, only its SHA-256 in the database.
+
+A session ends after IDLE without a request, and at the latest after MAX_AGE (a working day).
+The CSRF token of a session is derived from its token (HMAC), so it needs no storage and
+changes with every login."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from verwijzing.staff.accounts import StaffMember
+from verwijzing.store.staff_models import StaffSession, StaffUser
+
+IDLE = dt.timedelta(minutes=30)
+MAX_AGE = dt.timedelta(hours=9)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(session: Session, member: StaffMember, now: dt.datetime) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(StaffSession(token_hash=_digest(token), user_id=member.id, created_at=now, last_seen_at=now))
+    # A login is a good moment to forget this member's sessions that have ended.
+    session.execute(delete(StaffSession).where(StaffSession.user_id == member.id,
+                                               StaffSession.last_seen_at < now - IDLE))
+    return token
+
+
+def resume(session: Session, token: str | None, now: dt.datetime) -> StaffMember | None:
+    """The member of a live session (its idle clock restarts), or None."""
+    if not token:
+        return None
+    row = session.execute(
+        select(StaffSession, StaffUser).join(StaffUser, StaffUser.id == StaffSession.user_id)
+        .where(StaffSession.token_hash == _digest(token))
+    ).first()
+    if row is None:
+        return None
+    live, user = row
+    if now - live.last_seen_at > IDLE or now - live.created_at > MAX_AGE:
+        session.delete(live)
+        return None
+    live.last_seen_at = now
+    return StaffMember(user.id, user.login, user.role)
+
+
+def close(session: Session, token: str | None) -> None:
+    if token:
+        session.execute(delete(StaffSession).where(StaffSession.token_hash == _digest(token)))
+
+
+def csrf_token(session_token: str) -> str:
+    return hmac.new(session_token.encode(), b"csrf", hashlib.sha256).hexdigest()
+
+
+def csrf_ok(session_token: str, sent: str | None) -> bool:
+    return bool(sent) and hmac.compare_digest(csrf_token(session_token), sent or "")

@@ -1,0 +1,67 @@
+"""Fixtures for the staff console: the gateway on a real database (SQLite and PostgreSQL) with
+Rasa down, and test clients logged in as a consulent or a beheerder through the real login form."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+
+import pytest
+
+from verwijzing.config import settings
+from verwijzing.gateway import init_app
+from verwijzing.staff.accounts import add_user
+from verwijzing.store import make_sessionmaker
+
+from verwijzing.store.testing import database_url, db, db_engine  # noqa: F401 - fixtures
+
+PASSWORD = "correct horse battery staple"
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "no CSRF field on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def staff_config(db, monkeypatch):
+    monkeypatch.setenv("VERWIJZING_CHANNEL_SECRET", "staff-test-secret")
+    monkeypatch.setenv("VERWIJZING_INSZ_PEPPER", "staff-test-pepper")
+    return dataclasses.replace(settings(), database_url=str(db.url.render_as_string(hide_password=False)),
+                               rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/webhook")
+
+
+@pytest.fixture
+def make_user(db):
+    def make(login: str, role: str = "consulent", password: str = PASSWORD) -> str:
+        with make_sessionmaker(db).begin() as session:
+            add_user(session, login, role, password, dt.datetime.now(dt.UTC))
+        return login
+    return make
+
+
+async def log_in(client, login: str, password: str = PASSWORD, next: str = "/staff/"):
+    page = await client.get(f"/staff/login?next={next}")
+    return await client.post("/staff/login", data={"csrf": csrf_of(await page.text()), "login": login,
+                                                    "wachtwoord": password, "next": next}, allow_redirects=False)
+
+
+@pytest.fixture
+def staff_client(aiohttp_client, staff_config, make_user):
+    """`await staff_client("beheerder")`: a client logged in as a new member of that role, with
+    `.csrf` (the token its forms post) and `.login`."""
+    made = 0
+
+    async def make(role: str = "consulent"):
+        nonlocal made
+        made += 1
+        login = make_user(f"{role}{made}", role)
+        client = await aiohttp_client(init_app(staff_config))
+        response = await log_in(client, login)
+        assert response.status == 302, await response.text()
+        home = await client.get("/staff/")
+        client.csrf, client.login = csrf_of(await home.text()), login
+        return client
+    return make

@@ -1,0 +1,166 @@
+"""Who gets into the staff console: every route refuses without a login, forms need their CSRF
+token, repeated wrong passwords lock the account, the audit log is for beheerders only, and a
+session ends."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from sqlalchemy import select, update
+
+from verwijzing.gateway import init_app
+from verwijzing.staff import sessions
+from verwijzing.staff.accounts import LOCK_AFTER
+from verwijzing.store import StaffSession, StaffUser, make_sessionmaker
+
+from .conftest import PASSWORD, csrf_of, log_in
+
+OPEN = {"/staff/login", "/staff/static/{name}"}
+
+
+def staff_routes(app) -> list[tuple[str, str]]:
+    routes = []
+    for route in app.router.routes():
+        path = route.resource.canonical if route.resource else ""
+        if path.startswith("/staff") and path not in OPEN and route.method != "HEAD":
+            routes.append((route.method, re.sub(r"\{[^}]+\}", "1", path)))
+    return routes
+
+
+async def test_every_staff_route_refuses_without_a_login(aiohttp_client, staff_config):
+    app = init_app(staff_config)
+    client = await aiohttp_client(app)
+    routes = staff_routes(app)
+    assert ("GET", "/staff/audit") in routes and ("POST", "/staff/logout") in routes
+    for method, path in routes:
+        response = await client.request(method, path, allow_redirects=False)
+        if path.startswith("/staff/api/"):
+            assert response.status == 401, (method, path)
+        else:
+            assert response.status == 302, (method, path, response.status)
+            assert response.headers["Location"].startswith("/staff/login?next="), (method, path)
+
+
+async def test_an_unknown_path_under_staff_also_asks_for_a_login(aiohttp_client, staff_config):
+    client = await aiohttp_client(init_app(staff_config))
+    response = await client.get("/staff/bestaat-niet", allow_redirects=False)
+    assert response.status == 302
+    assert (await client.get("/staff/api/iets", allow_redirects=False)).status == 401
+
+
+async def test_login_sets_a_strict_httponly_cookie_and_goes_where_it_was_asked(aiohttp_client, staff_config, make_user):
+    make_user("an.peeters")
+    client = await aiohttp_client(init_app(staff_config))
+    response = await log_in(client, "an.peeters", next="/staff/audit")
+    assert response.status == 302 and response.headers["Location"] == "/staff/audit"
+    cookie = response.cookies["verwijzing_staff"]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/staff"
+
+
+async def test_login_never_redirects_elsewhere(aiohttp_client, staff_config, make_user):
+    make_user("an.peeters")
+    client = await aiohttp_client(init_app(staff_config))
+    for target in ("https://evil.example/", "//evil.example/staff", "/elders"):
+        response = await log_in(client, "an.peeters", next=target)
+        assert response.headers["Location"] == "/staff/", target
+
+
+async def test_a_login_form_without_its_token_is_refused(aiohttp_client, staff_config, make_user):
+    make_user("an.peeters")
+    client = await aiohttp_client(init_app(staff_config))
+    response = await client.post("/staff/login", data={"login": "an.peeters", "wachtwoord": PASSWORD},
+                                 allow_redirects=False)
+    assert response.status == 403
+
+
+async def test_a_wrong_csrf_token_is_refused(staff_client):
+    client = await staff_client()
+    response = await client.post("/staff/logout", data={"csrf": "0" * 64}, allow_redirects=False)
+    assert response.status == 403
+    assert (await client.get("/staff/", allow_redirects=False)).status == 200  # still logged in
+    response = await client.post("/staff/logout", data={"csrf": client.csrf}, allow_redirects=False)
+    assert response.status == 302
+    assert (await client.get("/staff/", allow_redirects=False)).status == 302  # logged out
+
+
+async def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_one(aiohttp_client, staff_config,
+                                                                               make_user):
+    make_user("an.peeters")
+    client = await aiohttp_client(init_app(staff_config))
+    for _ in range(LOCK_AFTER):
+        response = await log_in(client, "an.peeters", "fout wachtwoord 123")
+        assert response.status == 401
+    response = await log_in(client, "an.peeters")
+    assert response.status == 401
+    assert "Te veel foute pogingen" in await response.text()
+
+
+async def test_an_unknown_login_and_a_wrong_password_read_the_same(aiohttp_client, staff_config, make_user):
+    make_user("an.peeters")
+    client = await aiohttp_client(init_app(staff_config))
+    unknown = await (await log_in(client, "niemand")).text()
+    wrong = await (await log_in(client, "an.peeters", "fout wachtwoord 123")).text()
+    assert "Login of wachtwoord klopt niet." in unknown and "Login of wachtwoord klopt niet." in wrong
+
+
+async def test_a_consulent_cannot_open_the_audit_log_a_beheerder_can(staff_client):
+    consulent = await staff_client("consulent")
+    response = await consulent.get("/staff/audit")
+    assert response.status == 403 and "alleen voor beheerders" in await response.text()
+    assert "Auditlog" not in (await (await consulent.get("/staff/")).text())  # not in the menu either
+    beheerder = await staff_client("beheerder")
+    response = await beheerder.get("/staff/audit")
+    assert response.status == 200 and "<h1>Auditlog</h1>" in await response.text()
+
+
+async def test_pages_are_not_cached_and_allow_only_their_own_scripts(staff_client):
+    client = await staff_client()
+    response = await client.get("/staff/")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "<script" not in await response.text()
+
+
+async def test_an_idle_session_ends(staff_client, db):
+    client = await staff_client()
+    long_ago = dt.datetime.now(dt.UTC) - sessions.IDLE - dt.timedelta(minutes=1)
+    with make_sessionmaker(db).begin() as session:
+        session.execute(update(StaffSession).values(last_seen_at=long_ago))
+    assert (await client.get("/staff/", allow_redirects=False)).status == 302
+    with make_sessionmaker(db)() as session:
+        assert session.scalars(select(StaffSession)).all() == []  # the ended session is gone
+
+
+async def test_passwords_are_argon2id_hashes(make_user, db):
+    make_user("an.peeters")
+    with make_sessionmaker(db)() as session:
+        stored = session.scalar(select(StaffUser.password_hash))
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+@pytest.mark.parametrize("password", ["kort", ""])
+def test_add_user_refuses_a_short_password(tmp_path, password):
+    import subprocess
+    import sys
+    from pathlib import Path
+    done = subprocess.run([Path(sys.executable).with_name("verwijzing"), "staff", "add-user", "bob", "--role",
+                           "consulent", "--password-stdin"], input=password + "\n", capture_output=True, text=True,
+                          env={"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 2 and "minstens 12 tekens" in done.stderr
+
+
+def test_add_user_makes_an_account_that_can_log_in(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    done = subprocess.run([Path(sys.executable).with_name("verwijzing"), "staff", "add-user", "An.Peeters", "--role",
+                           "beheerder", "--password-stdin"], input=PASSWORD + "\n", capture_output=True, text=True,
+                          env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    assert "an.peeters (beheerder)" in done.stdout
+    from verwijzing.staff.accounts import authenticate
+    from verwijzing.store import make_engine
+    with make_sessionmaker(make_engine(url)).begin() as session:
+        assert authenticate(session, "an.peeters", PASSWORD, dt.datetime.now(dt.UTC)).role == "beheerder"
