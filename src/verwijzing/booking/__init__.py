@@ -1,4 +1,11 @@
-"""Booking blocks of guidance against the credit. See service.py for the transaction rules."""
+"""Booking blocks of guidance against the credit. See service.py for the transaction rules.
+
+The names below are the package's public API. Modules inside the package never import from here:
+they import each other directly (tests/test_imports.py checks it), so this file can re-export
+them all without an import cycle.
+"""
+from verwijzing.booking import figures, texts
+from verwijzing.booking.clock import reference_now
 from verwijzing.booking.errors import (
     BookingError,
     BookingNotFound,
@@ -15,16 +22,10 @@ from verwijzing.booking.errors import (
     WrongStatus,
 )
 from verwijzing.booking.retention import RetentionReport, apply_retention
-from verwijzing.booking.service import (
-    BookingService,
-    BookingView,
-    CancelResult,
-    SlotOffer,
-    make_reference,
-    normalise_reference,
-    reference_now,
-    refund_due,
-)
+from verwijzing.booking.ledger import refund_due
+from verwijzing.booking.references import make_reference, normalise_reference
+from verwijzing.booking.service import BookingService
+from verwijzing.booking.views import BookingView, CancelResult, SlotOffer
 from verwijzing.store.models import BookingStatus, Channel, Modality
 
 __all__ = [

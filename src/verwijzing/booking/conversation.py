@@ -18,9 +18,9 @@ from ..choice import read_choice
 from ..insz import InvalidInsz, citizen_key, normalise_insz
 from ..notify.phone import InvalidPhone, normalise_phone
 from ..dutch import WEEKDAYS, format_number
-from . import texts
 from ..store.models import Modality
-from .service import BookingView, SlotOffer
+from .texts import when
+from .views import BookingView, SlotOffer
 
 # One shape for the national and the phone number, shared with the redacting tracker store and
 # the NLU regex features (verwijzing_rasa.pii): a spelling this reader accepts is never stored.
@@ -143,7 +143,7 @@ def confirmation_messages(booking: BookingView, per_hour: float | None, block_ho
     """What the person reads once the block is booked: reference, moment, cost, what to expect."""
     # Three messages at most: what and when; what it costs and what to expect; what comes next.
     booked = (f"Je afspraak staat vast. Je referentie is {booking.reference}. "
-              f"Wanneer: {texts.when(booking.starts_at)}. Met wie: {booking.counsellor}. Waar: {booking.location}.")
+              f"Wanneer: {when(booking.starts_at)}. Met wie: {booking.counsellor}. Waar: {booking.location}.")
     # The sources give the amount (regime B) but not whom the person pays or how: no promise.
     if per_hour is not None:
         cost = (f"Dit blok van {format_number(block_hours)} uur kost je "

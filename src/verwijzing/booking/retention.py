@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import delete, exists, not_, or_, select, update
 from sqlalchemy.orm import Session
 
-from verwijzing.booking import figures
-from verwijzing.booking.texts import BRUSSELS
+import verwijzing.booking.figures as figures
+from verwijzing.booking.clock import BRUSSELS
 from verwijzing.store.models import (
     ACTIVE_STATUSES,
     AuditEntry,

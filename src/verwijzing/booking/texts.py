@@ -3,13 +3,13 @@ out by hand so the text does not depend on the machine's locale."""
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
+from verwijzing.booking.clock import BRUSSELS
 from verwijzing.booking.figures import hours
 from verwijzing.dutch import MONTHS, WEEKDAYS
-from verwijzing.store.models import Modality
+from verwijzing.policy import load_policy
+from verwijzing.store.models import BookingStatus, Modality
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 MODALITY_WORDS = {
     Modality.OP_LOCATIE: "op kantoor",
     Modality.ONLINE: "online (videogesprek)",
@@ -31,6 +31,11 @@ def when(moment: dt.datetime) -> str:
 def offer_label(starts_at: dt.datetime, counsellor: str, modality: Modality, place: str | None) -> str:
     where = f"{MODALITY_WORDS[modality]} in {place}" if place else MODALITY_WORDS[modality]
     return f"{when(starts_at)}, met {counsellor}, {where}"
+
+
+def location(counsellor: str, place: str | None, modality: str) -> str:
+    """Where the appointment is, as the confirmation says it ("kantoor Els V., 9000")."""
+    return f"kantoor {counsellor}, {place}" if place else modality
 
 
 def window_words(window: dt.timedelta) -> str:
@@ -85,3 +90,65 @@ def not_enough_credit(remaining_minutes: int, block: int) -> str:
         f"Je hebt nog {hours(remaining_minutes)} uur krediet over, en een blok duurt "
         f"{hours(block)} uur. Daarom kan je geen nieuw blok boeken."
     )
+
+
+def cheque_confirmation_sms(reference: str, starts_at: dt.datetime, counsellor: str,
+                            modality: Modality, place: str | None) -> str:
+    # The credit's SMS promises hours back on an early cancellation; a cheque has no hours, and
+    # cancelling (at any time) leaves the cheque unused.
+    where = MODALITY_WORDS[modality] + (f" ({place})" if place else "")
+    return (
+        f"Je afspraak voor loopbaanbegeleiding staat vast: {when(starts_at)}, met "
+        f"{counsellor}, {where}. Referentie: {reference}. Kan je niet? Annuleer de "
+        "afspraak, dan blijft je loopbaancheque ongebruikt."
+    )
+
+
+CHEQUE_RELEASED = "Je afspraak is geannuleerd. Je loopbaancheque is niet gebruikt: je kan een nieuw moment kiezen."
+
+
+def cheque_refused() -> str:
+    # The rule's own plain-Dutch reason, so the booking says exactly what the decision says.
+    reason, _ = load_policy().outcome("al_loopbaancheque")
+    return f"{reason} Daarom kan ik deze afspraak niet vastleggen. Het moment is weer vrij."
+
+
+# --- why a request is refused (the message of a BookingError) ---------------------------------
+
+ASK_POSTCODE = "Geef je postcode, dan zoek ik een begeleider in je buurt."
+NO_SUCH_SLOT = "Dat moment bestaat niet (meer). Kies een ander moment."
+SLOT_TAKEN = "Dat moment is net door iemand anders genomen. Kies een ander moment."
+SLOT_PASSED = "Dat moment is al voorbij. Kies een ander moment."
+# Said when a hold is confirmed too late: the held moment is gone, so a *new* one.
+HELD_SLOT_PASSED = "Dat moment is al voorbij. Kies een nieuw moment."
+HOLD_EXPIRED = "Je reservering is verlopen en het moment is intussen weg. Kies een nieuw moment."
+COUNSELLOR_NOT_VALID = "Deze begeleider kan op die dag geen loopbaanbegeleiding geven. Kies een ander moment."
+NO_SUCH_BOOKING = "Ik vind geen afspraak met die referentie. Kijk de code in je sms nog eens na."
+CONFIRMED_BY_SOMEONE_ELSE = "Deze afspraak is al door iemand anders bevestigd."
+SOMEONE_ELSES_BOOKING = "Deze afspraak hoort bij een ander rijksregisternummer."
+TOO_LATE_TO_CANCEL = "Deze afspraak is al begonnen of voorbij; annuleren kan niet meer."
+
+
+def modality_not_offered(modality: Modality) -> str:
+    return f"Deze begeleider werkt niet {MODALITY_WORDS[modality]}. Kies een ander moment."
+
+
+def too_late_to_move(window: dt.timedelta) -> str:
+    return f"Verplaatsen kan tot {window_words(window)} voor je afspraak. Die tijd is voorbij."
+
+
+def other_regime(new: str, old: str) -> str:
+    """A confirmed booking cannot move to a day under another regime (labels of both regimes)."""
+    return (
+        f"Dat moment valt onder een andere regeling ({new}) dan je afspraak ({old}). "
+        "Kies een ander moment, of annuleer je afspraak en maak een nieuwe."
+    )
+
+
+STATUS_WORDS = {
+    BookingStatus.HELD: "Deze afspraak is nog niet bevestigd.",
+    BookingStatus.CONFIRMED: "Deze afspraak is al bevestigd.",
+    BookingStatus.CANCELLED: "Deze afspraak is geannuleerd.",
+    BookingStatus.ATTENDED: "Deze afspraak heeft al plaatsgevonden.",
+    BookingStatus.EXPIRED: "Deze reservering is verlopen. Kies een nieuw moment.",
+}

@@ -1,0 +1,129 @@
+"""The database questions booking asks: free slots, claims on a slot, a booking by reference.
+
+Plain functions over a session the caller opened (BookingService owns the transactions). The
+claim test is the same in SQL (`claimed`) as the unique index on active bookings enforces.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy.orm import Session, contains_eager
+
+from verwijzing.booking.geo import NEIGHBOURS
+from verwijzing.booking.references import normalise_reference
+from verwijzing.store.models import (
+    AuditEntry,
+    Booking,
+    BookingStatus,
+    Counsellor,
+    CounsellorLanguage,
+    CounsellorModality,
+    Modality,
+    Slot,
+)
+
+
+def free_slots_statement(
+    modality: Modality, day_from: dt.date, now: dt.datetime, limit: int, *,
+    home: str | None = None, language: str | None = None,
+) -> Any:
+    """The first `limit` unclaimed slots from `day_from` on, never before `now`, of counsellors
+    valid on the slot's day who work in `modality` (and speak `language`, if given).
+
+    With a `home` province: that province first, then its neighbours, then the rest; earliest
+    first within each."""
+    order: list[Any] = []
+    if home is not None:
+        order.append(
+            case(
+                (Counsellor.province == home, 0),
+                (Counsellor.province.in_(sorted(NEIGHBOURS.get(home, ()))), 1),
+                else_=2,
+            )
+        )
+    order += [Slot.starts_at, Counsellor.name, Slot.id]
+    statement = (
+        select(Slot)
+        .join(Slot.counsellor)
+        .options(contains_eager(Slot.counsellor))
+        .where(
+            Slot.day >= day_from,
+            Slot.starts_at > now,
+            counsellor_valid_on(Slot.day),
+            exists().where(
+                CounsellorModality.counsellor_id == Counsellor.id,
+                CounsellorModality.modality == modality.value,
+            ),
+            ~claimed(Slot.id, now),
+        )
+        .order_by(*order)
+        .limit(limit)
+    )
+    if language:
+        statement = statement.where(
+            exists().where(
+                CounsellorLanguage.counsellor_id == Counsellor.id,
+                CounsellorLanguage.language == language,
+            )
+        )
+    return statement
+
+
+def counsellor_valid_on(day: Any) -> Any:
+    """SQL: the counsellor's mandate and beroepskwalificatie are both valid on `day`."""
+    return and_(
+        Counsellor.mandate_valid_from <= day,
+        or_(Counsellor.mandate_valid_to.is_(None), Counsellor.mandate_valid_to >= day),
+        Counsellor.beroepskwalificatie_valid_from.is_not(None),
+        Counsellor.beroepskwalificatie_valid_from <= day,
+        or_(
+            Counsellor.beroepskwalificatie_valid_to.is_(None),
+            Counsellor.beroepskwalificatie_valid_to >= day,
+        ),
+    )
+
+
+def claimed(slot_id: Any, now: dt.datetime) -> Any:
+    """An active claim: a confirmed booking or a hold that has not run out."""
+    return exists().where(
+        Booking.slot_id == slot_id,
+        or_(
+            Booking.status == BookingStatus.CONFIRMED.value,
+            and_(Booking.status == BookingStatus.HELD.value, Booking.held_until > now),
+        ),
+    )
+
+
+def expire_holds(session: Session, now: dt.datetime, slot_id: int | None = None) -> int:
+    statement = update(Booking).where(
+        Booking.status == BookingStatus.HELD.value, Booking.held_until <= now
+    )
+    if slot_id is not None:
+        statement = statement.where(Booking.slot_id == slot_id)
+    result = session.execute(
+        statement.values(status=BookingStatus.EXPIRED.value),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount or 0
+
+
+def find(session: Session, reference: str, *, lock: bool = False) -> Booking | None:
+    statement = select(Booking).where(Booking.reference == normalise_reference(reference))
+    if lock:
+        statement = statement.with_for_update(of=Booking)
+    return session.scalar(statement)
+
+
+def by_idempotency_key(session: Session, key: str) -> Booking | None:
+    return session.scalar(select(Booking).where(Booking.idempotency_key == key))
+
+
+def times_moved(session: Session, reference: str) -> int:
+    """How often the booking was rescheduled (the .ics invite's SEQUENCE)."""
+    return session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.subject == reference, AuditEntry.action == "reschedule")
+    ) or 0

@@ -1,0 +1,104 @@
+"""What the booking service hands out: plain, frozen views of slots and bookings (no ORM rows),
+in Brussels time, so callers never touch a database session."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import verwijzing.booking.texts as texts
+from verwijzing.booking.clock import BRUSSELS
+from verwijzing.store.models import Booking, BookingStatus, Channel, Modality, Slot
+
+
+@dataclass(frozen=True)
+class SlotOffer:
+    slot_id: int
+    counsellor: str
+    starts_at: dt.datetime  # Europe/Brussels
+    ends_at: dt.datetime
+    modality: Modality
+    province: str
+    office_postcode: str
+    languages: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """One line to show in a numbered list: "dinsdag 8 december om 9 uur, met …"."""
+        place = self.office_postcode if self.modality is Modality.OP_LOCATIE else None
+        return texts.offer_label(self.starts_at, self.counsellor, self.modality, place)
+
+
+@dataclass(frozen=True)
+class BookingView:
+    reference: str
+    status: BookingStatus
+    counsellor: str
+    starts_at: dt.datetime  # Europe/Brussels
+    ends_at: dt.datetime
+    channel: Channel
+    modality: Modality
+    held_until: dt.datetime
+    location: str
+    sms_queued: bool = False
+
+    @property
+    def changeable(self) -> bool:
+        """A hold or a confirmed booking can still be cancelled or moved."""
+        return self.status in (BookingStatus.HELD, BookingStatus.CONFIRMED)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The shape `verwijzing booking show` prints (contract.md)."""
+        return {
+            "reference": self.reference,
+            "status": self.status.value,
+            "counsellor": self.counsellor,
+            "start": self.starts_at.isoformat(),
+            "end": self.ends_at.isoformat(),
+            "channel": self.channel.value,
+            "modality": self.modality.value,
+        }
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    booking: BookingView
+    refunded_hours: int | float
+    message: str  # plain Dutch: what happened to the hours
+
+
+def place_of(booking: Booking) -> str | None:
+    """The office postcode of an appointment at the office; None online or on the phone."""
+    if booking.modality == Modality.OP_LOCATIE:
+        return booking.slot.counsellor.office_postcode
+    return None
+
+
+def view_of(booking: Booking, *, sms_queued: bool = False) -> BookingView:
+    slot = booking.slot
+    return BookingView(
+        reference=booking.reference,
+        status=BookingStatus(booking.status),
+        counsellor=slot.counsellor.name,
+        starts_at=slot.starts_at.astimezone(BRUSSELS),
+        ends_at=slot.ends_at.astimezone(BRUSSELS),
+        channel=Channel(booking.channel),
+        modality=Modality(booking.modality),
+        held_until=booking.held_until.astimezone(BRUSSELS),
+        location=texts.location(slot.counsellor.name, place_of(booking), booking.modality),
+        sms_queued=sms_queued,
+    )
+
+
+def offer_of(slot: Slot, modality: Modality) -> SlotOffer:
+    counsellor = slot.counsellor
+    return SlotOffer(
+        slot_id=slot.id,
+        counsellor=counsellor.name,
+        starts_at=slot.starts_at.astimezone(BRUSSELS),
+        ends_at=slot.ends_at.astimezone(BRUSSELS),
+        modality=modality,
+        province=counsellor.province,
+        office_postcode=counsellor.office_postcode,
+        languages=tuple(sorted(counsellor.language_set)),
+    )
