@@ -12,14 +12,15 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Iterable, Sequence
 
 import spacy
 from spacy.language import Language
 
+from .dutch_words import dutch_words
 from .lexicon import data
 from .numbers import fold, parse_number_words
+from .places import is_place_word
 
 PUNCT = {",", ".", "!", "?", ";", ":", "\n", "…", "(", ")"}
 SENTENCE_END = {".", "!", "?", "\n", "…"}
@@ -51,26 +52,6 @@ def _lemma_table():
     if "lemmatizer" not in nlp.pipe_names:
         return {}
     return nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-
-
-@cache
-def dutch_words() -> frozenset[str]:
-    """Words of ordinary Dutch: the forms and lemmas spacy-lookups-data knows, and stop words."""
-    import gzip
-    import json
-
-    from spacy.lang.nl.stop_words import STOP_WORDS
-
-    words = {fold(w) for w in STOP_WORDS}
-    try:
-        import spacy_lookups_data
-
-        raw = resources.files(spacy_lookups_data).joinpath("data/nl_lemma_lookup.json.gz").read_bytes()
-        table = json.loads(gzip.decompress(raw))
-        words.update(fold(w) for pair in table.items() for w in pair)
-    except (ImportError, OSError):
-        pass  # without the lookups, fewer words are treated as ambiguous place names
-    return frozenset(words)
 
 
 @lru_cache(maxsize=8192)
@@ -186,8 +167,6 @@ def correct(word: str) -> str:
     best.sort()
     if len(best) > 1 and best[0][0] == best[1][0]:
         return word  # two equally good guesses: do not pick one at random
-    from .region import is_place_word  # late import: region builds on this module
-
     return word if is_place_word(word) else best[0][1]
 
 

