@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from verwijzing.config import Settings
 from verwijzing.notify.optout import ChannelSecretMissing
-from verwijzing.notify.senders import sender_from_settings
+from verwijzing.notify.sender_choice import sender_from_settings
 from verwijzing.notify.sms import DispatchReport, OutboxDispatcher
 from verwijzing.store.engine import make_engine, make_sessionmaker
 from verwijzing.store.migrate import upgrade
