@@ -1,7 +1,8 @@
 """The decision: call the rules engine, say the outcome and why (and, for the credit, what it
-costs), set the outcome slots. The next step follows as its own action: action_volgende_stap,
-or action_aanbod_boeking with the booking offer for the credit routes (data/rules/beslissing.yml).
-At most three messages in all (verwijzing.explain)."""
+costs), set the outcome slots, and record the decision as a referral (actions/referrals.py). The
+next step follows as its own action: action_volgende_stap, or action_aanbod_boeking with the
+booking offer for the credit routes (data/rules/beslissing.yml). At most three messages in all
+(verwijzing.explain)."""
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
@@ -13,6 +14,7 @@ from verwijzing.explain import explain_decision, next_step
 from verwijzing.facts import MissingFact
 from verwijzing.screening import screen
 
+from .referrals import record_decision_of
 from .safety import never_silent
 from .tracker import facts_from_tracker
 
@@ -23,12 +25,14 @@ class ActionBeslis(Action):
 
     @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        facts = facts_from_tracker(tracker)
         try:
-            decision = screen(facts_from_tracker(tracker), peildatum())
+            decision = screen(facts, peildatum())
         except MissingFact:
             # Only reachable when the form gave up on a question: never guess an outcome.
             dispatcher.utter_message(response="utter_opgegeven")
             return [SlotSet("route", None), SlotSet("opgegeven", False)]
+        record_decision_of(tracker, decision, facts)
         explanation = explain_decision(decision, tracker.get_slot("woonregio"))
         dispatcher.utter_message(text=explanation.uitkomst)
         if explanation.kosten:

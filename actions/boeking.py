@@ -19,6 +19,7 @@ from verwijzing.repair import offers_reask
 from verwijzing.sealed import seal, unseal
 
 from .herstel import count_miss, gave_up, hand_over, is_miss, wants_person
+from .referrals import record_booking_of
 from .safety import never_silent
 from .services import booking_service, channel_of
 from .tracker import latest_text, misses_this_turn
@@ -204,6 +205,7 @@ class ActionBevestigBoeking(Action):
         except BookingError as exc:
             dispatcher.utter_message(text=str(exc))
             return reset
+        record_booking_of(tracker, booking.reference)
         hours = figures.block_hours(booking.starts_at.date())
         config = settings()
         url = invite_url(config.public_base_url, booking.reference, config.insz_pepper)

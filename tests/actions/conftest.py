@@ -9,6 +9,8 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from verwijzing.store import make_engine, upgrade
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -45,6 +47,21 @@ def run_action(action, tracker: Tracker) -> tuple[list[dict], list[dict]]:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
     return events, dispatcher.messages
+
+
+@pytest.fixture(scope="session")
+def action_database(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('actions-db') / 'store.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(autouse=True)
+def database(monkeypatch, action_database):
+    # The decision action records a referral: never in the developer's var/verwijzing.db.
+    monkeypatch.setenv("DATABASE_URL", action_database)
 
 
 @pytest.fixture(autouse=True)

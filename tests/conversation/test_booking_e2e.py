@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from verwijzing.store import make_engine
 from verwijzing.store.testing import BACKENDS, dump_rows, temporary_database, valid_insz
@@ -123,6 +123,20 @@ def test_intake_to_a_booked_block_in_at_most_9_answers(stack, booked):
     assert f"Je afspraak staat vast. Je referentie is {reference}." in confirmation
     assert "kost je 30 euro" in confirmation  # a kortgeschoolde pays 15 euro per hour, 2 hours
     assert ".ics?t=" in confirmation
+
+
+def test_the_decision_is_one_referral_and_the_confirmed_block_is_linked_to_it(stack, booked):
+    rasa, actions, _ = stack
+    sender = booked[0]
+    reference = slots(rasa, sender)["boeking_referentie"]
+    engine = make_engine(actions.env["DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT channel, route, booking_reference FROM referrals "
+                                           "WHERE conversation_id = :sender"), {"sender": sender}).all()
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in rows] == [("web", "loopbaankrediet", reference)]
 
 
 def test_the_booking_is_found_by_the_cli(stack, booked):

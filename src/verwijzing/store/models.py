@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -288,19 +289,45 @@ class ChequeUse(Base):
     created_at: Mapped[dt.datetime]
 
 
+class Consent(StrEnum):
+    """How a citizen agreed to a referral that staff made for them."""
+
+    IN_PERSOON = "in_persoon"
+    TELEFONISCH = "telefonisch"
+
+
 class Referral(Base):
-    """An intake's outcome as it was decided then (the rules may change later)."""
+    """An intake's outcome as it was decided then (the rules may change later): one row per
+    decision, on every channel (verwijzing.referrals says what is kept and why).
+
+    Nothing here names the person: `facts` holds only the screening facts the rules read (so a
+    scenario can screen the recorded intakes again), `conversation_id` is the channel's random or
+    keyed-hash id of the Rasa conversation (the way to its transcript), never a phone number."""
 
     __tablename__ = "referrals"
-    __table_args__ = (CheckConstraint(_in("channel", Channel), name="channel"),)
+    __table_args__ = (
+        CheckConstraint(_in("channel", Channel), name="channel"),
+        CheckConstraint(_in("consent", Consent), name="consent"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(index=True)
+    # Where the person was sent: the decision's route, or the consulent's when they overrode it.
     route: Mapped[str] = mapped_column(String(30))
     regime: Mapped[str] = mapped_column(String(40))
+    # The rules' outcome (an override changes the route, not what the rules said).
+    in_aanmerking: Mapped[bool] = mapped_column(Boolean)
     channel: Mapped[str] = mapped_column(String(5))
+    conversation_id: Mapped[str | None] = mapped_column(String(255), index=True)
     staff_member: Mapped[str | None] = mapped_column(String(80))
-    booking_reference: Mapped[str | None] = mapped_column(String(7))
+    # Staff referrals only: how the citizen consented, and {"route", "reden", "oorspronkelijke_route"}
+    # when the consulent overrode the decision.
+    consent: Mapped[str | None] = mapped_column(String(12))
+    # none_as_null: no override is SQL NULL, not the JSON value null (so `IS NULL` finds it).
+    override: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    booking_reference: Mapped[str | None] = mapped_column(String(7), index=True)
+    # The screening facts as the rules read them (contract values).
+    facts: Mapped[dict[str, Any]]
     # Decision snapshot: regime, in_aanmerking, route, reasons (codes, texts, sources).
     decision: Mapped[dict[str, Any]]
 

@@ -34,18 +34,30 @@ def record_referral(
     at: dt.datetime,
     staff_member: str | None = None,
     booking_reference: str | None = None,
+    facts: Mapping[str, Any] | None = None,
+    conversation_id: str | None = None,
+    consent: str | None = None,
+    override: Mapping[str, Any] | None = None,
+    route: str | None = None,
 ) -> Referral:
     """Keep the decision as it was made: `decision` is the screening output (contract.md:
     in_aanmerking, route, regime, redenen, …). It holds facts about the situation, not who the
-    person is; do not put a national number, name or phone in it."""
+    person is; do not put a national number, name or phone in it. This writes what it is given;
+    verwijzing.referrals.record_decision decides what to keep and checks it (use that one).
+    `route` is where the person was sent when it is not the decision's (a staff override)."""
     snapshot = dict(decision)
     referral = Referral(
         created_at=at,
-        route=str(snapshot.get("route") or ""),
+        route=str(route or snapshot.get("route") or ""),
         regime=str(snapshot.get("regime") or ""),
+        in_aanmerking=bool(snapshot.get("in_aanmerking")),
         channel=Channel(channel).value,
+        conversation_id=conversation_id,
         staff_member=staff_member,
+        consent=consent,
+        override=dict(override) if override is not None else None,
         booking_reference=booking_reference,
+        facts=dict(facts or {}),
         decision=snapshot,
     )
     session.add(referral)
