@@ -7,6 +7,7 @@ from importlib import resources
 from aiohttp import web
 
 from . import audit_log, auth
+from .referrals import add_referral_routes
 from .render import render
 
 STATIC = resources.files(__package__) / "static"
@@ -38,3 +39,4 @@ def add_staff_routes(app: web.Application) -> None:
     app.router.add_post("/staff/logout", auth.logout)
     app.router.add_get("/staff/static/{name}", static_file)
     audit_log.add_audit_routes(app)
+    add_referral_routes(app)
