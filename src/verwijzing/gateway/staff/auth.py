@@ -24,11 +24,13 @@ from ...staff import sessions
 from ...staff.accounts import LoginRefused, StaffMember, authenticate
 from ...store.records import record_audit
 from ..keys import SESSIONS, SETTINGS
+from .context import SESSION_TOKEN, STAFF
+from .render import render, render_login
+
+__all__ = ["STAFF", "SESSION_TOKEN", "actor", "audit", "checked_form", "login_required", "now", "staff_guard"]
 
 logger = logging.getLogger(__name__)
 
-STAFF = web.RequestKey("staff", StaffMember)
-SESSION_TOKEN = web.RequestKey("staff_session_token", str)
 COOKIE = "verwijzing_staff"
 LOGIN_COOKIE = "verwijzing_staff_login"
 LOGIN_PATH = "/staff/login"
@@ -83,7 +85,6 @@ def login_required(role: str | None = None) -> Callable[[Handler], Handler]:
             if role is not None and member.role != role and not member.is_beheerder:
                 if _is_api(request):
                     return web.json_response({"error": "Dit mag je niet met jouw rol."}, status=403)
-                from .render import render  # the page renderer needs the request's member
                 return render(request, "geweigerd.html", status=403)
             return await handler(request)
         return wrapped
@@ -124,7 +125,6 @@ def _safe_next(raw: str | None) -> str:
 
 
 async def login_page(request: web.Request) -> web.StreamResponse:
-    from .render import render_login
     nonce = secrets.token_urlsafe(24)
     response = render_login(request, nonce=nonce, next=_safe_next(request.query.get("next")))
     _set_cookie(request, response, LOGIN_COOKIE, nonce, max_age=1800)
@@ -132,7 +132,6 @@ async def login_page(request: web.Request) -> web.StreamResponse:
 
 
 async def login(request: web.Request) -> web.StreamResponse:
-    from .render import render_login
     form = await request.post()
     nonce = request.cookies.get(LOGIN_COOKIE, "")
     sent = str(form.get("csrf") or "")

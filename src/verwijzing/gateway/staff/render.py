@@ -9,7 +9,7 @@ from aiohttp import web
 from markupsafe import Markup
 
 from ...staff import sessions
-from .auth import SESSION_TOKEN, STAFF
+from .context import SESSION_TOKEN, STAFF
 
 # The console's pages, in the order of its menu: (path, label, role that may see it).
 NAVIGATION = (
