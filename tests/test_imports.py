@@ -159,19 +159,10 @@ def _path_within(graph: dict[str, set[str]], component: list[str]) -> list[str]:
 # --- the tests -----------------------------------------------------------------------------
 
 
-# Cycles in code another change owns, reported to its owner; each entry must go once fixed.
-KNOWN_CYCLES: dict[frozenset[str], str] = {}
-
-
 def test_src_verwijzing_has_no_import_cycles():
     graph = import_graph()
-    found = [c for c in cycles(graph) if frozenset(c) not in KNOWN_CYCLES]
+    found = cycles(graph)
     assert not found, "import cycles:\n" + "\n".join(" → ".join(_path_within(graph, c)) for c in found)
-
-
-def test_every_known_cycle_is_still_there():
-    gone = set(KNOWN_CYCLES) - {frozenset(c) for c in cycles(import_graph())}
-    assert not gone, f"fixed, so remove from KNOWN_CYCLES: {[sorted(c) for c in gone]}"
 
 
 def test_modules_of_the_booking_and_interpret_packages_import_their_siblings_directly():
