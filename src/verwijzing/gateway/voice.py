@@ -29,6 +29,7 @@ from aiohttp import web
 from twilio.twiml.voice_response import VoiceResponse
 
 from ..config import ConfigError
+from ..repair import PERSON_PAYLOAD
 from .assistant import AssistantUnavailable, BotMessage, last_reply
 from .identity import caller_id
 from .keys import ASSISTANT, SETTINGS
@@ -229,6 +230,9 @@ async def voice(request: web.Request) -> web.Response:
     sender = voice_sender(form.get("From"), str(form.get("CallSid") or ""), secret)
     try:
         if digits == PERSON_KEY:
+            # The conversation records that this caller asked for a person (the staff console
+            # lists such conversations); what Rasa answers is not said: the caller is put through.
+            await request.app[ASSISTANT].turn(sender, PERSON_PAYLOAD, CHANNEL)
             return hand_over(request)
         if REPEAT_KEY in digits:
             reply, slot, _ = await _conversation(request, sender)
