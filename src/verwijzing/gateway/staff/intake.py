@@ -1,0 +1,596 @@
+"""The guided intake: a consulent screens a citizen, refers and books a first block for them.
+
+    GET/POST /staff/intake                   the facts the rules use, and how the person consented
+    POST     /staff/intake/verwijzing        the referral (optionally another route, with a reason)
+    GET/POST /staff/intake/{id}/boeken       a free block through the same booking service as the chat
+    GET      /staff/intake/{id}/bevestiging  the printable confirmation
+
+The decision is always the rules engine's (`screening.screen`) on the facts the consulent typed;
+the decision page carries those facts in hidden fields and the referral step screens them again,
+so what is recorded is never a decision the browser sent. Reading the form is pure
+(`read_intake`, `read_override`, `read_booking`): the handlers only move values between the
+request, the database and the templates.
+
+The national number is typed on the booking page, checked with python-stdnum
+(`verwijzing.insz`), handed to the booking service (which keeps only its keyed hash) and dropped:
+it is never put back in a page, a log line or an audit entry.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from markupsafe import Markup
+from sqlalchemy import select
+from verwijzing_rasa import pii
+
+from ...booking import (
+    BookingError,
+    BookingStatus,
+    BookingView,
+    IdempotencyConflict,
+    InsufficientCredit,
+    InvalidInput,
+    Modality,
+    SlotOffer,
+    SlotUnavailable,
+)
+from ...booking.conversation import distinct_moments
+from ...booking.texts import MODALITY_WORDS, when
+from ...dutch import format_number
+from ...explain import CREDIT_ROUTES, explain_decision, next_step
+from ...facts import Facts, InvalidFact, MissingFact, Route, parse_facts
+from ...insz import InvalidInsz, PepperMissing, normalise_insz
+from ...notify.phone import InvalidPhone, mask, normalise_phone
+from ...referrals import ReferralError, attach_booking, record_decision
+from ...screening import Decision, screen
+from ...store.models import Channel, OutboxMessage, OutboxStatus, Referral
+from ...store.records import record_audit
+from ..keys import BOOKINGS, SESSIONS, SETTINGS
+from .auth import STAFF, actor, checked_form, login_required, now
+from .render import render
+
+logger = logging.getLogger(__name__)
+
+# ---- what the form asks, in the contract's values with plain labels ----------------------------
+
+WERKSTATUS = (
+    ("werknemer", "Werkt voor een werkgever (werknemer)"),
+    ("zelfstandige", "Werkt als zelfstandige"),
+    ("werkzoekende", "Zoekt werk (werkzoekende)"),
+    ("student", "Student"),
+    ("langdurig_ziek", "Langdurig ziek, met een arbeidscontract"),
+    ("gepensioneerd", "Met pensioen"),
+    ("anders", "Iets anders"),
+)
+OPLEIDING = (
+    ("kort", "Geen diploma secundair onderwijs"),
+    ("midden", "Diploma secundair onderwijs"),
+    ("hoog", "Diploma hoger onderwijs (hogeschool of universiteit)"),
+)
+REGIO = (
+    ("vlaanderen", "Vlaanderen"),
+    ("brussel", "Brussel"),
+    ("wallonie", "Wallonië"),
+    ("eer_buitenland", "Een ander land van de EER (EU, Noorwegen, IJsland, Liechtenstein)"),
+    ("buiten_eer", "Buiten de EER"),
+)
+HULPVRAAG = (
+    ("loopbaan", "Iets anders doen in het werk (loopbaanvraag)"),
+    ("competenties", "Weten wat hij of zij goed kan (competenties)"),
+    ("orientatie", "Een richting kiezen (oriëntatie)"),
+    ("opleiding", "Een opleiding volgen"),
+    ("werk_zoeken", "Werk zoeken"),
+    ("burnout", "Burn-out of te veel stress"),
+    ("therapie", "Psychische hulp (therapie)"),
+    ("bedrijfscoaching", "Advies voor de eigen zaak"),
+)
+JA_NEE = (("nee", "Nee"), ("ja", "Ja"))
+CONSENT = (("in_persoon", "In persoon, aan de balie"), ("telefonisch", "Aan de telefoon"))
+ROUTES = {
+    Route.LOOPBAANKREDIET: "Loopbaankrediet",
+    Route.LOOPBAANCHEQUE: "Tijdelijke loopbaancheque",
+    Route.COMPETENTIECHECK: "Competentiecheck",
+    Route.JONGERENORIENTATIE: "Loopbaanoriëntatie voor jongeren",
+    Route.VDAB_BEMIDDELING: "Bemiddeling door VDAB",
+    Route.ZORG: "Zorg (huisarts, psycholoog)",
+    Route.TERUG_NAAR_WERK: "Terug naar werk (ziekenfonds)",
+    Route.VLAIO: "VLAIO: advies voor de eigen zaak",
+    Route.OPLEIDING: "Opleiding",
+    Route.GEEN: "Geen verwijzing",
+}
+MODALITIES = tuple((m.value, MODALITY_WORDS[m].capitalize()) for m in Modality)
+
+# The intake slots of contract.md, and how to say that one is missing. Like the chat, the console
+# decides as soon as the rules can (a burn-out question needs nothing else); when they cannot, it
+# flags the fact the rules need and every other empty one of these at once.
+REQUIRED = {
+    "hulpvraag": "Kies de hulpvraag.",
+    "werkstatus": "Kies de werksituatie.",
+    "woonregio": "Kies waar de persoon woont.",
+    "werkervaring_jaren": "Vul het aantal jaren werkervaring in.",
+    "leeftijd": "Vul de leeftijd in.",
+    "opleidingsniveau": "Kies het hoogste diploma.",
+}
+# Asked only when the rules of the day need them: screen() names the one that is missing.
+NEEDED_LATER = {
+    "werkregio": "Kies waar de persoon werkt: dat telt voor wie in een ander land van de EER woont.",
+    "eerder_loopbaancheque": "Kies of de persoon al een loopbaancheque gebruikte: dat telt onder de "
+                             "regeling van vandaag.",
+    "eerder_gebruikt_uren": "Vul in hoeveel uur loopbaankrediet de persoon al gebruikte (0 als geen).",
+}
+FORM_FIELDS = (*Facts.names(), "toestemming")
+FORM_ORDER = ("toestemming", "hulpvraag", "werkstatus", "woonregio", "werkregio", "werkervaring_jaren", "leeftijd",
+              "opleidingsniveau", "eerder_loopbaancheque", "eerder_gebruikt_uren", "eerder_gebruikt_trajecten")
+# The contract's defaults (`verwijzing screen`) for what the form does not ask.
+DEFAULTS = {"eerder_gebruikt_trajecten": 0}
+MIN_REASON = 20
+MAX_REASON = 1000
+# How many free moments the booking page offers (the chat offers 3; a consulent can read more).
+OFFERS = 8
+MAX_AGE, MAX_YEARS, MAX_HOURS = 120, 80, 1000
+
+
+# ---- reading the forms (pure) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntakeForm:
+    """What the consulent typed (`values`, to show again), and either the facts or the problems."""
+
+    values: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+    facts: Facts | None = None
+    consent: str | None = None
+
+
+def _number(raw: str, *, whole: bool) -> float | int | None:
+    text = raw.strip().replace(",", ".")
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        return None
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return int(value) if not whole and float(value).is_integer() else value
+
+
+def read_intake(form: Mapping[str, Any]) -> IntakeForm:
+    values = {name: str(form.get(name) or "").strip() for name in FORM_FIELDS}
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = dict(DEFAULTS)
+    for name, options in (("werkstatus", WERKSTATUS), ("opleidingsniveau", OPLEIDING), ("woonregio", REGIO),
+                          ("werkregio", REGIO), ("hulpvraag", HULPVRAAG)):
+        if values[name]:
+            if values[name] in dict(options):
+                data[name] = values[name]
+            else:
+                errors[name] = "Kies een van de mogelijkheden."
+    for name, whole, largest, message in (
+        ("leeftijd", True, MAX_AGE, "Vul de leeftijd in als een getal in jaren, bijvoorbeeld 41."),
+        ("werkervaring_jaren", False, MAX_YEARS,
+         "Vul de werkervaring in als een getal in jaren, bijvoorbeeld 7 of 7,5."),
+        ("eerder_gebruikt_uren", False, MAX_HOURS, "Vul de gebruikte uren in als een getal, bijvoorbeeld 0 of 2."),
+    ):
+        if values[name]:
+            number = _number(values[name], whole=whole)
+            if number is None or not 0 <= number <= largest:
+                errors[name] = message
+            else:
+                data[name] = number
+    if values["eerder_loopbaancheque"]:
+        if values["eerder_loopbaancheque"] in dict(JA_NEE):
+            data["eerder_loopbaancheque"] = values["eerder_loopbaancheque"] == "ja"
+        else:
+            errors["eerder_loopbaancheque"] = "Kies ja of nee."
+    if "leeftijd" in data and "werkervaring_jaren" in data and data["werkervaring_jaren"] > data["leeftijd"]:
+        errors["werkervaring_jaren"] = "De werkervaring kan niet langer zijn dan de leeftijd. Kijk beide na."
+    if values["toestemming"] not in dict(CONSENT):
+        errors["toestemming"] = "Kies hoe de persoon toestemming gaf. Zonder toestemming kan je niet verder."
+    facts = None
+    if not errors.keys() - {"toestemming"}:
+        try:
+            facts = parse_facts(data)
+        except InvalidFact as bad:  # the checks above should make this unreachable; never a 500
+            errors[bad.field] = "Kies een van de mogelijkheden."
+    return IntakeForm(values, _in_form_order(errors), facts, None if errors else values["toestemming"])
+
+
+def _in_form_order(errors: dict[str, str]) -> dict[str, str]:
+    return {name: errors[name] for name in FORM_ORDER if name in errors}
+
+
+def decide(intake: IntakeForm, day: dt.date) -> tuple[IntakeForm, Decision | None]:
+    """The rules engine's decision, or the form again with every problem: what was typed wrong,
+    the fact the rules still need, and the other empty intake facts."""
+    errors = dict(intake.errors)
+    decision = None
+    if intake.facts is not None:
+        try:
+            decision = screen(intake.facts, day)
+        except MissingFact as missing:
+            errors[missing.field] = NEEDED_LATER.get(missing.field) or REQUIRED.get(missing.field) or "Vul dit nog in."
+            errors |= {name: message for name, message in REQUIRED.items() if not intake.values[name]}
+    if errors or decision is None:
+        return IntakeForm(intake.values, _in_form_order(errors) or {"hulpvraag": REQUIRED["hulpvraag"]}), None
+    return intake, decision
+
+
+@dataclass(frozen=True)
+class Override:
+    route: Route
+    reason: str
+
+
+def read_override(form: Mapping[str, Any], decided: Route) -> tuple[Override | None, str | None]:
+    """Another route than the rules gave, only with a written reason. (override, error)."""
+    chosen = str(form.get("andere_route") or "").strip()
+    # Control characters (a NUL from a pasted text) are no part of a reason.
+    reason = " ".join("".join(c for c in str(form.get("reden") or "") if c.isprintable() or c.isspace()).split())
+    if not chosen or chosen == decided.value:
+        return None, None
+    try:
+        route = Route(chosen)
+    except ValueError:
+        return None, "Kies een route uit de lijst."
+    if len(reason) < MIN_REASON:
+        return None, (f"Je kiest een andere route dan de regels. Schrijf waarom, in minstens {MIN_REASON} tekens. "
+                      f"Nu zijn het er {len(reason)}.")
+    if len(reason) > MAX_REASON:
+        return None, f"Schrijf de reden korter: hoogstens {MAX_REASON} tekens."
+    # Free text may carry a national or phone number by mistake: it is never kept as typed.
+    return Override(route, pii.redact(reason)), None
+
+
+@dataclass(frozen=True)
+class BookingForm:
+    values: dict[str, str]  # what to show again: never the national number
+    errors: dict[str, str] = field(default_factory=dict)
+    slot_id: int | None = None
+    insz: str | None = None
+    phone: str | None = None
+
+
+def read_search(query: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """The booking page's search: how they meet, and (for an office) near which postcode."""
+    values = {"modaliteit": str(query.get("modaliteit") or "").strip(),
+              "postcode": str(query.get("postcode") or "").strip()}
+    errors: dict[str, str] = {}
+    if values["modaliteit"] and values["modaliteit"] not in dict(MODALITIES):
+        errors["modaliteit"] = "Kies hoe de persoon de begeleider wil spreken."
+    elif values["modaliteit"] == Modality.OP_LOCATIE and not values["postcode"]:
+        errors["postcode"] = "Vul de postcode van de persoon in: dan zoek ik een kantoor in de buurt."
+    elif values["postcode"] and not (values["postcode"].isascii() and values["postcode"].isdigit()
+                                     and len(values["postcode"]) == 4):
+        errors["postcode"] = "Een Belgische postcode heeft 4 cijfers, bijvoorbeeld 9000."
+    return values, errors
+
+
+def read_booking(form: Mapping[str, Any]) -> BookingForm:
+    values, errors = read_search(form)
+    if not values["modaliteit"]:
+        errors["modaliteit"] = "Kies hoe de persoon de begeleider wil spreken."
+    values["telefoon"] = str(form.get("telefoon") or "").strip()
+    slot = str(form.get("moment") or "").strip()
+    slot_id = int(slot) if slot.isascii() and slot.isdigit() and len(slot) <= 9 else None
+    if slot_id is None:
+        errors["moment"] = "Kies een moment."
+    insz = None
+    try:
+        insz = normalise_insz(str(form.get("rijksregisternummer") or ""))
+    except InvalidInsz as bad:
+        errors["rijksregisternummer"] = _about_the_person(bad.reason)
+    phone = None
+    if values["telefoon"]:
+        try:
+            phone = normalise_phone(values["telefoon"])
+        except InvalidPhone as bad:
+            errors["telefoon"] = _about_the_person(str(bad))
+    if errors:
+        return BookingForm(values, errors)
+    return BookingForm(values, slot_id=slot_id, insz=insz, phone=phone)
+
+
+def _about_the_person(reason: str) -> str:
+    """The readers speak to the citizen ("je nummer"); on the console the number is theirs."""
+    return reason.replace("Je hebt", "Er is").replace("je rijksregisternummer", "het rijksregisternummer") \
+        .replace("je nummer", "het nummer").replace("Geef je", "Geef het")
+
+
+# ---- pages -------------------------------------------------------------------------------------
+
+
+def _options() -> dict[str, Any]:
+    return {"werkstatus_opties": WERKSTATUS, "opleiding_opties": OPLEIDING, "regio_opties": REGIO,
+            "hulpvraag_opties": HULPVRAAG, "ja_nee": JA_NEE, "toestemming_opties": CONSENT}
+
+
+def described(errors: Mapping[str, str]):
+    """For the templates: the ARIA attributes of a field, pointing at its hint and its error."""
+    def attributes(name: str, hint: bool = False) -> Markup:
+        ids = ([f"hint-{name}"] if hint else []) + ([f"fout-{name}"] if name in errors else [])
+        described_by = Markup(' aria-describedby="{}"').format(" ".join(ids)) if ids else Markup()
+        return described_by + (Markup(' aria-invalid="true"') if name in errors else Markup())
+    return attributes
+
+
+def _intake_page(request: web.Request, intake: IntakeForm, status: int = 200) -> web.Response:
+    return render(request, "intake.html", status=status, values=intake.values, errors=intake.errors,
+                  aria=described(intake.errors), **_options())
+
+
+def _decision_page(request: web.Request, intake: IntakeForm, decision: Decision, *, status: int = 200,
+                   error: str | None = None, chosen: str = "", reason: str = "") -> web.Response:
+    assert intake.facts is not None
+    woonregio = intake.facts.woonregio.value if intake.facts.woonregio else None
+    return render(
+        request, "beslissing.html", status=status, decision=decision, route_label=ROUTES[decision.route],
+        explanation=explain_decision(decision, woonregio), values=intake.values,
+        consent_label=dict(CONSENT)[intake.consent or ""], amounts=_amounts(decision),
+        routes=[(r.value, label) for r, label in ROUTES.items()],
+        hidden=[(name, intake.values[name]) for name in FORM_FIELDS if intake.values[name]],
+        error=error, chosen=chosen, reason=reason)
+
+
+def _amounts(decision: Decision) -> list[tuple[str, str]]:
+    rows = []
+    if decision.bijdrage_per_uur is not None:
+        rows.append(("Bijdrage per uur", f"{format_number(decision.bijdrage_per_uur)} euro"))
+    if decision.bijdrage_per_blok is not None and decision.blok_uren is not None:
+        rows.append((f"Bijdrage per blok van {format_number(decision.blok_uren)} uur",
+                     f"{format_number(decision.bijdrage_per_blok)} euro"))
+    if decision.resterende_uren is not None:
+        rows.append(("Uren krediet over", format_number(decision.resterende_uren)))
+    return rows
+
+
+def peildatum(request: web.Request) -> dt.date:
+    """The stack's reference date (VERWIJZING_PEILDATUM), as the chat and the booking use it."""
+    return request.app[SETTINGS].peildatum
+
+
+@login_required()
+async def intake_form(request: web.Request) -> web.Response:
+    return _intake_page(request, IntakeForm({name: "" for name in FORM_FIELDS} | {"eerder_gebruikt_uren": "0"}))
+
+
+@login_required()
+async def intake_submit(request: web.Request) -> web.Response:
+    form = await checked_form(request)
+    intake = read_intake(form)
+    if form.get("stap") == "aanpassen":
+        return _intake_page(request, IntakeForm(intake.values))
+    intake, decision = decide(intake, peildatum(request))
+    if decision is None:
+        return _intake_page(request, intake, status=400)
+    return _decision_page(request, intake, decision)
+
+
+@login_required()
+async def make_referral(request: web.Request) -> web.StreamResponse:
+    form = await checked_form(request)
+    intake, decision = decide(read_intake(form), peildatum(request))
+    if decision is None:
+        # Only a changed or stale page gets here: the decision page sends back complete facts.
+        return _intake_page(request, intake, status=400)
+    override, problem = read_override(form, decision.route)
+    if problem:
+        return _decision_page(request, intake, decision, status=400, error=problem,
+                              chosen=str(form.get("andere_route") or ""), reason=str(form.get("reden") or ""))
+    who, at, login = actor(request), now(), request[STAFF].login
+
+    def record() -> int:
+        with request.app[SESSIONS].begin() as session:
+            referral = record_decision(
+                session, decision=decision, facts=intake.facts, channel=Channel.STAFF.value, at=at,
+                staff_member=login, consent=intake.consent,
+                override={"route": override.route.value, "reden": override.reason} if override else None)
+            session.flush()
+            if override:
+                record_audit(session, actor=who, action="override", subject=_subject(referral.id),
+                             detail={"van": decision.route.value, "naar": override.route.value}, at=at)
+            return referral.id
+
+    try:
+        referral_id = await asyncio.to_thread(record)
+    except ReferralError as refused:
+        return _decision_page(request, intake, decision, status=400, error=str(refused),
+                              chosen=str(form.get("andere_route") or ""), reason=str(form.get("reden") or ""))
+    route = override.route if override else decision.route
+    step = "boeken" if route in CREDIT_ROUTES else "bevestiging"
+    raise web.HTTPSeeOther(f"/staff/intake/{referral_id}/{step}")
+
+
+def _subject(referral_id: int) -> str:
+    return f"verwijzing:{referral_id}"
+
+
+@dataclass(frozen=True)
+class _Referral:
+    id: int
+    route: Route
+    decided_route: Route
+    in_aanmerking: bool
+    booking_reference: str | None
+    woonregio: str | None
+    bijdrage_per_uur: float | None
+    overridden: bool
+
+
+async def _load_referral(request: web.Request) -> _Referral:
+    referral_id = int(request.match_info["id"])
+
+    def load() -> _Referral | None:
+        with request.app[SESSIONS]() as session:
+            referral = session.get(Referral, referral_id)
+            if referral is None or referral.channel != Channel.STAFF.value:
+                return None
+            snapshot = referral.decision or {}
+            route = Route(referral.route)
+            decided = Route((referral.override or {}).get("oorspronkelijke_route") or snapshot.get("route") or route)
+            return _Referral(referral.id, route, decided, referral.in_aanmerking, referral.booking_reference,
+                             (referral.facts or {}).get("woonregio"), snapshot.get("bijdrage_per_uur"),
+                             overridden=route != decided)
+
+    found = await asyncio.to_thread(load)
+    if found is None:
+        raise web.HTTPNotFound(text="Deze verwijzing bestaat niet.")
+    return found
+
+
+def _free_offers(request: web.Request, search: dict[str, str]) -> list[SlotOffer]:
+    found = request.app[BOOKINGS].free_slots(search["postcode"] or None, search["modaliteit"], peildatum(request),
+                                             limit=OFFERS * 10)
+    return distinct_moments(found, OFFERS)
+
+
+async def _booking_page(request: web.Request, referral: _Referral, values: dict[str, str],
+                        errors: dict[str, str], status: int = 200, problem: str | None = None) -> web.Response:
+    offers: list[SlotOffer] = []
+    values = {"modaliteit": "", "postcode": "", "telefoon": "", **values}
+    searched = bool(values.get("modaliteit")) and not ({"modaliteit", "postcode"} & errors.keys())
+    if searched:
+        try:
+            offers = await asyncio.to_thread(_free_offers, request, values)
+        except InvalidInput as bad:
+            errors = {**errors, "postcode": str(bad)}
+            searched, status = False, 400
+    return render(request, "boeken.html", status=status, referral=referral, route_label=ROUTES[referral.route],
+                  values=values, errors=errors, aria=described(errors), problem=problem, searched=searched,
+                  offers=[(o.slot_id, _offer_label(o)) for o in offers], modaliteiten=MODALITIES,
+                  poging=secrets.token_urlsafe(12))
+
+
+def _offer_label(offer: SlotOffer) -> str:
+    where = f"{MODALITY_WORDS[offer.modality]} in {offer.office_postcode}" if offer.modality is Modality.OP_LOCATIE \
+        else MODALITY_WORDS[offer.modality]
+    return f"{when(offer.starts_at)} tot {offer.ends_at:%H.%M} uur, met {offer.counsellor}, {where}"
+
+
+@login_required()
+async def booking_form(request: web.Request) -> web.StreamResponse:
+    referral = await _load_referral(request)
+    if referral.booking_reference or referral.route not in CREDIT_ROUTES:
+        raise web.HTTPSeeOther(f"/staff/intake/{referral.id}/bevestiging")
+    values, errors = read_search(request.query)
+    return await _booking_page(request, referral, values, errors, status=400 if errors else 200)
+
+
+@login_required()
+async def book(request: web.Request) -> web.StreamResponse:
+    referral = await _load_referral(request)
+    if referral.booking_reference or referral.route not in CREDIT_ROUTES:
+        raise web.HTTPSeeOther(f"/staff/intake/{referral.id}/bevestiging")
+    form = await checked_form(request)
+    booking = read_booking(form)
+    if booking.errors:
+        return await _booking_page(request, referral, booking.values, booking.errors, status=400)
+    assert booking.slot_id is not None and booking.insz is not None
+    service, who = request.app[BOOKINGS], actor(request)
+    # One key per filled-in page: a double click replays the same hold instead of taking a second slot.
+    attempt = str(form.get("poging") or "")[:40] or secrets.token_urlsafe(12)
+    key = f"staff:{referral.id}:{attempt}"
+
+    def hold_and_confirm() -> BookingView:
+        held = service.hold(booking.slot_id, Channel.STAFF, key, modality=booking.values["modaliteit"])
+        try:
+            return service.confirm(held.reference, insz=booking.insz, phone=booking.phone)
+        except (InsufficientCredit, SlotUnavailable):
+            # Our own fresh hold that can never be confirmed: free the moment at once, not after
+            # the hold time. Never a replayed one (a second click): that may be confirmed already.
+            if held.status is BookingStatus.HELD:
+                _give_back(service, held.reference, who)
+            raise
+
+    try:
+        view = await asyncio.to_thread(hold_and_confirm)
+    except IdempotencyConflict:
+        # The same page sent again with another moment (the browser's back button).
+        return await _booking_page(request, referral, booking.values, {}, status=409,
+                                   problem="Deze pagina was al gebruikt. Kies het moment opnieuw.")
+    except BookingError as refused:
+        return await _booking_page(request, referral, booking.values, {}, status=409, problem=str(refused))
+    except PepperMissing:
+        logger.error("staff booking refused: VERWIJZING_INSZ_PEPPER is not set")
+        return await _booking_page(request, referral, booking.values, {}, status=503, problem=(
+            "Boeken kan nu niet: de server mist een instelling (VERWIJZING_INSZ_PEPPER). Meld dit aan een beheerder."))
+
+    def link() -> None:
+        with request.app[SESSIONS].begin() as session:
+            attach_booking(session, referral.id, view.reference)
+            record_audit(session, actor=who, action="geboekt", subject=view.reference, at=now(),
+                         detail={"verwijzing": referral.id, "modaliteit": view.modality.value, "sms": view.sms_queued})
+
+    await asyncio.to_thread(link)
+    raise web.HTTPSeeOther(f"/staff/intake/{referral.id}/bevestiging")
+
+
+def _give_back(service: Any, reference: str, who: str) -> None:
+    """A hold that cannot be confirmed is freed at once, not after the hold time."""
+    try:
+        service.cancel(reference, actor=who)
+    except BookingError:
+        logger.info("staff booking: hold %s was not cancelled (already gone)", reference)
+
+
+SMS_STATE = {
+    OutboxStatus.QUEUED.value: "staat klaar en wordt zo verstuurd",
+    OutboxStatus.SENDING.value: "wordt nu verstuurd",
+    OutboxStatus.SENT.value: "is verstuurd",
+    OutboxStatus.FAILED.value: "kon niet verstuurd worden",
+}
+
+
+@dataclass(frozen=True)
+class SmsState:
+    state: str
+    to: str  # masked: the last two digits
+
+
+@login_required()
+async def confirmation(request: web.Request) -> web.Response:
+    referral = await _load_referral(request)
+    booking: BookingView | None = None
+    sms: SmsState | None = None
+    if referral.booking_reference:
+        reference = referral.booking_reference
+
+        def load() -> tuple[BookingView | None, SmsState | None]:
+            view = request.app[BOOKINGS].show(reference)
+            with request.app[SESSIONS]() as session:
+                message = session.scalars(select(OutboxMessage).where(OutboxMessage.booking_reference == reference)
+                                          .order_by(OutboxMessage.id)).first()
+                state = SmsState(SMS_STATE.get(message.status, message.status), mask(message.to_number)) \
+                    if message else None
+            return view, state
+
+        booking, sms = await asyncio.to_thread(load)
+    cost = None
+    if booking and referral.bijdrage_per_uur is not None:
+        hours = (booking.ends_at - booking.starts_at).total_seconds() / 3600
+        cost = referral.bijdrage_per_uur * hours
+    return render(request, "bevestiging.html", referral=referral, route_label=ROUTES[referral.route],
+                  decided_label=ROUTES[referral.decided_route], booking=booking, sms=sms, cost=cost,
+                  cost_text=f"{format_number(cost)} euro" if cost is not None else None,
+                  when=when(booking.starts_at) if booking else None,
+                  modality=MODALITY_WORDS[booking.modality] if booking else None,
+                  next_step=next_step(referral.route, referral.woonregio),
+                  bookable=referral.route in CREDIT_ROUTES)
+
+
+def add_intake_routes(app: web.Application) -> None:
+    app.router.add_get("/staff/intake", intake_form)
+    app.router.add_post("/staff/intake", intake_submit)
+    app.router.add_post("/staff/intake/verwijzing", make_referral)
+    app.router.add_get(r"/staff/intake/{id:\d{1,9}}/boeken", booking_form)
+    app.router.add_post(r"/staff/intake/{id:\d{1,9}}/boeken", book)
+    app.router.add_get(r"/staff/intake/{id:\d{1,9}}/bevestiging", confirmation)
+
+
+__all__ = ["add_intake_routes", "read_booking", "read_intake", "read_override"]
