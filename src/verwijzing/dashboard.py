@@ -539,3 +539,45 @@ def build_dashboard(
         scenarios=scenario_comparison(items, day),
         recorded_eligible=sum(1 for i in items if i.eligible),
     )
+
+
+def summary(dashboard: Dashboard) -> dict[str, object]:
+    """The figures as plain JSON-ready data (money and rates as strings, unknown as None), for
+    notes and reports: `python -m verwijzing.dashboard_queries`."""
+
+    def plain(value: object) -> object:
+        return str(value) if isinstance(value, Decimal) else value
+
+    return {
+        "peildatum": dashboard.day.isoformat(),
+        "periode": [dashboard.period.start.isoformat(), dashboard.period.end.isoformat()],
+        "regime": dashboard.regime,
+        "intakes_per_week": {w.week: w.per_channel for w in dashboard.weeks},
+        "trechter": dict(dashboard.funnel.steps()),
+        "per_opleidingsniveau": {g.group: {"intakes": g.decided, "in_aanmerking": g.eligible,
+                                           "deel_in_aanmerking_pct": plain(g.eligibility_rate), "geboekt": g.booked}
+                                 for g in dashboard.education},
+        "per_leeftijd": {g.group: {"intakes": g.decided, "in_aanmerking": g.eligible,
+                                   "deel_in_aanmerking_pct": plain(g.eligibility_rate), "geboekt": g.booked}
+                         for g in dashboard.age},
+        "budget": {line.regime: {"afspraken": line.bookings, "uren": plain(line.hours),
+                                 "vergoeding": plain(line.gross),
+                                 "gekende_bijdragen": plain(line.contributions_known),
+                                 "uren_zonder_bijdrage_in_regeling": plain(line.hours_contribution_unknown),
+                                 "uren_opleidingsniveau_onbekend": plain(line.hours_education_unknown),
+                                 "netto": plain(line.net), "netto_ten_hoogste": plain(line.net_at_most)}
+                   for line in dashboard.budget.lines},
+        "budget_samen": {"vergoeding": plain(dashboard.budget.gross),
+                         "gekende_bijdragen": plain(dashboard.budget.contributions_known),
+                         "netto": plain(dashboard.budget.net),
+                         "netto_ten_hoogste": plain(dashboard.budget.net_at_most)},
+        "zoals_beslist_in_aanmerking": dashboard.recorded_eligible,
+        "scenario": {s.regime: {"beoordeeld": s.screened, "in_aanmerking": s.eligible,
+                                "waarvan_met_aanname_geen_eerder_gebruik": s.eligible_assuming_no_earlier_use,
+                                "niet_in_aanmerking": s.not_eligible, "niet_te_beslissen": dict(s.undetermined),
+                                "vergoeding_per_uur": plain(s.fee_per_hour),
+                                "uren_per_persoon": plain(s.hours_per_person),
+                                "vergoeding": plain(s.gross), "kost_na_bijdragen": plain(s.cost),
+                                "onbekend": list(s.unknown_figures)}
+                     for s in dashboard.scenarios},
+    }

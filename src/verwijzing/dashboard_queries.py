@@ -8,7 +8,7 @@ import logging
 from sqlalchemy import bindparam, inspect, or_, select, text
 from sqlalchemy.orm import Session
 
-from .dashboard import BookingRow, Dashboard, DecisionRow, Period, build_dashboard
+from .dashboard import BookingRow, Dashboard, DecisionRow, Period, build_dashboard, summary
 from .facts import Facts, InvalidFact, parse_facts
 from .store.conversations import RASA_EVENTS
 from .store.models import Booking, Referral
@@ -108,3 +108,28 @@ def load_dashboard(session: Session, day: dt.date, period: Period | None = None)
     bookings = booking_rows(session, period, references)
     return build_dashboard(day, period, decisions, bookings, started_conversations(session, period))
 
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m verwijzing.dashboard_queries [YYYY-MM-DD]`: the dashboard's figures on the
+    configured database (DATABASE_URL), as JSON, for the reference date or the one given."""
+    import json
+    import sys
+
+    from .config import settings
+    from .store import make_engine, make_sessionmaker
+
+    args = sys.argv[1:] if argv is None else argv
+    config = settings()
+    day = dt.date.fromisoformat(args[0]) if args else config.peildatum
+    engine = make_engine(config.database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            print(json.dumps(summary(load_dashboard(session, day)), ensure_ascii=False, indent=1))
+    finally:
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -57,6 +57,8 @@ _LEVELS = ((Opleidingsniveau.KORT, 20), (Opleidingsniveau.MIDDEN, 38), (Opleidin
 _REGIONS = ((Regio.VLAANDEREN, 84), (Regio.BRUSSEL, 10), (Regio.WALLONIE, 4), (Regio.EER_BUITENLAND, 2))
 _BOOKING_SHARE = 0.65  # of the eligible intakes routed to the credit or the cheque
 _ATTENDED_SHARE = 0.8  # of the past appointments; the rest was cancelled
+# Counsellors mark an appointment attended some days later: the last week's are still "confirmed".
+_MARKING_LAG = dt.timedelta(days=7)
 
 
 def seed_demo_intakes(session: Session, day: dt.date) -> int:
@@ -144,7 +146,7 @@ def _counsellor(session: Session, day: dt.date) -> Counsellor:
 def _book(session: Session, rng: random.Random, counsellor: Counsellor, reference: str, channel: Channel,
           created: dt.datetime, day: dt.date, taken: set[dt.datetime]) -> None:
     """A booking a few working days after the intake: attended or cancelled when the appointment
-    is before `day`, confirmed when it is after."""
+    is more than a week before `day`, confirmed when it is later."""
     on = created.date() + dt.timedelta(days=rng.randint(2, 12))
     while on.weekday() >= 5:
         on += dt.timedelta(days=1)
@@ -157,7 +159,7 @@ def _book(session: Session, rng: random.Random, counsellor: Counsellor, referenc
     session.add(slot)
     session.flush()
     confirmed = created + dt.timedelta(minutes=6)
-    if on >= day:
+    if on >= day - _MARKING_LAG:
         status, cancelled = BookingStatus.CONFIRMED, None
     elif rng.random() < _ATTENDED_SHARE:
         status, cancelled = BookingStatus.ATTENDED, None

@@ -283,3 +283,15 @@ async def test_a_period_can_be_chosen_and_bad_input_is_a_plain_400(seeded, staff
         "W11", "W15", "W19", "W23", "W27", "W31", "W35", "W39", "W43", "W47", "W51", "W02", "W06"]  # 2026 has a W53
     bad = await client.get("/staff/dashboard?weken=abc")
     assert bad.status == 400 and "weken" in (await bad.text()).lower()
+
+
+def test_the_summary_for_notes_has_the_same_figures(dashboard):
+    import json
+
+    from verwijzing.dashboard import summary
+    found = json.loads(json.dumps(summary(dashboard)))
+    assert found["trechter"] == {"gestart": 10, "beslist": 9, "in aanmerking": 6, "geboekt": 3, "bijgewoond": 2}
+    assert found["budget_samen"] == {"vergoeding": "795.14", "gekende_bijdragen": "80.00", "netto": None,
+                                     "netto_ten_hoogste": "715.14"}
+    assert found["scenario"]["loopbaankrediet"]["kost_na_bijdragen"] == "2460.00"
+    assert found["scenario"]["serv-advies"]["kost_na_bijdragen"] is None
