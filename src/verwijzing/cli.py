@@ -74,8 +74,14 @@ def _cmd_booking_show(args: argparse.Namespace) -> int:
 def _cmd_seed_demo(args: argparse.Namespace) -> int:
     from .demo import seed_demo_command
 
+    from .demo_intakes import seed_demo_intakes_command
+
     created = seed_demo_command(config.settings().database_url, config.peildatum())
     print(f"{created} counsellors created" if created else "demo counsellors present; slots topped up to four weeks ahead")
+    # Only here, not in the tests' stacks: a demo console shows a dashboard with figures.
+    intakes = seed_demo_intakes_command(config.settings().database_url, config.peildatum())
+    if intakes:
+        print(f"{intakes} fictional intakes added for the staff dashboard")
     return 0
 
 

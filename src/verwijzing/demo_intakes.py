@@ -170,3 +170,15 @@ def _book(session: Session, rng: random.Random, counsellor: Counsellor, referenc
         modality=Modality.ONLINE.value, citizen_key=None, phone=None, idempotency_key=f"demo-intake-{reference}",
         created_at=created.astimezone(dt.UTC), held_until=(created + dt.timedelta(minutes=10)).astimezone(dt.UTC),
         confirmed_at=confirmed.astimezone(dt.UTC), cancelled_at=cancelled.astimezone(dt.UTC) if cancelled else None))
+
+
+def seed_demo_intakes_command(database_url: str | None, day: dt.date) -> int:
+    """For `verwijzing seed-demo`: the fictional intakes on an already migrated database, committed."""
+    from .store import make_engine, make_sessionmaker
+
+    engine = make_engine(database_url)
+    try:
+        with make_sessionmaker(engine).begin() as session:
+            return seed_demo_intakes(session, day)
+    finally:
+        engine.dispose()

@@ -42,15 +42,6 @@ def console(tmp_path_factory):
                             "VERWIJZING_INSZ_PEPPER": PEPPER, "VERWIJZING_CHANNEL_SECRET": "browser-test-secret",
                             "RASA_URL": "http://127.0.0.1:9"}.items():
             env.setenv(name, value)
-        import verwijzing.gateway.app as gateway_app  # TEMP: until the lead wires the intake routes
-        from verwijzing.gateway.staff.intake import add_intake_routes
-        original = gateway_app.add_staff_routes
-
-        def wired(app):
-            original(app)
-            if not any(getattr(r.resource, "canonical", "") == "/staff/intake" for r in app.router.routes()):
-                add_intake_routes(app)
-        env.setattr(gateway_app, "add_staff_routes", wired)
         engine = make_engine(database)
         upgrade(engine)
         with make_sessionmaker(engine).begin() as session:

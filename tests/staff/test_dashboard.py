@@ -31,21 +31,6 @@ def staff_config(staff_config):
     return dataclasses.replace(staff_config, peildatum_override=data.DAY)
 
 
-@pytest.fixture(autouse=True)
-def dashboard_route(monkeypatch):
-    """Until the console's add_staff_routes wires the dashboard in, add it the same way."""
-    import verwijzing.gateway.app as gateway_app
-    from verwijzing.gateway.staff.dashboard import add_dashboard_routes
-
-    original = gateway_app.add_staff_routes
-
-    def add_staff_routes(app):
-        original(app)
-        if not any(r.resource is not None and r.resource.canonical == "/staff/dashboard" for r in app.router.routes()):
-            add_dashboard_routes(app)
-    monkeypatch.setattr(gateway_app, "add_staff_routes", add_staff_routes)
-
-
 @pytest.fixture
 def seeded(db):
     with make_sessionmaker(db).begin() as session:

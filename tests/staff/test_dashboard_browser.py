@@ -39,7 +39,7 @@ def console():
                                   ACTION_SERVER_URL="http://127.0.0.1:9/webhook",
                                   PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
         config = dataclasses.replace(config, peildatum_override=data.DAY)
-        with _dashboard_wired(), serving(config, port) as base:
+        with serving(config, port) as base:
             driver = chromium()
             try:
                 driver.get(base + "/staff/dashboard")
@@ -49,22 +49,6 @@ def console():
                 yield driver
             finally:
                 driver.quit()
-
-
-def _dashboard_wired():
-    """Until the console's add_staff_routes wires the dashboard in, add it the same way."""
-    from unittest import mock
-
-    import verwijzing.gateway.app as gateway_app
-    from verwijzing.gateway.staff.dashboard import add_dashboard_routes
-
-    original = gateway_app.add_staff_routes
-
-    def add_staff_routes(app):
-        original(app)
-        if not any(r.resource is not None and r.resource.canonical == "/staff/dashboard" for r in app.router.routes()):
-            add_dashboard_routes(app)
-    return mock.patch.object(gateway_app, "add_staff_routes", add_staff_routes)
 
 
 def test_login_leads_to_the_dashboard_with_its_figures(console):
@@ -91,8 +75,6 @@ def test_every_chart_is_an_image_with_a_name(console):
     assert any("Trechter" in name and "gestart: 10" in name for name in names)
 
 
-@pytest.mark.xfail(strict=True, reason="needs `.tabel { overflow-x: auto; }` in gateway/staff/static/staff.css "
-                   "(the lead's file): the wide tables then scroll inside their own region")
 def test_no_sideways_scrolling_on_a_phone(console):
     console.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                             {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True})

@@ -122,19 +122,6 @@ class Page(HTMLParser):
 # ---- the console, logged in, on a reference date ---------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _wired(monkeypatch):  # TEMP: until the lead wires add_intake_routes into add_staff_routes
-    import verwijzing.gateway.app as gateway_app
-    from verwijzing.gateway.staff.intake import add_intake_routes
-    original = gateway_app.add_staff_routes
-
-    def wired(app):
-        original(app)
-        if not any(getattr(r.resource, "canonical", "") == "/staff/intake" for r in app.router.routes()):
-            add_intake_routes(app)
-    monkeypatch.setattr(gateway_app, "add_staff_routes", wired)
-
-
 @pytest.fixture
 def console(aiohttp_client, staff_config, make_user, monkeypatch):
     """`await console(day)`: a consulent's client on a gateway whose reference date is `day`."""

@@ -7,6 +7,8 @@ from importlib import resources
 from aiohttp import web
 
 from . import audit_log, auth
+from .dashboard import add_dashboard_routes
+from .intake import add_intake_routes
 from .referrals import add_referral_routes
 from .render import render
 
@@ -40,3 +42,5 @@ def add_staff_routes(app: web.Application) -> None:
     app.router.add_get("/staff/static/{name}", static_file)
     audit_log.add_audit_routes(app)
     add_referral_routes(app)
+    add_intake_routes(app)
+    add_dashboard_routes(app)
