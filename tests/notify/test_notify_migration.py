@@ -7,19 +7,11 @@ from alembic import command
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DataError, IntegrityError
 
-from verwijzing.store import make_engine, upgrade
+from verwijzing.store import upgrade
 from verwijzing.store.migrate import alembic_config
-from verwijzing.store.testing import BACKENDS, temporary_database
+from verwijzing.store.testing import fresh_engine  # noqa: F401 - fixture
 
 NEW_COLUMNS = {"next_attempt_at", "claimed_at", "provider_id", "last_error"}
-
-
-@pytest.fixture(params=BACKENDS)
-def fresh_engine(request):
-    with temporary_database(request.param) as url:
-        engine = make_engine(url)
-        yield engine
-        engine.dispose()
 
 
 def insert(engine, status: str, number: str | None = "+32470123456") -> None:

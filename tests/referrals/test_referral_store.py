@@ -12,9 +12,9 @@ from sqlalchemy import inspect, select, text
 from verwijzing.facts import parse_facts
 from verwijzing.referrals import attach_booking, attach_booking_to_conversation, record_decision
 from verwijzing.screening import screen
-from verwijzing.store import Base, Referral, make_engine, make_sessionmaker, upgrade
+from verwijzing.store import Base, Referral, make_sessionmaker, upgrade
 from verwijzing.store.migrate import alembic_config
-from verwijzing.store.testing import BACKENDS, temporary_database
+from verwijzing.store.testing import fresh_engine  # noqa: F401 - fixture
 
 from .test_referral_fields import DAY, PERSON
 
@@ -68,14 +68,6 @@ def test_a_confirmed_booking_goes_to_the_conversations_latest_referral_and_stays
     with sessions() as session:
         booked = dict(session.execute(select(Referral.id, Referral.booking_reference)).all())
     assert booked == {latest - 1: None, latest: "LK-AAAA", other: "LK-DDDD"}
-
-
-@pytest.fixture(params=BACKENDS)
-def fresh_engine(request):
-    with temporary_database(request.param) as url:
-        engine = make_engine(url)
-        yield engine
-        engine.dispose()
 
 
 def test_0005_fills_old_rows_from_their_snapshot_and_downgrades_to_0004(fresh_engine):

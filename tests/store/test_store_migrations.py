@@ -9,21 +9,13 @@ from sqlalchemy import inspect, text
 
 from verwijzing.store import Base, make_engine, normalise_url, upgrade
 from verwijzing.store.migrate import MIGRATIONS, alembic_config, is_current
-from verwijzing.store.testing import BACKENDS, temporary_database
+from verwijzing.store.testing import fresh_engine  # noqa: F401 - fixture
 
 TABLES = {
     "alembic_version", "audit_log", "bookings", "counsellor_languages", "counsellor_modalities",
     "cheque_uses", "counsellors", "credit_accounts", "ledger_entries", "outbox", "referrals", "slots",
     "sms_optouts", "staff_sessions", "staff_users",
 }
-
-
-@pytest.fixture(params=BACKENDS)
-def fresh_engine(request):
-    with temporary_database(request.param) as url:
-        engine = make_engine(url)
-        yield engine
-        engine.dispose()
 
 
 def test_upgrade_head_creates_the_schema_the_models_describe(fresh_engine):

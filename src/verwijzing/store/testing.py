@@ -154,3 +154,12 @@ def db(db_engine: Engine) -> Engine:
     """The session's database, emptied before the test."""
     clear_tables(db_engine)
     return db_engine
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """An empty database of its own (not migrated), once per backend: for migration tests."""
+    with temporary_database(request.param) as url:
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
