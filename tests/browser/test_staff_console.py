@@ -27,6 +27,7 @@ pytestmark = pytest.mark.browser
 
 PEILDATUM = dt.date(2027, 3, 1)
 LOGIN, PASSWORD = "an.peeters", "een lang wachtwoord voor de test"
+MANAGER = "bart.beheer"
 PEPPER = "browser-test-pepper"
 CITIZEN = valid_insz(dt.date(1985, 7, 30), 33)
 
@@ -46,6 +47,7 @@ def console(tmp_path_factory):
         upgrade(engine)
         with make_sessionmaker(engine).begin() as session:
             add_user(session, LOGIN, "consulent", PASSWORD, dt.datetime.now(dt.UTC))
+            add_user(session, MANAGER, "beheerder", PASSWORD, dt.datetime.now(dt.UTC))
             session.add_all(_counsellor_in_gent())
         port = free_port()
         with serving(settings(), port) as base:
@@ -199,3 +201,21 @@ def test_a_consulent_refers_a_citizen_and_books_a_block(driver, console):
     assert CITIZEN not in repr(dump_rows(engine)) and CITIZEN not in driver.page_source
     assert audited == ["login", "intake", "intake with errors", "decision", "booking: how to meet",
                        "booking: free moments", "confirmation"]
+
+    # The referral is in the list and on the dashboard; a beheerder finds the booking in the audit log.
+    reference = facts["Referentie"]
+    page.go(f"/staff/verwijzingen?referentie={reference}")
+    assert reference in driver.find_element(By.TAG_NAME, "main").text
+    page.go("/staff/dashboard")
+    booked = driver.find_element(By.XPATH, "//caption[starts-with(normalize-space(), 'Trechter')]/.."
+                                           "//tr[th[normalize-space()='geboekt']]/td[1]")
+    assert booked.text == "1"
+    page.press("Afmelden") if driver.find_elements(By.XPATH, "//main//button[normalize-space()='Afmelden']") else \
+        driver.find_element(By.XPATH, "//header//button[normalize-space()='Afmelden']").click()
+    page.go("/staff/login?next=/staff/audit")
+    page.type("Login", MANAGER)
+    page.type("Wachtwoord", PASSWORD)
+    page.press("Aanmelden")
+    assert page.h1() == "Auditlog"
+    log = driver.find_element(By.TAG_NAME, "tbody").text
+    assert f"staff:{LOGIN}" in log and "geboekt" in log and CITIZEN not in log

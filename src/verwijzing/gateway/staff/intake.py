@@ -157,11 +157,14 @@ async def make_referral(request: web.Request) -> web.StreamResponse:
         return _decision_page(request, intake, decision, status=400, error=problem,
                               chosen=str(form.get("andere_route") or ""), reason=str(form.get("reden") or ""))
     who, at, login = actor(request), now(), request[STAFF].login
+    # The referral is dated as the whole stack sees the day (as the chat's are); the audit line
+    # keeps the real moment the consulent acted.
+    decided_at = dt.datetime.combine(peildatum(request), at.timetz())
 
     def record() -> int:
         with request.app[SESSIONS].begin() as session:
             referral = record_decision(
-                session, decision=decision, facts=intake.facts, channel=Channel.STAFF.value, at=at,
+                session, decision=decision, facts=intake.facts, channel=Channel.STAFF.value, at=decided_at,
                 staff_member=login, consent=intake.consent,
                 override={"route": override.route.value, "reden": override.reason} if override else None)
             session.flush()
