@@ -1,4 +1,4 @@
-"""The `verwijzing` command (contract.md): screen, booking show, seed-demo, sms-dispatch.
+"""The `verwijzing` command (contract.md): screen, booking show, seed-demo, sms-dispatch, worker.
 
 Bad input ends with exit 2 and one plain line on stderr naming the field, never a traceback.
 """
@@ -91,6 +91,12 @@ def _cmd_sms_dispatch(args: argparse.Namespace) -> int:
     return run_sms_dispatch(config.settings(), once=args.once, interval=args.interval)
 
 
+def _cmd_worker(args: argparse.Namespace) -> int:
+    from .worker.main import run_worker  # a database and maybe twilio: load on use
+
+    return run_worker(config.settings(), once=args.once)
+
+
 def _cmd_staff_add_user(args: argparse.Namespace) -> int:
     from .staff.add_user import add_user_command  # a database and argon2: load on use
 
@@ -126,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     sms.add_argument("--interval", type=_seconds, default=5.0, metavar="SECONDS",
                      help="seconds between passes over the outbox (default 5)")
     sms.set_defaults(handler=_cmd_sms_dispatch)
+    worker = commands.add_parser(
+        "worker", help="run the background jobs: expire holds, send SMS, reminders, retention, demo agenda"
+    )
+    worker.add_argument("--once", action="store_true",
+                        help="run every job once, print their counts as JSON, and stop")
+    worker.set_defaults(handler=_cmd_worker)
     staff = commands.add_parser("staff", help="staff console accounts")
     staff_commands = staff.add_subparsers(dest="staff_command", required=True)
     add_user = staff_commands.add_parser("add-user", help="make a console account; asks for its password")

@@ -31,6 +31,8 @@ class Settings:
     twilio_from_number: str
     sms_log: str
     handoff_number: str
+    # Rasa's stored conversations with no event for this many days are deleted by the worker.
+    abandoned_days: int = 30
 
     @property
     def public_is_https(self) -> bool:
@@ -76,6 +78,7 @@ def settings() -> Settings:
         twilio_from_number=env.get("TWILIO_FROM_NUMBER", ""),
         sms_log=env.get("VERWIJZING_SMS_LOG") or "var/log/sms-outbox.log",
         handoff_number=env.get("VERWIJZING_HANDOFF_NUMBER") or "+3280030700",
+        abandoned_days=_days("VERWIJZING_ABANDONED_DAYS", env.get("VERWIJZING_ABANDONED_DAYS") or "30"),
     )
 
 
@@ -91,6 +94,12 @@ def _choice(name: str, raw: str, allowed: tuple[str, ...]) -> str:
 def _positive(name: str, raw: str) -> int:
     if not raw.isdigit() or int(raw) == 0:
         raise ConfigError(f"{name} must be a whole number of minutes above 0, got {raw!r}")
+    return int(raw)
+
+
+def _days(name: str, raw: str) -> int:
+    if not raw.isdigit() or int(raw) == 0:
+        raise ConfigError(f"{name} must be a whole number of days above 0, got {raw!r}")
     return int(raw)
 
 

@@ -239,6 +239,9 @@ class Booking(Base):
     held_until: Mapped[dt.datetime]
     confirmed_at: Mapped[dt.datetime | None]
     cancelled_at: Mapped[dt.datetime | None]
+    # The slot the day-before reminder SMS was queued for (verwijzing.worker.reminders): at most
+    # one reminder per booking and moment; a move to another slot makes a new one due.
+    reminded_slot_id: Mapped[int | None] = mapped_column(Integer)
 
     slot: Mapped[Slot] = relationship(lazy="joined", innerjoin=True)
 

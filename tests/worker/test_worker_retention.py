@@ -1,0 +1,74 @@
+"""Retention by the worker: our tables by the policy's bewaartermijn, and Rasa's stored
+conversations: events older than that period, and conversations abandoned for longer than
+VERWIJZING_ABANDONED_DAYS."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from worker_helpers import BLOCK, BOOKED_AT, at, book, booking, counsellor, slot, worker_jobs
+
+from verwijzing.worker.retention import conversation_cutoffs
+
+NOW = at(15, 12)  # March 2027: the loopbaankrediet keeps files 5 years
+DAY = dt.timedelta(days=1)
+
+
+def _add(db, events, sender: str, *moments: dt.datetime) -> None:
+    with db.begin() as connection:
+        connection.execute(events.insert(), [
+            {"sender_id": sender, "type_name": "user", "timestamp": m.timestamp(), "data": "{}"} for m in moments
+        ])
+
+
+def _stored(db, events) -> dict[str, int]:
+    with db.connect() as connection:
+        senders = connection.execute(select(events.c.sender_id)).scalars().all()
+    counts: dict[str, int] = {}
+    for sender in senders:
+        counts[sender] = counts.get(sender, 0) + 1
+    return counts
+
+
+def test_cutoffs_follow_the_policy_and_the_setting():
+    cutoffs = conversation_cutoffs(NOW, 5, 30)
+    assert cutoffs.events_before == at(15, 12, year=2022).timestamp()
+    assert cutoffs.abandoned_before == (NOW - 30 * DAY).timestamp()
+    assert conversation_cutoffs(NOW, None, 30).events_before is None  # no period known: keep
+
+
+def test_abandoned_conversations_and_old_events_go_recent_ones_stay(db, sessions, events):
+    _add(db, events, "verlaten", NOW - 40 * DAY, NOW - 31 * DAY)
+    _add(db, events, "bezig", NOW - 29 * DAY, NOW - 2 * DAY)
+    # Still going after six years: its oldest message is past the policy's five years.
+    _add(db, events, "lang", NOW - 6 * 365 * DAY, NOW - DAY)
+
+    counts = worker_jobs(sessions, NOW)["retention"].run()
+
+    assert counts["conversations_deleted"] == 1
+    assert counts["events_deleted"] == 3
+    assert _stored(db, events) == {"bezig": 2, "lang": 1}
+    again = worker_jobs(sessions, NOW)["retention"].run()
+    assert (again["conversations_deleted"], again["events_deleted"]) == (0, 0)
+
+
+def test_the_abandoned_period_is_the_setting(db, sessions, events):
+    _add(db, events, "drie-weken-stil", NOW - 21 * DAY)
+    worker_jobs(sessions, NOW, abandoned_days=30)["retention"].run()
+    assert _stored(db, events) == {"drie-weken-stil": 1}
+    worker_jobs(sessions, NOW, abandoned_days=14)["retention"].run()
+    assert _stored(db, events) == {}
+
+
+def test_our_tables_too_the_phone_goes_once_the_block_is_over(sessions):
+    reference = book(sessions, slot(sessions, counsellor(sessions), BLOCK))
+    assert booking(sessions, reference).phone
+
+    assert worker_jobs(sessions, BOOKED_AT)["retention"].run()["phones_cleared"] == 0
+    assert worker_jobs(sessions, at(4, 12))["retention"].run()["phones_cleared"] == 1  # the block ended at 11
+    assert booking(sessions, reference).phone is None
+
+
+def test_without_rasa_tables_retention_still_runs(sessions):
+    counts = worker_jobs(sessions, NOW)["retention"].run()
+    assert (counts["events_deleted"], counts["conversations_deleted"]) == (0, 0)
