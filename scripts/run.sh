@@ -18,7 +18,7 @@ trap stop INT TERM EXIT
 # Library chatter goes to var/log/; the console gets one line per step and "klaar" when every
 # part answers the gateway's /health.
 mkdir -p var/log
-echo "verwijzing: de actieserver, Rasa en de gateway starten (logs in var/log/) …"
+echo "verwijzing: de actieserver, Rasa, de gateway en de worker starten (logs in var/log/) …"
 SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port 5055 >var/log/actions.log 2>&1 &
 pids+=($!)
 .venv-rasa/bin/rasa run --model models/verwijzing.tar.gz --endpoints endpoints.yml \
@@ -27,13 +27,14 @@ pids+=($!)
 pids+=($!)
 .venv/bin/python -m verwijzing.gateway.app >var/log/gateway.log 2>&1 &
 pids+=($!)
-# Booking confirmations by SMS: drains the outbox (VERWIJZING_SMS_MODE=local writes them to
-# VERWIJZING_SMS_LOG instead of sending). It has no /health: it only has to keep running.
-.venv/bin/verwijzing sms-dispatch >var/log/sms-dispatch.log 2>&1 &
+# The background jobs: the SMS outbox (VERWIJZING_SMS_MODE=local writes them to
+# VERWIJZING_SMS_LOG instead of sending), expiring holds, the reminder the day before, retention,
+# the demo agenda. It has no /health: it only has to keep running.
+.venv/bin/verwijzing worker >var/log/worker.log 2>&1 &
 pids+=($!)
 
 gateway="http://${GATEWAY_HOST:-127.0.0.1}:${GATEWAY_PORT:-8080}"
-names=(actions rasa gateway sms-dispatch)
+names=(actions rasa gateway worker)
 ready=
 for second in $(seq 1 240); do
     for i in "${!pids[@]}"; do
