@@ -1,0 +1,71 @@
+"""The reminder says how to cancel: replying "annuleer REF" by SMS, through the gateway and the
+real Rasa and action servers, cancels the booking. So the instruction in the SMS is true."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from worker_helpers import BRUSSELS, counsellor, slot, worker_jobs
+
+from tests.conversation.stack import TOKEN, running_stack
+from tests.gateway.twilio_requests import BASE, TOKEN as TWILIO_TOKEN, signed, sms_fields
+from verwijzing.booking import BookingService
+from verwijzing.config import settings
+from verwijzing.gateway import init_app
+from verwijzing.gateway.sms_text import MAX_SEGMENTS, fits_gsm7, segments
+from verwijzing.notify import LocalOutboxSender
+from verwijzing.store import make_engine, make_sessionmaker
+from verwijzing.store.models import BookingStatus
+from verwijzing.store.testing import valid_insz
+
+pytestmark = pytest.mark.rasa
+DAY = dt.date(2027, 2, 1)  # the stack's reference day: the day before the block
+SECRET = "worker-e2e-secret"
+PHONE = "+32470123456"
+INSZ = valid_insz(dt.date(1985, 7, 30), 33)
+
+
+async def test_replying_annuleer_with_the_reference_cancels_the_booking(tmp_path, monkeypatch):
+    with running_stack(tmp_path, VERWIJZING_PEILDATUM=DAY.isoformat()) as (rasa, actions):
+        database_url = f"sqlite:///{tmp_path / 'verwijzing.db'}"
+        engine = make_engine(database_url)
+        sessions = make_sessionmaker(engine)
+        try:
+            block = dt.datetime.combine(DAY + dt.timedelta(days=1), dt.time(15, 30), BRUSSELS)
+            three_days_before = block - dt.timedelta(days=3)
+            bookings = BookingService(sessions, pepper=b"test-pepper", clock=lambda: three_days_before)
+            held = bookings.hold(slot(sessions, counsellor(sessions, "Els Wouters", "9000"), block), "web", "e2e",
+                                 modality="op_locatie")
+            bookings.confirm(held.reference, insz=INSZ, phone=PHONE)
+
+            phone = LocalOutboxSender()
+            jobs = worker_jobs(sessions, dt.datetime.combine(DAY, dt.time(10, 30), BRUSSELS), phone=phone)
+            assert jobs["reminders"].run() == {"queued": 1}
+            jobs["sms"].run()
+            (reminder,) = [body for to, body in phone.delivered if body.startswith("Herinnering") and to == PHONE]
+            assert segments(reminder) <= MAX_SEGMENTS and fits_gsm7(reminder)
+            reply = reminder.split("Antwoord dan op deze sms met: ")[1]
+            assert reply == f"annuleer {held.reference}"
+
+            monkeypatch.setenv("VERWIJZING_INSZ_PEPPER", "test-pepper")  # as the action server's
+            monkeypatch.setenv("VERWIJZING_CHANNEL_SECRET", SECRET)
+            config = dataclasses.replace(
+                settings(), database_url=database_url, rasa_url=rasa.base, rasa_auth_token=TOKEN,
+                action_server_url=actions.url, twilio_auth_token=TWILIO_TOKEN, public_base_url=BASE)
+            async with TestClient(TestServer(init_app(config))) as gateway:
+                answers = []
+                for n, body in enumerate([reply, INSZ]):
+                    fields = sms_fields(body, PHONE, 500 + n)
+                    response = await gateway.post("/webhooks/sms", data=fields,
+                                                  headers=signed("/webhooks/sms", fields))
+                    assert response.status == 200
+                    answers.append("\n".join(m.text or "" for m in ET.fromstring(await response.text())
+                                             .findall("Message")))
+            assert "rijksregisternummer" in answers[0]  # the reference was read from the reply
+            assert "geannuleerd" in answers[1]
+            assert bookings.show(held.reference).status == BookingStatus.CANCELLED
+        finally:
+            engine.dispose()
