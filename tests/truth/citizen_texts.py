@@ -20,6 +20,7 @@ from verwijzing.booking.conversation import confirmation_messages
 from verwijzing.booking.service import BookingView
 from verwijzing.policy import load_policy
 from verwijzing.store.models import BookingStatus, Channel, Modality
+from verwijzing.worker.reminders import reminder_sms
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "src" / "verwijzing" / "content"
@@ -111,6 +112,8 @@ def booking_rendered() -> Iterator[CitizenText]:
                       booking_texts.confirmation_sms("LK-7K3P", start, "Els V.", Modality.OP_LOCATIE, "Gent", window))
     yield CitizenText(f"{where}:moved_sms", booking_texts.moved_sms("LK-7K3P", start, "Els V.", Modality.ONLINE, None))
     yield CitizenText(f"{where}:cancelled_sms", booking_texts.cancelled_sms("LK-7K3P", 120))
+    yield CitizenText("src/verwijzing/worker/reminders.py:reminder_sms",
+                      reminder_sms("LK-7K3P", start, "Els V.", Modality.OP_LOCATIE, "9000"))
     for refunded, confirmed in ((120, True), (0, True), (0, False)):
         yield CitizenText(f"{where}:cancel_message({refunded}, {confirmed})",
                           booking_texts.cancel_message(refunded, window, confirmed))

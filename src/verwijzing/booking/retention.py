@@ -72,8 +72,10 @@ def apply_retention(session: Session, now: dt.datetime) -> RetentionReport:
             outbox_deleted=_count(session.execute(delete(OutboxMessage).where(OutboxMessage.created_at < cutoff))),
             ledger_entries_folded=folded,
         )
-    detail = {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in asdict(report).items()}
-    record_audit(session, actor="system", action="retention", detail=detail, at=now)
+    # Audited when something was deleted or folded: the worker runs this every hour.
+    if any(isinstance(v, int) and v for v in asdict(report).values()):
+        detail = {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in asdict(report).items()}
+        record_audit(session, actor="system", action="retention", detail=detail, at=now)
     return report
 
 
