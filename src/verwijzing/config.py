@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///var/verwijzing.db"
 
@@ -31,6 +33,8 @@ class Settings:
     twilio_from_number: str
     sms_log: str
     handoff_number: str
+    # Several Rasa servers (make run-scaled): the gateway spreads turns over them. Empty: rasa_url alone.
+    rasa_urls: tuple[str, ...] = ()
     # Rasa's stored conversations with no event for this many days are deleted by the worker.
     abandoned_days: int = 30
 
@@ -38,6 +42,11 @@ class Settings:
     def public_is_https(self) -> bool:
         """Cookies get the Secure flag when the public address is https."""
         return self.public_base_url.startswith("https://")
+
+    @property
+    def rasa_servers(self) -> tuple[str, ...]:
+        """The Rasa servers the gateway talks to: RASA_URLS when given, else RASA_URL."""
+        return self.rasa_urls or (self.rasa_url,)
 
     @property
     def peildatum(self) -> dt.date:
@@ -78,6 +87,7 @@ def settings() -> Settings:
         twilio_from_number=env.get("TWILIO_FROM_NUMBER", ""),
         sms_log=env.get("VERWIJZING_SMS_LOG") or "var/log/sms-outbox.log",
         handoff_number=env.get("VERWIJZING_HANDOFF_NUMBER") or "+3280030700",
+        rasa_urls=_urls("RASA_URLS", env.get("RASA_URLS") or ""),
         abandoned_days=_days("VERWIJZING_ABANDONED_DAYS", env.get("VERWIJZING_ABANDONED_DAYS") or "30"),
     )
 
@@ -89,6 +99,15 @@ def _choice(name: str, raw: str, allowed: tuple[str, ...]) -> str:
     if raw not in allowed:
         raise ConfigError(f"{name} must be one of {', '.join(allowed)}, got {raw!r}")
     return raw
+
+
+def _urls(name: str, raw: str) -> tuple[str, ...]:
+    """A comma-separated list of http(s) base URLs; empty gives ()."""
+    urls = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+    wrong = [url for url in urls if not url.startswith(("http://", "https://"))]
+    if wrong:
+        raise ConfigError(f"{name} must be http(s) URLs separated by commas, got {wrong[0]!r}")
+    return urls
 
 
 def _positive(name: str, raw: str) -> int:
@@ -111,3 +130,53 @@ def _port(raw: str) -> int:
 
 def peildatum() -> dt.date:
     return settings().peildatum
+
+
+def redis_lock_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Where Rasa's Redis lock store is (endpoints.scaled.yml): REDIS_URL
+    (redis://[:password@]host[:port][/db]) or REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD;
+    REDIS_KEY_PREFIX (letters and digits) keeps stacks sharing one Redis apart."""
+    env = os.environ if env is None else env
+    if env.get("REDIS_URL"):
+        parts = urlsplit(env["REDIS_URL"])
+        if parts.scheme != "redis" or not parts.hostname:
+            raise ConfigError(f"REDIS_URL must look like redis://host:6379/0, got {env['REDIS_URL']!r}")
+        try:
+            port = str(parts.port or 6379)
+        except ValueError:
+            raise ConfigError(f"REDIS_URL has no valid port: {env['REDIS_URL']!r}") from None
+        found = {"REDIS_HOST": parts.hostname, "REDIS_PORT": port,
+                 "REDIS_DB": parts.path.strip("/") or "0", "REDIS_PASSWORD": unquote(parts.password or "")}
+    else:
+        found = {"REDIS_HOST": env.get("REDIS_HOST") or "127.0.0.1", "REDIS_PORT": env.get("REDIS_PORT") or "6379",
+                 "REDIS_DB": env.get("REDIS_DB") or "0", "REDIS_PASSWORD": env.get("REDIS_PASSWORD") or ""}
+    found["REDIS_KEY_PREFIX"] = env.get("REDIS_KEY_PREFIX") or "verwijzing"
+    if not found["REDIS_PORT"].isdigit() or not 0 < int(found["REDIS_PORT"]) < 65536:
+        raise ConfigError(f"the Redis port must be a port number, got {found['REDIS_PORT']!r}")
+    if not found["REDIS_DB"].isdigit():
+        raise ConfigError(f"the Redis database must be a number (0-15), got {found['REDIS_DB']!r}")
+    if not found["REDIS_KEY_PREFIX"].isalnum():
+        raise ConfigError(f"REDIS_KEY_PREFIX must be letters and digits only, got {found['REDIS_KEY_PREFIX']!r}")
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m verwijzing.config redis-env`: the lock store's settings as shell assignments
+    (scripts/run_scaled.sh evaluates them), or the configuration error on stderr with exit 2."""
+    import shlex
+    import sys
+    args = sys.argv[1:] if argv is None else argv
+    if args != ["redis-env"]:
+        print("usage: python -m verwijzing.config redis-env", file=sys.stderr)
+        return 2
+    try:
+        found = redis_lock_env()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print("\n".join(f"export {name}={shlex.quote(value)}" for name, value in found.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -34,7 +34,7 @@ async def _resources(app: web.Application):
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as session:
             app[HTTP] = session
-            app[ASSISTANT] = Assistant(session, config.rasa_url, config.rasa_auth_token)
+            app[ASSISTANT] = Assistant(session, config.rasa_servers, config.rasa_auth_token)
             yield
     finally:
         app[BOOKINGS].close()

@@ -3,10 +3,17 @@
 The gateway speaks to Rasa through the project's channel (`verwijzing_rasa.channel`), which
 tells Rasa the person's channel, so SMS and voice get their own wording. Rasa's HTTP API (behind
 RASA_AUTH_TOKEN) gives the stored conversation, already redacted by the tracker store.
+
+With several Rasa servers (`make run-scaled`) each turn goes to the least busy one: any server
+may take any conversation, because they share the tracker store (PostgreSQL) and Rasa's Redis
+lock store serialises the turns of one conversation across servers. A server that refuses the
+connection is skipped for that turn: the message never reached it, so sending it to the next
+one cannot process it twice. A timeout is not retried elsewhere (the turn may have run).
 """
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -42,34 +49,60 @@ def bot_message(raw: dict[str, Any]) -> BotMessage:
     return BotMessage(str(raw.get("text") or ""), buttons)
 
 
+def pick_server(in_flight: Sequence[int], start: int) -> int:
+    """The least busy server; among equals the first from `start` on, so idle servers take turns."""
+    count = len(in_flight)
+    return min(((start + i) % count for i in range(count)), key=lambda index: in_flight[index])
+
+
 class Assistant:
-    def __init__(self, http: aiohttp.ClientSession, rasa_url: str, token: str, *, timeout: float = 60):
-        self._http, self._base, self._token = http, rasa_url.rstrip("/"), token
+    def __init__(self, http: aiohttp.ClientSession, rasa_url: str | Sequence[str], token: str, *,
+                 timeout: float = 60):
+        urls = (rasa_url,) if isinstance(rasa_url, str) else tuple(rasa_url)
+        if not urls:
+            raise ValueError("at least one Rasa server is needed")
+        self._http, self._bases, self._token = http, tuple(url.rstrip("/") for url in urls), token
+        self._in_flight = [0] * len(self._bases)
+        self._next = 0
         # A turn with a decision or a booking takes a few seconds on a busy machine.
         self._timeout = aiohttp.ClientTimeout(total=timeout)
+
+    @property
+    def servers(self) -> tuple[str, ...]:
+        return self._bases
+
+    async def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        """The JSON answer of the least busy server that accepts the connection."""
+        first = pick_server(self._in_flight, self._next)
+        self._next = (first + 1) % len(self._bases)
+        order = [(first + i) % len(self._bases) for i in range(len(self._bases))]
+        for attempt, index in enumerate(order):
+            self._in_flight[index] += 1
+            try:
+                async with self._http.request(method, self._bases[index] + path, timeout=self._timeout,
+                                              **kwargs) as response:
+                    if response.status != 200:
+                        raise AssistantUnavailable(f"Rasa answered {response.status}")
+                    return await response.json()
+            except aiohttp.ClientConnectorError as exc:
+                if attempt == len(order) - 1:
+                    raise AssistantUnavailable(str(exc) or type(exc).__name__) from exc
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                raise AssistantUnavailable(str(exc) or type(exc).__name__) from exc
+            finally:
+                self._in_flight[index] -= 1
+        raise AssertionError("unreachable: the last server either answered or raised")
 
     async def turn(self, sender: str, text: str, channel: str) -> list[BotMessage]:
         """Send what the person said (or a button's payload); Rasa's replies for that turn."""
         body = {"sender": sender, "message": text, "channel": channel}
-        try:
-            async with self._http.post(self._base + WEBHOOK, json=body, timeout=self._timeout) as response:
-                if response.status != 200:
-                    raise AssistantUnavailable(f"Rasa answered {response.status}")
-                replies = await response.json()
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            raise AssistantUnavailable(str(exc) or type(exc).__name__) from exc
+        replies = await self._json("POST", WEBHOOK, json=body)
         return [bot_message(r) for r in replies if isinstance(r, dict) and (r.get("text") or r.get("buttons"))]
 
     async def events(self, sender: str) -> list[dict[str, Any]]:
         """The stored events of the conversation since its last restart ([] when there is none)."""
-        url = f"{self._base}/conversations/{quote(sender, safe='')}/tracker"
-        try:
-            async with self._http.get(url, params={"token": self._token}, timeout=self._timeout) as response:
-                if response.status != 200:
-                    raise AssistantUnavailable(f"Rasa answered {response.status}")
-                tracker = await response.json()
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            raise AssistantUnavailable(str(exc) or type(exc).__name__) from exc
+        path = f"/conversations/{quote(sender, safe='')}/tracker"
+        tracker = await self._json("GET", path, params={"token": self._token})
         return list(tracker.get("events") or [])
 
 
