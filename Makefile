@@ -24,6 +24,7 @@ RASA_INPUTS := config.yml $(wildcard bot/*.yml) $(shell find data -name '*.yml' 
 help:
 	@echo "make run    - set up what is missing, train if needed, start the assistant (SQLite)"
 	@echo "make test   - set up what is missing and run every test"
+	@echo "make run-scaled - two Rasa and two action servers on PostgreSQL and Redis (docs/deploy.md)"
 	@echo "make setup  - only the environments (.venv, .venv-rasa, Dutch spaCy pipeline, .env)"
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed $(SPACY_NL)/meta.json .env build/.browser-installed
@@ -79,6 +80,11 @@ validate: setup
 
 run: setup $(MODEL)
 	scripts/run.sh
+
+# Two Rasa servers and two action servers on PostgreSQL and Redis (docs/deploy.md).
+.PHONY: run-scaled
+run-scaled: setup $(MODEL)
+	scripts/run_scaled.sh
 
 test: setup $(MODEL)
 	scripts/test.sh
