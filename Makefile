@@ -94,3 +94,11 @@ nlu-report: setup $(MODEL)
 
 clean:
 	rm -rf build models results .pytest_cache
+
+# Performance (README "Performance"): ours against stock Rasa's moodbot, and the gateway soak.
+.PHONY: bench soak
+bench: setup $(MODEL)
+	scripts/bench.sh
+
+soak: setup $(MODEL)
+	scripts/bench.sh --soak

@@ -1,0 +1,142 @@
+"""`make bench` (scripts/bench.sh): stock Rasa's moodbot against our stack, in one run.
+
+usage: .venv/bin/python -m bench [--postgres] [--levels 1,20,100] [--turns 1:36,20:240,100:600]
+
+Both stacks run at the same time on this machine; each concurrency level is measured on stock
+first, then on ours, so noise of the shared machine hits both within minutes of each other. This
+is a benchmark, not a test: nothing fails on a number (only on errors in the harness itself).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor, wait
+from pathlib import Path
+
+from tests.conversation.test_booking_e2e import DAY, INTAKE
+
+from . import stock
+from .load import one_conversation, run_level
+from .report import ratios, summary, table
+from .stacks import our_stack, stock_stack
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "build" / "bench"
+# Ours: the booking test's free-text intake (golden answers) from "hallo" to the decision.
+OUR_SCRIPT = INTAKE
+DECISION_MARK = "Wil je meteen een eerste"
+DEFAULT_TURNS = {1: 36, 20: 240, 100: 600}
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def postgres_admin_url() -> str:
+    url = os.environ.get("VERWIJZING_BENCH_POSTGRES_URL") or os.environ.get("VERWIJZING_TEST_POSTGRES_URL")
+    if not url:
+        sys.exit("--postgres: set VERWIJZING_BENCH_POSTGRES_URL (a server where the benchmark may create a database)")
+    return url
+
+
+def parse_turns(text: str) -> dict[int, int]:
+    return {int(level): int(turns) for level, turns in (part.split(":") for part in text.split(","))}
+
+
+async def warm_up(stack, script: list[str], expect: str | None) -> float:
+    """One conversation, alone: returns the first turn's milliseconds (the first after start)."""
+    turns = await one_conversation(stack.webhook, script, f"warmup-{stack.name}-{uuid.uuid4().hex[:6]}")
+    if expect:
+        said = " ".join(m.get("text", "") for m in turns[-1][1])
+        if expect not in said:
+            raise SystemExit(f"{stack.name}: the script did not reach the decision; last reply: {said[:300]!r}")
+    return round(turns[0][0] * 1000, 1)
+
+
+async def measure(stacks: dict, turns: dict[int, int]) -> dict:
+    scripts = {"stock": stock.SCRIPT, "ours": OUR_SCRIPT}
+    expect = {"stock": None, "ours": DECISION_MARK}
+    first = {name: await warm_up(stacks[name], scripts[name], expect[name]) for name in stacks}
+    rss = {name: stack.rss_bytes() for name, stack in stacks.items()}
+    levels = []
+    for concurrency, count in turns.items():
+        level = {"concurrency": concurrency}
+        for name in stacks:
+            log(f"{name}: {concurrency} concurrent conversations, {count} turns")
+            result = await run_level(stacks[name].webhook, scripts[name], concurrency, count,
+                                     f"{name} x{concurrency}")
+            level[name] = summary(result)
+            rss[name] = max(rss[name], stacks[name].rss_bytes())
+        if len(stacks) == 2:
+            level["ratio_ours_over_stock"] = ratios(level["stock"], level["ours"])
+        levels.append(level)
+    return {"levels": levels, "first_turn_ms": first,
+            "rss_mb": {name: round(value / 2**20) for name, value in rss.items()},
+            "scripts": scripts}
+
+
+def start_all(starting: dict, exits: contextlib.ExitStack) -> dict:
+    """Enters the stacks' context managers in parallel threads (each start is mostly waiting on
+    a Rasa model load); every one that started is stopped on exit, also when another failed."""
+    with ThreadPoolExecutor(len(starting)) as pool:
+        futures = {name: pool.submit(manager.__enter__) for name, manager in starting.items()}
+        wait(futures.values())
+    stacks, failure = {}, None
+    for name, future in futures.items():
+        if future.exception() is None:
+            stacks[name] = future.result()
+            exits.push(starting[name])
+        else:
+            failure = future.exception()
+    if failure:
+        raise failure
+    return stacks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--postgres", action="store_true", help="our tracker store and tables on PostgreSQL")
+    parser.add_argument("--turns", type=parse_turns, default=DEFAULT_TURNS,
+                        help="concurrency:turns pairs, e.g. 1:36,20:240,100:600")
+    parser.add_argument("--ours-only", action="store_true",
+                        help="skip stock Rasa (quick before/after checks while profiling; no ratios)")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="verwijzing-bench-") as folder, contextlib.ExitStack() as stack:
+        tmp = Path(folder)
+        project = tmp / "moodbot"
+        starting = {}
+        if not args.ours_only:
+            stock.scaffold(project)
+            model = stock.trained_model(project, OUT, log)
+            starting["stock"] = stock_stack(project, model, tmp)
+        database_url = None
+        if args.postgres:
+            from verwijzing.store.testing import temporary_postgres_database
+            database_url = stack.enter_context(temporary_postgres_database(postgres_admin_url()))
+        starting["ours"] = our_stack(tmp, database_url, DAY)
+        log(f"starting {' and '.join(starting)} at the same time (stock: Rasa; ours: Rasa + action server)")
+        stacks = start_all(starting, stack)
+        log("both up" if len(stacks) == 2 else "up")
+        result = asyncio.run(measure(stacks, args.turns))
+    result.update({"date": dt.datetime.now().isoformat(timespec="seconds"), "rasa": stock.rasa_version(),
+                   "tracker_store": "postgresql" if args.postgres else "sqlite", "cpus": os.cpu_count(),
+                   "ours_processes": "Rasa + action server" + (" (PostgreSQL server not counted)" if args.postgres else ""),
+                   "total_s": round(time.monotonic() - started)})
+    written = OUT / ("result-ours-only.json" if args.ours_only else "result.json")
+    written.write_text(json.dumps(result, indent=2) + "\n")
+    print(table(result))
+    print(f"\nwritten: {written.relative_to(ROOT)} ({result['total_s']} s in all)")
+
+
+if __name__ == "__main__":
+    main()

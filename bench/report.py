@@ -1,0 +1,65 @@
+"""From timings to the table on the terminal and build/bench/result.json."""
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+from .load import LevelResult
+
+
+def percentile(values: list[float], q: int) -> float | None:
+    """The q-th percentile (inclusive method, as a spreadsheet would compute it)."""
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def summary(result: LevelResult) -> dict[str, Any]:
+    p50, p95 = percentile(result.latencies, 50), percentile(result.latencies, 95)
+    return {
+        "concurrency": result.concurrency,
+        "turns": result.turns,
+        "errors": result.errors,
+        "p50_ms": round(p50 * 1000, 1) if p50 is not None else None,
+        "p95_ms": round(p95 * 1000, 1) if p95 is not None else None,
+        "throughput_turns_per_s": round(len(result.latencies) / result.wall_seconds, 2) if result.wall_seconds else None,
+        "wall_s": round(result.wall_seconds, 1),
+        "error_samples": result.error_samples,
+    }
+
+
+def ratio(ours: float | None, stock: float | None) -> float | None:
+    return round(ours / stock, 2) if ours is not None and stock else None
+
+
+def ratios(stock: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any]:
+    return {"p50": ratio(ours["p50_ms"], stock["p50_ms"]), "p95": ratio(ours["p95_ms"], stock["p95_ms"]),
+            "throughput": ratio(ours["throughput_turns_per_s"], stock["throughput_turns_per_s"])}
+
+
+def _fmt(value: Any, width: int) -> str:
+    text = "-" if value is None else (f"{value:.0f}" if isinstance(value, float) and value >= 100 else f"{value}")
+    return text.rjust(width)
+
+
+def table(result: dict[str, Any]) -> str:
+    head = (f"{'conc':>4} | {'stack':<5} | {'turns':>5} | {'p50 ms':>7} | {'p95 ms':>7} | {'turns/s':>7} | {'errors':>6}")
+    lines = [head, "-" * len(head)]
+    for level in result["levels"]:
+        for name in ("stock", "ours"):
+            if name not in level:
+                continue
+            row = level[name]
+            lines.append(f"{level['concurrency']:>4} | {name:<5} | {_fmt(row['turns'], 5)} | {_fmt(row['p50_ms'], 7)} | "
+                         f"{_fmt(row['p95_ms'], 7)} | {_fmt(row['throughput_turns_per_s'], 7)} | {_fmt(row['errors'], 6)}")
+        r = level.get("ratio_ours_over_stock")
+        if r:
+            lines.append(f"{'':>4} | ratio ours/stock: p50 {r['p50']}, p95 {r['p95']}, throughput {r['throughput']}")
+    memory = result["rss_mb"]
+    cold = result["first_turn_ms"]
+    lines += ["", f"resident memory (max over the run, process trees summed): stock {memory.get('stock')} MB, "
+                  f"ours {memory['ours']} MB ({result['ours_processes']})",
+              f"first turn after start: stock {cold.get('stock')} ms, ours {cold['ours']} ms"]
+    return "\n".join(lines)
