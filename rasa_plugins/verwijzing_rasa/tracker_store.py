@@ -19,11 +19,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import BotUttered, UserUttered
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
 
+from . import action_validation
 from .pii import redact
+
+# Rasa loads this module for every stack of the project (endpoints.yml): the place to make its
+# check of action server answers cheap (see action_validation.py; same check, same errors).
+action_validation.install()
 
 
 def redact_value(value: Any) -> Any:
@@ -67,6 +74,38 @@ def _settings_from_url(url: str) -> dict[str, Any]:
     }
 
 
+# The same SQLite settings as the project's own engine (verwijzing.store.engine) for the same file.
+SQLITE_BUSY_TIMEOUT_S = 30
+SQLITE_POOL_SIZE = 5
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL (readers never block the writer) with synchronous=NORMAL: a commit no longer waits for
+    the disk to flush (only checkpoints do); a power cut may lose the last turns, never corrupt
+    the file. Rasa's default (synchronous=FULL) flushed on every save: most of a save's time."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def sqlite_engine(url: Any) -> sa.engine.Engine:
+    """A pooled engine for a SQLite file. Rasa's default for SQLite opens a new connection for
+    every read and every save (NullPool), which re-reads the schema each time; a small pool keeps
+    them open. Rasa uses a connection from one task at a time, so sharing them across threads
+    (check_same_thread off) is safe: the pool hands each connection to one user at a time."""
+    engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=SQLITE_POOL_SIZE,
+                              connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
+    sa.event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _is_sqlite_file(engine: sa.engine.Engine) -> bool:
+    database = engine.url.database
+    return engine.dialect.name == "sqlite" and bool(database) and database != ":memory:" \
+        and not database.startswith("file::memory:")
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """endpoints.yml: `tracker_store: {type: verwijzing_rasa.tracker_store.RedactingSQLTrackerStore,
     url: ${DATABASE_URL}}`."""
@@ -76,6 +115,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             kwargs = {**kwargs, **_settings_from_url(host)}
             host = kwargs.pop("host")
         super().__init__(domain, host=host, event_broker=event_broker, **kwargs)
+        if _is_sqlite_file(self.engine):
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sqlite_engine(url)
+            self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def save(self, tracker) -> None:
         for event in tracker.events:
