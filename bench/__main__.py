@@ -130,7 +130,8 @@ def main() -> None:
         result = asyncio.run(measure(stacks, args.turns))
     result.update({"date": dt.datetime.now().isoformat(timespec="seconds"), "rasa": stock.rasa_version(),
                    "tracker_store": "postgresql" if args.postgres else "sqlite", "cpus": os.cpu_count(),
-                   "ours_processes": "Rasa + action server" + (" (PostgreSQL server not counted)" if args.postgres else ""),
+                   "ours_processes": "Rasa + action server"
+                   + (" (PostgreSQL server not counted)" if args.postgres else ""),
                    "total_s": round(time.monotonic() - started)})
     written = OUT / ("result-ours-only.json" if args.ours_only else "result.json")
     written.write_text(json.dumps(result, indent=2) + "\n")

@@ -16,10 +16,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
-from .__main__ import DECISION_MARK, OUR_SCRIPT, OUT, log, postgres_admin_url
-from .__main__ import warm_up
+from .__main__ import DECISION_MARK, OUR_SCRIPT, OUT, log, postgres_admin_url, warm_up
 from .load import run_level
 from .report import summary
 from .stacks import our_stack
@@ -64,7 +64,6 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="verwijzing-profile-") as folder:
         tmp = Path(folder)
-        from contextlib import ExitStack
         with ExitStack() as exits:
             url = None
             if args.postgres:
@@ -78,7 +77,8 @@ def main() -> None:
                 out = tmp / f"{name}.txt"
                 recorders[name] = (out, subprocess.Popen(
                     [str(PY_SPY), "record", "--pid", str(pid), "--format", "raw", "--output", str(out),
-                     "--rate", "200", "--nonblocking", "--subprocesses"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                     "--rate", "200", "--nonblocking", "--subprocesses"],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             log(f"recording with py-spy: {args.concurrency} concurrent conversations, {args.turns} turns")
             result = asyncio.run(_load(stack, args.concurrency, args.turns))
             for out, process in recorders.values():

@@ -24,7 +24,8 @@ def summary(result: LevelResult) -> dict[str, Any]:
         "errors": result.errors,
         "p50_ms": round(p50 * 1000, 1) if p50 is not None else None,
         "p95_ms": round(p95 * 1000, 1) if p95 is not None else None,
-        "throughput_turns_per_s": round(len(result.latencies) / result.wall_seconds, 2) if result.wall_seconds else None,
+        "throughput_turns_per_s": (round(len(result.latencies) / result.wall_seconds, 2)
+                                   if result.wall_seconds else None),
         "wall_s": round(result.wall_seconds, 1),
         "error_samples": result.error_samples,
     }
@@ -45,15 +46,17 @@ def _fmt(value: Any, width: int) -> str:
 
 
 def table(result: dict[str, Any]) -> str:
-    head = (f"{'conc':>4} | {'stack':<5} | {'turns':>5} | {'p50 ms':>7} | {'p95 ms':>7} | {'turns/s':>7} | {'errors':>6}")
+    head = (f"{'conc':>4} | {'stack':<5} | {'turns':>5} | {'p50 ms':>7} | {'p95 ms':>7} | "
+            f"{'turns/s':>7} | {'errors':>6}")
     lines = [head, "-" * len(head)]
     for level in result["levels"]:
         for name in ("stock", "ours"):
             if name not in level:
                 continue
             row = level[name]
-            lines.append(f"{level['concurrency']:>4} | {name:<5} | {_fmt(row['turns'], 5)} | {_fmt(row['p50_ms'], 7)} | "
-                         f"{_fmt(row['p95_ms'], 7)} | {_fmt(row['throughput_turns_per_s'], 7)} | {_fmt(row['errors'], 6)}")
+            lines.append(f"{level['concurrency']:>4} | {name:<5} | {_fmt(row['turns'], 5)} | "
+                         f"{_fmt(row['p50_ms'], 7)} | {_fmt(row['p95_ms'], 7)} | "
+                         f"{_fmt(row['throughput_turns_per_s'], 7)} | {_fmt(row['errors'], 6)}")
         r = level.get("ratio_ours_over_stock")
         if r:
             lines.append(f"{'':>4} | ratio ours/stock: p50 {r['p50']}, p95 {r['p95']}, throughput {r['throughput']}")

@@ -43,7 +43,8 @@ def trained_model(project: Path, cache_root: Path, log) -> Path:
     partial = cache / "training"
     shutil.rmtree(partial, ignore_errors=True)
     subprocess.run([str(RASA), "train", "--quiet", "--fixed-model-name", "moodbot", "--out", str(partial)],
-                   cwd=project, env=base_env(), check=True, stdout=(cache / "train.log").open("w"), stderr=subprocess.STDOUT)
+                   cwd=project, env=base_env(), check=True, stdout=(cache / "train.log").open("w"),
+                   stderr=subprocess.STDOUT)
     (partial / "moodbot.tar.gz").rename(model)
     shutil.rmtree(partial, ignore_errors=True)
     return model
