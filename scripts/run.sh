@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Settings: the environment wins over .env (see scripts/env.sh).
 . scripts/env.sh
+. scripts/ready.sh
 load_env_file .env
 # Rasa reports usage and errors to its company by default; nothing leaves this machine.
 export RASA_TELEMETRY_ENABLED=false
@@ -35,28 +36,10 @@ pids+=($!)
 
 gateway="http://${GATEWAY_HOST:-127.0.0.1}:${GATEWAY_PORT:-8080}"
 names=(actions rasa gateway worker)
-ready=
-for second in $(seq 1 240); do
-    for i in "${!pids[@]}"; do
-        if ! kill -0 "${pids[$i]}" 2>/dev/null; then
-            echo "verwijzing: ${names[$i]} stopte; de laatste regels van var/log/${names[$i]}.log:" >&2
-            tail -n 20 "var/log/${names[$i]}.log" >&2
-            exit 1
-        fi
-    done
-    if .venv/bin/python - "$gateway/health" <<'PY' 2>/dev/null
-import sys, urllib.request
-sys.exit(0 if urllib.request.urlopen(sys.argv[1], timeout=2).status == 200 else 1)
-PY
-    then
-        echo
-        echo "klaar: open ${gateway/127.0.0.1/localhost} (Rasa op http://127.0.0.1:5005, acties op http://127.0.0.1:5055) — Ctrl-C stopt alles"
-        echo "      sms en telefoon: ${PUBLIC_BASE_URL:-http://localhost:8080}/webhooks/sms en /webhooks/voice (Twilio); sms'en naar burgers: ${VERWIJZING_SMS_MODE:-local}"
-        ready=1
-        break
-    fi
-    (( second % 10 == 0 )) && printf '.'
-    sleep 1
-done
-[[ -n $ready ]] || echo "verwijzing: na 4 minuten antwoordt nog niet alles op $gateway/health; kijk in var/log/." >&2
+if wait_until_ready 240 "$gateway/health"; then
+    echo "klaar: open ${gateway/127.0.0.1/localhost} (Rasa op http://127.0.0.1:5005, acties op http://127.0.0.1:5055) — Ctrl-C stopt alles"
+    echo "      sms en telefoon: ${PUBLIC_BASE_URL:-http://localhost:8080}/webhooks/sms en /webhooks/voice (Twilio); sms'en naar burgers: ${VERWIJZING_SMS_MODE:-local}"
+else
+    echo "verwijzing: na 4 minuten antwoordt nog niet alles op $gateway/health; kijk in var/log/." >&2
+fi
 wait -n

@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Settings: the environment wins over .env (see scripts/env.sh).
 . scripts/env.sh
+. scripts/ready.sh
 load_env_file .env
 export RASA_TELEMETRY_ENABLED=false
 
@@ -84,35 +85,13 @@ else
     start sms-dispatch .venv/bin/verwijzing sms-dispatch
 fi
 
-answers() {  # answers URL: 0 when it answers 200
-    .venv/bin/python - "$1" <<'PY' 2>/dev/null
-import sys, urllib.request
-sys.exit(0 if urllib.request.urlopen(sys.argv[1], timeout=2).status == 200 else 1)
-PY
-}
 gateway="http://${GATEWAY_HOST:-127.0.0.1}:${GATEWAY_PORT:-8080}"
 # The gateway's /health asks the first Rasa and action server; the second ones are asked here.
 checks=("$gateway/health" "http://127.0.0.1:5006/status?token=$RASA_AUTH_TOKEN" "http://127.0.0.1:5056/health")
-ready=
-for second in $(seq 1 300); do
-    for i in "${!pids[@]}"; do
-        if ! kill -0 "${pids[$i]}" 2>/dev/null; then
-            echo "verwijzing: ${names[$i]} stopte; de laatste regels van var/log/${names[$i]}.log:" >&2
-            tail -n 20 "var/log/${names[$i]}.log" >&2
-            exit 1
-        fi
-    done
-    all=1
-    for url in "${checks[@]}"; do answers "$url" || { all=; break; }; done
-    if [[ -n $all ]]; then
-        echo
-        echo "klaar: open ${gateway/127.0.0.1/localhost} (Rasa op :5005 en :5006, acties op :5055 en :5056," \
-             "locks in Redis ${REDIS_HOST}:${REDIS_PORT}/${REDIS_DB}) — Ctrl-C stopt alles"
-        ready=1
-        break
-    fi
-    (( second % 10 == 0 )) && printf '.'
-    sleep 1
-done
-[[ -n $ready ]] || echo "verwijzing: na 5 minuten antwoordt nog niet alles; kijk in var/log/." >&2
+if wait_until_ready 300 "${checks[@]}"; then
+    echo "klaar: open ${gateway/127.0.0.1/localhost} (Rasa op :5005 en :5006, acties op :5055 en :5056," \
+         "locks in Redis ${REDIS_HOST}:${REDIS_PORT}/${REDIS_DB}) — Ctrl-C stopt alles"
+else
+    echo "verwijzing: na 5 minuten antwoordt nog niet alles; kijk in var/log/." >&2
+fi
 wait -n
