@@ -1,6 +1,6 @@
 """`make bench` (scripts/bench.sh): stock Rasa's moodbot against our stack, in one run.
 
-usage: .venv/bin/python -m bench [--postgres] [--levels 1,20,100] [--turns 1:36,20:240,100:600]
+usage: .venv/bin/python -m bench [--postgres] [--ours-only] [--turns 1:60,20:600,100:1200]
 
 Both stacks run at the same time on this machine; each concurrency level is measured on stock
 first, then on ours, so noise of the shared machine hits both within minutes of each other. This
@@ -33,7 +33,8 @@ OUT = ROOT / "build" / "bench"
 # Ours: the booking test's free-text intake (golden answers) from "hallo" to the decision.
 OUR_SCRIPT = INTAKE
 DECISION_MARK = "Wil je meteen een eerste"
-DEFAULT_TURNS = {1: 36, 20: 240, 100: 600}
+# Enough turns per level that one garbage-collector pause or one noisy second moves p95 little.
+DEFAULT_TURNS = {1: 60, 20: 600, 100: 1200}
 
 
 def log(message: str) -> None:
@@ -61,6 +62,10 @@ async def warm_up(stack, script: list[str], expect: str | None) -> float:
     return round(turns[0][0] * 1000, 1)
 
 
+def cpu_per_turn(before: dict[str, float], after: dict[str, float], turns: int) -> dict[str, float]:
+    return {part: round(1000 * (after[part] - before[part]) / turns, 1) for part in before} if turns else {}
+
+
 async def measure(stacks: dict, turns: dict[int, int]) -> dict:
     scripts = {"stock": stock.SCRIPT, "ours": OUR_SCRIPT}
     expect = {"stock": None, "ours": DECISION_MARK}
@@ -71,9 +76,11 @@ async def measure(stacks: dict, turns: dict[int, int]) -> dict:
         level = {"concurrency": concurrency}
         for name in stacks:
             log(f"{name}: {concurrency} concurrent conversations, {count} turns")
+            cpu_before = stacks[name].cpu_seconds()
             result = await run_level(stacks[name].webhook, scripts[name], concurrency, count,
                                      f"{name} x{concurrency}")
             level[name] = summary(result)
+            level[name]["cpu_ms_per_turn"] = cpu_per_turn(cpu_before, stacks[name].cpu_seconds(), result.turns)
             rss[name] = max(rss[name], stacks[name].rss_bytes())
         if len(stacks) == 2:
             level["ratio_ours_over_stock"] = ratios(level["stock"], level["ours"])
@@ -105,7 +112,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="bench", description=__doc__.split("\n")[0])
     parser.add_argument("--postgres", action="store_true", help="our tracker store and tables on PostgreSQL")
     parser.add_argument("--turns", type=parse_turns, default=DEFAULT_TURNS,
-                        help="concurrency:turns pairs, e.g. 1:36,20:240,100:600")
+                        help="concurrency:turns pairs, e.g. 1:60,20:600,100:1200")
     parser.add_argument("--ours-only", action="store_true",
                         help="skip stock Rasa (quick before/after checks while profiling; no ratios)")
     args = parser.parse_args()

@@ -26,6 +26,7 @@ class LevelResult:
     errors: int = 0
     wall_seconds: float = 0.0
     error_samples: list[str] = field(default_factory=list)
+    by_step: dict[int, list[float]] = field(default_factory=dict)  # script line -> its latencies
 
     @property
     def turns(self) -> int:
@@ -59,7 +60,7 @@ async def run_level(url: str, script: list[str], concurrency: int, turns: int, l
     async def worker(session: aiohttp.ClientSession) -> None:
         for number in numbers:  # a shared iterator: each conversation is taken by one worker
             sender = f"{prefix}-{run_id}-{number}"
-            for text in script:
+            for step, text in enumerate(script):
                 seconds, error = await _turn(session, url, sender, text)
                 if error:
                     result.errors += 1
@@ -67,6 +68,7 @@ async def run_level(url: str, script: list[str], concurrency: int, turns: int, l
                         result.error_samples.append(error)
                 else:
                     result.latencies.append(seconds)
+                    result.by_step.setdefault(step, []).append(seconds)
                 progress.update(1)
 
     start = time.perf_counter()

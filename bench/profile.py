@@ -77,7 +77,7 @@ def main() -> None:
                 out = tmp / f"{name}.txt"
                 recorders[name] = (out, subprocess.Popen(
                     [str(PY_SPY), "record", "--pid", str(pid), "--format", "raw", "--output", str(out),
-                     "--rate", "200", "--nonblocking", "--subprocesses"],
+                     "--rate", "200", "--subprocesses"],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             log(f"recording with py-spy: {args.concurrency} concurrent conversations, {args.turns} turns")
             result = asyncio.run(_load(stack, args.concurrency, args.turns))

@@ -47,16 +47,17 @@ def _fmt(value: Any, width: int) -> str:
 
 def table(result: dict[str, Any]) -> str:
     head = (f"{'conc':>4} | {'stack':<5} | {'turns':>5} | {'p50 ms':>7} | {'p95 ms':>7} | "
-            f"{'turns/s':>7} | {'errors':>6}")
+            f"{'turns/s':>7} | {'errors':>6} | CPU ms per turn")
     lines = [head, "-" * len(head)]
     for level in result["levels"]:
         for name in ("stock", "ours"):
             if name not in level:
                 continue
             row = level[name]
+            cpu = ", ".join(f"{part} {ms}" for part, ms in row.get("cpu_ms_per_turn", {}).items())
             lines.append(f"{level['concurrency']:>4} | {name:<5} | {_fmt(row['turns'], 5)} | "
                          f"{_fmt(row['p50_ms'], 7)} | {_fmt(row['p95_ms'], 7)} | "
-                         f"{_fmt(row['throughput_turns_per_s'], 7)} | {_fmt(row['errors'], 6)}")
+                         f"{_fmt(row['throughput_turns_per_s'], 7)} | {_fmt(row['errors'], 6)} | {cpu}")
         r = level.get("ratio_ours_over_stock")
         if r:
             lines.append(f"{'':>4} | ratio ours/stock: p50 {r['p50']}, p95 {r['p95']}, throughput {r['throughput']}")

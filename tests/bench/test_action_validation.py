@@ -17,6 +17,17 @@ ANSWERS = [
     {"events": [{"event": "no_such_event"}]},
     {"events": "not a list"},
     {"responses": [1, 2]},
+    # Each kind of event is checked against its own part of the schema (the fast path) ...
+    {"events": [{"event": "bot", "text": "Hoi", "data": {"buttons": [{"title": "a", "payload": "b"}]},
+                 "timestamp": None, "metadata": {}},
+                {"event": "user", "text": "hoi", "parse_data": {"intent": {"name": "x", "confidence": 1.0},
+                                                               "entities": []}},
+                {"event": "action", "name": "action_listen", "policy": None, "confidence": 1.0},
+                {"event": "reset_slots"}, {"event": "active_loop", "name": "intake_form"}]},
+    # ... and refused there as stock Rasa refuses it: a wrong type inside one kind of event.
+    {"events": [{"event": "slot", "name": "leeftijd", "value": 41}, {"event": "user", "parse_data": "tekst"}]},
+    {"events": [{"event": "action", "name": 7}]},
+    {"events": [{"event": "slot", "name": "x", "value": 1, "timestamp": "gisteren"}]},
 ]
 
 COMPARE = """
@@ -44,5 +55,5 @@ def test_the_cached_check_accepts_and_refuses_as_stock_rasa_does():
     pairs = json.loads(run.stdout.strip().splitlines()[-1])
     assert [stock for stock, _ in pairs] == [ours for _, ours in pairs]
     kinds = [stock[0] for stock, _ in pairs]
-    assert kinds == ["ok", "ok", "ok", "refused", "refused", "refused", "refused"]
+    assert kinds == ["ok", "ok", "ok", "refused", "refused", "refused", "refused", "ok", "refused", "refused", "refused"]
     assert all("Failed to validate Action server response" in ours[1] for _, ours in pairs if ours[0] == "refused")

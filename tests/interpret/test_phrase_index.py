@@ -1,0 +1,62 @@
+"""PhraseSet.find tries a pattern only where its first word stands (an index, for speed); it must
+find exactly what trying every pattern at every word finds, on every phrase set the readers use."""
+from __future__ import annotations
+
+import gc
+import random
+import re
+from pathlib import Path
+
+from verwijzing.config import peildatum
+from verwijzing.interpret import nlp, read_all
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def scan_everywhere(phrases: nlp.PhraseSet, analysis: nlp.Analysis, span=None) -> list[nlp.Match]:
+    """The plain algorithm: every pattern, longest first, at every word."""
+    tokens = analysis.tokens
+    allowed = set(range(len(tokens)) if span is None else span)
+    taken: set[int] = set()
+    found = []
+
+    def usable(j: int) -> bool:
+        return j not in taken and j in allowed and not tokens[j].is_punct
+
+    for pattern, label, phrase in phrases._patterns:
+        for i in range(len(tokens)):
+            end = phrases._match_at(tokens, i, pattern, usable)
+            if end is not None:
+                taken.update(range(i, end))
+                found.append(nlp.Match(label, i, end, phrase))
+    found.sort(key=lambda m: m.start)
+    return [m for m in found if not m.label.startswith("_")]
+
+
+def training_texts() -> list[str]:
+    texts = set()
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for line in path.read_text("utf-8").splitlines():
+            found = re.match(r"\s*-\s+(.{3,})", line)
+            if found:
+                texts.add(found.group(1).strip().strip("\"'"))
+    return sorted(texts)
+
+
+def test_the_index_finds_what_a_scan_of_every_word_finds():
+    texts = random.Random(7).sample(training_texts(), 1200)
+    day = peildatum()
+    for text in texts:
+        read_all(text, day)  # builds every phrase set the readers use (they are cached)
+    phrase_sets = [o for o in gc.get_objects() if isinstance(o, nlp.PhraseSet)]
+    assert len(phrase_sets) >= 6
+    matched = 0
+    for text in texts:
+        analysis = nlp.analyse(text)
+        half = range(len(analysis.tokens) // 2, len(analysis.tokens))
+        for phrases in phrase_sets:
+            for span in (None, half):
+                expected = scan_everywhere(phrases, analysis, span)
+                assert phrases.find(analysis, span) == expected, (text, span)
+                matched += bool(expected)
+    assert matched > 500  # the comparison covered texts that match, not only texts that do not
