@@ -96,9 +96,13 @@ clean:
 	rm -rf build models results .pytest_cache
 
 # Performance (README "Performance"): ours against stock Rasa's moodbot, and the gateway soak.
-.PHONY: bench soak
+.PHONY: bench bench-scaled soak
 bench: setup $(MODEL)
 	scripts/bench.sh
+
+# Two Rasa servers against one, on PostgreSQL and Redis (bench/scaled.py).
+bench-scaled: setup $(MODEL)
+	scripts/bench.sh --scaled
 
 soak: setup $(MODEL)
 	scripts/bench.sh --soak

@@ -47,8 +47,11 @@ async def _turn(session: aiohttp.ClientSession, url: str, sender: str, text: str
     return time.perf_counter() - start, None
 
 
-async def run_level(url: str, script: list[str], concurrency: int, turns: int, label: str,
+async def run_level(url: str | list[str], script: list[str], concurrency: int, turns: int, label: str,
                     prefix: str = "bench") -> LevelResult:
+    """`url`: one webhook, or several that conversations take in turn (conversation n goes to
+    url n mod len, and stays there: a load balancer that keeps each conversation on one server)."""
+    urls = [url] if isinstance(url, str) else list(url)
     result = LevelResult(concurrency)
     conversations = max(concurrency, -(-turns // len(script)))  # every worker says at least one
     numbers = iter(range(conversations))
@@ -60,8 +63,9 @@ async def run_level(url: str, script: list[str], concurrency: int, turns: int, l
     async def worker(session: aiohttp.ClientSession) -> None:
         for number in numbers:  # a shared iterator: each conversation is taken by one worker
             sender = f"{prefix}-{run_id}-{number}"
+            target = urls[number % len(urls)]
             for step, text in enumerate(script):
-                seconds, error = await _turn(session, url, sender, text)
+                seconds, error = await _turn(session, target, sender, text)
                 if error:
                     result.errors += 1
                     if len(result.error_samples) < 5:

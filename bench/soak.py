@@ -62,6 +62,8 @@ class SoakResult:
     errors: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)  # answered, but without any bot message
     booked_told: int = 0
+    # What a booker who was not told "booked" read last (first line): why the booking did not happen.
+    not_booked: collections.Counter[str] = field(default_factory=collections.Counter)
     decided: int = 0  # conversations that reached the decision (one conversation, not six)
     wall_s: float = 0.0
 
@@ -93,6 +95,8 @@ async def conversation(base: str, number: int, result: SoakResult, progress) -> 
                 result.decided += 1
         if books and CONFIRMED in said:
             result.booked_told += 1
+        elif books:
+            result.not_booked[said.strip().split("\n")[0][:120]] += 1
     result.conversations += 1
 
 
@@ -160,7 +164,7 @@ def soak(tmp: Path, conversations: int, concurrency: int, database_url: str | No
     bookers = sum(1 for n in range(conversations) if script(n)[1])
     return {"conversations": result.conversations, "turns": result.turns, "errors": result.errors,
             "lost_turns": result.lost, "bookers": bookers, "told_booked": result.booked_told,
-            "decided": result.decided,
+            "decided": result.decided, "not_booked_last_reply": dict(result.not_booked.most_common()),
             "wall_s": round(result.wall_s, 1), **invariants}
 
 
@@ -208,6 +212,8 @@ def main() -> None:
           f"{outcome['told_booked']} of {outcome['bookers']} bookers booked, "
           f"{outcome['confirmed_bookings']} confirmed bookings; slots booked twice: "
           f"{len(outcome['double_booked_slots'])}; ledger mismatches: {len(outcome['ledger_mismatches'])}")
+    for reply, count in outcome["not_booked_last_reply"].items():
+        print(f"  {count} bookers not booked; last reply began: {reply!r}")
     for problem in found:
         print(f"FAIL: {problem}", file=sys.stderr)
     sys.exit(1 if found else 0)

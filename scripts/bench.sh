@@ -17,4 +17,9 @@ if [[ "${1:-}" == --soak ]]; then
     shift
     exec .venv/bin/python scripts/soak.py "$@"
 fi
+# `scripts/bench.sh --scaled`: two Rasa servers against one on PostgreSQL and Redis (bench/scaled.py).
+if [[ "${1:-}" == --scaled ]]; then
+    shift
+    exec .venv/bin/python -m bench.scaled "$@"
+fi
 exec .venv/bin/python -m bench "$@"

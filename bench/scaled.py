@@ -1,0 +1,120 @@
+"""Two Rasa servers against one, on PostgreSQL and Redis (`make run-scaled`'s topology).
+
+usage: .venv/bin/python -m bench.scaled [--turns 20:600,100:1200]
+
+Starts the scaled stack of `make run-scaled` (endpoints.scaled.yml: SQL tracker store on
+PostgreSQL, Rasa's Redis lock store; Rasa A calls action server A, B calls B) on a temporary
+database, then, per concurrency level, sends the same scripted conversations first all to Rasa A
+(one server; B idles) and then to A and B in turn, as the gateway spreads them. Same processes,
+same database, same run: the ratio two/one is the gain of the second server. It also reports CPU
+per turn of each part and the machine's cores: on a machine with fewer cores than busy processes
+the second server can only take what the first leaves of the CPU.
+
+Needs VERWIJZING_BENCH_POSTGRES_URL (or VERWIJZING_TEST_POSTGRES_URL) and Redis
+(VERWIJZING_TEST_REDIS_URL, default redis://127.0.0.1:6379/9).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import psutil
+
+from tests.scale.cluster import require_redis, two_of_everything, unique_key_prefix
+
+from .__main__ import DECISION_MARK, OUR_SCRIPT, OUT, log, parse_turns, postgres_admin_url, warm_up
+from .load import run_level
+from .report import summary
+from .stacks import REST_PATH, Stack
+
+DAY = "2027-02-01"
+
+
+def _part_cpu(stacks: list[Stack]) -> dict[str, float]:
+    return {f"{name}-{'ab'[k]}": value for k, stack in enumerate(stacks) for name, value in stack.cpu_seconds().items()}
+
+
+def _postgres_cpu() -> float:
+    """CPU of the PostgreSQL server's processes on this machine (all its backends)."""
+    total = 0.0
+    for process in psutil.process_iter(["name"]):
+        if (process.info["name"] or "").startswith("postgres"):
+            try:
+                times = process.cpu_times()
+                total += times.user + times.system
+            except psutil.Error:
+                continue
+    return total
+
+
+async def _measure(stacks: list[Stack], turns: dict[int, int]) -> list[dict]:
+    for stack in stacks:
+        await warm_up(stack, OUR_SCRIPT, DECISION_MARK)
+    levels = []
+    for concurrency, count in turns.items():
+        level = {"concurrency": concurrency}
+        for label, used in (("one", stacks[:1]), ("two", stacks)):
+            log(f"{label} Rasa server(s): {concurrency} concurrent conversations, {count} turns")
+            before, pg_before = _part_cpu(stacks), _postgres_cpu()
+            result = await run_level([s.webhook for s in used], OUR_SCRIPT, concurrency, count,
+                                     f"{label} x{concurrency}", prefix=f"scaled-{label}")
+            after, pg_after = _part_cpu(stacks), _postgres_cpu()
+            level[label] = summary(result)
+            cpu = {part: round(1000 * (after[part] - before[part]) / result.turns, 1) for part in before}
+            cpu["postgres"] = round(1000 * (pg_after - pg_before) / result.turns, 1)
+            level[label]["cpu_ms_per_turn"] = cpu
+        one, two = level["one"]["throughput_turns_per_s"], level["two"]["throughput_turns_per_s"]
+        level["throughput_two_over_one"] = round(two / one, 2) if one else None
+        levels.append(level)
+    return levels
+
+
+def table(levels: list[dict]) -> str:
+    lines = [f"{'conc':>4} | {'servers':<7} | {'p50 ms':>7} | {'p95 ms':>7} | {'turns/s':>7} | {'errors':>6} | CPU ms per turn"]
+    lines.append("-" * 100)
+    for level in levels:
+        for label in ("one", "two"):
+            row = level[label]
+            busy = {part: ms for part, ms in row["cpu_ms_per_turn"].items() if ms >= 0.5}
+            lines.append(f"{level['concurrency']:>4} | {label:<7} | {row['p50_ms']:>7} | {row['p95_ms']:>7} | "
+                         f"{row['throughput_turns_per_s']:>7} | {row['errors']:>6} | "
+                         + ", ".join(f"{part} {ms}" for part, ms in busy.items()))
+        lines.append(f"{'':>4} | throughput two/one: {level['throughput_two_over_one']}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="bench.scaled", description=__doc__.split("\n")[0])
+    parser.add_argument("--turns", type=parse_turns, default={20: 600, 100: 1200})
+    args = parser.parse_args()
+    from verwijzing.store.testing import temporary_postgres_database
+    OUT.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="verwijzing-scaled-") as folder, ExitStack() as exits:
+        database_url = exits.enter_context(temporary_postgres_database(postgres_admin_url()))
+        redis_env = require_redis(unique_key_prefix())
+        log("starting 2 Rasa servers and 2 action servers on PostgreSQL and Redis")
+        rasas, actions = exits.enter_context(two_of_everything(Path(folder), database_url, redis_env,
+                                                               VERWIJZING_PEILDATUM=DAY))
+        stacks = [Stack("ours", rasa.base, [rasa.process.pid, server.process.pid], ["rasa", "actions"])
+                  for rasa, server in zip(rasas, actions)]
+        assert all(stack.webhook.endswith(REST_PATH) for stack in stacks)
+        levels = asyncio.run(_measure(stacks, args.turns))
+    result = {"date": dt.datetime.now().isoformat(timespec="seconds"), "cpus": os.cpu_count(), "levels": levels,
+              "total_s": round(time.monotonic() - started)}
+    written = OUT / "result-scaled.json"
+    written.write_text(json.dumps(result, indent=2) + "\n")
+    print(table(levels))
+    print(f"\nCPU cores on this machine: {os.cpu_count()}\nwritten: {written.relative_to(OUT.parents[1])}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
