@@ -1,6 +1,6 @@
 """`make bench` (scripts/bench.sh): stock Rasa's moodbot against our stack, in one run.
 
-usage: .venv/bin/python -m bench [--postgres] [--ours-only] [--turns 1:60,20:600,100:1200]
+usage: .venv/bin/python -m bench [--postgres] [--ours-only] [--rounds 3] [--turns 1:60,20:600,100:1200]
 
 Both stacks run at the same time on this machine; each concurrency level is measured on stock
 first, then on ours, so noise of the shared machine hits both within minutes of each other. This
@@ -25,7 +25,7 @@ from tests.conversation.test_booking_e2e import DAY, INTAKE
 
 from . import stock
 from .load import one_conversation, run_level
-from .report import ratios, summary, table
+from .report import median_of, ratios, summary, table
 from .stacks import our_stack, stock_stack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,26 +66,36 @@ def cpu_per_turn(before: dict[str, float], after: dict[str, float], turns: int) 
     return {part: round(1000 * (after[part] - before[part]) / turns, 1) for part in before} if turns else {}
 
 
-async def measure(stacks: dict, turns: dict[int, int]) -> dict:
+async def _one_level(stack, script: list[str], concurrency: int, count: int) -> dict:
+    log(f"{stack.name}: {concurrency} concurrent conversations, {count} turns")
+    cpu_before = stack.cpu_seconds()
+    result = await run_level(stack.webhook, script, concurrency, count, f"{stack.name} x{concurrency}")
+    row = summary(result)
+    row["cpu_ms_per_turn"] = cpu_per_turn(cpu_before, stack.cpu_seconds(), result.turns)
+    return row
+
+
+async def measure(stacks: dict, turns: dict[int, int], rounds: int = 1) -> dict:
+    """Each level `rounds` times, stock and ours one after the other in every round, so that a
+    noisy minute of the shared machine hits both; the table gives the median of the rounds."""
     scripts = {"stock": stock.SCRIPT, "ours": OUR_SCRIPT}
     expect = {"stock": None, "ours": DECISION_MARK}
     first = {name: await warm_up(stacks[name], scripts[name], expect[name]) for name in stacks}
     rss = {name: stack.rss_bytes() for name, stack in stacks.items()}
     levels = []
     for concurrency, count in turns.items():
-        level = {"concurrency": concurrency}
-        for name in stacks:
-            log(f"{name}: {concurrency} concurrent conversations, {count} turns")
-            cpu_before = stacks[name].cpu_seconds()
-            result = await run_level(stacks[name].webhook, scripts[name], concurrency, count,
-                                     f"{name} x{concurrency}")
-            level[name] = summary(result)
-            level[name]["cpu_ms_per_turn"] = cpu_per_turn(cpu_before, stacks[name].cpu_seconds(), result.turns)
-            rss[name] = max(rss[name], stacks[name].rss_bytes())
+        runs: dict[str, list[dict]] = {name: [] for name in stacks}
+        for _ in range(rounds):
+            for name in stacks:
+                runs[name].append(await _one_level(stacks[name], scripts[name], concurrency, count))
+                rss[name] = max(rss[name], stacks[name].rss_bytes())
+        level = {"concurrency": concurrency, **{name: median_of(rows) for name, rows in runs.items()},
+                 "rounds": runs}
         if len(stacks) == 2:
             level["ratio_ours_over_stock"] = ratios(level["stock"], level["ours"])
+            level["round_ratios"] = [ratios(s, o) for s, o in zip(runs["stock"], runs["ours"])]
         levels.append(level)
-    return {"levels": levels, "first_turn_ms": first,
+    return {"levels": levels, "first_turn_ms": first, "rounds": rounds,
             "rss_mb": {name: round(value / 2**20) for name, value in rss.items()},
             "scripts": scripts}
 
@@ -113,6 +123,8 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="our tracker store and tables on PostgreSQL")
     parser.add_argument("--turns", type=parse_turns, default=DEFAULT_TURNS,
                         help="concurrency:turns pairs, e.g. 1:60,20:600,100:1200")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="times each level is measured (stock, ours, stock, ours, ...); the table has the medians")
     parser.add_argument("--ours-only", action="store_true",
                         help="skip stock Rasa (quick before/after checks while profiling; no ratios)")
     args = parser.parse_args()
@@ -134,7 +146,7 @@ def main() -> None:
         log(f"starting {' and '.join(starting)} at the same time (stock: Rasa; ours: Rasa + action server)")
         stacks = start_all(starting, stack)
         log("both up" if len(stacks) == 2 else "up")
-        result = asyncio.run(measure(stacks, args.turns))
+        result = asyncio.run(measure(stacks, args.turns, args.rounds))
     result.update({"date": dt.datetime.now().isoformat(timespec="seconds"), "rasa": stock.rasa_version(),
                    "tracker_store": "postgresql" if args.postgres else "sqlite", "cpus": os.cpu_count(),
                    "ours_processes": "Rasa + action server"

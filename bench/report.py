@@ -31,6 +31,20 @@ def summary(result: LevelResult) -> dict[str, Any]:
     }
 
 
+def median_of(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One row from several rounds of a level: the median of each figure, the sums of counts."""
+    def middle(key: str) -> float | None:
+        values = [row[key] for row in rows if row[key] is not None]
+        return round(statistics.median(values), 2) if values else None
+    parts = rows[0].get("cpu_ms_per_turn", {})
+    return {"concurrency": rows[0]["concurrency"], "turns": sum(r["turns"] for r in rows),
+            "errors": sum(r["errors"] for r in rows), "p50_ms": middle("p50_ms"), "p95_ms": middle("p95_ms"),
+            "throughput_turns_per_s": middle("throughput_turns_per_s"), "wall_s": round(sum(r["wall_s"] for r in rows), 1),
+            "error_samples": [e for r in rows for e in r["error_samples"]][:5],
+            "cpu_ms_per_turn": {part: round(statistics.median(r["cpu_ms_per_turn"][part] for r in rows), 1)
+                                for part in parts}}
+
+
 def ratio(ours: float | None, stock: float | None) -> float | None:
     return round(ours / stock, 2) if ours is not None and stock else None
 
@@ -48,7 +62,8 @@ def _fmt(value: Any, width: int) -> str:
 def table(result: dict[str, Any]) -> str:
     head = (f"{'conc':>4} | {'stack':<5} | {'turns':>5} | {'p50 ms':>7} | {'p95 ms':>7} | "
             f"{'turns/s':>7} | {'errors':>6} | CPU ms per turn")
-    lines = [head, "-" * len(head)]
+    rounds = result.get("rounds", 1)
+    lines = [f"medians of {rounds} rounds per level" if rounds > 1 else "one round per level", head, "-" * len(head)]
     for level in result["levels"]:
         for name in ("stock", "ours"):
             if name not in level:
@@ -60,7 +75,12 @@ def table(result: dict[str, Any]) -> str:
                          f"{_fmt(row['throughput_turns_per_s'], 7)} | {_fmt(row['errors'], 6)} | {cpu}")
         r = level.get("ratio_ours_over_stock")
         if r:
-            lines.append(f"{'':>4} | ratio ours/stock: p50 {r['p50']}, p95 {r['p95']}, throughput {r['throughput']}")
+            lines.append(f"{'':>4} | ratio ours/stock (medians): p50 {r['p50']}, p95 {r['p95']}, "
+                         f"throughput {r['throughput']}")
+            each = level.get("round_ratios", [])
+            if len(each) > 1:
+                lines.append(f"{'':>4} | each round: p95 " + " / ".join(str(x["p95"]) for x in each)
+                             + "; throughput " + " / ".join(str(x["throughput"]) for x in each))
     memory = result["rss_mb"]
     cold = result["first_turn_ms"]
     lines += ["", f"resident memory (max over the run, process trees summed): stock {memory.get('stock')} MB, "
