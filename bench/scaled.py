@@ -1,11 +1,11 @@
 """Two Rasa servers against one, on PostgreSQL and Redis (`make run-scaled`'s topology).
 
-usage: .venv/bin/python -m bench.scaled [--turns 20:600,100:1200]
+usage: .venv/bin/python -m bench.scaled [--rounds 3] [--turns 20:600,100:1200]
 
 Starts the scaled stack of `make run-scaled` (endpoints.scaled.yml: SQL tracker store on
 PostgreSQL, Rasa's Redis lock store; Rasa A calls action server A, B calls B) on a temporary
 database, then, per concurrency level, sends the same scripted conversations first all to Rasa A
-(one server; B idles) and then to A and B in turn, as the gateway spreads them. Same processes,
+(one server; B idles) and then to A and B in turn, as the gateway spreads them, 3 rounds. Same processes,
 same database, same run: the ratio two/one is the gain of the second server. It also reports CPU
 per turn of each part and the machine's cores: on a machine with fewer cores than busy processes
 the second server can only take what the first leaves of the CPU.
@@ -32,7 +32,7 @@ from tests.scale.cluster import require_redis, two_of_everything, unique_key_pre
 
 from .__main__ import DECISION_MARK, OUR_SCRIPT, OUT, log, parse_turns, postgres_admin_url, warm_up
 from .load import run_level
-from .report import summary
+from .report import median_of, summary
 from .stacks import REST_PATH, Stack
 
 DAY = "2027-02-01"
@@ -55,24 +55,34 @@ def _postgres_cpu() -> float:
     return total
 
 
-async def _measure(stacks: list[Stack], turns: dict[int, int]) -> list[dict]:
+async def _one(stacks: list[Stack], used: list[Stack], label: str, concurrency: int, count: int) -> dict:
+    log(f"{label} Rasa server(s): {concurrency} concurrent conversations, {count} turns")
+    before, pg_before = _part_cpu(stacks), _postgres_cpu()
+    result = await run_level([s.webhook for s in used], OUR_SCRIPT, concurrency, count,
+                             f"{label} x{concurrency}", prefix=f"scaled-{label}")
+    after, pg_after = _part_cpu(stacks), _postgres_cpu()
+    row = summary(result)
+    cpu = {part: round(1000 * (after[part] - before[part]) / result.turns, 1) for part in before}
+    cpu["postgres"] = round(1000 * (pg_after - pg_before) / result.turns, 1)
+    row["cpu_ms_per_turn"] = cpu
+    return row
+
+
+async def _measure(stacks: list[Stack], turns: dict[int, int], rounds: int) -> list[dict]:
     for stack in stacks:
         await warm_up(stack, OUR_SCRIPT, DECISION_MARK)
     levels = []
     for concurrency, count in turns.items():
-        level = {"concurrency": concurrency}
-        for label, used in (("one", stacks[:1]), ("two", stacks)):
-            log(f"{label} Rasa server(s): {concurrency} concurrent conversations, {count} turns")
-            before, pg_before = _part_cpu(stacks), _postgres_cpu()
-            result = await run_level([s.webhook for s in used], OUR_SCRIPT, concurrency, count,
-                                     f"{label} x{concurrency}", prefix=f"scaled-{label}")
-            after, pg_after = _part_cpu(stacks), _postgres_cpu()
-            level[label] = summary(result)
-            cpu = {part: round(1000 * (after[part] - before[part]) / result.turns, 1) for part in before}
-            cpu["postgres"] = round(1000 * (pg_after - pg_before) / result.turns, 1)
-            level[label]["cpu_ms_per_turn"] = cpu
+        runs: dict[str, list[dict]] = {"one": [], "two": []}
+        for _ in range(rounds):  # one, two, one, two, ...: noise hits both
+            for label, used in (("one", stacks[:1]), ("two", stacks)):
+                runs[label].append(await _one(stacks, used, label, concurrency, count))
+        level = {"concurrency": concurrency, "one": median_of(runs["one"]), "two": median_of(runs["two"]),
+                 "rounds": runs}
         one, two = level["one"]["throughput_turns_per_s"], level["two"]["throughput_turns_per_s"]
         level["throughput_two_over_one"] = round(two / one, 2) if one else None
+        level["round_ratios"] = [round(t["throughput_turns_per_s"] / o["throughput_turns_per_s"], 2)
+                                 for o, t in zip(runs["one"], runs["two"])]
         levels.append(level)
     return levels
 
@@ -87,13 +97,15 @@ def table(levels: list[dict]) -> str:
             lines.append(f"{level['concurrency']:>4} | {label:<7} | {row['p50_ms']:>7} | {row['p95_ms']:>7} | "
                          f"{row['throughput_turns_per_s']:>7} | {row['errors']:>6} | "
                          + ", ".join(f"{part} {ms}" for part, ms in busy.items()))
-        lines.append(f"{'':>4} | throughput two/one: {level['throughput_two_over_one']}")
+        lines.append(f"{'':>4} | throughput two/one (medians): {level['throughput_two_over_one']}; each round: "
+                     + " / ".join(str(r) for r in level["round_ratios"]))
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="bench.scaled", description=__doc__.split("\n")[0])
     parser.add_argument("--turns", type=parse_turns, default={20: 600, 100: 1200})
+    parser.add_argument("--rounds", type=int, default=3, help="one, two, one, two, ...; the table has the medians")
     args = parser.parse_args()
     from verwijzing.store.testing import temporary_postgres_database
     OUT.mkdir(parents=True, exist_ok=True)
@@ -107,7 +119,7 @@ def main() -> None:
         stacks = [Stack("ours", rasa.base, [rasa.process.pid, server.process.pid], ["rasa", "actions"])
                   for rasa, server in zip(rasas, actions)]
         assert all(stack.webhook.endswith(REST_PATH) for stack in stacks)
-        levels = asyncio.run(_measure(stacks, args.turns))
+        levels = asyncio.run(_measure(stacks, args.turns, args.rounds))
     result = {"date": dt.datetime.now().isoformat(timespec="seconds"), "cpus": os.cpu_count(), "levels": levels,
               "total_s": round(time.monotonic() - started)}
     written = OUT / "result-scaled.json"

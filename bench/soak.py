@@ -62,7 +62,8 @@ class SoakResult:
     errors: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)  # answered, but without any bot message
     booked_told: int = 0
-    # What a booker who was not told "booked" read last (first line): why the booking did not happen.
+    # What a booker who was not told "booked" read after choosing moment "1" (its first line): why
+    # the booking did not happen (everyone picks the first free moment, 20 at a time).
     not_booked: collections.Counter[str] = field(default_factory=collections.Counter)
     decided: int = 0  # conversations that reached the decision (one conversation, not six)
     wall_s: float = 0.0
@@ -73,7 +74,7 @@ async def conversation(base: str, number: int, result: SoakResult, progress) -> 
     # unsafe=True: keep the cookie of an IP address (127.0.0.1), as a browser does for localhost.
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=TURN_TIMEOUT_S), cookie_jar=jar) as browser:
-        said = ""
+        said = picked = ""
         for index, turn in enumerate(turns):
             try:
                 async with browser.post(f"{base}/chat", json={"message": turn}) as response:
@@ -91,12 +92,14 @@ async def conversation(base: str, number: int, result: SoakResult, progress) -> 
             if not messages:
                 result.lost.append(f"#{number} {turn!r}")
             said = "\n".join(m.get("text", "") for m in messages)
+            if books and index == len(INTAKE) + 1:  # the answer to "1", the first free moment
+                picked = said
             if index == len(INTAKE) - 1 and DECIDED in said:
                 result.decided += 1
         if books and CONFIRMED in said:
             result.booked_told += 1
         elif books:
-            result.not_booked[said.strip().split("\n")[0][:120]] += 1
+            result.not_booked[picked.strip().split("\n")[0][:120]] += 1
     result.conversations += 1
 
 
@@ -164,7 +167,7 @@ def soak(tmp: Path, conversations: int, concurrency: int, database_url: str | No
     bookers = sum(1 for n in range(conversations) if script(n)[1])
     return {"conversations": result.conversations, "turns": result.turns, "errors": result.errors,
             "lost_turns": result.lost, "bookers": bookers, "told_booked": result.booked_told,
-            "decided": result.decided, "not_booked_last_reply": dict(result.not_booked.most_common()),
+            "decided": result.decided, "not_booked_after_pick": dict(result.not_booked.most_common()),
             "wall_s": round(result.wall_s, 1), **invariants}
 
 
@@ -212,8 +215,8 @@ def main() -> None:
           f"{outcome['told_booked']} of {outcome['bookers']} bookers booked, "
           f"{outcome['confirmed_bookings']} confirmed bookings; slots booked twice: "
           f"{len(outcome['double_booked_slots'])}; ledger mismatches: {len(outcome['ledger_mismatches'])}")
-    for reply, count in outcome["not_booked_last_reply"].items():
-        print(f"  {count} bookers not booked; last reply began: {reply!r}")
+    for reply, count in outcome["not_booked_after_pick"].items():
+        print(f"  {count} bookers not booked; the answer to their choice of moment 1 began: {reply!r}")
     for problem in found:
         print(f"FAIL: {problem}", file=sys.stderr)
     sys.exit(1 if found else 0)
