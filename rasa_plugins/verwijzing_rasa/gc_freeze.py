@@ -2,7 +2,7 @@
 
 Why: a Rasa process holds the loaded model, TensorFlow and spaCy: about 650,000 Python objects
 that live as long as the process. CPython's cyclic garbage collector walks all of them on every
-full (generation 2) collection, and under load such a pass took 270-300 ms here, several times a
+full (generation 2) collection, and under load such a pass took 270-330 ms here, several times a
 minute, during which the server answers no one: with 20 conversations at once, every one of them
 waited (measured with `gc.callbacks` during `make bench`; most of our p95 above stock Rasa's).
 `gc.freeze()` moves every object alive at that moment into a permanent generation that later
