@@ -3,7 +3,8 @@
 usage: .venv/bin/python -m bench.profile [--concurrency 20] [--turns 120] [--postgres]
 
 Starts our stack, warms it up, then records both processes with py-spy (sampling, from outside:
-no change to the code under test) during one load level, and prints for each process the
+no change to the code under test; each sample pauses the process for a moment, so the stacks are
+exact and the turns a little slower) during one load level, and prints for each process the
 functions that hold the most samples, by own time and including callees. The raw collapsed
 stacks are kept in build/bench/profile-<process>.txt (open them in speedscope for a flame graph).
 """

@@ -28,6 +28,9 @@ def summary(result: LevelResult) -> dict[str, Any]:
                                    if result.wall_seconds else None),
         "wall_s": round(result.wall_seconds, 1),
         "error_samples": result.error_samples,
+        # Which line of the script is slow: p95 per line (result.json only).
+        "p95_ms_by_step": {step: round(percentile(values, 95) * 1000, 1)
+                           for step, values in sorted(result.by_step.items())},
     }
 
 
@@ -39,7 +42,8 @@ def median_of(rows: list[dict[str, Any]]) -> dict[str, Any]:
     parts = rows[0].get("cpu_ms_per_turn", {})
     return {"concurrency": rows[0]["concurrency"], "turns": sum(r["turns"] for r in rows),
             "errors": sum(r["errors"] for r in rows), "p50_ms": middle("p50_ms"), "p95_ms": middle("p95_ms"),
-            "throughput_turns_per_s": middle("throughput_turns_per_s"), "wall_s": round(sum(r["wall_s"] for r in rows), 1),
+            "throughput_turns_per_s": middle("throughput_turns_per_s"),
+            "wall_s": round(sum(r["wall_s"] for r in rows), 1),
             "error_samples": [e for r in rows for e in r["error_samples"]][:5],
             "cpu_ms_per_turn": {part: round(statistics.median(r["cpu_ms_per_turn"][part] for r in rows), 1)
                                 for part in parts}}

@@ -88,8 +88,9 @@ async def _measure(stacks: list[Stack], turns: dict[int, int], rounds: int) -> l
 
 
 def table(levels: list[dict]) -> str:
-    lines = [f"{'conc':>4} | {'servers':<7} | {'p50 ms':>7} | {'p95 ms':>7} | {'turns/s':>7} | {'errors':>6} | CPU ms per turn"]
-    lines.append("-" * 100)
+    lines = [f"medians of {len(levels[0]['rounds']['one'])} rounds per level" if levels else "",
+             f"{'conc':>4} | {'servers':<7} | {'p50 ms':>7} | {'p95 ms':>7} | {'turns/s':>7} | {'errors':>6} | "
+             "CPU ms per turn", "-" * 100]
     for level in levels:
         for label in ("one", "two"):
             row = level[label]
