@@ -20,7 +20,7 @@ trap stop INT TERM EXIT
 # part answers the gateway's /health.
 mkdir -p var/log
 echo "verwijzing: de actieserver, Rasa, de gateway en de worker starten (logs in var/log/) …"
-SANIC_HOST=127.0.0.1 .venv/bin/python -m rasa_sdk --actions actions --port 5055 >var/log/actions.log 2>&1 &
+SANIC_HOST=127.0.0.1 .venv/bin/python -m verwijzing.action_server --actions actions --port 5055 >var/log/actions.log 2>&1 &
 pids+=($!)
 .venv-rasa/bin/rasa run --model models/verwijzing.tar.gz --endpoints endpoints.yml \
     --credentials credentials.yml --enable-api --auth-token "$RASA_AUTH_TOKEN" \

@@ -69,7 +69,7 @@ echo "verwijzing: 2 actieservers, 2 Rasa-servers, de gateway en de worker starte
 for i in 0 1; do
     action_port=$((5055 + i)) rasa_port=$((5005 + i))
     SANIC_HOST=127.0.0.1 start "actions-$action_port" \
-        .venv/bin/python -m rasa_sdk --actions actions --port "$action_port"
+        .venv/bin/python -m verwijzing.action_server --actions actions --port "$action_port"
     # One endpoints file for both: Rasa fills in ${ACTION_SERVER_URL} from each server's environment.
     ACTION_SERVER_URL="http://127.0.0.1:$action_port/webhook" start "rasa-$rasa_port" \
         .venv-rasa/bin/rasa run --model models/verwijzing.tar.gz --endpoints endpoints.scaled.yml \

@@ -68,7 +68,7 @@ class ActionServer:
     def start(self) -> None:
         self._log_handle = self.log.open("a")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.port)],
+            [sys.executable, "-m", "verwijzing.action_server", "--actions", "actions", "--port", str(self.port)],
             cwd=ROOT, env=self.env, stdout=self._log_handle, stderr=subprocess.STDOUT)
         _wait_for(f"http://127.0.0.1:{self.port}/health", self.process, self.log, 60)
 

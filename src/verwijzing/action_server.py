@@ -1,0 +1,52 @@
+"""`python -m verwijzing.action_server --actions actions --port 5055`: rasa_sdk's action server in
+one process, with the free-text readers loaded before it listens.
+
+Why not `python -m rasa_sdk`: rasa_sdk 3.21 always starts Sanic's multi-process mode, also for
+one worker: a manager process that imports every action (162 MB resident here), Python's
+multiprocessing helpers (32 MB) and then the worker that answers (302 MB). This serves the very
+same app (rasa_sdk's own `create_app_for_serve`: the same routes, `/health`, tracing and
+plug-ins) from one process. More capacity comes from more action servers (docs/deploy.md), as
+the production topology already has it. The options are rasa_sdk's own (`--help`).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from rasa_sdk import utils
+from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
+from rasa_sdk.endpoint import create_app_for_serve, create_argument_parser, create_ssl_config
+from rasa_sdk.executor import ActionExecutor
+
+
+def warm_up() -> None:
+    """Reads one sentence for every fact, so that the readers' word lists, spellings and
+    municipalities are loaded now, not in the first person's first turn (that first reading took
+    2.1 s; the first turn after start was 2.7 s against stock Rasa's 0.4 s in `make bench`)."""
+    from verwijzing.config import peildatum
+    from verwijzing.interpret import FIELDS, read_all
+
+    sentence = "Ik ben 40, werk 12 jaar als bediende in Gent en stopte na het 4de middelbaar."
+    for asked in (None, *FIELDS):
+        read_all(sentence, peildatum(), asked)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = create_argument_parser().parse_args(argv)
+    utils.configure_colored_logging(args.loglevel)
+    utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file,
+                                 args.loglevel, args.logging_config_file)
+    utils.update_sanic_log_level()
+    executor = ActionExecutor()
+    executor.register_package(args.actions_module or args.actions)
+    warm_up()
+    app = create_app_for_serve(executor, cors_origins=args.cors, auto_reload=args.auto_reload,
+                               endpoints=args.endpoints)
+    ssl = create_ssl_config(args.ssl_certificate, args.ssl_keyfile, args.ssl_password)
+    app.run(host=os.environ.get("SANIC_HOST", "0.0.0.0"), port=args.port, ssl=ssl, single_process=True,
+            motd=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
