@@ -8,7 +8,9 @@ waited (measured with `gc.callbacks` during `make bench`; most of our p95 above 
 `gc.freeze()` moves every object alive at that moment into a permanent generation that later
 passes skip; objects made afterwards are collected as before, and reference counting still frees
 everything. It is called once, after the first turn has been saved: by then the model is loaded
-and has answered once (TensorFlow builds part of its graph on the first prediction).
+and has answered once (TensorFlow builds part of its graph on the first prediction). A model
+swapped in later through Rasa's HTTP API (`PUT /model`, which we never use) would not be frozen,
+and cycles in the replaced one would stay in memory: restart the server to change models.
 """
 from __future__ import annotations
 
