@@ -55,15 +55,22 @@ def _postgres_cpu() -> float:
     return total
 
 
+def _own_cpu() -> float:
+    """This process's CPU: the load generator shares the machine's cores with the servers."""
+    times = psutil.Process().cpu_times()
+    return times.user + times.system
+
+
 async def _one(stacks: list[Stack], used: list[Stack], label: str, concurrency: int, count: int) -> dict:
     log(f"{label} Rasa server(s): {concurrency} concurrent conversations, {count} turns")
-    before, pg_before = _part_cpu(stacks), _postgres_cpu()
+    before, pg_before, client_before = _part_cpu(stacks), _postgres_cpu(), _own_cpu()
     result = await run_level([s.webhook for s in used], OUR_SCRIPT, concurrency, count,
                              f"{label} x{concurrency}", prefix=f"scaled-{label}")
-    after, pg_after = _part_cpu(stacks), _postgres_cpu()
+    after, pg_after, client_after = _part_cpu(stacks), _postgres_cpu(), _own_cpu()
     row = summary(result)
     cpu = {part: round(1000 * (after[part] - before[part]) / result.turns, 1) for part in before}
     cpu["postgres"] = round(1000 * (pg_after - pg_before) / result.turns, 1)
+    cpu["load generator"] = round(1000 * (client_after - client_before) / result.turns, 1)
     row["cpu_ms_per_turn"] = cpu
     return row
 
