@@ -39,10 +39,11 @@ from verwijzing.gateway import init_app
 from verwijzing.store import make_engine
 from verwijzing.store.testing import valid_insz
 
+from .__main__ import DECISION_MARK  # the decision's booking offer, after the intake
+
 BOOK_EVERY = 5
 PHONE = "0470 12 34 56"
 CONFIRMED = "Je afspraak staat vast"
-DECIDED = "Wil je meteen een eerste"  # the decision's booking offer, after the intake
 TURN_TIMEOUT_S = 120
 SECRET = "soak-channel-secret"
 
@@ -94,7 +95,7 @@ async def conversation(base: str, number: int, result: SoakResult, progress) -> 
             said = "\n".join(m.get("text", "") for m in messages)
             if books and index == len(INTAKE) + 1:  # the answer to "1", the first free moment
                 picked = said
-            if index == len(INTAKE) - 1 and DECIDED in said:
+            if index == len(INTAKE) - 1 and DECISION_MARK in said:
                 result.decided += 1
         if books and CONFIRMED in said:
             result.booked_told += 1
