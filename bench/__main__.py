@@ -21,18 +21,16 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
-from tests.conversation.test_booking_e2e import DAY, INTAKE
+from tests.conversation.test_booking_e2e import DAY
 
 from . import stock
 from .load import one_conversation, run_level
 from .report import median_of, ratios, summary, table
+from .script import DECISION_MARK, OUR_SCRIPT
 from .stacks import our_stack, stock_stack
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "build" / "bench"
-# Ours: the booking test's free-text intake (golden answers) from "hallo" to the decision.
-OUR_SCRIPT = INTAKE
-DECISION_MARK = "Wil je meteen een eerste"
 # Enough turns per level that one garbage-collector pause or one noisy second moves p95 little.
 DEFAULT_TURNS = {1: 60, 20: 600, 100: 1200}
 

@@ -39,7 +39,7 @@ from verwijzing.gateway import init_app
 from verwijzing.store import make_engine
 from verwijzing.store.testing import valid_insz
 
-from .__main__ import DECISION_MARK  # the decision's booking offer, after the intake
+from .script import DECISION_MARK
 
 BOOK_EVERY = 5
 PHONE = "0470 12 34 56"

@@ -1,0 +1,11 @@
+"""What the benchmarks say to our stack, and the reply that shows a conversation reached its decision.
+
+Kept apart from `bench/__main__.py` so that `tests/bench/test_soak.py` can import it in the test
+environment, which does not install the bench extras (psutil, py-spy).
+"""
+from tests.conversation.test_booking_e2e import INTAKE
+
+# Ours: the booking test's free-text intake (golden answers) from "hallo" to the decision.
+OUR_SCRIPT = INTAKE
+# The decision's booking offer, after the intake.
+DECISION_MARK = "Wil je meteen een eerste"
