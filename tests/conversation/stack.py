@@ -86,22 +86,15 @@ class ActionServer:
 
 class RasaServer:
     def __init__(self, tmp: Path, action_url: str, env: dict[str, str], endpoints: Path | None = None):
-        """`endpoints`: a project endpoints file whose ${VAR}s Rasa fills from `env` (e.g.
-        endpoints.scaled.yml); by default one is written with this test's action server and database."""
+        """`endpoints`: a project endpoints file whose ${VAR}s Rasa fills from `env`: by default
+        `make run`'s endpoints.yml (DATABASE_URL from `env`), or e.g. endpoints.scaled.yml."""
         if not MODEL.exists():
             raise RuntimeError(f"{MODEL} is missing: run `make train` (make test does)")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = tmp / f"rasa-{self.port}.log"
-        if endpoints is None:
-            endpoints = tmp / f"endpoints-{self.port}.yml"
-            # The project's endpoints, with this test's action server and database.
-            endpoints.write_text(
-                f'action_endpoint:\n  url: "{action_url}"\n'
-                "tracker_store:\n  type: verwijzing_rasa.tracker_store.RedactingSQLTrackerStore\n"
-                f'  url: "{env["DATABASE_URL"]}"\n')
-        else:
-            env = {**env, "ACTION_SERVER_URL": action_url}
+        endpoints = endpoints or ROOT / "endpoints.yml"
+        env = {**env, "ACTION_SERVER_URL": action_url}
         self._log_handle = self.log.open("w")
         self.process = subprocess.Popen(
             [str(RASA), "run", "--model", str(MODEL), "--endpoints", str(endpoints), "--enable-api",

@@ -1,0 +1,64 @@
+"""The action server takes calls the way Rasa 3.6 sends them with `enable_selective_domain`."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import yaml
+from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.interfaces import ActionMissingDomainException
+
+from verwijzing.action_server import SelectiveDomainExecutor
+
+from .conftest import DOMAIN, ROOT, make_tracker
+
+
+def call(executor: ActionExecutor, action: str, text: str, **extra):
+    tracker = make_tracker(text).current_state()
+    tracker["latest_message"] = {"text": text, "intent": {"name": "informeren"}, "entities": []}
+    payload = {"next_action": action, "sender_id": "test-gesprek", "tracker": tracker,
+               "version": "3.6.21", **extra}
+    return asyncio.run(executor.run(payload))
+
+
+def executor(cls) -> ActionExecutor:
+    found = cls()
+    found.register_package("actions")
+    return found
+
+
+def test_a_call_without_the_domain_is_answered(peildatum):
+    """Stock rasa_sdk 3.21 refuses it (449), and Rasa 3.6 would lose the person's turn."""
+    peildatum("2026-06-01")
+    with pytest.raises(ActionMissingDomainException):
+        call(executor(ActionExecutor), "action_lees_feiten", "Ik ben 40 en werk 12 jaar")
+    result = call(executor(SelectiveDomainExecutor), "action_lees_feiten", "Ik ben 40 en werk 12 jaar")
+    assert {(e["name"], e["value"]) for e in result.events if e["event"] == "slot"} >= {("leeftijd", 40)}
+
+
+def test_a_call_with_the_domain_still_gets_it():
+    """The booking forms read their slots from the domain that Rasa sends them."""
+    got = {}
+
+    class Probe(SelectiveDomainExecutor):
+        def update_and_return_domain(self, payload, action_name):
+            got["domain"] = super().update_and_return_domain(payload, action_name)
+            return got["domain"]
+
+    call(executor(Probe), "validate_boeking_form", "morgen", domain=DOMAIN)
+    assert got["domain"]["forms"] == DOMAIN["forms"]
+
+
+def test_rasa_sends_the_domain_only_where_it_is_read():
+    """Rasa 3.6 sends it to every `validate_…` action unless one says `send_domain: false`."""
+    sends, quiet = set(), set()
+    for path in (ROOT / "bot").glob("*.yml"):
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8")).get("actions") or []:
+            name, config = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
+            wanted = config.get("send_domain", name.startswith("validate_"))
+            (sends if wanted else quiet).add(name)
+    assert sends == {"validate_boeking_form", "validate_annulering_form", "validate_verplaatsing_form"}
+    assert "validate_intake_form" in quiet
+    for name in ("endpoints.yml", "endpoints.scaled.yml"):
+        endpoint = yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))["action_endpoint"]
+        assert endpoint["enable_selective_domain"] is True, name
