@@ -42,7 +42,7 @@ class SelectiveDomainExecutor(ActionExecutor):
     then sends the domain again); Rasa 3.6 does not retry, so the person's turn would fail. Here
     such a call gets an empty domain: only the actions that ask for it read it
     (tests/actions/test_action_server.py). The 16 KB domain went with all three calls of a form
-    turn; without it the action server's CPU per turn fell by a quarter (README, Performance)."""
+    turn, about half of each request to parse (README, "Performance")."""
 
     def update_and_return_domain(self, payload: dict, action_name: str) -> dict | None:
         if payload.get("domain") is None and payload.get("domain_digest") is None:
