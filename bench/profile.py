@@ -20,9 +20,10 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
-from .__main__ import DECISION_MARK, OUR_SCRIPT, OUT, log, postgres_admin_url, warm_up
+from .__main__ import OUT, log, postgres_admin_url, warm_up
 from .load import run_level
 from .report import summary
+from .script import DECISION_MARK, OUR_SCRIPT
 from .stacks import our_stack
 
 PY_SPY = Path(sys.executable).with_name("py-spy")

@@ -30,9 +30,10 @@ import psutil
 
 from tests.scale.cluster import require_redis, two_of_everything, unique_key_prefix
 
-from .__main__ import DECISION_MARK, OUR_SCRIPT, OUT, log, parse_turns, postgres_admin_url, warm_up
+from .__main__ import OUT, log, parse_turns, postgres_admin_url, warm_up
 from .load import run_level
 from .report import median_of, summary
+from .script import DECISION_MARK, OUR_SCRIPT
 from .stacks import REST_PATH, Stack
 
 DAY = "2027-02-01"
