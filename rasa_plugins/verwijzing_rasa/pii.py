@@ -60,6 +60,10 @@ _GROUP = re.compile(rf"\+?(?:\(0\){_SPACE}*)?\d(?:{_SPACE}*{_PUNCT}{_SPACE}*\d|\
 # The shortest phone number in the patterns above has 9 digits (8 after + and a country code).
 _LONG_RUN_DIGITS = 9
 _MAX_NUMBER_DIGITS = 15
+# A Belgian freephone number (0800 and five digits) is a service's line, never a person's: VDAB's
+# "0800 30 700" in the assistant's own answers stays readable in the stored conversation (the
+# phone's repeat key and the staff console read it back from there).
+_FREEPHONE = re.compile(r"0800\d{5}")
 INSZ, PHONE, OTHER = "insz", "phone", "other"
 
 
@@ -147,6 +151,8 @@ def _redact_run(match: re.Match[str]) -> str:
     count = sum(c.isdigit() for c in run)
     international = run.startswith(("+", "00"))
     if count < _LONG_RUN_DIGITS and not (international and count >= _LONG_RUN_DIGITS - 1):
+        return run
+    if _FREEPHONE.fullmatch(digits(run)):
         return run
     placeholder = {INSZ: RIJKSREGISTERNUMMER, PHONE: TELEFOON, OTHER: NUMMER}
     out, position = [], 0
