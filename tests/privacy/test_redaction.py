@@ -150,6 +150,45 @@ def test_ordinary_answers_are_kept_as_typed(text):
     assert redact(text) == text
 
 
+def test_two_valid_national_numbers_in_one_message_are_not_guessed():
+    one, other = valid_insz(dt.date(1985, 7, 30), 33), valid_insz(dt.date(1990, 1, 2), 45)
+    reading = read_insz(f"{one} of {other}", PEPPER)
+    assert reading.key is None and reading.problem
+    assert one not in reading.problem and other not in reading.problem
+
+
+def test_the_reasons_never_repeat_the_number():
+    body = "850730033"
+    wrong = body + "99"
+    with pytest.raises(InvalidInsz):
+        normalise_insz(wrong)
+    for typed in (wrong, "85.07.30-033.99", "8507300332", "85 07 30 03"):
+        problem = read_insz(typed, PEPPER, asked=True).problem
+        assert problem and body[:6] not in digits(problem)
+
+
+@st.composite
+def spelled_mobile(draw):
+    """(E.164, spelling) of a Belgian mobile number: 0 / +32 / 0032, then groups cut anywhere."""
+    subscriber = "4" + draw(st.text(alphabet="0123456789", min_size=8, max_size=8))
+    prefix = draw(st.sampled_from(["0", "+32 ", "+32", "0032 ", "0032", "+32 (0)"]))
+    cuts = draw(st.sets(st.integers(min_value=1, max_value=8)))
+    body = "".join((draw(separators) if i in cuts else "") + d for i, d in enumerate(subscriber))
+    return "+32" + subscriber, prefix + body
+
+
+@settings(max_examples=500, deadline=None)
+@given(spelled_mobile(), st.sampled_from(["", "bel me op ", "gsm: ", "Mijn nummer is "]),
+       st.sampled_from(["", ".", " aub", ", dank je"]))
+def test_every_spelling_of_a_mobile_number_is_read_and_removed(mobile, prefix, suffix):
+    e164, spelling = mobile
+    text = f"{prefix}{spelling}{suffix}"
+    assert read_telefoon(text) == e164, text
+    kept = redact(text)
+    assert not any(c.isdigit() for c in kept), (text, kept)
+    assert TELEFOON in kept
+
+
 @pytest.mark.parametrize("text", ["Bel de VDAB gratis op 0800 30 700.", "VLAIO: 0800 20 555", "bel 0800.30.700"])
 def test_a_freephone_number_in_an_answer_is_kept(text):
     """A service's free line is nobody's personal number; the phone's repeat key reads it back."""
