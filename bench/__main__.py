@@ -21,12 +21,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
-from tests.conversation.test_booking_e2e import DAY
-
 from . import stock
 from .load import one_conversation, run_level
 from .report import median_of, ratios, summary, table
-from .script import DECISION_MARK, OUR_SCRIPT
+from .script import DECISION_MARK, OUR_SCRIPT, SCRIPT_DAY
 from .stacks import our_stack, stock_stack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,7 +138,7 @@ def main() -> None:
         if args.postgres:
             from verwijzing.store.testing import temporary_postgres_database
             database_url = stack.enter_context(temporary_postgres_database(postgres_admin_url()))
-        starting["ours"] = our_stack(tmp, database_url, DAY)
+        starting["ours"] = our_stack(tmp, database_url, SCRIPT_DAY)
         log(f"starting {' and '.join(starting)} at the same time (stock: Rasa; ours: Rasa + action server)")
         stacks = start_all(starting, stack)
         log("both up" if len(stacks) == 2 else "up")

@@ -23,7 +23,7 @@ from pathlib import Path
 from .__main__ import OUT, log, postgres_admin_url, warm_up
 from .load import run_level
 from .report import summary
-from .script import DECISION_MARK, OUR_SCRIPT
+from .script import DECISION_MARK, OUR_SCRIPT, SCRIPT_DAY
 from .stacks import our_stack
 
 PY_SPY = Path(sys.executable).with_name("py-spy")
@@ -71,7 +71,7 @@ def main() -> None:
             if args.postgres:
                 from verwijzing.store.testing import temporary_postgres_database
                 url = exits.enter_context(temporary_postgres_database(postgres_admin_url()))
-            stack = exits.enter_context(our_stack(tmp, url, "2027-02-01"))
+            stack = exits.enter_context(our_stack(tmp, url, SCRIPT_DAY))
             rasa_pid, actions_pid = stack.pids
             asyncio.run(warm_up(stack, OUR_SCRIPT, DECISION_MARK))
             recorders = {}

@@ -5,8 +5,9 @@ usage: .venv/bin/python -m bench.scaled [--rounds 3] [--turns 20:600,100:1200]
 Starts the scaled stack of `make run-scaled` (endpoints.scaled.yml: SQL tracker store on
 PostgreSQL, Rasa's Redis lock store; Rasa A calls action server A, B calls B) on a temporary
 database, then, per concurrency level, sends the same scripted conversations first all to Rasa A
-(one server; B idles) and then to A and B in turn, as the gateway spreads them, 3 rounds. Same processes,
-same database, same run: the ratio two/one is the gain of the second server. It also reports CPU
+(one server; B idles) and then to A and B in turn, as the gateway spreads them; one, two, one,
+two, ... for --rounds rounds. Same processes, same database, same run: the ratio two/one is the
+gain of the second server. It also reports CPU
 per turn of each part and the machine's cores: on a machine with fewer cores than busy processes
 the second server can only take what the first leaves of the CPU.
 
@@ -30,17 +31,18 @@ import psutil
 
 from tests.scale.cluster import require_redis, two_of_everything, unique_key_prefix
 
-from .__main__ import OUT, log, parse_turns, postgres_admin_url, warm_up
+from .__main__ import OUT, cpu_per_turn, log, parse_turns, postgres_admin_url, warm_up
 from .load import run_level
 from .report import median_of, summary
-from .script import DECISION_MARK, OUR_SCRIPT
+from .script import DECISION_MARK, OUR_SCRIPT, SCRIPT_DAY
 from .stacks import REST_PATH, Stack
 
-DAY = "2027-02-01"
 
 
-def _part_cpu(stacks: list[Stack]) -> dict[str, float]:
-    return {f"{name}-{'ab'[k]}": value for k, stack in enumerate(stacks) for name, value in stack.cpu_seconds().items()}
+def _cpu(stacks: list[Stack]) -> dict[str, float]:
+    """CPU seconds so far of every part on this machine: both servers, PostgreSQL, the load generator."""
+    parts = {f"{name}-{'ab'[k]}": value for k, stack in enumerate(stacks) for name, value in stack.cpu_seconds().items()}
+    return {**parts, "postgres": _postgres_cpu(), "load generator": _own_cpu()}
 
 
 def _postgres_cpu() -> float:
@@ -64,16 +66,10 @@ def _own_cpu() -> float:
 
 async def _one(stacks: list[Stack], used: list[Stack], label: str, concurrency: int, count: int) -> dict:
     log(f"{label} Rasa server(s): {concurrency} concurrent conversations, {count} turns")
-    before, pg_before, client_before = _part_cpu(stacks), _postgres_cpu(), _own_cpu()
+    before = _cpu(stacks)
     result = await run_level([s.webhook for s in used], OUR_SCRIPT, concurrency, count,
                              f"{label} x{concurrency}", prefix=f"scaled-{label}")
-    after, pg_after, client_after = _part_cpu(stacks), _postgres_cpu(), _own_cpu()
-    row = summary(result)
-    cpu = {part: round(1000 * (after[part] - before[part]) / result.turns, 1) for part in before}
-    cpu["postgres"] = round(1000 * (pg_after - pg_before) / result.turns, 1)
-    cpu["load generator"] = round(1000 * (client_after - client_before) / result.turns, 1)
-    row["cpu_ms_per_turn"] = cpu
-    return row
+    return {**summary(result), "cpu_ms_per_turn": cpu_per_turn(before, _cpu(stacks), result.turns)}
 
 
 async def _measure(stacks: list[Stack], turns: dict[int, int], rounds: int) -> list[dict]:
@@ -96,7 +92,8 @@ async def _measure(stacks: list[Stack], turns: dict[int, int], rounds: int) -> l
 
 
 def table(levels: list[dict]) -> str:
-    lines = [f"medians of {len(levels[0]['rounds']['one'])} rounds per level" if levels else "",
+    rounds = len(levels[0]["rounds"]["one"]) if levels else 0
+    lines = [f"medians of {rounds} rounds per level" if rounds > 1 else "one round per level",
              f"{'conc':>4} | {'servers':<7} | {'p50 ms':>7} | {'p95 ms':>7} | {'turns/s':>7} | {'errors':>6} | "
              "CPU ms per turn", "-" * 100]
     for level in levels:
@@ -124,7 +121,7 @@ def main() -> None:
         redis_env = require_redis(unique_key_prefix())
         log("starting 2 Rasa servers and 2 action servers on PostgreSQL and Redis")
         rasas, actions = exits.enter_context(two_of_everything(Path(folder), database_url, redis_env,
-                                                               VERWIJZING_PEILDATUM=DAY))
+                                                               VERWIJZING_PEILDATUM=SCRIPT_DAY))
         stacks = [Stack("ours", rasa.base, [rasa.process.pid, server.process.pid], ["rasa", "actions"])
                   for rasa, server in zip(rasas, actions)]
         assert all(stack.webhook.endswith(REST_PATH) for stack in stacks)
