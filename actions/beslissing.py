@@ -14,9 +14,9 @@ from verwijzing.explain import explain_decision, next_step
 from verwijzing.facts import MissingFact
 from verwijzing.screening import screen
 
-from .referrals import record_decision_of
-from .safety import never_silent
-from .tracker import facts_from_tracker
+from actions.referrals import record_decision_of
+from actions.safety import never_silent
+from actions.tracker import facts_from_tracker
 
 
 class ActionBeslis(Action):

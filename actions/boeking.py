@@ -18,11 +18,11 @@ from verwijzing.interpret import read_modaliteit, read_postcode
 from verwijzing.repair import offers_reask
 from verwijzing.sealed import seal, unseal
 
-from .herstel import count_miss, gave_up, hand_over, is_miss, wants_person
-from .referrals import record_booking_of
-from .safety import never_silent
-from .services import booking_service, channel_of
-from .tracker import latest_text, misses_this_turn
+from actions.herstel import count_miss, gave_up, hand_over, is_miss, wants_person
+from actions.referrals import record_booking_of
+from actions.safety import never_silent
+from actions.services import booking_service, channel_of
+from actions.tracker import latest_text, misses_this_turn
 
 BOOKING_FORM, CANCEL_FORM, MOVE_FORM = "boeking_form", "annulering_form", "verplaatsing_form"
 CHANGE_FORMS = (CANCEL_FORM, MOVE_FORM)

@@ -8,8 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from verwijzing.answers import answer
 from verwijzing.config import peildatum
 
-from .safety import never_silent
-from .tracker import latest_intent
+from actions.safety import never_silent
+from actions.tracker import latest_intent
 
 
 class ActionBeantwoordVraag(Action):

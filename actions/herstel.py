@@ -14,9 +14,8 @@ from verwijzing.config import peildatum
 from verwijzing.repair import (MENU_INTROS, chosen_button, intent_of_payload, keuze_of_payload, main_reask,
                                slot_reask)
 
-from .safety import never_silent
-from .tracker import (FACT_SLOTS, NOT_ANSWERS, last_buttons, latest_intent, latest_text, misses_this_turn,
-                      previous_action, set_this_turn, this_turn)
+from actions.safety import never_silent
+from actions.tracker import FACT_SLOTS, NOT_ANSWERS, last_buttons, latest_intent, latest_text, misses_this_turn, previous_action, set_this_turn, this_turn
 
 # The misses a question can take: a re-ask, then one menu per first line of content/herstel.yaml.
 GIVE_UP_AFTER = 1 + len(MENU_INTROS)

@@ -14,11 +14,10 @@ from verwijzing.interpret.werkstatus import read_ambtenaar
 from verwijzing.repair import chosen_button, intent_of_payload
 from verwijzing.screening import next_missing_fact
 
-from .boeking import read_booking_facts, read_reference_fact
-from .herstel import count_miss, gave_up, hand_over, is_miss, wants_person
-from .safety import never_silent
-from .tracker import (FACT_SLOTS, INTAKE_FORM, NOT_ANSWERS, active_form, facts_from_tracker, last_answered_fact,
-                      last_buttons, latest_intent, latest_text, set_this_turn)
+from actions.boeking import read_booking_facts, read_reference_fact
+from actions.herstel import count_miss, gave_up, hand_over, is_miss, wants_person
+from actions.safety import never_silent
+from actions.tracker import FACT_SLOTS, INTAKE_FORM, NOT_ANSWERS, active_form, facts_from_tracker, last_answered_fact, last_buttons, latest_intent, latest_text, set_this_turn
 
 
 def read_facts(text: str, asked: str | None) -> dict[str, Any]:

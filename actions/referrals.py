@@ -20,7 +20,7 @@ from verwijzing.referrals import attach_booking_to_conversation, record_decision
 from verwijzing.screening import Decision
 from verwijzing.store import make_engine, make_sessionmaker
 
-from .services import channel_of
+from actions.services import channel_of
 
 logger = logging.getLogger(__name__)
 

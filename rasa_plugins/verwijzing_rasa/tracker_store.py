@@ -29,8 +29,8 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
-from . import action_validation, gc_freeze
-from .pii import redact
+from verwijzing_rasa import action_validation, gc_freeze
+from verwijzing_rasa.pii import redact
 
 # Rasa loads this module for every stack of the project (endpoints.yml): the place to make its
 # check of action server answers cheap (see action_validation.py; same check, same errors).

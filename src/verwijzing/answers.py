@@ -13,8 +13,8 @@ from importlib import resources
 
 import yaml
 
-from .dutch import date_words, format_number
-from .policy import load_policy, regime_at
+from verwijzing.dutch import date_words, format_number
+from verwijzing.policy import load_policy, regime_at
 
 CREDIT_REGIME = "loopbaankrediet"
 

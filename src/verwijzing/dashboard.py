@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from .facts import Facts, MissingFact, Opleidingsniveau
-from .policy import RegimeView, load_policy, regime_at
-from .screening import screen
-from .store.models import BookingStatus, Channel
+from verwijzing.facts import Facts, MissingFact, Opleidingsniveau
+from verwijzing.policy import RegimeView, load_policy, regime_at
+from verwijzing.screening import screen
+from verwijzing.store.models import BookingStatus, Channel
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DEFAULT_WEEKS = 12

@@ -8,10 +8,10 @@ import logging
 from sqlalchemy import bindparam, inspect, or_, select, text
 from sqlalchemy.orm import Session
 
-from .dashboard import BookingRow, Dashboard, DecisionRow, Period, build_dashboard, summary
-from .facts import Facts, InvalidFact, parse_facts
-from .store.conversations import RASA_EVENTS
-from .store.models import Booking, Referral
+from verwijzing.dashboard import BookingRow, Dashboard, DecisionRow, Period, build_dashboard, summary
+from verwijzing.facts import Facts, InvalidFact, parse_facts
+from verwijzing.store.conversations import RASA_EVENTS
+from verwijzing.store.models import Booking, Referral
 
 logger = logging.getLogger(__name__)
 
@@ -116,8 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     import json
     import sys
 
-    from .config import settings
-    from .store import make_engine, make_sessionmaker
+    from verwijzing.config import settings
+    from verwijzing.store import make_engine, make_sessionmaker
 
     args = sys.argv[1:] if argv is None else argv
     config = settings()

@@ -22,22 +22,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .booking.figures import agenda_block_minutes
-from .dashboard import DEFAULT_WEEKS, Period
-from .facts import Facts, Hulpvraag, Opleidingsniveau, Regio, Route, Werkstatus
-from .referrals import attach_booking, record_decision
-from .screening import next_missing_fact, screen
-from .store.models import (
-    Booking,
-    BookingStatus,
-    Channel,
-    Counsellor,
-    CounsellorLanguage,
-    CounsellorModality,
-    Modality,
-    Referral,
-    Slot,
-)
+from verwijzing.booking.figures import agenda_block_minutes
+from verwijzing.dashboard import DEFAULT_WEEKS, Period
+from verwijzing.facts import Facts, Hulpvraag, Opleidingsniveau, Regio, Route, Werkstatus
+from verwijzing.referrals import attach_booking, record_decision
+from verwijzing.screening import next_missing_fact, screen
+from verwijzing.store.models import Booking, BookingStatus, Channel, Counsellor, CounsellorLanguage, CounsellorModality, Modality, Referral, Slot
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 INTAKES = 60
@@ -174,7 +164,7 @@ def _book(session: Session, rng: random.Random, counsellor: Counsellor, referenc
 
 def seed_demo_intakes_command(database_url: str | None, day: dt.date) -> int:
     """For `verwijzing seed-demo`: the fictional intakes on an already migrated database, committed."""
-    from .store import make_engine, make_sessionmaker
+    from verwijzing.store import make_engine, make_sessionmaker
 
     engine = make_engine(database_url)
     try:

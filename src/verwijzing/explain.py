@@ -16,10 +16,10 @@ from typing import Any
 
 import yaml
 
-from .dutch import date_words, format_number
-from .facts import Route
-from .policy import load_policy, regime_at
-from .screening import Decision
+from verwijzing.dutch import date_words, format_number
+from verwijzing.facts import Route
+from verwijzing.policy import load_policy, regime_at
+from verwijzing.screening import Decision
 
 # Routes where the person uses the credit (or the transitional cheque) itself: these show the
 # cost, and the next step comes with the booking offer.

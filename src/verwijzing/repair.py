@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-from .choice import read_choice
-from .dutch import format_number
-from .policy import regime_at
+from verwijzing.choice import read_choice
+from verwijzing.dutch import format_number
+from verwijzing.policy import regime_at
 
 # Choosing "0" always means: let me talk to a person (as in phone menus).
 PERSON_DIGIT = "0"

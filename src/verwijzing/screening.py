@@ -14,9 +14,9 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .dutch import format_number
-from .facts import Facts, Hulpvraag, MissingFact, Opleidingsniveau, Regio, Route, Werkstatus
-from .policy import RegimeView, load_policy, regime_at
+from verwijzing.dutch import format_number
+from verwijzing.facts import Facts, Hulpvraag, MissingFact, Opleidingsniveau, Regio, Route, Werkstatus
+from verwijzing.policy import RegimeView, load_policy, regime_at
 
 WORKING = (Werkstatus.WERKNEMER, Werkstatus.ZELFSTANDIGE)
 HOME_REGIONS = (Regio.VLAANDEREN, Regio.BRUSSEL)

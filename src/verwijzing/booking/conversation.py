@@ -14,13 +14,13 @@ from typing import Any
 
 from verwijzing_rasa import pii
 
-from ..choice import read_choice
-from ..insz import InvalidInsz, citizen_key, normalise_insz
-from ..notify.phone import InvalidPhone, normalise_phone
-from ..dutch import WEEKDAYS, format_number
-from ..store.models import Modality
-from .texts import when
-from .views import BookingView, SlotOffer
+from verwijzing.choice import read_choice
+from verwijzing.insz import InvalidInsz, citizen_key, normalise_insz
+from verwijzing.notify.phone import InvalidPhone, normalise_phone
+from verwijzing.dutch import WEEKDAYS, format_number
+from verwijzing.store.models import Modality
+from verwijzing.booking.texts import when
+from verwijzing.booking.views import BookingView, SlotOffer
 
 # One shape for the national and the phone number, shared with the redacting tracker store and
 # the NLU regex features (verwijzing_rasa.pii): a spelling this reader accepts is never stored.

@@ -1,7 +1,7 @@
 """Which provinces lie next to each other (for "near me" offers); postcodes in verwijzing.postcodes."""
 from __future__ import annotations
 
-from ..postcodes import BRUSSEL, FLEMISH_PROVINCES, UnknownPostcode, parse_postcode, province_of, region_of
+from verwijzing.postcodes import BRUSSEL, FLEMISH_PROVINCES, UnknownPostcode, parse_postcode, province_of, region_of
 
 __all__ = ["BRUSSEL", "FLEMISH_PROVINCES", "NEIGHBOURS", "UnknownPostcode", "distance_tier", "parse_postcode",
            "province_of", "region_of"]

@@ -1,5 +1,5 @@
 """The public aiohttp gateway (contract.md). For now: health and the calendar invite of a booking;
 the chat page, SMS and voice webhooks and the staff console come with their issues."""
-from .app import init_app
+from verwijzing.gateway.app import init_app
 
 __all__ = ["init_app"]

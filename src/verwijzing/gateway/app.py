@@ -8,18 +8,18 @@ import logging
 import aiohttp
 from aiohttp import web
 
-from ..booking import BookingNotFound, BookingService
-from ..booking.conversation import invite_token
-from ..booking.service import normalise_reference
-from ..config import Settings, settings
-from ..store import make_engine, make_sessionmaker
-from .assistant import Assistant
-from .chat import add_chat_routes
-from .keys import ASSISTANT, BOOKINGS, ENGINE, HTTP, SESSIONS, SETTINGS
-from .page import add_page_routes
-from .sms import add_sms_routes
-from .staff import add_staff_routes
-from .voice import add_voice_routes
+from verwijzing.booking import BookingNotFound, BookingService
+from verwijzing.booking.conversation import invite_token
+from verwijzing.booking.service import normalise_reference
+from verwijzing.config import Settings, settings
+from verwijzing.store import make_engine, make_sessionmaker
+from verwijzing.gateway.assistant import Assistant
+from verwijzing.gateway.chat import add_chat_routes
+from verwijzing.gateway.keys import ASSISTANT, BOOKINGS, ENGINE, HTTP, SESSIONS, SETTINGS
+from verwijzing.gateway.page import add_page_routes
+from verwijzing.gateway.sms import add_sms_routes
+from verwijzing.gateway.staff import add_staff_routes
+from verwijzing.gateway.voice import add_voice_routes
 
 logger = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ import logging
 
 from aiohttp import web
 
-from ..store.conversations import erase_conversation
-from .assistant import AssistantUnavailable, transcript
-from .identity import COOKIE, new_web_id, web_id_from_cookie
-from .keys import ASSISTANT, ENGINE, SETTINGS
+from verwijzing.store.conversations import erase_conversation
+from verwijzing.gateway.assistant import AssistantUnavailable, transcript
+from verwijzing.gateway.identity import COOKIE, new_web_id, web_id_from_cookie
+from verwijzing.gateway.keys import ASSISTANT, ENGINE, SETTINGS
 
 logger = logging.getLogger(__name__)
 

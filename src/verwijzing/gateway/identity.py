@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from ..notify.optout import phone_key
+from verwijzing.notify.optout import phone_key
 
 __all__ = ["COOKIE", "caller_id", "new_web_id", "phone_key", "web_id_from_cookie"]
 

@@ -6,9 +6,9 @@ from aiohttp import web
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..booking import BookingService
-from ..config import Settings
-from .assistant import Assistant
+from verwijzing.booking import BookingService
+from verwijzing.config import Settings
+from verwijzing.gateway.assistant import Assistant
 
 SETTINGS = web.AppKey("settings", Settings)
 BOOKINGS = web.AppKey("bookings", BookingService)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..repair import PERSON_DIGIT, PERSON_PAYLOAD
-from .assistant import BotMessage, Button
+from verwijzing.repair import PERSON_DIGIT, PERSON_PAYLOAD
+from verwijzing.gateway.assistant import BotMessage, Button
 
 _NUMBERED_TITLE = re.compile(r"^\s*(\d{1,2})\s*[.)]\s*(.+)$")
 _TYPED_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)#]?\s*$")

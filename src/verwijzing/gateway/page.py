@@ -20,8 +20,8 @@ from importlib import resources
 
 from aiohttp import web
 
-from ..booking.figures import retention_years
-from .keys import SETTINGS
+from verwijzing.booking.figures import retention_years
+from verwijzing.gateway.keys import SETTINGS
 
 ASSETS = {"chat.css": "text/css", "chat.js": "text/javascript", "favicon.svg": "image/svg+xml"}
 

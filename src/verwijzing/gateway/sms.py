@@ -18,14 +18,14 @@ import yaml
 from aiohttp import web
 from twilio.twiml.messaging_response import MessagingResponse
 
-from ..notify.optout import is_opted_out, opt_in, opt_out
-from ..notify.phone import InvalidPhone, normalise_phone
-from .assistant import AssistantUnavailable, last_reply
-from .identity import caller_id, phone_key
-from .keys import ASSISTANT, SESSIONS, SETTINGS
-from .options import choose
-from .sms_text import reply_text, split, to_gsm7
-from .twilio_auth import signed_form
+from verwijzing.notify.optout import is_opted_out, opt_in, opt_out
+from verwijzing.notify.phone import InvalidPhone, normalise_phone
+from verwijzing.gateway.assistant import AssistantUnavailable, last_reply
+from verwijzing.gateway.identity import caller_id, phone_key
+from verwijzing.gateway.keys import ASSISTANT, SESSIONS, SETTINGS
+from verwijzing.gateway.options import choose
+from verwijzing.gateway.sms_text import reply_text, split, to_gsm7
+from verwijzing.gateway.twilio_auth import signed_form
 
 logger = logging.getLogger(__name__)
 

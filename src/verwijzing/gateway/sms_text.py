@@ -15,8 +15,8 @@ import unicodedata
 
 import gsm0338  # noqa: F401 — registers the "gsm03.38" codec
 
-from .assistant import BotMessage
-from .options import choices, lists_choices
+from verwijzing.gateway.assistant import BotMessage
+from verwijzing.gateway.options import choices, lists_choices
 
 MAX_SEGMENTS = 3
 _GSM_SINGLE, _GSM_PART = 160, 153  # a multi-part SMS spends 7 septets per part on its header

@@ -19,8 +19,8 @@ from functools import cache
 
 from babel.dates import format_date, get_day_names, get_month_names
 
-from .assistant import BotMessage
-from .options import Choice, lists_choices, reply_choices
+from verwijzing.gateway.assistant import BotMessage
+from verwijzing.gateway.options import Choice, lists_choices, reply_choices
 
 LOCALE = "nl_BE"
 

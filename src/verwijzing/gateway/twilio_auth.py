@@ -14,7 +14,7 @@ from aiohttp import web
 from multidict import MultiDictProxy
 from twilio.request_validator import RequestValidator
 
-from .keys import SETTINGS
+from verwijzing.gateway.keys import SETTINGS
 
 logger = logging.getLogger(__name__)
 

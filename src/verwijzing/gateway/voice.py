@@ -27,14 +27,14 @@ from typing import Any
 from aiohttp import web
 from twilio.twiml.voice_response import VoiceResponse
 
-from ..config import ConfigError
-from ..repair import PERSON_PAYLOAD
-from .assistant import AssistantUnavailable, BotMessage, last_reply
-from .identity import caller_id
-from .keys import ASSISTANT, SETTINGS
-from .options import choose, reply_choices
-from .speech import spoken_reply
-from .twilio_auth import signed_form
+from verwijzing.config import ConfigError
+from verwijzing.repair import PERSON_PAYLOAD
+from verwijzing.gateway.assistant import AssistantUnavailable, BotMessage, last_reply
+from verwijzing.gateway.identity import caller_id
+from verwijzing.gateway.keys import ASSISTANT, SETTINGS
+from verwijzing.gateway.options import choose, reply_choices
+from verwijzing.gateway.speech import spoken_reply
+from verwijzing.gateway.twilio_auth import signed_form
 
 logger = logging.getLogger(__name__)
 

@@ -5,24 +5,17 @@ Every reader is a pure function of the text (plus the reference date where time 
 "ja", "Geel") may be taken as the answer; with asked=False only clearly marked mentions count
 ("ik ben 24", "werk sinds 2 jaar", "ik woon in Geel").
 """
-from .age import read_leeftijd
-from .combined import FIELDS, read_all
-from .education import read_opleidingsniveau
-from .experience import read_werkervaring_jaren
-from .hulpvraag import read_hulpvraag
-from .modality import read_modaliteit
-from .numbers import parse_dutch_number
-from .question import looks_like_question
-from .region import (
-    Municipality,
-    find_municipality,
-    province_of_postcode,
-    read_postcode,
-    read_woonregio,
-    region_of_postcode,
-)
-from .werkstatus import read_ambtenaar, read_werkstatus
-from .yesno import read_ja_nee
+from verwijzing.interpret.age import read_leeftijd
+from verwijzing.interpret.combined import FIELDS, read_all
+from verwijzing.interpret.education import read_opleidingsniveau
+from verwijzing.interpret.experience import read_werkervaring_jaren
+from verwijzing.interpret.hulpvraag import read_hulpvraag
+from verwijzing.interpret.modality import read_modaliteit
+from verwijzing.interpret.numbers import parse_dutch_number
+from verwijzing.interpret.question import looks_like_question
+from verwijzing.interpret.region import Municipality, find_municipality, province_of_postcode, read_postcode, read_woonregio, region_of_postcode
+from verwijzing.interpret.werkstatus import read_ambtenaar, read_werkstatus
+from verwijzing.interpret.yesno import read_ja_nee
 
 __all__ = [
     "FIELDS",

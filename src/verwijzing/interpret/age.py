@@ -5,10 +5,10 @@ import datetime as dt
 import re
 from functools import cache
 
-from .dates import find_dates, full_year, to_date
-from .lexicon import data
-from .nlp import Analysis, about_someone_else, analyse
-from .numbers import fold
+from verwijzing.interpret.dates import find_dates, full_year, to_date
+from verwijzing.interpret.lexicon import data
+from verwijzing.interpret.nlp import Analysis, about_someone_else, analyse
+from verwijzing.interpret.numbers import fold
 
 MIN_AGE, MAX_AGE = 12, 110
 _BIRTH = ["geboren", "geboortedatum", "geboortejaar", "geboorte", "verjaardag"]

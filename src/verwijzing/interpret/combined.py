@@ -4,12 +4,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
-from .age import read_leeftijd
-from .education import read_opleidingsniveau
-from .experience import read_werkervaring_jaren
-from .hulpvraag import read_hulpvraag
-from .region import read_woonregio
-from .werkstatus import read_werkstatus
+from verwijzing.interpret.age import read_leeftijd
+from verwijzing.interpret.education import read_opleidingsniveau
+from verwijzing.interpret.experience import read_werkervaring_jaren
+from verwijzing.interpret.hulpvraag import read_hulpvraag
+from verwijzing.interpret.region import read_woonregio
+from verwijzing.interpret.werkstatus import read_werkstatus
 
 # Field names as in verwijzing.facts.Facts.
 FIELDS = ("werkstatus", "werkervaring_jaren", "opleidingsniveau", "woonregio", "leeftijd", "hulpvraag")

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .lexicon import data
-from .nlp import Analysis
-from .numbers import fold
+from verwijzing.interpret.lexicon import data
+from verwijzing.interpret.nlp import Analysis
+from verwijzing.interpret.numbers import fold
 
 _FULL = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})")
 _MONTH_YEAR = re.compile(r"(\d{1,2})[/\-](\d{4})")

@@ -12,7 +12,7 @@ from importlib import resources
 
 from spacy.lang.nl.stop_words import STOP_WORDS
 
-from .numbers import fold
+from verwijzing.interpret.numbers import fold
 
 
 @cache

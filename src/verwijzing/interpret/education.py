@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .lexicon import data
-from .nlp import Analysis, Match, PhraseSet, about_someone_else, analyse
-from .numbers import fold
-from .region import place_mentions
+from verwijzing.interpret.lexicon import data
+from verwijzing.interpret.nlp import Analysis, Match, PhraseSet, about_someone_else, analyse
+from verwijzing.interpret.numbers import fold
+from verwijzing.interpret.region import place_mentions
 
 _ORDER = {"kort": 0, "midden": 1, "hoog": 2}
 _A_CODES = {"a1", "a2", "a3", "a4"}

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .dates import find_dates, full_year
-from .lexicon import data
-from .nlp import Analysis, about_someone_else, analyse
-from .numbers import fold
+from verwijzing.interpret.dates import find_dates, full_year
+from verwijzing.interpret.lexicon import data
+from verwijzing.interpret.nlp import Analysis, about_someone_else, analyse
+from verwijzing.interpret.numbers import fold
 
 MAX_YEARS = 60  # nobody has worked longer; a bigger number is something else (a year, an age)
 _YEAR_UNITS = {"jaar", "jaren", "jaartje", "jaartjes"}

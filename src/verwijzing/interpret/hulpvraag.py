@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .lexicon import data
-from .nlp import Analysis, PhraseSet, about_someone_else, analyse, negated
-from .numbers import fold
+from verwijzing.interpret.lexicon import data
+from verwijzing.interpret.nlp import Analysis, PhraseSet, about_someone_else, analyse, negated
+from verwijzing.interpret.numbers import fold
 
 
 @cache

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import data
+from verwijzing.interpret.lexicon import data
 
 
 def read_modaliteit(text: str) -> str | None:

@@ -17,10 +17,10 @@ from typing import Iterable, Sequence
 import spacy
 from spacy.language import Language
 
-from .dutch_words import dutch_words
-from .lexicon import data
-from .numbers import fold, parse_number_words
-from .places import is_place_word
+from verwijzing.interpret.dutch_words import dutch_words
+from verwijzing.interpret.lexicon import data
+from verwijzing.interpret.numbers import fold, parse_number_words
+from verwijzing.interpret.places import is_place_word
 
 PUNCT = {",", ".", "!", "?", ";", ":", "\n", "…", "(", ")"}
 SENTENCE_END = {".", "!", "?", "\n", "…"}

@@ -6,7 +6,7 @@ import unicodedata
 from functools import cache
 from typing import Sequence
 
-from .lexicon import data
+from verwijzing.interpret.lexicon import data
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
 # "1.000" with a dot every three digits is a thousands separator in Dutch, not a decimal.

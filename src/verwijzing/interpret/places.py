@@ -16,10 +16,10 @@ from functools import cache
 from importlib import resources
 from typing import Iterator
 
-from .. import postcodes
-from .dutch_words import dutch_words
-from .lexicon import data
-from .numbers import fold
+from verwijzing import postcodes
+from verwijzing.interpret.dutch_words import dutch_words
+from verwijzing.interpret.lexicon import data
+from verwijzing.interpret.numbers import fold
 
 # Fixed Belgian postcode ranges (domain.md, "Data that can be used offline").
 # A primary GeoNames name that is also a Dutch word still means the place when the place is big

@@ -1,8 +1,8 @@
 """Is a message phrased as a question?"""
 from __future__ import annotations
 
-from .lexicon import data
-from .nlp import pipeline
+from verwijzing.interpret.lexicon import data
+from verwijzing.interpret.nlp import pipeline
 
 
 def looks_like_question(text: str) -> bool:

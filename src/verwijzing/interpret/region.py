@@ -11,21 +11,11 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from .lexicon import data
-from .nlp import Analysis, about_someone_else, analyse
-from .numbers import fold
+from verwijzing.interpret.lexicon import data
+from verwijzing.interpret.nlp import Analysis, about_someone_else, analyse
+from verwijzing.interpret.numbers import fold
 # place_key and province_of_postcode are not used here: imported from this module by others.
-from .places import (
-    Municipality,
-    PlaceEntry,
-    municipalities,
-    place_index,
-    place_key,
-    postcode_of_place,
-    postcode_table,
-    province_of_postcode,
-    region_of_postcode,
-)
+from verwijzing.interpret.places import Municipality, PlaceEntry, municipalities, place_index, place_key, postcode_of_place, postcode_table, province_of_postcode, region_of_postcode
 
 _POSTCODE = re.compile(r"(?:(be?)-?)?(\d{4})")
 # Before a four-digit number these make it a year or an amount, not a postcode.

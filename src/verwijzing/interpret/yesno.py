@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from .lexicon import data
-from .nlp import PhraseSet, analyse
+from verwijzing.interpret.lexicon import data
+from verwijzing.interpret.nlp import PhraseSet, analyse
 
 
 @cache

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ...staff.accounts import StaffMember
+from verwijzing.staff.accounts import StaffMember
 
 STAFF = web.RequestKey("staff", StaffMember)
 SESSION_TOKEN = web.RequestKey("staff_session_token", str)

@@ -16,12 +16,12 @@ from aiohttp import web
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-from ...dashboard import CHANNELS, SCENARIO, Dashboard, Period
-from ...dashboard_queries import load_dashboard
-from ...policy import load_policy
-from ..keys import SESSIONS, SETTINGS
-from .auth import login_required
-from .render import render
+from verwijzing.dashboard import CHANNELS, SCENARIO, Dashboard, Period
+from verwijzing.dashboard_queries import load_dashboard
+from verwijzing.policy import load_policy
+from verwijzing.gateway.keys import SESSIONS, SETTINGS
+from verwijzing.gateway.staff.auth import login_required
+from verwijzing.gateway.staff.render import render
 
 LOCALE = "nl_BE"
 MAX_WEEKS = 104

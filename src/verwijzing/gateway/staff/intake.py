@@ -29,47 +29,22 @@ from aiohttp import web
 from markupsafe import Markup
 from sqlalchemy import select
 
-from ...booking import (
-    BookingError,
-    BookingStatus,
-    BookingView,
-    IdempotencyConflict,
-    InsufficientCredit,
-    InvalidInput,
-    SlotOffer,
-    SlotUnavailable,
-)
-from ...booking.conversation import distinct_moments
-from ...booking.texts import MODALITY_WORDS, when
-from ...dutch import format_number
-from ...explain import CREDIT_ROUTES, explain_decision, next_step
-from ...facts import Route
-from ...insz import PepperMissing
-from ...notify.phone import mask
-from ...referrals import ReferralError, attach_booking, record_decision
-from ...screening import Decision
-from ...store.models import Channel, Modality, OutboxMessage, OutboxStatus, Referral
-from ...store.records import record_audit
-from ..keys import BOOKINGS, SESSIONS, SETTINGS
-from .auth import STAFF, actor, checked_form, login_required, now
-from .intake_form import (
-    CONSENT,
-    FORM_FIELDS,
-    HULPVRAAG,
-    JA_NEE,
-    MODALITIES,
-    OPLEIDING,
-    REGIO,
-    ROUTES,
-    WERKSTATUS,
-    IntakeForm,
-    decide,
-    read_booking,
-    read_intake,
-    read_override,
-    read_search,
-)
-from .render import render
+from verwijzing.booking import BookingError, BookingStatus, BookingView, IdempotencyConflict, InsufficientCredit, InvalidInput, SlotOffer, SlotUnavailable
+from verwijzing.booking.conversation import distinct_moments
+from verwijzing.booking.texts import MODALITY_WORDS, when
+from verwijzing.dutch import format_number
+from verwijzing.explain import CREDIT_ROUTES, explain_decision, next_step
+from verwijzing.facts import Route
+from verwijzing.insz import PepperMissing
+from verwijzing.notify.phone import mask
+from verwijzing.referrals import ReferralError, attach_booking, record_decision
+from verwijzing.screening import Decision
+from verwijzing.store.models import Channel, Modality, OutboxMessage, OutboxStatus, Referral
+from verwijzing.store.records import record_audit
+from verwijzing.gateway.keys import BOOKINGS, SESSIONS, SETTINGS
+from verwijzing.gateway.staff.auth import STAFF, actor, checked_form, login_required, now
+from verwijzing.gateway.staff.intake_form import CONSENT, FORM_FIELDS, HULPVRAAG, JA_NEE, MODALITIES, OPLEIDING, REGIO, ROUTES, WERKSTATUS, IntakeForm, decide, read_booking, read_intake, read_override, read_search
+from verwijzing.gateway.staff.render import render
 
 logger = logging.getLogger(__name__)
 

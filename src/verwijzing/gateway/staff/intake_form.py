@@ -15,12 +15,12 @@ from typing import Any
 
 from verwijzing_rasa import pii
 
-from ...booking import Modality
-from ...booking.texts import MODALITY_WORDS
-from ...facts import Facts, InvalidFact, MissingFact, Route, parse_facts
-from ...insz import InvalidInsz, normalise_insz
-from ...notify.phone import InvalidPhone, normalise_phone
-from ...screening import Decision, screen
+from verwijzing.booking import Modality
+from verwijzing.booking.texts import MODALITY_WORDS
+from verwijzing.facts import Facts, InvalidFact, MissingFact, Route, parse_facts
+from verwijzing.insz import InvalidInsz, normalise_insz
+from verwijzing.notify.phone import InvalidPhone, normalise_phone
+from verwijzing.screening import Decision, screen
 
 # ---- what the form asks, in the contract's values with plain labels ----------------------------
 

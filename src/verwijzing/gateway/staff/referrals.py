@@ -17,15 +17,14 @@ from urllib.parse import urlencode
 from aiohttp import web
 from verwijzing_rasa.pii import redact
 
-from ...facts import Route
-from ...referral_search import (BRUSSELS, PAGE_SIZE, FilterError, ReferralFilter, ReferralRow, conversation_events,
-                                export_rows, has_conversations, one, parse_filter, search)
-from ...referrals import KEPT_FACTS, STATUSES
-from ...store.models import Channel
-from ..assistant import bot_message
-from ..keys import ENGINE, SESSIONS
-from .auth import audit, login_required
-from .render import render
+from verwijzing.facts import Route
+from verwijzing.referral_search import BRUSSELS, PAGE_SIZE, FilterError, ReferralFilter, ReferralRow, conversation_events, export_rows, has_conversations, one, parse_filter, search
+from verwijzing.referrals import KEPT_FACTS, STATUSES
+from verwijzing.store.models import Channel
+from verwijzing.gateway.assistant import bot_message
+from verwijzing.gateway.keys import ENGINE, SESSIONS
+from verwijzing.gateway.staff.auth import audit, login_required
+from verwijzing.gateway.staff.render import render
 
 CHANNELS = {Channel.WEB.value: "webchat", Channel.SMS.value: "sms", Channel.VOICE.value: "telefoon",
             Channel.STAFF.value: "VDAB-consulent"}
