@@ -7,17 +7,32 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from verwijzing.config import peildatum
-from verwijzing.interpret import (FIELDS, looks_like_question, read_all, read_ja_nee,
-                                  read_woonregio)
-from verwijzing.interpret.werkstatus import read_ambtenaar
-from verwijzing.repair import chosen_button, intent_of_payload
-from verwijzing.screening import next_missing_fact
-
-from actions.boeking import read_booking_facts, read_reference_fact
-from actions.herstel import count_miss, gave_up, hand_over, is_miss, wants_person
+from actions.booking import read_booking_facts, read_reference_fact
+from actions.repair import count_miss, gave_up, hand_over, is_miss, wants_person
 from actions.safety import never_silent
-from actions.tracker import FACT_SLOTS, INTAKE_FORM, NOT_ANSWERS, active_form, facts_from_tracker, last_answered_fact, last_buttons, latest_intent, latest_text, set_this_turn
+from actions.tracker import (
+    FACT_SLOTS,
+    INTAKE_FORM,
+    NOT_ANSWERS,
+    active_form,
+    facts_from_tracker,
+    last_answered_fact,
+    last_buttons,
+    latest_intent,
+    latest_text,
+    set_this_turn,
+)
+from verwijzing.config import peildatum
+from verwijzing.decision.screening import next_missing_fact
+from verwijzing.dialogue.repair import chosen_button, intent_of_payload
+from verwijzing.interpret import (
+    FIELDS,
+    looks_like_question,
+    read_all,
+    read_ja_nee,
+    read_woonregio,
+)
+from verwijzing.interpret.werkstatus import read_ambtenaar
 
 
 def read_facts(text: str, asked: str | None) -> dict[str, Any]:

@@ -13,14 +13,13 @@ from functools import cache
 from rasa_sdk import Tracker
 from sqlalchemy.orm import Session, sessionmaker
 
+from actions.services import channel_of
 from verwijzing.booking import reference_now
 from verwijzing.config import settings
-from verwijzing.facts import Facts
-from verwijzing.referrals import attach_booking_to_conversation, record_decision
-from verwijzing.screening import Decision
+from verwijzing.decision.facts import Facts
+from verwijzing.decision.screening import Decision
+from verwijzing.referrals.record import attach_booking_to_conversation, record_decision
 from verwijzing.store import make_engine, make_sessionmaker
-
-from actions.services import channel_of
 
 logger = logging.getLogger(__name__)
 

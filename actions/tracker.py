@@ -5,7 +5,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from verwijzing.facts import Facts, parse_facts
+from verwijzing.decision.facts import Facts, parse_facts
 
 FACT_SLOTS = ("hulpvraag", "werkstatus", "woonregio", "werkregio", "werkervaring_jaren",
               "eerder_loopbaancheque", "leeftijd", "opleidingsniveau")

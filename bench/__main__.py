@@ -136,7 +136,7 @@ def main() -> None:
             starting["stock"] = stock_stack(project, model, tmp)
         database_url = None
         if args.postgres:
-            from verwijzing.store.testing import temporary_postgres_database
+            from tests.support.database import temporary_postgres_database
             database_url = stack.enter_context(temporary_postgres_database(postgres_admin_url()))
         starting["ours"] = our_stack(tmp, database_url, SCRIPT_DAY)
         log(f"starting {' and '.join(starting)} at the same time (stock: Rasa; ours: Rasa + action server)")

@@ -69,7 +69,7 @@ def main() -> None:
         with ExitStack() as exits:
             url = None
             if args.postgres:
-                from verwijzing.store.testing import temporary_postgres_database
+                from tests.support.database import temporary_postgres_database
                 url = exits.enter_context(temporary_postgres_database(postgres_admin_url()))
             stack = exits.enter_context(our_stack(tmp, url, SCRIPT_DAY))
             rasa_pid, actions_pid = stack.pids

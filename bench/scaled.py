@@ -38,7 +38,6 @@ from .script import DECISION_MARK, OUR_SCRIPT, SCRIPT_DAY
 from .stacks import REST_PATH, Stack
 
 
-
 def _cpu(stacks: list[Stack]) -> dict[str, float]:
     """CPU seconds so far of every part on this machine: both servers, PostgreSQL, the load generator."""
     parts = {f"{name}-{'ab'[k]}": value for k, stack in enumerate(stacks) for name, value in stack.cpu_seconds().items()}
@@ -113,7 +112,7 @@ def main() -> None:
     parser.add_argument("--turns", type=parse_turns, default={20: 600, 100: 1200})
     parser.add_argument("--rounds", type=int, default=3, help="one, two, one, two, ...; the table has the medians")
     args = parser.parse_args()
-    from verwijzing.store.testing import temporary_postgres_database
+    from tests.support.database import temporary_postgres_database
     OUT.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="verwijzing-scaled-") as folder, ExitStack() as exits:

@@ -34,10 +34,10 @@ from tqdm import tqdm
 
 from tests.conversation.stack import TOKEN, free_port, running_stack
 from tests.conversation.test_booking_e2e import DAY, INTAKE
+from tests.support.database import valid_insz
 from verwijzing.config import settings
 from verwijzing.gateway import init_app
 from verwijzing.store import make_engine
-from verwijzing.store.testing import valid_insz
 
 from .script import DECISION_MARK
 
@@ -203,7 +203,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="verwijzing-soak-") as folder, contextlib.ExitStack() as exits:
         url = None
         if args.postgres:
-            from verwijzing.store.testing import temporary_postgres_database
+            from tests.support.database import temporary_postgres_database
 
             from .__main__ import postgres_admin_url
             url = exits.enter_context(temporary_postgres_database(postgres_admin_url()))

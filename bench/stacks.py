@@ -15,7 +15,15 @@ from pathlib import Path
 
 import psutil
 
-from tests.conversation.stack import RASA, TOKEN, _stop, _wait_for, base_env, free_port, running_stack
+from tests.conversation.stack import (
+    RASA,
+    TOKEN,
+    _stop,
+    _wait_for,
+    base_env,
+    free_port,
+    running_stack,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 REST_PATH = "/webhooks/rest/webhook"

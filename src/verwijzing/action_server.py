@@ -17,7 +17,11 @@ import sys
 
 from rasa_sdk import utils
 from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
-from rasa_sdk.endpoint import create_app_for_serve, create_argument_parser, create_ssl_config
+from rasa_sdk.endpoint import (
+    create_app_for_serve,
+    create_argument_parser,
+    create_ssl_config,
+)
 from rasa_sdk.executor import ActionExecutor
 
 

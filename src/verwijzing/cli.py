@@ -10,9 +10,15 @@ import sys
 from typing import Any, Sequence
 
 from verwijzing import config
-from verwijzing.facts import Facts, InvalidFact, MissingFact, parse_date, parse_facts
+from verwijzing.decision.facts import (
+    Facts,
+    InvalidFact,
+    MissingFact,
+    parse_date,
+    parse_facts,
+)
+from verwijzing.decision.screening import screen
 from verwijzing.policy import PolicyError
-from verwijzing.screening import screen
 
 EXIT_BAD_INPUT = 2
 
@@ -60,7 +66,9 @@ def _cmd_screen(args: argparse.Namespace) -> int:
 
 
 def _cmd_booking_show(args: argparse.Namespace) -> int:
-    from verwijzing.demo import booking_show  # imported here: screening must not need a database
+    from verwijzing.demo.counsellors import (
+        booking_show,  # imported here: screening must not need a database
+    )
 
     booking = booking_show(config.settings().database_url, args.reference)
     if booking is None:
@@ -72,9 +80,8 @@ def _cmd_booking_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_seed_demo(args: argparse.Namespace) -> int:
-    from verwijzing.demo import seed_demo_command
-
-    from verwijzing.demo_intakes import seed_demo_intakes_command
+    from verwijzing.demo.counsellors import seed_demo_command
+    from verwijzing.demo.intakes import seed_demo_intakes_command
 
     created = seed_demo_command(config.settings().database_url, config.peildatum())
     print(f"{created} counsellors created" if created else "demo counsellors present; slots topped up to four weeks ahead")
@@ -86,19 +93,25 @@ def _cmd_seed_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_sms_dispatch(args: argparse.Namespace) -> int:
-    from verwijzing.notify.dispatch_command import run_sms_dispatch  # a database and maybe twilio: load on use
+    from verwijzing.notify.dispatch_command import (
+        run_sms_dispatch,  # a database and maybe twilio: load on use
+    )
 
     return run_sms_dispatch(config.settings(), once=args.once, interval=args.interval)
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:
-    from verwijzing.worker.main import run_worker  # a database and maybe twilio: load on use
+    from verwijzing.worker.main import (
+        run_worker,  # a database and maybe twilio: load on use
+    )
 
     return run_worker(config.settings(), once=args.once)
 
 
 def _cmd_staff_add_user(args: argparse.Namespace) -> int:
-    from verwijzing.staff.add_user import add_user_command  # a database and argon2: load on use
+    from verwijzing.staff.add_user import (
+        add_user_command,  # a database and argon2: load on use
+    )
 
     return add_user_command(config.settings().database_url, args.name, args.role, args.password_stdin)
 

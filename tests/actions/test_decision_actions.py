@@ -3,9 +3,9 @@ import pytest
 import yaml
 from rasa_sdk.events import SlotSet
 
-from actions.beslissing import ActionBeslis, ActionVolgendeStap
-from actions.boeking import ActionAanbodBoeking
-from actions.gesprek import ActionBeantwoordVraag
+from actions.booking import ActionAanbodBoeking
+from actions.conversation import ActionBeantwoordVraag
+from actions.decision import ActionBeslis, ActionVolgendeStap
 
 from .conftest import ROOT, make_tracker, run_action
 

@@ -87,7 +87,7 @@ def test_an_answer_not_understood_is_counted_and_the_question_stays(peildatum):
                                   "herhaal_teller": 1},
                            events=[{"event": "user", "text": "blablabla"}])
     events, messages = run_action(ValidateIntakeForm(), tracker)
-    # The ask action words the re-ask from this count (actions/herstel.py): no message here.
+    # The ask action words the re-ask from this count (actions/repair.py): no message here.
     assert events == [SlotSet("herhaal_teller", 2), SlotSet("requested_slot", "woonregio")]
     assert messages == []
 
@@ -192,8 +192,8 @@ def test_a_civil_servant_is_asked_once_whether_statutory_then_goes_on_under_rese
 
 
 def test_after_every_re_ask_and_menu_the_form_gives_up_and_the_decision_hands_over(peildatum):
-    from actions.beslissing import ActionBeslis
-    from actions.herstel import GIVE_UP_AFTER
+    from actions.decision import ActionBeslis
+    from actions.repair import GIVE_UP_AFTER
     peildatum("2027-02-01")
     slots = {"requested_slot": "woonregio", "hulpvraag": "loopbaan", "werkstatus": "werknemer",
              "herhaal_teller": GIVE_UP_AFTER}

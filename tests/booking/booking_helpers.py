@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.support.database import valid_insz
 from verwijzing.booking import figures
-from verwijzing.booking.geo import province_of, region_of
+from verwijzing.places.postcodes import province_of, region_of
 from verwijzing.store import Counsellor, CounsellorLanguage, CounsellorModality, Slot
-from verwijzing.store.testing import valid_insz
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 # A Monday under the loopbaankrediet; tests pass `now` explicitly so nothing depends on today.

@@ -6,7 +6,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from verwijzing.booking import BookingService
 from verwijzing.store import make_sessionmaker
-from verwijzing.store.testing import database_url, db, db_engine  # noqa: F401 - fixtures
 
 
 @pytest.fixture

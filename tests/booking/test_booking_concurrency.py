@@ -11,12 +11,17 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from booking_helpers import CITIZEN, NOW, at
 from sqlalchemy import func, select
 
-from booking_helpers import CITIZEN, NOW, at
-from verwijzing.booking import BookingError, InsufficientCredit, SlotUnavailable, figures
+from tests.support.database import valid_insz
+from verwijzing.booking import (
+    BookingError,
+    InsufficientCredit,
+    SlotUnavailable,
+    figures,
+)
 from verwijzing.store import Booking, LedgerEntry, OutboxMessage
-from verwijzing.store.testing import valid_insz
 
 ATTEMPTS = 200
 

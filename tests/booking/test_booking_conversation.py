@@ -4,12 +4,21 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from booking_helpers import BRUSSELS, CITIZEN
-from verwijzing.booking.conversation import (confirmation_messages, distinct_moments, invite_token, offers_message,
-                                             pick_offer, read_insz, read_reference, read_telefoon, says_no_phone)
+
 from verwijzing.booking.service import BookingView, SlotOffer
-from verwijzing.store.models import BookingStatus, Channel, Modality
+from verwijzing.dialogue.booking import (
+    confirmation_messages,
+    distinct_moments,
+    invite_token,
+    offers_message,
+    pick_offer,
+    read_insz,
+    read_reference,
+    read_telefoon,
+    says_no_phone,
+)
+from verwijzing.enums import BookingStatus, Channel, Modality
 
 PEPPER = "pepper"
 OFFERS = [

@@ -5,12 +5,19 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from booking_helpers import BRUSSELS, CITIZEN
 from sqlalchemy import select
 
-from booking_helpers import CITIZEN, BRUSSELS
 from verwijzing.booking import BookingService, figures
-from verwijzing.booking.geo import FLEMISH_PROVINCES
-from verwijzing.demo import DEMO_WEEKS, belgian_holidays, booking_show, seed_demo, seed_demo_command, top_up_demo
+from verwijzing.demo.counsellors import (
+    DEMO_WEEKS,
+    belgian_holidays,
+    booking_show,
+    seed_demo,
+    seed_demo_command,
+    top_up_demo,
+)
+from verwijzing.places.postcodes import FLEMISH_PROVINCES
 from verwijzing.store import Counsellor, Slot, make_sessionmaker
 
 START = dt.date(2027, 4, 26)  # a Monday; 1 May and Ascension (6 May) fall in the four weeks

@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from booking_helpers import BRUSSELS, CITIZEN, NOW, OTHER_CITIZEN, at
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from booking_helpers import BRUSSELS, CITIZEN, NOW, OTHER_CITIZEN, at
 from verwijzing.booking import (
     BookingNotFound,
     HoldExpired,
@@ -300,7 +300,7 @@ def test_reference_normalisation():
 
 
 def test_only_the_owner_may_cancel_or_move_a_booking(service, sessions, make, slot):
-    from verwijzing.insz import citizen_key
+    from verwijzing.privacy.insz import citizen_key
 
     other_slot = make.slot(make.counsellor(), at(3))
     held = service.hold(slot, "web", "owner", modality="online", now=NOW)

@@ -4,12 +4,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from booking_helpers import NOW, at
 from hypothesis import given
 from hypothesis import strategies as st
 
-from booking_helpers import NOW, at
 from verwijzing.booking import InvalidInput
-from verwijzing.booking.geo import FLEMISH_PROVINCES, NEIGHBOURS, distance_tier, province_of, region_of
+from verwijzing.places.postcodes import FLEMISH_PROVINCES, province_of, region_of
+from verwijzing.places.provinces import NEIGHBOURS, distance_tier
 
 
 def test_same_province_first_then_neighbours_then_the_rest(service, make):

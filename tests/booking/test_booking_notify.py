@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from booking_helpers import CITIZEN, NOW, at
 from sqlalchemy import select
 
-from booking_helpers import CITIZEN, NOW, at
 from verwijzing.notify import (
     InvalidPhone,
     LocalOutboxSender,

@@ -3,8 +3,8 @@ the postcode read from "ik woon in …" drives the same search a typed postcode 
 from __future__ import annotations
 
 import pytest
-
 from booking_helpers import NOW, at
+
 from verwijzing.interpret import read_postcode
 
 

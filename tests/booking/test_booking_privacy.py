@@ -9,9 +9,9 @@ import logging
 import pytest
 from booking_helpers import CITIZEN, NOW, at
 
+from tests.support.database import dump_rows
 from verwijzing.booking import BookingService, apply_retention
-from verwijzing.store import record_referral
-from verwijzing.store.testing import dump_rows
+from verwijzing.referrals.record import attach_booking, record_decision
 
 
 def forms_of(number: str) -> set[str]:
@@ -34,8 +34,10 @@ def test_the_national_number_is_stored_nowhere(service, sessions, make, db, capl
         service.remaining_hours(insz=CITIZEN)
         service.invite(second.reference)
         with sessions.begin() as session:
-            record_referral(session, decision={"route": "loopbaankrediet", "regime": "loopbaankrediet"},
-                            channel="web", at=NOW, booking_reference=second.reference)
+            referral = record_decision(
+                session, decision={"in_aanmerking": True, "route": "loopbaankrediet", "regime": "loopbaankrediet"},
+                facts={}, channel="web", at=NOW)
+            attach_booking(session, referral.id, second.reference)
             apply_retention(session, NOW + dt.timedelta(days=30))
     finally:
         logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)

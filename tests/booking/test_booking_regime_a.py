@@ -7,12 +7,19 @@ import datetime as dt
 from collections import Counter
 
 import pytest
-from sqlalchemy import func, select
-
 from booking_helpers import BRUSSELS, CITIZEN, OTHER_CITIZEN
+from sqlalchemy import func, select
 from test_booking_concurrency import race
+
 from verwijzing.booking import ChequeAlreadyUsed, SlotUnavailable, figures
-from verwijzing.store import AuditEntry, Booking, ChequeUse, CreditAccount, LedgerEntry, OutboxMessage
+from verwijzing.store import (
+    AuditEntry,
+    Booking,
+    ChequeUse,
+    CreditAccount,
+    LedgerEntry,
+    OutboxMessage,
+)
 
 # The reference date of the brief: a Friday under the transitional regime.
 PEILDATUM = dt.datetime(2026, 11, 27, 10, 0, tzinfo=BRUSSELS)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from booking_helpers import CITIZEN, NOW, OTHER_CITIZEN, at
 from sqlalchemy import func, select
 
-from booking_helpers import CITIZEN, NOW, OTHER_CITIZEN, at
 from verwijzing.booking import apply_retention, figures
 from verwijzing.booking.retention import years_before
 from verwijzing.store import (

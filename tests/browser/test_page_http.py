@@ -18,7 +18,7 @@ import pytest
 from verwijzing.booking.figures import retention_years
 from verwijzing.config import settings
 from verwijzing.gateway import init_app
-from verwijzing.gateway.page import ASSETS
+from verwijzing.gateway.web.page import ASSETS
 
 ROOT = Path(__file__).resolve().parents[2]
 

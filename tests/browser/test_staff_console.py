@@ -12,14 +12,21 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.conversation.stack import free_port
-from verwijzing.booking.geo import province_of, region_of
+from tests.support.database import dump_rows, valid_insz
 from verwijzing.config import settings
-from verwijzing.insz import citizen_key
+from verwijzing.places.postcodes import province_of, region_of
+from verwijzing.privacy.insz import citizen_key
 from verwijzing.staff.accounts import add_user
 from verwijzing.store import make_engine, make_sessionmaker
 from verwijzing.store.migrate import upgrade
-from verwijzing.store.models import Booking, Counsellor, CounsellorLanguage, CounsellorModality, OutboxMessage, Slot
-from verwijzing.store.testing import dump_rows, valid_insz
+from verwijzing.store.models import (
+    Booking,
+    Counsellor,
+    CounsellorLanguage,
+    CounsellorModality,
+    OutboxMessage,
+    Slot,
+)
 
 from .browser import WAIT, Page, describe, serving
 

@@ -31,7 +31,7 @@ PERSONS_FILE = Path(__file__).with_name("heldout_personen.yml")
 ASKABLE_SLOTS = ("hulpvraag", "werkstatus", "woonregio", "werkregio", "werkervaring_jaren",
                  "eerder_loopbaancheque", "leeftijd", "opleidingsniveau")
 MAX_ANSWERS = 12
-# The numbered menu of verwijzing.repair (content/herstel.yaml): "0" for a person, stop, opnieuw.
+# The numbered menu of verwijzing.dialogue.repair (content/repair.yaml): "0" for a person, stop, opnieuw.
 PERSON_LINE = "0. Met een mens praten"
 # The offer to check one's rights after a question (utter_aanbod_intake): "Typ dan 'ja'."
 OFFER = re.compile(r"Typ dan 'ja'")
@@ -121,9 +121,9 @@ def has_menu(texts: Iterable[str]) -> bool:
 
 
 def menu_number(slot: str, persona: Persona) -> int | None:
-    """The menu line whose answer is this person's fact (verwijzing.repair), if one is. Number
+    """The menu line whose answer is this person's fact (verwijzing.dialogue.repair), if one is. Number
     lines are ranges ("minder dan 7 jaar", "7 jaar of meer"): the highest bound not above the fact."""
-    from verwijzing.repair import slot_answers
+    from verwijzing.dialogue.repair import slot_answers
     fact = persona.feiten.get(slot)
     values = [value for _, value in slot_answers(slot, persona.datum)]
     if isinstance(fact, (int, float)) and not isinstance(fact, bool) and values and \
@@ -185,7 +185,9 @@ def play_all(personas: list[Persona], on_result: Callable[[Result], None] | None
              tmp: Path | None = None) -> list[Result]:
     """Every person through one real stack: the action server is restarted for each reference
     date (Rasa keeps running), as tests/conversation/test_intake_e2e.py does."""
-    from .stack import running_stack  # imported here: loading the people needs no servers
+    from .stack import (
+        running_stack,  # imported here: loading the people needs no servers
+    )
 
     by_date: dict[dt.date, list[Persona]] = {}
     for persona in personas:

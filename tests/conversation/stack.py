@@ -17,7 +17,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from verwijzing.demo import seed_demo_command
+from verwijzing.demo.counsellors import seed_demo_command
 
 ROOT = Path(__file__).resolve().parents[2]
 # VERWIJZING_TEST_MODEL lets a developer test a model trained elsewhere (make test uses the default).

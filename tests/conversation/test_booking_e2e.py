@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
-
-from verwijzing.store import make_engine
-from verwijzing.store.testing import BACKENDS, dump_rows, temporary_database, valid_insz
 from verwijzing_rasa.pii import digits
+
+from tests.support.database import BACKENDS, dump_rows, temporary_database, valid_insz
+from verwijzing.store import make_engine
 
 from .stack import running_stack
 

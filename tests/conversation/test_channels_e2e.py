@@ -15,14 +15,15 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
 
-from tests.gateway.twilio_requests import BASE, TOKEN as TWILIO_TOKEN, signed, sms_fields
+from tests.gateway.twilio_requests import BASE, signed, sms_fields
+from tests.gateway.twilio_requests import TOKEN as TWILIO_TOKEN
+from tests.support.database import valid_insz
 from verwijzing.booking import BookingService
 from verwijzing.config import settings
 from verwijzing.gateway import init_app
 from verwijzing.gateway.identity import COOKIE
-from verwijzing.gateway.sms_text import MAX_SEGMENTS, fits_gsm7, segments
+from verwijzing.gateway.sms.text import MAX_SEGMENTS, fits_gsm7, segments
 from verwijzing.store import make_engine, make_sessionmaker
-from verwijzing.store.testing import valid_insz
 
 from .stack import TOKEN, running_stack
 

@@ -15,10 +15,10 @@ from urllib.parse import urlencode
 import pytest
 from twilio.request_validator import RequestValidator
 
+from tests.support.database import valid_insz
 from verwijzing.booking import BookingService
 from verwijzing.config import settings
 from verwijzing.gateway import init_app
-from verwijzing.store.testing import valid_insz
 
 from .stack import TOKEN, running_stack
 

@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 from icalendar import Calendar
 
+from tests.support.database import valid_insz
 from verwijzing.booking import BookingService
-from verwijzing.booking.conversation import invite_url
 from verwijzing.config import settings
-from verwijzing.demo import seed_demo
+from verwijzing.demo.counsellors import seed_demo
+from verwijzing.dialogue.booking import invite_url
 from verwijzing.gateway import init_app
 from verwijzing.store import make_sessionmaker
-from verwijzing.store.testing import valid_insz
 
 PEPPER = "gateway-test-pepper"
 DAY = dt.date(2027, 3, 1)

@@ -6,7 +6,14 @@ from hypothesis import strategies as st
 
 from verwijzing.gateway.assistant import BotMessage, Button
 from verwijzing.gateway.options import choose
-from verwijzing.gateway.sms_text import MAX_SEGMENTS, fits_gsm7, reply_text, segments, split, to_gsm7
+from verwijzing.gateway.sms.text import (
+    MAX_SEGMENTS,
+    fits_gsm7,
+    reply_text,
+    segments,
+    split,
+    to_gsm7,
+)
 
 
 def test_dutch_typography_is_written_in_the_sms_alphabet():

@@ -1,4 +1,4 @@
-"""Text for the ear (verwijzing.gateway.speech): what the phone voice says instead of the screen text."""
+"""Text for the ear (verwijzing.gateway.voice.speech): what the phone voice says instead of the screen text."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,10 +7,17 @@ import re
 import pytest
 
 from tests.truth.citizen_texts import all_texts
-from verwijzing.booking.conversation import offer_data, offers_message
+from verwijzing.dialogue.booking import offer_data, offers_message
+from verwijzing.dialogue.repair import main_reask, slot_reask
 from verwijzing.gateway.assistant import BotMessage, Button
-from verwijzing.gateway.speech import dates, euros, for_ear, links, spoken_reply, times
-from verwijzing.repair import main_reask, slot_reask
+from verwijzing.gateway.voice.speech import (
+    dates,
+    euros,
+    for_ear,
+    links,
+    spoken_reply,
+    times,
+)
 
 DAY = dt.date(2027, 2, 1)
 

@@ -14,7 +14,7 @@ from twilio.request_validator import RequestValidator
 
 from verwijzing.config import settings
 from verwijzing.gateway import init_app
-from verwijzing.gateway.voice import LANGUAGE, VOICE
+from verwijzing.gateway.voice.webhook import LANGUAGE, VOICE
 
 TOKEN = "voice-test-auth-token"
 BASE = "https://loopbaan.example"

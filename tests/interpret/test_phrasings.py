@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from verwijzing.facts import parse_facts
+from verwijzing.decision.facts import parse_facts
 from verwijzing.interpret import (
     FIELDS,
     find_municipality,

@@ -10,11 +10,14 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from test_data_files import (  # tests/nlu is on sys.path (rootdir mode)
+    INTENTS,
+    TRAINING,
+    normalise,
+)
 
-from verwijzing.facts import Hulpvraag, Opleidingsniveau, Regio, Werkstatus
+from verwijzing.decision.facts import Hulpvraag, Opleidingsniveau, Regio, Werkstatus
 from verwijzing.interpret import FIELDS
-
-from test_data_files import INTENTS, TRAINING, normalise  # tests/nlu is on sys.path (rootdir mode)
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("nlu_first_messages", ROOT / "scripts" / "nlu_first_messages.py")

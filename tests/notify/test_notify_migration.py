@@ -9,7 +9,6 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from verwijzing.store import upgrade
 from verwijzing.store.migrate import alembic_config
-from verwijzing.store.testing import fresh_engine  # noqa: F401 - fixture
 
 NEW_COLUMNS = {"next_attempt_at", "claimed_at", "provider_id", "last_error"}
 

@@ -9,11 +9,18 @@ import pytest
 from notify_helpers import BODY, NOW, NUMBER, SECRET, minutes, queue, row
 from sqlalchemy import func, select, update
 
-from verwijzing.notify import OutboxDispatcher, SendFailed, opt_in, opt_out, phone_key, queue_sms
+from tests.support.database import dump_rows
+from verwijzing.notify import (
+    OutboxDispatcher,
+    SendFailed,
+    opt_in,
+    opt_out,
+    phone_key,
+    queue_sms,
+)
 from verwijzing.notify.optout import ChannelSecretMissing, is_opted_out
 from verwijzing.notify.sms import STUCK_AFTER, retry_at
 from verwijzing.store import OutboxMessage
-from verwijzing.store.testing import dump_rows
 
 
 def test_sent_once_then_the_number_is_forgotten(sessions, dispatcher, phone):

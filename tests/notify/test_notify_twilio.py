@@ -6,7 +6,14 @@ import threading
 from contextlib import contextmanager
 
 import pytest
-from fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, MESSAGING_SERVICE_SID, FakeTwilio, error_21211
+from fake_twilio import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    FROM_NUMBER,
+    MESSAGING_SERVICE_SID,
+    FakeTwilio,
+    error_21211,
+)
 from notify_helpers import BODY, NOW, NUMBER, SECRET, minutes, queue, row
 from twilio.http.http_client import TwilioHttpClient
 

@@ -9,7 +9,7 @@ import pytest
 
 from verwijzing.interpret import read_postcode
 from verwijzing.interpret.region import postcode_of_place, region_of_postcode
-from verwijzing.postcodes import province_of
+from verwijzing.places.postcodes import province_of
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_the_thirteen_flemish_centre_cities_except_ambiguous_aalst():
 
 
 def _rows() -> tuple[str, list[dict[str, str]]]:
-    text = resources.files("verwijzing").joinpath("data/postcodes_be.tsv").read_text("utf-8")
+    text = resources.files("verwijzing").joinpath("places/data/postcodes_be.tsv").read_text("utf-8")
     header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
     body = (line for line in text.splitlines() if not line.startswith("#"))
     return header, list(csv.DictReader(body, delimiter="\t"))

@@ -1,7 +1,7 @@
 """The phone number rides in the conversation sealed: the slot value never shows it."""
 from __future__ import annotations
 
-from verwijzing.sealed import seal, unseal
+from verwijzing.privacy.sealed import seal, unseal
 
 
 def test_a_sealed_phone_number_shows_no_digit_of_it_and_opens_with_the_same_secret():

@@ -10,9 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from verwijzing.store.testing import valid_insz
 from verwijzing_rasa.pii import RIJKSREGISTERNUMMER, TELEFOON, digits
+
+from tests.support.database import valid_insz
 
 ROOT = Path(__file__).resolve().parents[2]
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"

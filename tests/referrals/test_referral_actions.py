@@ -7,7 +7,7 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from actions.beslissing import ActionBeslis
+from actions.decision import ActionBeslis
 from tests.actions.conftest import make_tracker, run_action
 from verwijzing.store import Referral, make_sessionmaker
 

@@ -1,4 +1,4 @@
-"""What a referral keeps of a decision: the pure part of verwijzing.referrals."""
+"""What a referral keeps of a decision: the pure part of verwijzing.referrals.record."""
 from __future__ import annotations
 
 import dataclasses
@@ -6,10 +6,16 @@ import datetime as dt
 
 import pytest
 
-from verwijzing.facts import Facts, parse_facts
-from verwijzing.referrals import (KEPT_FACTS, ReferralError, decision_snapshot, kept_facts, referral_fields,
-                                  status_of)
-from verwijzing.screening import screen
+from verwijzing.decision.facts import Facts, parse_facts
+from verwijzing.decision.screening import screen
+from verwijzing.referrals.record import (
+    KEPT_FACTS,
+    ReferralError,
+    decision_snapshot,
+    kept_facts,
+    referral_fields,
+    status_of,
+)
 
 DAY = dt.date(2027, 2, 1)
 PERSON = {"hulpvraag": "loopbaan", "werkstatus": "werknemer", "woonregio": "vlaanderen", "werkervaring_jaren": 12.0,

@@ -9,12 +9,15 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
-from verwijzing.facts import parse_facts
-from verwijzing.referrals import attach_booking, attach_booking_to_conversation, record_decision
-from verwijzing.screening import screen
+from verwijzing.decision.facts import parse_facts
+from verwijzing.decision.screening import screen
+from verwijzing.referrals.record import (
+    attach_booking,
+    attach_booking_to_conversation,
+    record_decision,
+)
 from verwijzing.store import Base, Referral, make_sessionmaker, upgrade
 from verwijzing.store.migrate import alembic_config
-from verwijzing.store.testing import fresh_engine  # noqa: F401 - fixture
 
 from .test_referral_fields import DAY, PERSON
 

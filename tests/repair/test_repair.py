@@ -1,4 +1,4 @@
-"""Re-asks and menus (verwijzing.repair): every way out works, and choosing an answer gives the
+"""Re-asks and menus (verwijzing.dialogue.repair): every way out works, and choosing an answer gives the
 value it promises — read by the same free-text readers as anything the person types."""
 from __future__ import annotations
 
@@ -6,9 +6,16 @@ import datetime as dt
 
 import pytest
 
+from verwijzing.dialogue.repair import (
+    PERSON_PAYLOAD,
+    chosen_button,
+    main_reask,
+    offers_reask,
+    slot_answers,
+    slot_options,
+    slot_reask,
+)
 from verwijzing.interpret import read_all, read_modaliteit, read_woonregio
-from verwijzing.repair import (PERSON_PAYLOAD, chosen_button, main_reask, offers_reask, slot_answers, slot_options,
-                               slot_reask)
 
 DAYS = [dt.date(2026, 11, 27), dt.date(2027, 2, 1)]
 INTAKE_SLOTS = ("hulpvraag", "werkstatus", "woonregio", "werkervaring_jaren", "leeftijd", "opleidingsniveau")

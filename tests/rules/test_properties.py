@@ -4,8 +4,14 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from verwijzing.facts import Facts, Hulpvraag, Opleidingsniveau, Regio, Werkstatus
-from verwijzing.screening import screen
+from verwijzing.decision.facts import (
+    Facts,
+    Hulpvraag,
+    Opleidingsniveau,
+    Regio,
+    Werkstatus,
+)
+from verwijzing.decision.screening import screen
 
 dates = st.dates(min_value=dt.date(2025, 10, 1), max_value=dt.date(2032, 12, 31))
 facts = st.builds(

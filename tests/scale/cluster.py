@@ -20,7 +20,7 @@ import pytest
 
 from tests.conversation.stack import ROOT, ActionServer, RasaServer, base_env
 from verwijzing.config import redis_lock_env
-from verwijzing.demo import seed_demo_command
+from verwijzing.demo.counsellors import seed_demo_command
 
 REDIS_URL_VARIABLE = "VERWIJZING_TEST_REDIS_URL"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/9"

@@ -14,7 +14,12 @@ from aiohttp import web
 
 from tests.conversation.stack import free_port
 from verwijzing.config import ConfigError, redis_lock_env, settings
-from verwijzing.gateway.assistant import WEBHOOK, Assistant, AssistantUnavailable, pick_server
+from verwijzing.gateway.assistant import (
+    WEBHOOK,
+    Assistant,
+    AssistantUnavailable,
+    pick_server,
+)
 
 
 class FakeRasa:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.rules.golden import golden_cases
-from verwijzing.store.testing import require_postgres, temporary_postgres_database
+from tests.support.database import require_postgres, temporary_postgres_database
 
 from .cluster import redis_keys, require_redis, two_of_everything, unique_key_prefix
 

@@ -13,8 +13,6 @@ from verwijzing.gateway import init_app
 from verwijzing.staff.accounts import add_user
 from verwijzing.store import make_sessionmaker
 
-from verwijzing.store.testing import database_url, db, db_engine  # noqa: F401 - fixtures
-
 PASSWORD = "correct horse battery staple"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 

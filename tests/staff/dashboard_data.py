@@ -40,12 +40,22 @@ import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, Text, insert
+from sqlalchemy import (
+    Column,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+)
 from sqlalchemy.orm import Session
 
-from verwijzing.facts import parse_facts
-from verwijzing.referrals import attach_booking, record_decision
-from verwijzing.screening import screen
+from verwijzing.decision.facts import parse_facts
+from verwijzing.decision.screening import screen
+from verwijzing.referrals.record import attach_booking, record_decision
 from verwijzing.store.models import Booking, Counsellor, Slot
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

@@ -14,7 +14,7 @@ from verwijzing.staff import sessions
 from verwijzing.staff.accounts import LOCK_AFTER
 from verwijzing.store import StaffSession, StaffUser, make_sessionmaker
 
-from .conftest import PASSWORD, csrf_of, log_in
+from .conftest import PASSWORD, log_in
 
 OPEN = {"/staff/login", "/staff/static/{name}"}
 

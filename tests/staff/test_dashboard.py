@@ -10,7 +10,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from verwijzing.dashboard import (
+from verwijzing.decision.facts import Facts, parse_facts
+from verwijzing.monitoring.figures import (
     AgeBands,
     BookingRow,
     DecisionRow,
@@ -18,8 +19,7 @@ from verwijzing.dashboard import (
     committed_budget,
     rescreen,
 )
-from verwijzing.dashboard_queries import load_dashboard
-from verwijzing.facts import Facts, parse_facts
+from verwijzing.monitoring.queries import load_dashboard
 from verwijzing.store import make_sessionmaker
 
 from . import dashboard_data as data
@@ -161,7 +161,7 @@ def test_age_bands_follow_the_policys_youth_limit():
 
 
 def test_a_conversation_counts_once_with_its_latest_decision():
-    from verwijzing.dashboard import intakes
+    from verwijzing.monitoring.figures import intakes
     when = dt.datetime(2027, 2, 1, 9, tzinfo=dt.UTC)
     rows = [DecisionRow(1, when, "web", "vdab_bemiddeling", "loopbaankrediet", False, Facts(), "x"),
             DecisionRow(2, when + dt.timedelta(minutes=5), "web", "loopbaankrediet", "loopbaankrediet", True,
@@ -273,7 +273,7 @@ async def test_a_period_can_be_chosen_and_bad_input_is_a_plain_400(seeded, staff
 def test_the_summary_for_notes_has_the_same_figures(dashboard):
     import json
 
-    from verwijzing.dashboard import summary
+    from verwijzing.monitoring.figures import summary
     found = json.loads(json.dumps(summary(dashboard)))
     assert found["trechter"] == {"gestart": 10, "beslist": 9, "in aanmerking": 6, "geboekt": 3, "bijgewoond": 2}
     assert found["budget_samen"] == {"vergoeding": "795.14", "gekende_bijdragen": "80.00", "netto": None,

@@ -9,12 +9,18 @@ import datetime as dt
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.browser.browser import chromium, describe, gateway_settings, require_browser_tools, serving
+from tests.browser.browser import (
+    chromium,
+    describe,
+    gateway_settings,
+    require_browser_tools,
+    serving,
+)
 from tests.conversation.stack import free_port
+from tests.support.database import temporary_database
 from verwijzing.staff.accounts import add_user
 from verwijzing.store import make_engine, make_sessionmaker
 from verwijzing.store.migrate import upgrade
-from verwijzing.store.testing import temporary_database
 
 from . import dashboard_data as data
 from .conftest import PASSWORD

@@ -1,4 +1,4 @@
-"""The fictional demo intakes (verwijzing.demo_intakes) that `verwijzing seed-demo` adds for the
+"""The fictional demo intakes (verwijzing.demo.intakes) that `verwijzing seed-demo` adds for the
 dashboard: clearly fake, decided by the real rules, added once, and never mixed with real data."""
 from __future__ import annotations
 
@@ -6,14 +6,19 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
+from verwijzing.demo.intakes import (
+    INTAKES,
+    WEEKS,
+    asked_facts,
+    seed_demo_intakes,
+)
 
 from verwijzing.booking.references import REFERENCE_ALPHABET
-from verwijzing.dashboard import Period
-from verwijzing.dashboard_queries import load_dashboard
-from verwijzing.demo_intakes import INTAKES, WEEKS, asked_facts, seed_demo_intakes
-from verwijzing.facts import Facts, parse_facts
-from verwijzing.referrals import record_decision
-from verwijzing.screening import next_missing_fact, screen
+from verwijzing.decision.facts import Facts, parse_facts
+from verwijzing.decision.screening import next_missing_fact, screen
+from verwijzing.monitoring.figures import Period
+from verwijzing.monitoring.queries import load_dashboard
+from verwijzing.referrals.record import record_decision
 from verwijzing.store import make_sessionmaker
 from verwijzing.store.models import Booking, Referral
 

@@ -14,13 +14,14 @@ import pytest
 from sqlalchemy import select
 
 from tests.rules.golden import golden_cases
-from verwijzing.booking.geo import province_of, region_of
+from tests.support.database import dump_rows, valid_insz
 from verwijzing.cli import SCREEN_DEFAULTS
-from verwijzing.facts import parse_facts
+from verwijzing.decision.facts import parse_facts
+from verwijzing.decision.screening import screen
 from verwijzing.gateway import init_app
-from verwijzing.insz import citizen_key
-from verwijzing.referrals import decision_snapshot
-from verwijzing.screening import screen
+from verwijzing.places.postcodes import province_of, region_of
+from verwijzing.privacy.insz import citizen_key
+from verwijzing.referrals.record import decision_snapshot
 from verwijzing.store import make_sessionmaker
 from verwijzing.store.models import (
     AuditEntry,
@@ -33,7 +34,6 @@ from verwijzing.store.models import (
     Referral,
     Slot,
 )
-from verwijzing.store.testing import dump_rows, valid_insz
 
 from .conftest import csrf_of, log_in
 
@@ -475,7 +475,7 @@ async def test_only_staff_referrals_that_exist_are_opened(console, db):
     client = await console()
     assert (await client.get("/staff/intake/999999/bevestiging")).status == 404
     with make_sessionmaker(db).begin() as session:
-        from verwijzing.referrals import record_decision
+        from verwijzing.referrals.record import record_decision
         chat = record_decision(session, decision=screen(parse_facts({"hulpvraag": "burnout"}), PEILDATUM),
                                facts={"hulpvraag": "burnout"}, channel="web", at=dt.datetime.now(dt.UTC))
         chat_id = chat.id

@@ -14,14 +14,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from verwijzing.facts import parse_facts
+from tests.support.database import valid_insz
+from verwijzing.decision.facts import parse_facts
+from verwijzing.decision.screening import screen
 from verwijzing.gateway import init_app
-from verwijzing.referrals import KEPT_FACTS
-from verwijzing.referrals import attach_booking, record_decision
-from verwijzing.screening import screen
+from verwijzing.referrals.record import KEPT_FACTS, attach_booking, record_decision
 from verwijzing.store import AuditEntry, make_sessionmaker
 from verwijzing.store.models import Booking, Counsellor, CounsellorModality, Slot
-from verwijzing.store.testing import valid_insz
 
 UTC = dt.UTC
 DAY = dt.date(2027, 2, 1)

@@ -8,12 +8,16 @@ import string
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from verwijzing.config import ConfigError
 from stdnum.be import nn
 
-from verwijzing.insz import InvalidInsz, PepperMissing, citizen_key, normalise_insz
-from verwijzing.store.testing import valid_insz
+from tests.support.database import valid_insz
+from verwijzing.config import ConfigError
+from verwijzing.privacy.insz import (
+    InvalidInsz,
+    PepperMissing,
+    citizen_key,
+    normalise_insz,
+)
 
 # Made up by construction, not real people's numbers.
 BORN_1985 = valid_insz(dt.date(1985, 7, 30), 33)

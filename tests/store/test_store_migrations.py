@@ -1,7 +1,6 @@
 """The schema comes from Alembic, on both databases, and matches the models exactly."""
 from __future__ import annotations
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -9,7 +8,6 @@ from sqlalchemy import inspect, text
 
 from verwijzing.store import Base, make_engine, normalise_url, upgrade
 from verwijzing.store.migrate import MIGRATIONS, alembic_config, is_current
-from verwijzing.store.testing import fresh_engine  # noqa: F401 - fixture
 
 TABLES = {
     "alembic_version", "audit_log", "bookings", "counsellor_languages", "counsellor_modalities",

@@ -14,12 +14,12 @@ from typing import Any, Iterator
 
 import yaml
 
-from verwijzing.answers import questions, text_variants
 from verwijzing.booking import texts as booking_texts
-from verwijzing.booking.conversation import confirmation_messages
 from verwijzing.booking.service import BookingView
+from verwijzing.decision.answers import questions, text_variants
+from verwijzing.dialogue.booking import confirmation_messages
+from verwijzing.enums import BookingStatus, Channel, Modality
 from verwijzing.policy import load_policy
-from verwijzing.store.models import BookingStatus, Channel, Modality
 from verwijzing.worker.reminders import reminder_sms
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +27,7 @@ CONTENT = ROOT / "src" / "verwijzing" / "content"
 # Keys in content files that are not read by a citizen (declarations, values, payloads).
 NOT_TEXT_KEYS = frozenset({"over", "over_overgang", "regime", "payload", "keuze", "waarde"})
 # Python files whose string literals can reach a citizen.
-PYTHON_SOURCES = ("actions/*.py", "src/verwijzing/booking/*.py", "src/verwijzing/repair.py")
+PYTHON_SOURCES = ("actions/*.py", "src/verwijzing/booking/*.py", "src/verwijzing/dialogue/repair.py")
 CREDIT_REGIME = "loopbaankrediet"
 
 
@@ -59,9 +59,9 @@ def bot_texts() -> Iterator[CitizenText]:
 def content_texts() -> Iterator[CitizenText]:
     """Every text in content/*.yaml but the question answers (see question_texts)."""
     for path in sorted(CONTENT.glob("*.yaml")):
-        if path.name == "vragen.yaml":
+        if path.name == "answers.yaml":
             continue
-        declares = path.name == "uitkomst.yaml"
+        declares = path.name == "explain.yaml"
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         yield from _walk(data, str(path.relative_to(ROOT)), declares)
 
@@ -90,7 +90,7 @@ def question_texts() -> Iterator[CitizenText]:
                 regime = transition
             else:
                 regime = CREDIT_REGIME if "nu_overgang" in variants else None
-            yield CitizenText(f"content/vragen.yaml:{question}:{variant}", template, over, regime)
+            yield CitizenText(f"content/answers.yaml:{question}:{variant}", template, over, regime)
 
 
 def policy_texts() -> Iterator[CitizenText]:
@@ -123,7 +123,7 @@ def booking_rendered() -> Iterator[CitizenText]:
                        Channel.WEB, Modality.OP_LOCATIE, start, "kantoor Els V., 9000", sms_queued=True)
     for per_hour in (15, None):
         for i, message in enumerate(confirmation_messages(view, per_hour, 2, "http://localhost:8080/x.ics")):
-            yield CitizenText(f"booking/conversation.py:confirmation_messages({per_hour})[{i}]", message)
+            yield CitizenText(f"dialogue/booking.py:confirmation_messages({per_hour})[{i}]", message)
 
 
 def python_literals() -> Iterator[CitizenText]:

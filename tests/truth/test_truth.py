@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from verwijzing.answers import answer
-from verwijzing.explain import booking_offer, explain_decision
-from verwijzing.facts import parse_facts
+from verwijzing.decision.answers import answer
+from verwijzing.decision.explain import booking_offer, explain_decision
+from verwijzing.decision.facts import parse_facts
+from verwijzing.decision.screening import screen
 from verwijzing.policy import STATUSES, load_policy
-from verwijzing.screening import screen
 
 from .citizen_texts import ROOT, CitizenText, all_texts
 

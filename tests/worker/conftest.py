@@ -5,7 +5,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from worker_helpers import EVENTS
 
 from verwijzing.store import make_sessionmaker
-from verwijzing.store.testing import database_url, db, db_engine  # noqa: F401 - fixtures
 
 
 @pytest.fixture

@@ -4,10 +4,20 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import func, select
-from worker_helpers import BLOCK, BOOKED_AT, at, booking, counsellor, service, slot, worker_jobs
+from worker_helpers import (
+    BLOCK,
+    BOOKED_AT,
+    at,
+    booking,
+    counsellor,
+    service,
+    slot,
+    worker_jobs,
+)
 
-from verwijzing import demo
-from verwijzing.store.models import BookingStatus, Slot
+from verwijzing.demo.counsellors import counsellors as demo
+from verwijzing.enums import BookingStatus
+from verwijzing.store.models import Slot
 
 
 def test_a_hold_that_ran_out_is_expired_and_a_running_one_is_kept(sessions):

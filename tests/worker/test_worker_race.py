@@ -10,14 +10,25 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
-from worker_helpers import BLOCK, EVENTS, at, book, counsellor, outbox, reminders, slot, worker_jobs
+from worker_helpers import (
+    BLOCK,
+    EVENTS,
+    at,
+    book,
+    counsellor,
+    outbox,
+    reminders,
+    slot,
+    worker_jobs,
+)
 
-from verwijzing import demo
+from tests.support.database import require_postgres, temporary_postgres_database
+from verwijzing.demo.counsellors import counsellors as demo
+from verwijzing.enums import OutboxStatus
 from verwijzing.notify import LocalOutboxSender
 from verwijzing.store import make_engine, make_sessionmaker
 from verwijzing.store.migrate import upgrade
-from verwijzing.store.models import OutboxStatus, Slot
-from verwijzing.store.testing import require_postgres, temporary_postgres_database
+from verwijzing.store.models import Slot
 from verwijzing.worker.schedule import run_pass
 
 pytestmark = pytest.mark.postgres

@@ -11,15 +11,16 @@ from aiohttp.test_utils import TestClient, TestServer
 from worker_helpers import BRUSSELS, counsellor, slot, worker_jobs
 
 from tests.conversation.stack import TOKEN, running_stack
-from tests.gateway.twilio_requests import BASE, TOKEN as TWILIO_TOKEN, signed, sms_fields
+from tests.gateway.twilio_requests import BASE, signed, sms_fields
+from tests.gateway.twilio_requests import TOKEN as TWILIO_TOKEN
+from tests.support.database import valid_insz
 from verwijzing.booking import BookingService
 from verwijzing.config import settings
+from verwijzing.enums import BookingStatus
 from verwijzing.gateway import init_app
-from verwijzing.gateway.sms_text import MAX_SEGMENTS, fits_gsm7, segments
+from verwijzing.gateway.sms.text import MAX_SEGMENTS, fits_gsm7, segments
 from verwijzing.notify import LocalOutboxSender
 from verwijzing.store import make_engine, make_sessionmaker
-from verwijzing.store.models import BookingStatus
-from verwijzing.store.testing import valid_insz
 
 pytestmark = pytest.mark.rasa
 DAY = dt.date(2027, 2, 1)  # the stack's reference day: the day before the block

@@ -21,8 +21,8 @@ from worker_helpers import (
     worker_jobs,
 )
 
+from verwijzing.enums import OutboxStatus
 from verwijzing.notify import LocalOutboxSender, opt_out, phone_key
-from verwijzing.store.models import OutboxStatus
 from verwijzing.worker.reminders import queue_reminders, reminder_day
 
 

@@ -6,7 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
-from worker_helpers import BLOCK, BOOKED_AT, at, book, booking, counsellor, slot, worker_jobs
+from worker_helpers import (
+    BLOCK,
+    BOOKED_AT,
+    at,
+    book,
+    booking,
+    counsellor,
+    slot,
+    worker_jobs,
+)
 
 from verwijzing.worker.retention import conversation_cutoffs
 

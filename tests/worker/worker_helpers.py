@@ -9,11 +9,18 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.support.database import valid_insz
 from verwijzing.booking import BookingService, figures
-from verwijzing.booking.geo import province_of, region_of
 from verwijzing.notify import LocalOutboxSender, OutboxDispatcher
-from verwijzing.store import Booking, Counsellor, CounsellorLanguage, CounsellorModality, OutboxMessage, Slot
-from verwijzing.store.testing import valid_insz
+from verwijzing.places.postcodes import province_of, region_of
+from verwijzing.store import (
+    Booking,
+    Counsellor,
+    CounsellorLanguage,
+    CounsellorModality,
+    OutboxMessage,
+    Slot,
+)
 from verwijzing.worker.jobs import WorkerSetup, build_jobs
 from verwijzing.worker.schedule import Job
 

@@ -21,27 +21,25 @@ from verwijzing.booking.errors import (
     TooLateToReschedule,
     WrongStatus,
 )
-from verwijzing.booking.retention import RetentionReport, apply_retention
 from verwijzing.booking.ledger import refund_due
 from verwijzing.booking.references import make_reference, normalise_reference
+from verwijzing.booking.retention import RetentionReport, apply_retention
 from verwijzing.booking.service import BookingService
 from verwijzing.booking.views import BookingView, CancelResult, SlotOffer
-from verwijzing.store.models import BookingStatus, Channel, Modality
 
 __all__ = [
+    "figures",
+    "texts",
     "BookingError",
     "BookingNotFound",
     "BookingService",
-    "BookingStatus",
     "BookingView",
     "CancelResult",
-    "Channel",
     "ChequeAlreadyUsed",
     "HoldExpired",
     "IdempotencyConflict",
     "InsufficientCredit",
     "InvalidInput",
-    "Modality",
     "ModalityNotOffered",
     "NotYourBooking",
     "RetentionReport",

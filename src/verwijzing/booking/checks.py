@@ -8,11 +8,17 @@ import datetime as dt
 import re
 
 import verwijzing.booking.texts as texts
-from verwijzing import insz as insz_module
-from verwijzing.booking.errors import InvalidInput, ModalityNotOffered, NotYourBooking, SlotUnavailable
+from verwijzing.booking.errors import (
+    InvalidInput,
+    ModalityNotOffered,
+    NotYourBooking,
+    SlotUnavailable,
+)
 from verwijzing.config import settings
+from verwijzing.enums import Channel, Modality
 from verwijzing.notify.phone import InvalidPhone, normalise_phone
-from verwijzing.store.models import Booking, Channel, Counsellor, Modality, Slot
+from verwijzing.privacy import insz as insz_module
+from verwijzing.store.models import Booking, Counsellor, Slot
 
 _CITIZEN_KEY = re.compile(r"[0-9a-f]{64}")
 
@@ -53,7 +59,7 @@ def citizen_key_of(insz: str | None, citizen_key: str | None, pepper: bytes | st
         # Guard against a national number (or anything else) passed as a key: it would be
         # stored in clear.
         if not _CITIZEN_KEY.fullmatch(citizen_key):
-            raise ValueError("citizen_key must be the 64 hex digits made by verwijzing.insz.citizen_key")
+            raise ValueError("citizen_key must be the 64 hex digits made by verwijzing.privacy.insz.citizen_key")
         return citizen_key
     pepper = pepper if pepper is not None else settings().insz_pepper
     try:

@@ -15,9 +15,14 @@ from sqlalchemy.orm import Session
 
 import verwijzing.booking.figures as figures
 import verwijzing.booking.texts as texts
-from verwijzing.booking.errors import ChequeAlreadyUsed, InsufficientCredit, SlotUnavailable
+from verwijzing.booking.errors import (
+    ChequeAlreadyUsed,
+    InsufficientCredit,
+    SlotUnavailable,
+)
+from verwijzing.enums import LedgerReason
 from verwijzing.policy import regime_at
-from verwijzing.store.models import Booking, ChequeUse, CreditAccount, LedgerEntry, LedgerReason
+from verwijzing.store.models import Booking, ChequeUse, CreditAccount, LedgerEntry
 
 
 def refund_due(starts_at: dt.datetime, now: dt.datetime, window: dt.timedelta) -> bool:

@@ -11,16 +11,15 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.orm import Session, contains_eager
 
-from verwijzing.booking.geo import NEIGHBOURS
 from verwijzing.booking.references import normalise_reference
+from verwijzing.enums import BookingStatus, Modality
+from verwijzing.places.provinces import NEIGHBOURS
 from verwijzing.store.models import (
     AuditEntry,
     Booking,
-    BookingStatus,
     Counsellor,
     CounsellorLanguage,
     CounsellorModality,
-    Modality,
     Slot,
 )
 

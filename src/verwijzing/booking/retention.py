@@ -18,18 +18,16 @@ from sqlalchemy.orm import Session
 
 import verwijzing.booking.figures as figures
 from verwijzing.booking.clock import BRUSSELS
+from verwijzing.enums import ACTIVE_STATUSES, LedgerReason
+from verwijzing.privacy.audit import record_audit
 from verwijzing.store.models import (
-    ACTIVE_STATUSES,
     AuditEntry,
     Booking,
     LedgerEntry,
-    LedgerReason,
     OutboxMessage,
     Referral,
     Slot,
 )
-from verwijzing.store.records import record_audit
-
 
 
 @dataclass(frozen=True)

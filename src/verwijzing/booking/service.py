@@ -52,7 +52,6 @@ from verwijzing.booking.errors import (
     TooLateToReschedule,
     WrongStatus,
 )
-from verwijzing.booking.geo import UnknownPostcode, province_of
 from verwijzing.booking.ledger import refund_due
 from verwijzing.booking.references import (
     REFERENCE_ALPHABET,
@@ -62,14 +61,23 @@ from verwijzing.booking.references import (
     normalise_reference,
     unused_reference,
 )
-from verwijzing.booking.views import BookingView, CancelResult, SlotOffer, offer_of, place_of, view_of
+from verwijzing.booking.views import (
+    BookingView,
+    CancelResult,
+    SlotOffer,
+    offer_of,
+    place_of,
+    view_of,
+)
 from verwijzing.config import settings
+from verwijzing.enums import BookingStatus, Channel, Modality
 from verwijzing.notify.ics import booking_invite
 from verwijzing.notify.phone import can_receive_sms
 from verwijzing.notify.sms import queue_sms
+from verwijzing.places.postcodes import UnknownPostcode, province_of
+from verwijzing.privacy.audit import record_audit
 from verwijzing.store.engine import make_engine, make_sessionmaker
-from verwijzing.store.models import Booking, BookingStatus, Channel, ChequeUse, CreditAccount, Modality, Slot
-from verwijzing.store.records import record_audit
+from verwijzing.store.models import Booking, ChequeUse, CreditAccount, Slot
 
 # Importable from here as before the split (verwijzing.booking re-exports the same names).
 __all__ = [

@@ -6,9 +6,9 @@ import datetime as dt
 
 from verwijzing.booking.clock import BRUSSELS
 from verwijzing.booking.figures import hours
-from verwijzing.dutch import MONTHS, WEEKDAYS
+from verwijzing.enums import BookingStatus, Modality
+from verwijzing.nl_be import MONTHS, WEEKDAYS
 from verwijzing.policy import load_policy
-from verwijzing.store.models import BookingStatus, Modality
 
 MODALITY_WORDS = {
     Modality.OP_LOCATIE: "op kantoor",

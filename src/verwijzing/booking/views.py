@@ -8,7 +8,8 @@ from typing import Any
 
 import verwijzing.booking.texts as texts
 from verwijzing.booking.clock import BRUSSELS
-from verwijzing.store.models import Booking, BookingStatus, Channel, Modality, Slot
+from verwijzing.enums import BookingStatus, Channel, Modality
+from verwijzing.store.models import Booking, Slot
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,24 @@ import aiohttp
 from aiohttp import web
 
 from verwijzing.booking import BookingNotFound, BookingService
-from verwijzing.booking.conversation import invite_token
 from verwijzing.booking.service import normalise_reference
 from verwijzing.config import Settings, settings
-from verwijzing.store import make_engine, make_sessionmaker
+from verwijzing.dialogue.booking import invite_token
 from verwijzing.gateway.assistant import Assistant
-from verwijzing.gateway.chat import add_chat_routes
-from verwijzing.gateway.keys import ASSISTANT, BOOKINGS, ENGINE, HTTP, SESSIONS, SETTINGS
-from verwijzing.gateway.page import add_page_routes
-from verwijzing.gateway.sms import add_sms_routes
+from verwijzing.gateway.keys import (
+    ASSISTANT,
+    BOOKINGS,
+    ENGINE,
+    HTTP,
+    SESSIONS,
+    SETTINGS,
+)
+from verwijzing.gateway.sms.webhook import add_sms_routes
 from verwijzing.gateway.staff import add_staff_routes
-from verwijzing.gateway.voice import add_voice_routes
+from verwijzing.gateway.voice.webhook import add_voice_routes
+from verwijzing.gateway.web.chat import add_chat_routes
+from verwijzing.gateway.web.page import add_page_routes
+from verwijzing.store import make_engine, make_sessionmaker
 
 logger = logging.getLogger(__name__)
 

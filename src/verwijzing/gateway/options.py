@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from verwijzing.repair import PERSON_DIGIT, PERSON_PAYLOAD
+from verwijzing.dialogue.repair import PERSON_DIGIT, PERSON_PAYLOAD
 from verwijzing.gateway.assistant import BotMessage, Button
 
 _NUMBERED_TITLE = re.compile(r"^\s*(\d{1,2})\s*[.)]\s*(.+)$")

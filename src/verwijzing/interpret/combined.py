@@ -11,7 +11,7 @@ from verwijzing.interpret.hulpvraag import read_hulpvraag
 from verwijzing.interpret.region import read_woonregio
 from verwijzing.interpret.werkstatus import read_werkstatus
 
-# Field names as in verwijzing.facts.Facts.
+# Field names as in verwijzing.decision.facts.Facts.
 FIELDS = ("werkstatus", "werkervaring_jaren", "opleidingsniveau", "woonregio", "leeftijd", "hulpvraag")
 
 

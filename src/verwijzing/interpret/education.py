@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from verwijzing.interpret.lexicon import data
-from verwijzing.interpret.nlp import Analysis, Match, PhraseSet, about_someone_else, analyse
+from verwijzing.interpret.nlp import (
+    Analysis,
+    Match,
+    PhraseSet,
+    about_someone_else,
+    analyse,
+)
 from verwijzing.interpret.numbers import fold
 from verwijzing.interpret.region import place_mentions
 

@@ -5,7 +5,13 @@ import re
 from functools import cache
 
 from verwijzing.interpret.lexicon import data
-from verwijzing.interpret.nlp import Analysis, PhraseSet, about_someone_else, analyse, negated
+from verwijzing.interpret.nlp import (
+    Analysis,
+    PhraseSet,
+    about_someone_else,
+    analyse,
+    negated,
+)
 from verwijzing.interpret.numbers import fold
 
 

@@ -20,7 +20,7 @@ from spacy.language import Language
 from verwijzing.interpret.dutch_words import dutch_words
 from verwijzing.interpret.lexicon import data
 from verwijzing.interpret.numbers import fold, parse_number_words
-from verwijzing.interpret.places import is_place_word
+from verwijzing.interpret.place_names import is_place_word
 
 PUNCT = {",", ".", "!", "?", ";", ":", "\n", "…", "(", ")"}
 SENTENCE_END = {".", "!", "?", "\n", "…"}

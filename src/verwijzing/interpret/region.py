@@ -1,7 +1,7 @@
 """Where someone lives: reading postcodes, municipalities, regions and countries in a message.
 
-Which words name a place, and their postcodes, is places.py (data/gemeenten_be.tsv,
-data/postcodes_be.tsv, lexicon.yaml); this module decides which mention says where the person
+Which words name a place, and their postcodes, is places.py (places/data/gemeenten_be.tsv,
+places/data/postcodes_be.tsv, lexicon.yaml); this module decides which mention says where the person
 lives.
 """
 from __future__ import annotations
@@ -14,8 +14,18 @@ from functools import cache, lru_cache
 from verwijzing.interpret.lexicon import data
 from verwijzing.interpret.nlp import Analysis, about_someone_else, analyse
 from verwijzing.interpret.numbers import fold
+
 # place_key and province_of_postcode are not used here: imported from this module by others.
-from verwijzing.interpret.places import Municipality, PlaceEntry, municipalities, place_index, place_key, postcode_of_place, postcode_table, province_of_postcode, region_of_postcode
+from verwijzing.interpret.place_names import (
+    Municipality,
+    PlaceEntry,
+    municipalities,
+    place_index,
+    place_key,
+    postcode_of_place,
+    postcode_table,
+    region_of_postcode,
+)
 
 _POSTCODE = re.compile(r"(?:(be?)-?)?(\d{4})")
 # Before a four-digit number these make it a year or an amount, not a postcode.

@@ -4,7 +4,14 @@ from __future__ import annotations
 from functools import cache
 
 from verwijzing.interpret.lexicon import data
-from verwijzing.interpret.nlp import Analysis, Match, PhraseSet, about_someone_else, analyse, negated
+from verwijzing.interpret.nlp import (
+    Analysis,
+    Match,
+    PhraseSet,
+    about_someone_else,
+    analyse,
+    negated,
+)
 from verwijzing.interpret.numbers import fold
 
 

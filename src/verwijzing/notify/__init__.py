@@ -3,8 +3,18 @@ from verwijzing.notify.ics import booking_invite
 from verwijzing.notify.optout import is_opted_out, opt_in, opt_out, phone_key
 from verwijzing.notify.phone import InvalidPhone, can_receive_sms, normalise_phone
 from verwijzing.notify.sender_choice import sender_from_settings
-from verwijzing.notify.senders import LocalLogSender, LocalOutboxSender, SendFailed, SmsSender
-from verwijzing.notify.sms import DispatchReport, OutboxDispatcher, dispatch_outbox, queue_sms
+from verwijzing.notify.senders import (
+    LocalLogSender,
+    LocalOutboxSender,
+    SendFailed,
+    SmsSender,
+)
+from verwijzing.notify.sms import (
+    DispatchReport,
+    OutboxDispatcher,
+    dispatch_outbox,
+    queue_sms,
+)
 
 __all__ = [
     "DispatchReport",

@@ -42,6 +42,8 @@ def sender_from_settings(settings: Settings) -> LocalLogSender | TwilioSender:
             "TWILIO_FROM_NUMBER must be a Twilio number in E.164 form (+32…) "
             "or a Messaging Service SID (MG followed by 32 hexadecimal characters)"
         )
-    from verwijzing.notify.twilio_sender import TwilioSender  # the twilio package loads only here
+    from verwijzing.notify.twilio_sender import (
+        TwilioSender,  # the twilio package loads only here
+    )
 
     return TwilioSender(settings.twilio_account_sid, settings.twilio_auth_token, sender)

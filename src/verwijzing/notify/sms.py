@@ -31,10 +31,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from verwijzing.enums import OutboxStatus
 from verwijzing.notify.optout import is_opted_out, phone_key
 from verwijzing.notify.phone import mask
 from verwijzing.notify.senders import SendFailed, SmsSender
-from verwijzing.store.models import OutboxMessage, OutboxStatus
+from verwijzing.store.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 

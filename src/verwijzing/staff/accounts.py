@@ -16,7 +16,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from verwijzing.store.staff_models import StaffRole, StaffUser
+from verwijzing.enums import StaffRole
+from verwijzing.store.staff_models import StaffUser
 
 LOCK_AFTER = 5
 LOCK_FOR = dt.timedelta(minutes=15)

@@ -2,54 +2,38 @@
 from verwijzing.store.engine import make_engine, make_sessionmaker, normalise_url
 from verwijzing.store.migrate import upgrade
 from verwijzing.store.models import (
-    ACTIVE_STATUSES,
     AuditEntry,
     Base,
     Booking,
-    BookingStatus,
-    Channel,
     ChequeUse,
     Counsellor,
     CounsellorLanguage,
     CounsellorModality,
     CreditAccount,
     LedgerEntry,
-    LedgerReason,
-    Modality,
     OutboxMessage,
-    OutboxStatus,
     Referral,
     Slot,
 )
-from verwijzing.store.records import record_audit, record_referral
-from verwijzing.store.staff_models import StaffRole, StaffSession, StaffUser
+from verwijzing.store.staff_models import StaffSession, StaffUser
 
 __all__ = [
-    "ACTIVE_STATUSES",
     "AuditEntry",
     "Base",
     "Booking",
-    "BookingStatus",
-    "Channel",
     "ChequeUse",
     "Counsellor",
     "CounsellorLanguage",
     "CounsellorModality",
     "CreditAccount",
     "LedgerEntry",
-    "LedgerReason",
-    "Modality",
     "OutboxMessage",
-    "OutboxStatus",
     "Referral",
     "Slot",
-    "StaffRole",
     "StaffSession",
     "StaffUser",
     "make_engine",
     "make_sessionmaker",
     "normalise_url",
-    "record_audit",
-    "record_referral",
     "upgrade",
 ]

@@ -1,7 +1,7 @@
 """The tables. Times are stored in UTC; dates (`Slot.day`, mandate periods) are Brussels dates.
 
 Nothing here holds a national number: a person is known only by `citizen_key`, a keyed hash
-(see verwijzing.insz). Phone numbers are kept only while an SMS about a booking may still be
+(see verwijzing.privacy.insz). Phone numbers are kept only while an SMS about a booking may still be
 sent (see verwijzing.booking.retention).
 """
 from __future__ import annotations
@@ -29,49 +29,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-
-class Modality(StrEnum):
-    OP_LOCATIE = "op_locatie"
-    ONLINE = "online"
-    TELEFOON = "telefoon"
-
-
-class Channel(StrEnum):
-    WEB = "web"
-    SMS = "sms"
-    VOICE = "voice"
-    STAFF = "staff"
-
-
-class BookingStatus(StrEnum):
-    HELD = "held"
-    CONFIRMED = "confirmed"
-    CANCELLED = "cancelled"
-    ATTENDED = "attended"
-    # A hold that ran out before it was confirmed. Kept apart from "cancelled": nobody cancelled,
-    # no hours moved, and the numbers for monitoring should be able to tell the two apart.
-    EXPIRED = "expired"
-
-
-# The statuses that claim a slot; the partial unique index below is built on exactly these.
-ACTIVE_STATUSES = (BookingStatus.HELD, BookingStatus.CONFIRMED)
-
-
-class LedgerReason(StrEnum):
-    GRANT = "grant"
-    DEBIT = "debit"
-    REFUND = "refund"
-    # Older entries folded into one by the retention sweep, so the balance outlives the details.
-    CARRY_OVER = "carry_over"
-
-
-class OutboxStatus(StrEnum):
-    QUEUED = "queued"
-    # Claimed by a dispatcher, which is about to hand it to the provider (or did, and crashed or
-    # timed out before it could write down the answer). Never picked up again automatically.
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
+from verwijzing.enums import (
+    BookingStatus,
+    Channel,
+    Consent,
+    LedgerReason,
+    Modality,
+    OutboxStatus,
+)
 
 
 def _in(column: str, enum: type[StrEnum]) -> str:
@@ -292,16 +257,9 @@ class ChequeUse(Base):
     created_at: Mapped[dt.datetime]
 
 
-class Consent(StrEnum):
-    """How a citizen agreed to a referral that staff made for them."""
-
-    IN_PERSOON = "in_persoon"
-    TELEFONISCH = "telefonisch"
-
-
 class Referral(Base):
     """An intake's outcome as it was decided then (the rules may change later): one row per
-    decision, on every channel (verwijzing.referrals says what is kept and why).
+    decision, on every channel (verwijzing.referrals.record says what is kept and why).
 
     Nothing here names the person: `facts` holds only the screening facts the rules read (so a
     scenario can screen the recorded intakes again), `conversation_id` is the channel's random or

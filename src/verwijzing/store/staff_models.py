@@ -6,17 +6,12 @@ A password is kept only as an argon2id hash; a session only as the SHA-256 of it
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from verwijzing.enums import StaffRole
 from verwijzing.store.models import Base, _in
-
-
-class StaffRole(StrEnum):
-    CONSULENT = "consulent"  # a VDAB consulent: guided referrals, bookings, the referral list
-    BEHEERDER = "beheerder"  # also the audit log
 
 
 class StaffUser(Base):

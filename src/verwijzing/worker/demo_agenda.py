@@ -1,6 +1,6 @@
 """Keep the demo agenda four weeks ahead, only on a demo database.
 
-A demo database is one that holds every fictional counsellor of verwijzing.demo (each name at
+A demo database is one that holds every fictional counsellor of verwijzing.demo.counsellors (each name at
 its own office): a real database cannot match all of them by chance, so no slot is ever invented
 for a real counsellor. Idempotent (top_up_demo adds only missing slots, ON CONFLICT DO NOTHING),
 and under the job's advisory lock on PostgreSQL.
@@ -11,7 +11,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from verwijzing import demo
+from verwijzing.demo.counsellors import counsellors as demo
 from verwijzing.worker.locks import try_job_lock
 
 NAME = "demo-agenda"

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from verwijzing.booking.clock import BRUSSELS
 from verwijzing.booking.texts import MODALITY_WORDS, when
 from verwijzing.booking.views import place_of
+from verwijzing.enums import BookingStatus, Modality
 from verwijzing.notify.sms import queue_sms
-from verwijzing.store.models import Booking, BookingStatus, Modality, Slot
+from verwijzing.store.models import Booking, Slot
 
 NAME = "reminders"
 SEND_FROM = dt.time(10, 0)

@@ -6,10 +6,10 @@ import asyncio
 from aiohttp import web
 from sqlalchemy import func, select
 
-from verwijzing.store.models import AuditEntry
 from verwijzing.gateway.keys import SESSIONS
 from verwijzing.gateway.staff.auth import login_required
 from verwijzing.gateway.staff.render import render
+from verwijzing.store.models import AuditEntry
 
 PAGE = 100
 

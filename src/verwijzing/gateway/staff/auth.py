@@ -20,12 +20,12 @@ from urllib.parse import quote
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from verwijzing.staff import sessions
-from verwijzing.staff.accounts import LoginRefused, StaffMember, authenticate
-from verwijzing.store.records import record_audit
 from verwijzing.gateway.keys import SESSIONS, SETTINGS
 from verwijzing.gateway.staff.context import SESSION_TOKEN, STAFF
 from verwijzing.gateway.staff.render import render, render_login
+from verwijzing.privacy.audit import record_audit
+from verwijzing.staff import sessions
+from verwijzing.staff.accounts import LoginRefused, StaffMember, authenticate
 
 __all__ = ["STAFF", "SESSION_TOKEN", "actor", "audit", "checked_form", "login_required", "now", "staff_guard"]
 

@@ -1,4 +1,4 @@
-"""GET /staff/dashboard: the monitoring figures (verwijzing.dashboard) as tables and charts.
+"""GET /staff/dashboard: the monitoring figures (verwijzing.monitoring.figures) as tables and charts.
 
 Aggregated figures only, for both roles. The charts are inline SVG drawn on the server (no
 script, no CDN, no style attribute: the console's CSP allows none); each one is an image named
@@ -16,12 +16,12 @@ from aiohttp import web
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-from verwijzing.dashboard import CHANNELS, SCENARIO, Dashboard, Period
-from verwijzing.dashboard_queries import load_dashboard
-from verwijzing.policy import load_policy
 from verwijzing.gateway.keys import SESSIONS, SETTINGS
 from verwijzing.gateway.staff.auth import login_required
 from verwijzing.gateway.staff.render import render
+from verwijzing.monitoring.figures import CHANNELS, SCENARIO, Dashboard, Period
+from verwijzing.monitoring.queries import load_dashboard
+from verwijzing.policy import load_policy
 
 LOCALE = "nl_BE"
 MAX_WEEKS = 104

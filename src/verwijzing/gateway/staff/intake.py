@@ -12,7 +12,7 @@ intake_form.py): the handlers only move values between the request, the database
 service and the templates.
 
 The national number is typed on the booking page, checked with python-stdnum
-(`verwijzing.insz`), handed to the booking service (which keeps only its keyed hash) and dropped:
+(`verwijzing.privacy.insz`), handed to the booking service (which keeps only its keyed hash) and dropped:
 it is never put back in a page, a log line or an audit entry.
 """
 from __future__ import annotations
@@ -29,22 +29,53 @@ from aiohttp import web
 from markupsafe import Markup
 from sqlalchemy import select
 
-from verwijzing.booking import BookingError, BookingStatus, BookingView, IdempotencyConflict, InsufficientCredit, InvalidInput, SlotOffer, SlotUnavailable
-from verwijzing.booking.conversation import distinct_moments
+from verwijzing.booking import (
+    BookingError,
+    BookingView,
+    IdempotencyConflict,
+    InsufficientCredit,
+    InvalidInput,
+    SlotOffer,
+    SlotUnavailable,
+)
 from verwijzing.booking.texts import MODALITY_WORDS, when
-from verwijzing.dutch import format_number
-from verwijzing.explain import CREDIT_ROUTES, explain_decision, next_step
-from verwijzing.facts import Route
-from verwijzing.insz import PepperMissing
-from verwijzing.notify.phone import mask
-from verwijzing.referrals import ReferralError, attach_booking, record_decision
-from verwijzing.screening import Decision
-from verwijzing.store.models import Channel, Modality, OutboxMessage, OutboxStatus, Referral
-from verwijzing.store.records import record_audit
+from verwijzing.decision.explain import CREDIT_ROUTES, explain_decision, next_step
+from verwijzing.decision.facts import Route
+from verwijzing.decision.screening import Decision
+from verwijzing.dialogue.booking import distinct_moments
+from verwijzing.enums import BookingStatus, Channel, Modality, OutboxStatus
 from verwijzing.gateway.keys import BOOKINGS, SESSIONS, SETTINGS
-from verwijzing.gateway.staff.auth import STAFF, actor, checked_form, login_required, now
-from verwijzing.gateway.staff.intake_form import CONSENT, FORM_FIELDS, HULPVRAAG, JA_NEE, MODALITIES, OPLEIDING, REGIO, ROUTES, WERKSTATUS, IntakeForm, decide, read_booking, read_intake, read_override, read_search
+from verwijzing.gateway.staff.auth import (
+    STAFF,
+    actor,
+    checked_form,
+    login_required,
+    now,
+)
+from verwijzing.gateway.staff.intake_form import (
+    CONSENT,
+    FORM_FIELDS,
+    HULPVRAAG,
+    JA_NEE,
+    MODALITIES,
+    OPLEIDING,
+    REGIO,
+    ROUTES,
+    WERKSTATUS,
+    IntakeForm,
+    decide,
+    read_booking,
+    read_intake,
+    read_override,
+    read_search,
+)
 from verwijzing.gateway.staff.render import render
+from verwijzing.nl_be import format_number
+from verwijzing.notify.phone import mask
+from verwijzing.privacy.audit import record_audit
+from verwijzing.privacy.insz import PepperMissing
+from verwijzing.referrals.record import ReferralError, attach_booking, record_decision
+from verwijzing.store.models import OutboxMessage, Referral
 
 logger = logging.getLogger(__name__)
 

@@ -15,12 +15,18 @@ from typing import Any
 
 from verwijzing_rasa import pii
 
-from verwijzing.booking import Modality
 from verwijzing.booking.texts import MODALITY_WORDS
-from verwijzing.facts import Facts, InvalidFact, MissingFact, Route, parse_facts
-from verwijzing.insz import InvalidInsz, normalise_insz
+from verwijzing.decision.facts import (
+    Facts,
+    InvalidFact,
+    MissingFact,
+    Route,
+    parse_facts,
+)
+from verwijzing.decision.screening import Decision, screen
+from verwijzing.enums import Modality
 from verwijzing.notify.phone import InvalidPhone, normalise_phone
-from verwijzing.screening import Decision, screen
+from verwijzing.privacy.insz import InvalidInsz, normalise_insz
 
 # ---- what the form asks, in the contract's values with plain labels ----------------------------
 

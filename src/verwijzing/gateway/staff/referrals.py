@@ -17,14 +17,26 @@ from urllib.parse import urlencode
 from aiohttp import web
 from verwijzing_rasa.pii import redact
 
-from verwijzing.facts import Route
-from verwijzing.referral_search import BRUSSELS, PAGE_SIZE, FilterError, ReferralFilter, ReferralRow, conversation_events, export_rows, has_conversations, one, parse_filter, search
-from verwijzing.referrals import KEPT_FACTS, STATUSES
-from verwijzing.store.models import Channel
+from verwijzing.decision.facts import Route
+from verwijzing.enums import Channel
 from verwijzing.gateway.assistant import bot_message
 from verwijzing.gateway.keys import ENGINE, SESSIONS
 from verwijzing.gateway.staff.auth import audit, login_required
 from verwijzing.gateway.staff.render import render
+from verwijzing.referrals.record import KEPT_FACTS, STATUSES
+from verwijzing.referrals.search import (
+    BRUSSELS,
+    PAGE_SIZE,
+    FilterError,
+    ReferralFilter,
+    ReferralRow,
+    conversation_events,
+    export_rows,
+    has_conversations,
+    one,
+    parse_filter,
+    search,
+)
 
 CHANNELS = {Channel.WEB.value: "webchat", Channel.SMS.value: "sms", Channel.VOICE.value: "telefoon",
             Channel.STAFF.value: "VDAB-consulent"}

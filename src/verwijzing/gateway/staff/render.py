@@ -8,8 +8,8 @@ import jinja2
 from aiohttp import web
 from markupsafe import Markup
 
-from verwijzing.staff import sessions
 from verwijzing.gateway.staff.context import SESSION_TOKEN, STAFF
+from verwijzing.staff import sessions
 
 # The console's pages, in the order of its menu: (path, label, role that may see it).
 NAVIGATION = (

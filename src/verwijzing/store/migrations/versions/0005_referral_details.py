@@ -4,7 +4,7 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-03
 
-Every decision becomes a referral (verwijzing.referrals). A referral now also keeps whether the
+Every decision becomes a referral (verwijzing.referrals.record). A referral now also keeps whether the
 rules found the person eligible (`in_aanmerking`, for the status filter and the dashboard), the
 screening facts the rules read (`facts`, so a scenario can screen recorded intakes again), the
 Rasa conversation id (the way to its transcript), and for staff referrals how the citizen

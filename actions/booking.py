@@ -1,0 +1,285 @@
+"""Booking a first block, and cancelling or moving it: thin adapters over verwijzing.booking."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.referrals import record_booking_of
+from actions.repair import count_miss, gave_up, hand_over, is_miss, wants_person
+from actions.safety import never_silent
+from actions.services import booking_service, channel_of
+from actions.tracker import latest_text, misses_this_turn
+from verwijzing.booking import BookingError, InsufficientCredit, figures
+from verwijzing.booking.texts import when
+from verwijzing.config import peildatum, settings
+from verwijzing.decision.explain import booking_offer, next_step
+from verwijzing.dialogue.booking import (
+    NO_PHONE,
+    OFFERS,
+    confirmation_messages,
+    distinct_moments,
+    invite_url,
+    offer_data,
+    offers_message,
+    pick_offer,
+    read_insz,
+    read_reference,
+    read_telefoon,
+    says_no_phone,
+)
+from verwijzing.dialogue.repair import offers_reask
+from verwijzing.interpret import read_modaliteit, read_postcode
+from verwijzing.privacy.sealed import seal, unseal
+
+BOOKING_FORM, CANCEL_FORM, MOVE_FORM = "boeking_form", "annulering_form", "verplaatsing_form"
+CHANGE_FORMS = (CANCEL_FORM, MOVE_FORM)
+# Slots that belong to one booking attempt, cleared once it is done.
+ATTEMPT_SLOTS = ("gekozen_slot", "aangeboden_sloten", "vastgehouden_referentie", "referentie_wijziging")
+
+
+def read_booking_facts(text: str, tracker: Tracker, form: str | None) -> dict[str, Any]:
+    """Booking facts in a message. Phone and national number only inside a booking form, where
+    they were asked for; the number itself is turned into its keyed hash right here."""
+    found: dict[str, Any] = {}
+    # "mijn gsm is 0470…" names a phone, not a way of meeting: a way of meeting is read where it
+    # can be the answer (the offer, its own question, the postcode question's way out) or is unknown.
+    asked = tracker.get_slot("requested_slot")
+    if (asked in (None, "modaliteit", "postcode", "gekozen_slot") or not tracker.get_slot("modaliteit")) and (
+            modality := read_modaliteit(text)):
+        found["modaliteit"] = modality
+    if postcode := read_postcode(text, asked=asked == "postcode"):
+        found["postcode"] = postcode
+    if form in (BOOKING_FORM, *CHANGE_FORMS):
+        insz = read_insz(text, settings().insz_pepper)
+        if insz.key:
+            found["rijksregisternummer"] = insz.key
+        if form == BOOKING_FORM and (phone := read_telefoon(text)):
+            found["telefoon"] = seal(phone, settings().insz_pepper)  # never in the stored events
+        elif form == BOOKING_FORM and asked == "telefoon" and says_no_phone(text):
+            found["telefoon"] = NO_PHONE
+        offers = tracker.get_slot("aangeboden_sloten")
+        if offers and (chosen := pick_offer(text, offers)):
+            found["gekozen_slot"] = str(chosen["slot_id"])
+    return found
+
+
+def phone_of(tracker: Tracker) -> str | None:
+    return unseal(tracker.get_slot("telefoon"), settings().insz_pepper)
+
+
+def unfinished(dispatcher: CollectingDispatcher) -> list[dict]:
+    """A booking form that gave up (or lacks what it needs): nothing is done, a person is named,
+    and the attempt is cleared."""
+    dispatcher.utter_message(response="utter_opgegeven")
+    return [SlotSet(name, None) for name in ATTEMPT_SLOTS] + [SlotSet("opgegeven", False)]
+
+
+def read_reference_fact(text: str) -> dict[str, Any]:
+    reference = read_reference(text)
+    return {"referentie_wijziging": reference} if reference else {}
+
+
+class ActionAanbodBoeking(Action):
+    """After a positive decision for the credit: the next step and the offer of a first block in
+    one message, with the ways of meeting as buttons (the decision's third message)."""
+
+    def name(self) -> str:
+        return "action_aanbod_boeking"
+
+    @never_silent
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        route = tracker.get_slot("route")
+        step = next_step(route, tracker.get_slot("woonregio")) if route else None
+        offer = booking_offer(peildatum())
+        dispatcher.utter_message(
+            text=f"{step} {offer}" if step else offer,
+            buttons=[{"title": "Op locatie", "payload": "op locatie"},
+                     {"title": "Online, met video", "payload": "online"},
+                     {"title": "Aan de telefoon", "payload": "telefonisch"},
+                     {"title": "Nee, nu niet", "payload": "nee"}])
+        return []
+
+
+class ActionAskGekozenSlot(Action):
+    """Shows up to three free moments as a numbered list and remembers them."""
+
+    def name(self) -> str:
+        return "action_ask_gekozen_slot"
+
+    @never_silent
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        shown, misses = tracker.get_slot("aangeboden_sloten"), misses_this_turn(tracker)
+        if shown and misses:
+            # The same moments again, as a menu with a way out: a new search would renumber them.
+            reply = offers_reask([o["label"] for o in shown], misses)
+            dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons))
+            return []
+        modality = tracker.get_slot("modaliteit")
+        postcode = tracker.get_slot("postcode") if modality == "op_locatie" else None
+        # Many counsellors share an hour: look further ahead to offer three different moments.
+        found = booking_service().free_slots(postcode, modality, peildatum(), limit=OFFERS * 20)
+        offers = offer_data(distinct_moments(found, OFFERS))
+        if not offers:
+            dispatcher.utter_message(response="utter_geen_vrije_momenten")
+            return [SlotSet("aangeboden_sloten", None), SlotSet("requested_slot", None), ActiveLoop(None)]
+        dispatcher.utter_message(
+            text=offers_message(offers),
+            buttons=[{"title": f"{i}. {o['label']}", "payload": str(i)} for i, o in enumerate(offers, 1)])
+        return [SlotSet("aangeboden_sloten", offers)]
+
+
+class _BookingValidation:
+    """Shared by the three booking forms (a mixin: rasa_sdk registers every Action subclass, so
+    the shared part is not one): ask the next missing slot, re-ask kindly."""
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        return list(domain_slots)
+
+    async def check(self, dispatcher, tracker, answered: dict[str, Any]) -> list[dict]:
+        """Form-specific checks of what was just answered; returns extra events."""
+        return []
+
+    @never_silent
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        asked = tracker.get_slot("requested_slot")
+        answered = tracker.slots_to_validate()
+        events = await self.check(dispatcher, tracker, answered)
+        # A national number that is not valid gets its reason, even next to a valid phone number.
+        insz = read_insz(latest_text(tracker), settings().insz_pepper, asked=asked == "rijksregisternummer")
+        if wants_person(tracker):
+            events += hand_over(dispatcher)
+        elif insz.problem and "rijksregisternummer" not in answered:
+            dispatcher.utter_message(text=insz.problem)
+            events += count_miss(tracker)
+        elif asked and not answered and is_miss(tracker):
+            events += count_miss(tracker)
+        elif answered and tracker.get_slot("herhaal_teller"):
+            events.append(SlotSet("herhaal_teller", 0))
+        if gave_up(events):
+            return events + [SlotSet("requested_slot", None)]  # ends the form; the action after it says why
+        slots = {**tracker.slots, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        missing = next((name for name in required if slots.get(name) in (None, "")), None)
+        return events + [SlotSet("requested_slot", missing)]
+
+
+class ValidateBoekingForm(_BookingValidation, FormValidationAction):
+    def name(self) -> str:
+        return "validate_boeking_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        # A place only matters when they go to the counsellor.
+        return [s for s in domain_slots if s != "postcode" or tracker.get_slot("modaliteit") == "op_locatie"]
+
+    async def check(self, dispatcher, tracker, answered):
+        if "modaliteit" in answered and tracker.get_slot("aangeboden_sloten"):
+            # Another way of meeting: the options shown before no longer fit.
+            return [SlotSet("aangeboden_sloten", None), SlotSet("gekozen_slot", None)]
+        chosen = answered.get("gekozen_slot")
+        if not chosen:
+            return []
+        try:
+            held = booking_service().hold(
+                int(chosen), channel_of(tracker), f"{tracker.sender_id}:{len(tracker.events)}",
+                modality=tracker.get_slot("modaliteit"))
+        except BookingError as exc:
+            dispatcher.utter_message(text=str(exc))
+            return [SlotSet("gekozen_slot", None), SlotSet("aangeboden_sloten", None)]
+        return [SlotSet("vastgehouden_referentie", held.reference)]
+
+
+class ActionBevestigBoeking(Action):
+    """Confirms the held block: one transaction that also debits the credit."""
+
+    def name(self) -> str:
+        return "action_bevestig_boeking"
+
+    @never_silent
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        reference = tracker.get_slot("vastgehouden_referentie")
+        service, key = booking_service(), tracker.get_slot("rijksregisternummer")
+        reset = [SlotSet(name, None) for name in ATTEMPT_SLOTS] + [SlotSet("opgegeven", False)]
+        if tracker.get_slot("opgegeven") or not (reference and key):
+            if reference:
+                service.cancel(reference, actor="chat")  # the held moment is free again at once
+            return unfinished(dispatcher)
+        try:
+            booking = service.confirm(reference, citizen_key=key, phone=phone_of(tracker))
+        except InsufficientCredit as exc:
+            dispatcher.utter_message(text=str(exc))  # it says how many hours are left
+            service.cancel(reference, actor="chat")  # give the held moment back at once
+            return reset
+        except BookingError as exc:
+            dispatcher.utter_message(text=str(exc))
+            return reset
+        record_booking_of(tracker, booking.reference)
+        hours = figures.block_hours(booking.starts_at.date())
+        config = settings()
+        url = invite_url(config.public_base_url, booking.reference, config.insz_pepper)
+        for message in confirmation_messages(booking, tracker.get_slot("bijdrage_per_uur"), hours, url):
+            dispatcher.utter_message(text=message)
+        return [SlotSet("boeking_referentie", booking.reference), *reset]
+
+
+class _ChangeValidation(_BookingValidation):
+    async def check(self, dispatcher, tracker, answered):
+        reference = answered.get("referentie_wijziging")
+        if not reference:
+            return []
+        booking = booking_service().show(reference)
+        if booking is None or not booking.changeable:
+            dispatcher.utter_message(text=f"Ik vind geen lopende afspraak met referentie {reference}. "
+                                          "Kijk de referentie na in je sms.")
+            return [SlotSet("referentie_wijziging", None)]
+        return [SlotSet("modaliteit", booking.modality.value)]
+
+
+class ValidateAnnuleringForm(_ChangeValidation, FormValidationAction):
+    def name(self) -> str:
+        return "validate_annulering_form"
+
+
+class ValidateVerplaatsingForm(_ChangeValidation, FormValidationAction):
+    def name(self) -> str:
+        return "validate_verplaatsing_form"
+
+
+class ActionAnnuleerBoeking(Action):
+    def name(self) -> str:
+        return "action_annuleer_boeking"
+
+    @never_silent
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        reference, key = tracker.get_slot("referentie_wijziging"), tracker.get_slot("rijksregisternummer")
+        if tracker.get_slot("opgegeven") or not (reference and key):
+            return unfinished(dispatcher)  # only the owner may cancel: no key, no cancel
+        try:
+            result = booking_service().cancel(reference, actor="chat", owner_key=key)
+        except BookingError as exc:
+            dispatcher.utter_message(text=str(exc))
+        else:
+            dispatcher.utter_message(text=f"Je afspraak {reference} is geannuleerd. {result.message}")
+        return [SlotSet(name, None) for name in ATTEMPT_SLOTS]
+
+
+class ActionVerplaatsBoeking(Action):
+    def name(self) -> str:
+        return "action_verplaats_boeking"
+
+    @never_silent
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        reference, key = tracker.get_slot("referentie_wijziging"), tracker.get_slot("rijksregisternummer")
+        chosen = tracker.get_slot("gekozen_slot")
+        if tracker.get_slot("opgegeven") or not (reference and key and chosen):
+            return unfinished(dispatcher)  # only the owner may move: no key, no move
+        try:
+            moved = booking_service().reschedule(reference, int(chosen), actor="chat", owner_key=key)
+        except BookingError as exc:
+            dispatcher.utter_message(text=str(exc))
+        else:
+            dispatcher.utter_message(text=f"Je afspraak {reference} is verplaatst naar {when(moved.starts_at)}, "
+                                          f"met {moved.counsellor}.")
+        return [SlotSet(name, None) for name in ATTEMPT_SLOTS]

@@ -1,0 +1,37 @@
+"""Questions, and starting over."""
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import AllSlotsReset
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.safety import never_silent
+from actions.tracker import latest_intent
+from verwijzing.config import peildatum
+from verwijzing.decision.answers import answer
+
+
+class ActionBeantwoordVraag(Action):
+    """Answers a question intent with the policy's figures on the reference date."""
+
+    def name(self) -> str:
+        return "action_beantwoord_vraag"
+
+    @never_silent
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        text = answer(latest_intent(tracker) or "", peildatum())
+        if text:
+            dispatcher.utter_message(text=text)
+        else:
+            dispatcher.utter_message(response="utter_niet_begrepen")
+        return []
+
+
+class ActionOpnieuwBeginnen(Action):
+    def name(self) -> str:
+        return "action_opnieuw_beginnen"
+
+    @never_silent
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        dispatcher.utter_message(response="utter_opnieuw")
+        return [AllSlotsReset()]

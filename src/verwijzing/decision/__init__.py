@@ -1,0 +1,1 @@
+"""Decisions: the facts, the rules that screen them, and the words that explain them (pure)."""

@@ -1,0 +1,71 @@
+"""Answers to the questions people ask, filled with the policy's figures on the reference date.
+
+The credit's figures are read from the loopbaankrediet regime even before it starts, because
+people ask now what it will be; while the transitional cheque is in force the answer says so
+(`nu_overgang`, "onder voorbehoud"). Figures that describe today — the work experience asked, how
+long files are kept — are read from the regime in force on the day.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from verwijzing.content import load
+from verwijzing.nl_be import date_words, format_number
+from verwijzing.policy import load_policy, regime_at
+
+CREDIT_REGIME = "loopbaankrediet"
+
+
+def _questions() -> dict[str, Any]:
+    return load("answers")
+
+
+def questions() -> tuple[str, ...]:
+    return tuple(_questions())
+
+
+def figures(day: dt.date) -> dict[str, str]:
+    policy = load_policy()
+    credit = regime_at(day, CREDIT_REGIME)
+    now = regime_at(day)
+    transition = next(r for r in policy.regimes.values() if not r.scenario and r.route != CREDIT_REGIME)
+    kort, standaard = credit.value("bijdrage_per_uur_kortgeschoold"), credit.value("bijdrage_per_uur_standaard")
+    blok = credit.value("blok_uren")
+    values = {
+        "krediet_uren": credit.value("krediet_uren"),
+        "blok_uren": blok,
+        "kort": kort,
+        "standaard": standaard,
+        "kort_blok": kort * blok,
+        "standaard_blok": standaard * blok,
+        "minimum_jaren": now.value("minimum_werkervaring_jaren"),
+        "begeleider_ervaring": credit.value("begeleider_min_ervaring_jaren"),
+        # Files are kept under the rules of the day they are made (10 years before the credit).
+        "bewaartermijn": now.value("bewaartermijn_jaren"),
+    }
+    texts = {k: format_number(v) for k, v in values.items()}
+    texts["krediet_start"] = date_words(policy.regimes[CREDIT_REGIME].start)
+    texts["overgang_einde"] = date_words(transition.end)
+    texts["overgang_einde_jaar"] = str(transition.end.year)
+    return texts
+
+
+def text_variants(question: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """{"tekst"|"nu_overgang": (template, the policy items it speaks about)} of one question."""
+    entry = _questions()[question]
+    over = tuple(entry.get("over") or ())
+    variants = {"tekst": (entry["tekst"], over)}
+    if "nu_overgang" in entry:
+        variants["nu_overgang"] = (entry["nu_overgang"], tuple(entry.get("over_overgang", over)))
+    return variants
+
+
+def answer(question: str, day: dt.date) -> str | None:
+    """The answer to a question intent on `day`, or None for a question we have no answer to."""
+    entry = _questions().get(question)
+    if entry is None:
+        return None
+    in_transition = regime_at(day).name != CREDIT_REGIME
+    template = entry.get("nu_overgang") if in_transition else None
+    return (template or entry["tekst"]).format(**figures(day))

@@ -1,0 +1,1 @@
+"""Fictional demo data: counsellors with free moments, and intakes for the dashboard."""

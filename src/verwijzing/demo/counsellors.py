@@ -1,0 +1,267 @@
+"""Fictional demo data: counsellors across Flanders and Brussels with four weeks of slots.
+
+Everything here is made up (names, offices, mandates); it exists so that the assistant can be
+tried and tested without real counsellor data. A few counsellors are deliberately not bookable
+(mandate ended, beroepskwalificatie not yet valid or missing, mandate ending or starting within
+the four weeks) so that the validity filter is visible in the demo and covered by the tests.
+
+Seeding tops up: `make run` seeds on every start, so an old database gets the slots of the four
+weeks after today's reference date too (and the deliberate cases are moved along with it), or
+every booking would say "geen vrij moment" once the first four weeks are over.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from verwijzing.booking import figures
+from verwijzing.booking.service import BookingService
+from verwijzing.booking.texts import BRUSSELS
+from verwijzing.enums import ACTIVE_STATUSES, Modality
+from verwijzing.places.postcodes import province_of, region_of
+from verwijzing.store.engine import make_engine, make_sessionmaker
+from verwijzing.store.migrate import upgrade
+from verwijzing.store.models import (
+    Booking,
+    Counsellor,
+    CounsellorLanguage,
+    CounsellorModality,
+    Slot,
+)
+
+DEMO_WEEKS = 4
+
+# Office postcodes per province (real postcodes, fictional offices); 40 counsellors in all.
+_OFFICES = {
+    "antwerpen": ("2000", "2018", "2060", "2100", "2300", "2800", "2400", "2500"),
+    "oost-vlaanderen": ("9000", "9000", "9100", "9200", "9300", "9700", "9900"),
+    "vlaams-brabant": ("3000", "3000", "1800", "1500", "3300", "1700", "3200"),
+    "west-vlaanderen": ("8000", "8500", "8400", "8800", "8900", "8700"),
+    "limburg": ("3500", "3600", "3700", "3800", "3900", "3630"),
+    "brussel": ("1000", "1030", "1050", "1070", "1080", "1200"),
+}
+_FIRST_NAMES = (
+    "Lotte", "Wout", "Sien", "Jef", "Lien", "Pieter-Jan", "Fien", "Bram", "Marie", "Arne",
+    "Nele", "Joris", "Hanne", "Stijn", "Elke", "Thijs", "Ine", "Koen", "Griet", "Ruben",
+    "An", "Dries", "Leen", "Wim", "Katrien", "Jonas", "Liesbeth", "Tom", "Evi", "Sander",
+    "Saar", "Bart", "Hilde", "Lars", "Mieke", "Jens", "Veerle", "Kobe", "Tine", "Seppe",
+)
+_SURNAMES = (
+    "Peeters", "Janssens", "Maes", "Vermeulen", "Mertens", "Willems", "Claes", "Goossens",
+    "Wouters", "De Smet", "Verhaegen", "Van den Broeck", "Hermans", "Aerts", "Pauwels",
+    "Verhoeven", "Michiels", "De Clercq", "Van Damme", "Verstraete", "Lambrechts",
+    "Vandenberghe", "De Backer", "Coppens", "Smets", "Bogaert", "Van Acker", "Martens",
+    "Stevens", "Cools", "Vermeiren", "Geerts", "Segers", "Dewitte", "Baert", "Van de Velde",
+    "Vanhove", "Desmedt", "Buyse", "Wuyts",
+)
+_EXTRA_LANGUAGES = ("fr", "en", "de", "ar", "tr", "pl", "es")
+# Start times (Brussels) per weekly rhythm; evenings too, because people who work book then.
+_RHYTHMS = (
+    ((9, 0), (13, 30)),
+    ((11, 0), (15, 30), (18, 0)),
+    ((9, 0), (13, 30), (15, 30)),
+)
+
+
+def seed_demo(session: Session, start_date: dt.date) -> int:
+    """Add the demo counsellors when the database has no counsellor at all, then top up their
+    slots up to `start_date` + four weeks (see top_up_demo). Returns the number of counsellors
+    created. The caller commits."""
+    created = 0
+    if not session.scalar(select(func.count()).select_from(Counsellor)):
+        counsellors = [_counsellor(i, province, postcode, start_date)
+                       for i, (province, postcode) in enumerate(_offices())]
+        session.add_all(counsellors)
+        session.flush()
+        created = len(counsellors)
+    top_up_demo(session, start_date)
+    return created
+
+
+def top_up_demo(session: Session, start_date: dt.date) -> int:
+    """Give the demo counsellors every slot of their weekly rhythm from `start_date` to four
+    weeks later that they do not have yet; returns the number of slots added.
+
+    Idempotent (a second run adds nothing), never duplicates a slot (same counsellor and start)
+    and never changes or removes a slot, booked or not. Counsellors that are not the demo's own
+    (other names or offices) are left alone. The deliberately unbookable counsellors get their
+    dates moved along with `start_date`, unless that would invalidate an active booking."""
+    demo = _demo_counsellors(session)
+    for i, counsellor in demo.items():
+        _move_along(session, counsellor, _special_dates(i, start_date))
+    end = start_date + dt.timedelta(weeks=DEMO_WEEKS)
+    existing = {
+        (counsellor_id, starts_at)
+        for counsellor_id, starts_at in session.execute(
+            select(Slot.counsellor_id, Slot.starts_at).where(
+                Slot.counsellor_id.in_([c.id for c in demo.values()]),
+                Slot.day >= start_date, Slot.day < end,
+            )
+        )
+    }
+    days = [start_date + dt.timedelta(days=n) for n in range(DEMO_WEEKS * 7)]
+    working = [d for d in days if d.weekday() < 5 and d not in belgian_holidays(d.year)]
+    rows: list[dict[str, Any]] = []
+    for i, counsellor in demo.items():
+        for day in working:
+            if i % 4 == 1 and day.weekday() == i % 5:
+                continue  # part-timers: one weekday off
+            block = dt.timedelta(minutes=figures.agenda_block_minutes(day))
+            for hour, minute in _RHYTHMS[i % len(_RHYTHMS)]:
+                starts = dt.datetime.combine(day, dt.time(hour, minute), BRUSSELS)
+                if (counsellor.id, starts.astimezone(dt.UTC)) in existing:
+                    continue
+                rows.append({
+                    "counsellor_id": counsellor.id, "day": day,
+                    "starts_at": starts, "ends_at": starts + block,
+                })
+    if rows:
+        # ON CONFLICT DO NOTHING: two processes seeding at once both skip what the other added.
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        session.execute(insert(Slot).on_conflict_do_nothing(index_elements=["counsellor_id", "starts_at"]), rows)
+    return len(rows)
+
+
+def seed_demo_command(database_url: str | None, start_date: dt.date) -> int:
+    """For the CLI: migrate the database, seed it, commit. Returns the counsellors created."""
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        with make_sessionmaker(engine).begin() as session:
+            return seed_demo(session, start_date)
+    finally:
+        engine.dispose()
+
+
+def booking_show(database_url: str | None, reference: str) -> dict[str, Any] | None:
+    """For `verwijzing booking show REF`: the booking as a dict with ISO datetimes, or None.
+    A database without tables has no bookings; it is not migrated by a read."""
+    engine = make_engine(database_url)
+    try:
+        if not inspect(engine).has_table("bookings"):
+            return None
+        view = BookingService(make_sessionmaker(engine)).show(reference)
+        return view.as_dict() if view else None
+    finally:
+        engine.dispose()
+
+
+def belgian_holidays(year: int) -> frozenset[dt.date]:
+    """The ten legal public holidays of Belgium (no demo slots on those days)."""
+    easter = _easter(year)
+    return frozenset({
+        dt.date(year, 1, 1), easter + dt.timedelta(days=1), dt.date(year, 5, 1),
+        easter + dt.timedelta(days=39), easter + dt.timedelta(days=50), dt.date(year, 7, 21),
+        dt.date(year, 8, 15), dt.date(year, 11, 1), dt.date(year, 11, 11), dt.date(year, 12, 25),
+    })
+
+
+def _easter(year: int) -> dt.date:
+    # Anonymous Gregorian algorithm (Meeus/Jones/Butcher).
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l = (32 + 2 * e + 2 * i - h - k) % 7  # noqa: E741 - the algorithm's own name
+    m = (a + 11 * h + 22 * l) // 451
+    month, day = divmod(h + l - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def _offices() -> list[tuple[str, str]]:
+    # Interleave provinces so that the numbering below spreads the special cases around.
+    queues = {province: list(codes) for province, codes in _OFFICES.items()}
+    result: list[tuple[str, str]] = []
+    while any(queues.values()):
+        for province, codes in queues.items():
+            if codes:
+                result.append((province, codes.pop(0)))
+    return result
+
+
+def _special_dates(i: int, start: dt.date) -> dict[str, dt.date | None]:
+    """The dates that make counsellor `i` deliberately (partly) unbookable, relative to `start`."""
+    days = dt.timedelta
+    return {
+        5: {"mandate_valid_to": start - days(30)},  # mandate ended before the demo period
+        12: {"beroepskwalificatie_valid_from": start + days(60)},  # qualification not yet valid
+        20: {"mandate_valid_to": start + days(9)},  # mandate ends within the four weeks
+        27: {"beroepskwalificatie_valid_from": None},  # no beroepskwalificatie at all
+        33: {"mandate_valid_from": start + days(14)},  # mandate starts within the four weeks
+    }.get(i, {})
+
+
+def _name(i: int) -> str:
+    return f"{_FIRST_NAMES[i % len(_FIRST_NAMES)]} {_SURNAMES[(i * 7) % len(_SURNAMES)]}"
+
+
+def _demo_counsellors(session: Session) -> dict[int, Counsellor]:
+    """The demo's own counsellors in the database, by their number in _offices()."""
+    wanted = {(_name(i), postcode): i for i, (_, postcode) in enumerate(_offices())}
+    found = session.scalars(select(Counsellor).where(Counsellor.name.in_([n for n, _ in wanted])))
+    return {wanted[(c.name, c.office_postcode)]: c for c in found if (c.name, c.office_postcode) in wanted}
+
+
+def _move_along(session: Session, counsellor: Counsellor, dates: dict[str, dt.date | None]) -> None:
+    """Set the counsellor's special dates, unless an active booking would become invalid."""
+    changes = {k: v for k, v in dates.items() if getattr(counsellor, k) != v}
+    if not changes:
+        return
+    trial = {k: getattr(counsellor, k) for k in (
+        "mandate_valid_from", "mandate_valid_to", "beroepskwalificatie_valid_from",
+        "beroepskwalificatie_valid_to")} | changes
+    booked_days = session.scalars(
+        select(Slot.day).join(Booking, Booking.slot_id == Slot.id).where(
+            Slot.counsellor_id == counsellor.id,
+            Booking.status.in_([s.value for s in ACTIVE_STATUSES]),
+        )
+    ).all()
+    if all(_valid(trial, day) for day in booked_days):
+        for name, value in changes.items():
+            setattr(counsellor, name, value)
+
+
+def _valid(dates: dict[str, dt.date | None], day: dt.date) -> bool:
+    def within(start: dt.date | None, end: dt.date | None) -> bool:
+        return start is not None and start <= day and (end is None or day <= end)
+
+    return within(dates["mandate_valid_from"], dates["mandate_valid_to"]) and within(
+        dates["beroepskwalificatie_valid_from"], dates["beroepskwalificatie_valid_to"])
+
+
+def _counsellor(i: int, province: str, postcode: str, start: dt.date) -> Counsellor:
+    assert province_of(postcode) == province, (postcode, province)
+    dates: dict[str, dt.date | None] = {
+        "mandate_valid_from": start - dt.timedelta(days=365 * (1 + i % 5)),
+        "mandate_valid_to": None,
+        "beroepskwalificatie_valid_from": start - dt.timedelta(days=90),
+    } | _special_dates(i, start)
+    modalities = {Modality.ONLINE} if i % 9 == 4 else {Modality.OP_LOCATIE}
+    if i % 2 == 0:
+        modalities.add(Modality.ONLINE)
+    if i % 3 == 0:
+        modalities.add(Modality.TELEFOON)
+    languages = {"nl"}
+    if province == "brussel" or i % 5 == 0:
+        languages.add("fr")
+    if i % 3 == 1:
+        languages.add("en")
+    if i % 7 == 2:
+        languages.add(_EXTRA_LANGUAGES[2 + (i // 7) % (len(_EXTRA_LANGUAGES) - 2)])
+    return Counsellor(
+        name=_name(i),
+        mandate_valid_from=dates["mandate_valid_from"],
+        mandate_valid_to=dates["mandate_valid_to"],
+        beroepskwalificatie_valid_from=dates["beroepskwalificatie_valid_from"],
+        beroepskwalificatie_valid_to=None,
+        office_postcode=postcode,
+        province=province,
+        region=region_of(postcode),
+        modalities=[CounsellorModality(modality=m.value) for m in sorted(modalities)],
+        languages=[CounsellorLanguage(language=lang) for lang in sorted(languages)],
+    )

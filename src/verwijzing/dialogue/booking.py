@@ -1,0 +1,175 @@
+"""Booking in a conversation: reading answers and wording offers and confirmations.
+
+Pure functions over text and plain data, so the chat, SMS and voice channels and their tests
+share them; the Rasa actions only move values between the tracker and these functions.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from verwijzing_rasa import pii
+
+from verwijzing.booking.texts import when
+from verwijzing.booking.views import BookingView, SlotOffer
+from verwijzing.dialogue.choices import read_choice
+from verwijzing.enums import Modality
+from verwijzing.nl_be import WEEKDAYS, format_number
+from verwijzing.notify.phone import InvalidPhone, normalise_phone
+from verwijzing.privacy.insz import InvalidInsz, citizen_key, normalise_insz
+
+# One shape for the national and the phone number, shared with the redacting tracker store and
+# the NLU regex features (verwijzing_rasa.pii): a spelling this reader accepts is never stored.
+INSZ_SHAPE = pii.INSZ_SHAPE
+PHONE_SHAPE = pii.PHONE_SHAPE
+REFERENCE_SHAPE = re.compile(r"\bLK[-\s]?([2-9A-HJ-NP-Z]{4})\b", re.IGNORECASE)
+# How many numbered options a person gets: three fit in one SMS and are easy to read aloud.
+OFFERS = 3
+
+
+@dataclass(frozen=True)
+class InszReading:
+    """What a message says about a national number: a citizen key, or why it is not valid."""
+
+    key: str | None = None
+    problem: str | None = None
+
+
+def read_insz(text: str, pepper: bytes | str, *, asked: bool = False) -> InszReading:
+    """The keyed hash of the national number in `text`; the number itself never leaves here.
+    Any spelling people use is found (pii.INSZ_SHAPE); python-stdnum decides whether it is valid.
+    When it was just asked for, a number of the wrong length gets its reason too ("Ik tel er 10")."""
+    candidates = pii.insz_candidates(text)
+    if not candidates:
+        if not (asked and 6 <= len(pii.digits(text)) <= 14):
+            return InszReading()
+        candidates = [pii.digits(text)]
+    valid: set[str] = set()
+    first_problem: str | None = None
+    for candidate in candidates:
+        try:
+            valid.add(normalise_insz(candidate))
+        except InvalidInsz as exc:
+            first_problem = first_problem or exc.reason
+    if len(valid) == 1:
+        return InszReading(key=citizen_key(valid.pop(), pepper))
+    if valid:  # two numbers typed together, both with good check digits: we cannot tell whose
+        return InszReading(problem="Ik zie meer dan één rijksregisternummer. Typ alleen je eigen nummer.")
+    return InszReading(problem=first_problem)
+
+
+def read_telefoon(text: str) -> str | None:
+    """A phone number in E.164, from the first phone-shaped part that is not a national number.
+
+    Some national numbers have a phone's shape too (00121412245 looks like +1 21412245): a
+    phone-shaped part inside a national-number-shaped one, or overlapping a valid national
+    number, is not read as a phone."""
+    national = []
+    for start, end in pii.insz_spans(text):
+        try:
+            normalise_insz(text[start:end])
+            national.append((start, end, True))
+        except InvalidInsz:
+            national.append((start, end, False))
+    for start, end in pii.phone_spans(text):
+        if any(start < n_end and n_start < end and (valid or n_start <= start and end <= n_end)
+               for n_start, n_end, valid in national):
+            continue
+        # Only the digits and a leading +: separators are the shared shape's business, and the
+        # 0 in "+32 (0)470 ..." is dialled only from inside Belgium.
+        typed = text[start:end].replace("(0)", "")
+        try:
+            return normalise_phone(("+" if typed.startswith("+") else "") + pii.digits(typed))
+        except InvalidPhone:
+            continue
+    return None
+
+
+# "Ik heb geen gsm" answers the phone question too: the booking goes on without an SMS.
+NO_PHONE = "geen"
+_NO_PHONE_SAID = re.compile(r"\bgeen\s+(gsm|telefoon|mobiel|gsm-nummer|nummer)\b", re.IGNORECASE)
+
+
+def says_no_phone(text: str) -> bool:
+    return _NO_PHONE_SAID.search(text) is not None
+
+
+def read_reference(text: str) -> str | None:
+    match = REFERENCE_SHAPE.search(text)
+    return f"LK-{match.group(1).upper()}" if match else None
+
+
+def distinct_moments(offers: list[SlotOffer], count: int) -> list[SlotOffer]:
+    """The first `count` offers at different times: three counsellors at the same hour is no choice."""
+    chosen: list[SlotOffer] = []
+    for offer in offers:
+        if all(offer.starts_at != other.starts_at for other in chosen):
+            chosen.append(offer)
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+def offer_data(offers: list[SlotOffer]) -> list[dict[str, Any]]:
+    """What the conversation keeps of the options it showed (a slot value: JSON-friendly)."""
+    return [{"slot_id": o.slot_id, "label": o.label, "start": o.starts_at.isoformat()} for o in offers]
+
+
+def offers_message(offers: list[dict[str, Any]]) -> str:
+    lines = [f"{i}. {offer['label']}" for i, offer in enumerate(offers, start=1)]
+    return "\n".join(["Deze momenten zijn vrij:", *lines, "Typ het nummer van het moment dat je past."])
+
+
+def pick_offer(text: str, offers: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """"2", "de tweede", or a weekday that only one option has ("dinsdag")."""
+    number = read_choice(text, len(offers))
+    if number:
+        return offers[number - 1]
+    lowered = text.lower()
+    named = [d for d in WEEKDAYS if re.search(rf"\b{d}\b", lowered)]
+    if len(named) == 1:
+        matching = [o for o in offers if WEEKDAYS[dt.datetime.fromisoformat(o["start"]).weekday()] == named[0]]
+        if len(matching) == 1:
+            return matching[0]
+    return None
+
+
+def confirmation_messages(booking: BookingView, per_hour: float | None, block_hours: float,
+                          invite_url: str | None) -> list[str]:
+    """What the person reads once the block is booked: reference, moment, cost, what to expect."""
+    # Three messages at most: what and when; what it costs and what to expect; what comes next.
+    booked = (f"Je afspraak staat vast. Je referentie is {booking.reference}. "
+              f"Wanneer: {when(booking.starts_at)}. Met wie: {booking.counsellor}. Waar: {booking.location}.")
+    # The sources give the amount (regime B) but not whom the person pays or how: no promise.
+    if per_hour is not None:
+        cost = (f"Dit blok van {format_number(block_hours)} uur kost je "
+                f"{format_number(per_hour * block_hours)} euro. Hoe je betaalt, is nog niet "
+                "beslist: dat is onder voorbehoud.")
+    else:
+        cost = "Hoeveel je zelf betaalt, is nog niet beslist: dat is onder voorbehoud."
+    expect = ("Wat mag je verwachten? Je begeleider vraagt wat je wil veranderen in je werk. "
+              "Samen maken jullie een plan.")
+    if booking.modality is Modality.OP_LOCATIE:
+        expect += " Neem je identiteitskaart mee."
+    after = []
+    if booking.sms_queued:
+        after.append("Je krijgt ook een sms met deze afspraak.")
+    if invite_url:
+        after.append(f"Zet de afspraak in je agenda: {invite_url}")
+    after.append(f"Kan je niet? Typ 'annuleer {booking.reference}' of 'verplaats {booking.reference}'.")
+    messages = [booked, f"{cost} {expect}", " ".join(after)]
+    return messages
+
+
+def invite_token(reference: str, secret: bytes | str) -> str:
+    """A token for the invite link: the short reference alone is guessable, this is not."""
+    key = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(key, f"ics:{reference}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def invite_url(base_url: str, reference: str, secret: bytes | str) -> str:
+    return f"{base_url.rstrip('/')}/afspraak/{reference}.ics?t={invite_token(reference, secret)}"

@@ -1,0 +1,61 @@
+"""The closed sets of values the domain speaks in, free of the ORM: the tables store their string
+values (with CHECK constraints built from these), the code passes the enums around."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Modality(StrEnum):
+    OP_LOCATIE = "op_locatie"
+    ONLINE = "online"
+    TELEFOON = "telefoon"
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    SMS = "sms"
+    VOICE = "voice"
+    STAFF = "staff"
+
+
+class BookingStatus(StrEnum):
+    HELD = "held"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+    # A hold that ran out before it was confirmed. Kept apart from "cancelled": nobody cancelled,
+    # no hours moved, and the numbers for monitoring should be able to tell the two apart.
+    EXPIRED = "expired"
+
+
+# The statuses that claim a slot; the partial unique index below is built on exactly these.
+ACTIVE_STATUSES = (BookingStatus.HELD, BookingStatus.CONFIRMED)
+
+
+class LedgerReason(StrEnum):
+    GRANT = "grant"
+    DEBIT = "debit"
+    REFUND = "refund"
+    # Older entries folded into one by the retention sweep, so the balance outlives the details.
+    CARRY_OVER = "carry_over"
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    # Claimed by a dispatcher, which is about to hand it to the provider (or did, and crashed or
+    # timed out before it could write down the answer). Never picked up again automatically.
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Consent(StrEnum):
+    """How a citizen agreed to a referral that staff made for them."""
+
+    IN_PERSOON = "in_persoon"
+    TELEFONISCH = "telefonisch"
+
+
+class StaffRole(StrEnum):
+    CONSULENT = "consulent"  # a VDAB consulent: guided referrals, bookings, the referral list
+    BEHEERDER = "beheerder"  # also the audit log

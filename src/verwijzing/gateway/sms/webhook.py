@@ -1,0 +1,100 @@
+"""The SMS line: `POST /webhooks/sms`, Twilio's Messaging webhook, answered with TwiML.
+
+One turn per SMS. The caller's number becomes a keyed-hash conversation id (identity.py) and is
+otherwise not kept. A number typed in answer to a list ("2") is sent to Rasa as that choice's
+payload, exactly as the web page's second button would send it. STOP / START / HELP are
+answered here, before the assistant: after STOP nothing more is sent to that number (not even
+a booking confirmation) until it sends START.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import Any
+
+from aiohttp import web
+from twilio.twiml.messaging_response import MessagingResponse
+
+from verwijzing.content import load
+from verwijzing.gateway.assistant import AssistantUnavailable, last_reply
+from verwijzing.gateway.identity import caller_id, phone_key
+from verwijzing.gateway.keys import ASSISTANT, SESSIONS, SETTINGS
+from verwijzing.gateway.options import choose
+from verwijzing.gateway.sms.text import reply_text, split, to_gsm7
+from verwijzing.gateway.twilio_auth import signed_form
+from verwijzing.notify.optout import is_opted_out, opt_in, opt_out
+from verwijzing.notify.phone import InvalidPhone, normalise_phone
+
+logger = logging.getLogger(__name__)
+
+
+def _content() -> dict[str, Any]:
+    return load("sms")
+
+
+def keyword(body: str) -> str | None:
+    """"stop", "start" or "help" when the whole message is one of their keywords."""
+    word = body.strip().strip(".!").upper()
+    return next((name for name, words in _content()["sleutelwoorden"].items() if word in words), None)
+
+
+def text(name: str) -> str:
+    return _content()["teksten"][name]
+
+
+def twiml(*bodies: str) -> web.Response:
+    response = MessagingResponse()
+    for body in bodies:
+        for part in split(to_gsm7(body)):
+            response.message(part)
+    return web.Response(text=str(response), content_type="application/xml")
+
+
+async def incoming(request: web.Request) -> web.Response:
+    form = await signed_form(request)
+    config = request.app[SETTINGS]
+    try:
+        number = normalise_phone(str(form.get("From", "")))
+    except InvalidPhone:
+        logger.warning("sms: a message without a usable sender number; not answered")
+        return twiml()
+    key, sender = phone_key(number, config.channel_secret), caller_id("sms", number, config.channel_secret)
+    body = str(form.get("Body", ""))
+    sessions = request.app[SESSIONS]
+    asked = keyword(body)
+
+    def opted_out() -> bool:
+        with sessions() as session:
+            return is_opted_out(session, key)
+
+    if asked == "stop":
+        await asyncio.to_thread(_in_transaction, sessions, opt_out, key, dt.datetime.now(dt.timezone.utc))
+        return twiml(text("stop"))
+    if asked == "start":
+        await asyncio.to_thread(_in_transaction, sessions, opt_in, key)
+        return twiml(text("start"))
+    if await asyncio.to_thread(opted_out):
+        return twiml()  # they asked for no more SMS: not even an answer, until START
+    if asked == "help":
+        return twiml(text("help"))
+    if not body.strip():
+        return twiml(text("leeg"))
+
+    assistant = request.app[ASSISTANT]
+    try:
+        said = choose(body, last_reply(await assistant.events(sender))) or body.strip()
+        replies = await assistant.turn(sender, said, "sms")
+    except AssistantUnavailable:
+        logger.warning("sms: Rasa does not answer")
+        return twiml(text("onbereikbaar"))
+    return twiml(reply_text(replies))
+
+
+def _in_transaction(sessions, change, *args) -> None:
+    with sessions.begin() as session:
+        change(session, *args)
+
+
+def add_sms_routes(app: web.Application) -> None:
+    app.router.add_post("/webhooks/sms", incoming)

@@ -1,0 +1,261 @@
+"""The phone line: Twilio Voice's webhook, `POST /webhooks/voice`, answered with TwiML.
+
+Every reply is spoken in Flemish Dutch inside one `<Gather input="dtmf speech">`, so the caller
+answers with the keypad or by speaking, and may press a key while the voice is still talking:
+
+- a menu is "Druk 1 voor …"; one key answers at once (numDigits=1) when the question has no
+  free answer; a free number (years, postcode, age, phone, the national number) is typed and
+  ended with "#" (finishOnKey), or Twilio sends it after a few seconds without a key;
+- "*" repeats the last reply (read back from the conversation, nothing is sent to Rasa);
+- "0" hands over to a person: one sentence, then `<Dial>` to VERWIJZING_HANDOFF_NUMBER;
+- silence: the question once more, then a way out (the VDAB number, and 0), then goodbye —
+  never an endless loop. The `stap` query parameter of the URLs we give Twilio says why it
+  calls back: `antwoord` (the Gather heard something), `stilte&keer=N` (it heard nothing N
+  times); no `stap` is a new call.
+
+The voice is Google's nl-BE Standard-A through Twilio (`Google.nl-BE-Standard-A`): Twilio's own
+voices have no Flemish, and Amazon Polly's only nl-BE voice (Lisa) is neural-only and dearer.
+Changing it is one constant, VOICE.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from typing import Any
+
+from aiohttp import web
+from twilio.twiml.voice_response import VoiceResponse
+
+from verwijzing.config import ConfigError
+from verwijzing.dialogue.repair import PERSON_PAYLOAD
+from verwijzing.gateway.assistant import AssistantUnavailable, BotMessage, last_reply
+from verwijzing.gateway.identity import caller_id
+from verwijzing.gateway.keys import ASSISTANT, SETTINGS
+from verwijzing.gateway.options import choose, reply_choices
+from verwijzing.gateway.twilio_auth import signed_form
+from verwijzing.gateway.voice.speech import spoken_reply
+
+logger = logging.getLogger(__name__)
+
+PATH = "/webhooks/voice"
+CHANNEL = "voice"
+LANGUAGE = "nl-BE"
+VOICE = "Google.nl-BE-Standard-A"
+# Seconds Twilio waits for the first key or word, and between keys.
+TIMEOUT = 6
+PERSON_KEY, REPEAT_KEY = "0", "*"
+# A new call sends this: the greeting intent, never read by the NLU (no guessing what "" means).
+GREETING = "/begroeting"
+
+# The questions whose answer is a number typed on the keypad (or a place, or a code): their
+# Gather waits for "#" instead of taking one key.
+FREE_NUMBER_SLOTS = frozenset({"woonregio", "werkregio", "werkervaring_jaren", "leeftijd", "postcode", "telefoon",
+                               "rijksregisternummer", "referentie_wijziging"})
+
+WELCOME_BACK = "Welkom terug. We gaan verder waar we waren."
+NOTHING_HEARD = "Ik hoorde niets."
+WAY_OUT = ("Ik hoor je nog altijd niet. Wil je met een mens praten? Druk dan 0. "
+           "Of bel later gratis naar VDAB: 0800 30 700.")
+GOODBYE = "Ik hoor niets meer. Bel gerust later terug. Dag!"
+HANDOFF = "Ik verbind je door met een medewerker. Even geduld."
+NO_ANSWER = "Er neemt nu niemand op. Bel later gratis naar VDAB: 0800 30 700. Dag!"
+UNAVAILABLE = "Sorry, de assistent antwoordt nu even niet."
+ANYTHING_ELSE = "Heb je nog een vraag? Zeg ze maar. Of druk 0 om met een mens te praten."
+NOT_UNDERSTOOD = "Sorry, dat heb ik niet goed gehoord."
+
+# What Twilio sends as From when the caller hides their number (its own docs list these).
+ANONYMOUS = frozenset({"", "anonymous", "+266696687", "+7378742833", "+2562533", "+8656696"})
+
+
+def call_key(call_sid: str, secret: bytes) -> str:
+    """The conversation id of a call without a caller number: a keyed hash of the CallSid, so
+    two anonymous callers never share a conversation (and one call keeps its own)."""
+    if not secret:
+        raise ConfigError("VERWIJZING_CHANNEL_SECRET is empty: run `make setup` to fill it in .env")
+    return f"{CHANNEL}-call-{hmac.new(secret, f'call:{call_sid}'.encode(), hashlib.sha256).hexdigest()[:40]}"
+
+
+def voice_sender(caller: str | None, call_sid: str, secret: bytes) -> str:
+    caller = (caller or "").strip()
+    if caller.lower() in ANONYMOUS:
+        return call_key(call_sid, secret)
+    try:
+        return caller_id(CHANNEL, caller, secret)
+    except ValueError:  # not E.164 (phone_key's one check): a client, a SIP address, …
+        return call_key(call_sid, secret)
+
+
+def requested_slot(events: list[dict[str, Any]]) -> str | None:
+    """The question open now: the last `requested_slot` a form set (None once it ended)."""
+    slot = None
+    for event in events:
+        if event.get("event") == "slot" and event.get("name") == "requested_slot":
+            slot = event.get("value")
+        elif event.get("event") == "active_loop" and not event.get("name"):
+            slot = None
+    return slot
+
+
+def question_of(reply: list[BotMessage]) -> list[BotMessage]:
+    """The last message of a reply: the question (with its choices) that waits for an answer.
+    Asked again after a silence or a dropped line, without the greeting or answer before it."""
+    return reply[-1:]
+
+
+def in_a_form(events: list[dict[str, Any]]) -> bool:
+    active = None
+    for event in events:
+        if event.get("event") == "active_loop":
+            active = event.get("name")
+        elif event.get("event") in ("restart", "session_started"):
+            active = None
+    return bool(active)
+
+
+# --- TwiML ---------------------------------------------------------------------------------------
+
+def _url(request: web.Request, **query: str) -> str:
+    base = request.app[SETTINGS].public_base_url.rstrip("/") + PATH
+    return base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def _say(verb, text: str) -> None:
+    verb.say(text, language=LANGUAGE, voice=VOICE)
+
+
+def one_key(reply: list[BotMessage], slot: str | None) -> bool:
+    """One key answers at once: a menu whose choices are single keys (1-9, and 0 for a person)
+    and a question without a free number to type."""
+    listed = reply_choices(reply)
+    return bool(listed) and len(listed) <= 10 and all(len(c.number) == 1 for c in listed) \
+        and slot not in FREE_NUMBER_SLOTS
+
+
+def ask(request: web.Request, text: str, *, single_key: bool, silences: int = 0) -> web.Response:
+    """Say `text` inside a Gather; when nothing is heard, Twilio calls back with the silence count."""
+    response = VoiceResponse()
+    gather = response.gather(input="dtmf speech", language=LANGUAGE, action=_url(request, stap="antwoord"),
+                             method="POST", timeout=TIMEOUT, speech_timeout="auto", finish_on_key="#",
+                             **({"num_digits": 1} if single_key else {}))
+    _say(gather, text)
+    response.redirect(_url(request, stap="stilte", keer=str(silences + 1)), method="POST")
+    return _twiml(response)
+
+
+def waits_for_nothing(reply: list[BotMessage], slot: str | None) -> bool:
+    """A reply that asks nothing (a decision's next step, a confirmation): on the phone the
+    caller would not know it is their turn."""
+    last = reply[-1].text.strip() if reply else ""
+    return slot is None and not reply_choices(reply) and not last.endswith("?")
+
+
+def ask_reply(request: web.Request, reply: list[BotMessage], slot: str | None, *, before: str = "",
+              silences: int = 0) -> web.Response:
+    single = one_key(reply, slot)
+    text = spoken_reply(reply, digits_then_hash=not single and slot in FREE_NUMBER_SLOTS)
+    if waits_for_nothing(reply, slot):
+        text = f"{text} {ANYTHING_ELSE}"
+    return ask(request, f"{before} {text}".strip() or NOT_UNDERSTOOD, single_key=single, silences=silences)
+
+
+def hand_over(request: web.Request, first: str = HANDOFF) -> web.Response:
+    response = VoiceResponse()
+    _say(response, first)
+    response.dial(request.app[SETTINGS].handoff_number)
+    _say(response, NO_ANSWER)  # Twilio goes on here when the Dial ends without an answer
+    response.hangup()
+    return _twiml(response)
+
+
+def goodbye() -> web.Response:
+    response = VoiceResponse()
+    _say(response, GOODBYE)
+    response.hangup()
+    return _twiml(response)
+
+
+def _twiml(response: VoiceResponse) -> web.Response:
+    return web.Response(text=str(response), content_type="text/xml", charset="utf-8")
+
+
+# --- the webhook ---------------------------------------------------------------------------------
+
+async def _conversation(request: web.Request, sender: str) -> tuple[list[BotMessage], str | None, bool]:
+    events = await request.app[ASSISTANT].events(sender)
+    return last_reply(events), requested_slot(events), in_a_form(events)
+
+
+async def _turn(request: web.Request, sender: str, text: str) -> web.Response:
+    reply = await request.app[ASSISTANT].turn(sender, text, CHANNEL)
+    # Which question is open now decides how the keypad answers it (one key, or digits and #).
+    _, slot, _ = await _conversation(request, sender)
+    return ask_reply(request, reply, slot)
+
+
+async def _start(request: web.Request, sender: str) -> web.Response:
+    # A caller who was cut off in the middle of a question goes on where they were: their
+    # answers are kept (same number, same conversation), and hearing the whole greeting and the
+    # first questions again would be a penalty for a dropped line. Otherwise the call starts the
+    # intake with the greeting intent, as "hallo" does in the chat.
+    reply, slot, asking = await _conversation(request, sender)
+    if asking and reply:
+        return ask_reply(request, question_of(reply), slot, before=WELCOME_BACK)
+    return await _turn(request, sender, GREETING)
+
+
+async def _silence(request: web.Request, sender: str, silences: int) -> web.Response:
+    if silences <= 1:  # once: the question again
+        reply, slot, _ = await _conversation(request, sender)
+        return ask_reply(request, question_of(reply), slot, before=NOTHING_HEARD, silences=silences)
+    if silences == 2:  # then a way out, one key
+        return ask(request, WAY_OUT, single_key=True, silences=silences)
+    return goodbye()
+
+
+# A call that is over: Twilio reports it only when a status callback points here; nothing to say.
+ENDED = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+
+
+async def voice(request: web.Request) -> web.Response:
+    form = await signed_form(request)
+    if str(form.get("CallStatus") or "") in ENDED:
+        return _twiml(VoiceResponse())
+    step = request.query.get("stap", "")
+    digits = str(form.get("Digits") or "").strip()
+    speech = str(form.get("SpeechResult") or "").strip()
+    secret = request.app[SETTINGS].channel_secret
+    if not secret:  # no conversation id can be made without it: a person, never a 500
+        logger.error("voice: VERWIJZING_CHANNEL_SECRET is not set; the call goes to a person")
+        return hand_over(request, f"{UNAVAILABLE} {HANDOFF}")
+    sender = voice_sender(form.get("From"), str(form.get("CallSid") or ""), secret)
+    try:
+        if digits == PERSON_KEY:
+            # The conversation records that this caller asked for a person (the staff console
+            # lists such conversations); what Rasa answers is not said: the caller is put through.
+            await request.app[ASSISTANT].turn(sender, PERSON_PAYLOAD, CHANNEL)
+            return hand_over(request)
+        if REPEAT_KEY in digits:
+            reply, slot, _ = await _conversation(request, sender)
+            if not reply:
+                return await _start(request, sender)
+            return ask_reply(request, reply, slot)
+        if digits:
+            reply, _, _ = await _conversation(request, sender)
+            # A key of the menu just heard sends exactly what its button sends on the web.
+            return await _turn(request, sender, choose(digits, reply) or digits)
+        if speech:
+            return await _turn(request, sender, speech)
+        if step == "stilte":
+            keer = request.query.get("keer", "1")
+            return await _silence(request, sender, int(keer) if keer.isdigit() else 1)
+        if step == "antwoord":  # the Gather called back with nothing in it: as silence
+            return await _silence(request, sender, 1)
+        return await _start(request, sender)
+    except AssistantUnavailable:
+        logger.warning("voice: Rasa does not answer; the call goes to a person")
+        return hand_over(request, f"{UNAVAILABLE} {HANDOFF}")
+
+
+def add_voice_routes(app: web.Application) -> None:
+    app.router.add_post(PATH, voice)

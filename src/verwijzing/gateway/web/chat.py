@@ -1,0 +1,97 @@
+"""The web chat's JSON API: `GET /chat`, `POST /chat`, `POST /chat/wis`.
+
+The conversation id lives in an HttpOnly, SameSite=Strict cookie that only the gateway sets.
+A cross-site page cannot post here: the cookie is not sent from another site, and JSON with
+`Content-Type: application/json` cannot be sent cross-site without a CORS preflight, which we
+never grant.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from aiohttp import web
+
+from verwijzing.gateway.assistant import AssistantUnavailable, transcript
+from verwijzing.gateway.identity import COOKIE, new_web_id, web_id_from_cookie
+from verwijzing.gateway.keys import ASSISTANT, ENGINE, SETTINGS
+from verwijzing.store.conversations import erase_conversation
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE = 1000
+# A year, so a person can come back to their conversation. How long Rasa keeps the conversation
+# itself is not set by the cookie (the person can erase it with "Wis mijn gesprek").
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+NOT_JSON = "Stuur je bericht als JSON."
+EMPTY = "Je bericht is leeg. Typ eerst iets."
+TOO_LONG = f"Je bericht is te lang. Houd het korter dan {MAX_MESSAGE} tekens."
+UNAVAILABLE = "De assistent antwoordt nu even niet. Probeer het zo opnieuw."
+
+
+def _json_error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+def conversation_id(request: web.Request) -> str | None:
+    return web_id_from_cookie(request.cookies.get(COOKIE))
+
+
+def set_cookie(request: web.Request, response: web.StreamResponse, sender: str) -> None:
+    response.set_cookie(COOKIE, sender, max_age=COOKIE_MAX_AGE, path="/", httponly=True, samesite="Strict",
+                        secure=request.app[SETTINGS].public_is_https)
+
+
+async def history(request: web.Request) -> web.Response:
+    sender = conversation_id(request)
+    if sender is None:
+        return web.json_response({"messages": []})
+    try:
+        events = await request.app[ASSISTANT].events(sender)
+    except AssistantUnavailable:
+        logger.warning("chat history: Rasa does not answer")
+        return _json_error(503, UNAVAILABLE)
+    return web.json_response({"messages": transcript(events)})
+
+
+async def message(request: web.Request) -> web.Response:
+    if request.content_type != "application/json":
+        return _json_error(415, NOT_JSON)
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _json_error(400, NOT_JSON)
+    text = body.get("message") if isinstance(body, dict) else None
+    if not isinstance(text, str) or not text.strip():
+        return _json_error(400, EMPTY)
+    if len(text) > MAX_MESSAGE:
+        return _json_error(400, TOO_LONG)
+    sender = conversation_id(request) or new_web_id()
+    try:
+        replies = await request.app[ASSISTANT].turn(sender, text.strip(), "web")
+    except AssistantUnavailable:
+        logger.warning("chat: Rasa does not answer")
+        return _json_error(503, UNAVAILABLE)
+    response = web.json_response({"messages": [reply.as_json() for reply in replies]})
+    set_cookie(request, response, sender)
+    return response
+
+
+async def erase(request: web.Request) -> web.Response:
+    """"Wis mijn gesprek": the stored conversation is deleted and the page gets a new id."""
+    if request.content_type != "application/json":
+        return _json_error(415, NOT_JSON)
+    sender = conversation_id(request)
+    if sender is not None:
+        await asyncio.to_thread(erase_conversation, request.app[ENGINE], sender)
+    response = web.json_response({"messages": []})
+    set_cookie(request, response, new_web_id())
+    return response
+
+
+def add_chat_routes(app: web.Application) -> None:
+    app.router.add_get("/chat", history)
+    app.router.add_post("/chat", message)
+    app.router.add_post("/chat/wis", erase)

@@ -1,0 +1,1 @@
+"""Personal data handled with care: the national number, sealed values, the audit trail."""

@@ -1,0 +1,1 @@
+"""Every decision kept as a referral, and finding them again for staff."""
