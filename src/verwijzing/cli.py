@@ -67,7 +67,7 @@ def _cmd_screen(args: argparse.Namespace) -> int:
 
 def _cmd_booking_show(args: argparse.Namespace) -> int:
     from verwijzing.demo.counsellors import (
-        booking_show,  # imported here: screening must not need a database
+        booking_show,  # imported here: screening needs no database
     )
 
     booking = booking_show(config.settings().database_url, args.reference)
@@ -93,11 +93,11 @@ def _cmd_seed_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_sms_dispatch(args: argparse.Namespace) -> int:
-    from verwijzing.notify.dispatch_command import (
-        run_sms_dispatch,  # a database and maybe twilio: load on use
+    from verwijzing.worker.main import (
+        run_worker,  # a database and maybe twilio: load on use
     )
 
-    return run_sms_dispatch(config.settings(), once=args.once, interval=args.interval)
+    return run_worker(config.settings(), once=args.once, only=("sms",), every={"sms": args.interval})
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:
@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     sms = commands.add_parser(
         "sms-dispatch", help="send the queued SMS (VERWIJZING_SMS_MODE: local log file or Twilio)"
     )
-    sms.add_argument("--once", action="store_true", help="send what is due, print how many were sent, and stop")
+    sms.add_argument("--once", action="store_true", help="send what is due, print the counts as JSON, and stop")
     sms.add_argument("--interval", type=_seconds, default=5.0, metavar="SECONDS",
                      help="seconds between passes over the outbox (default 5)")
     sms.set_defaults(handler=_cmd_sms_dispatch)

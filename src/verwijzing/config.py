@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from verwijzing.nl_be import BRUSSELS
+
 DEFAULT_DATABASE_URL = "sqlite:///var/verwijzing.db"
 
 
@@ -130,6 +132,15 @@ def _port(raw: str) -> int:
 
 def peildatum() -> dt.date:
     return settings().peildatum
+
+
+def reference_now() -> dt.datetime:
+    """Now, as the whole stack sees it: VERWIJZING_PEILDATUM moves the day, keeps the hour."""
+    real = dt.datetime.now(BRUSSELS)
+    override = settings().peildatum_override
+    if override is None:
+        return real
+    return dt.datetime.combine(override, real.timetz())
 
 
 def redis_lock_env(env: Mapping[str, str] | None = None) -> dict[str, str]:

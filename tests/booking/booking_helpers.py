@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.support.database import valid_insz
 from verwijzing.booking import figures
+from verwijzing.nl_be import BRUSSELS
 from verwijzing.places.postcodes import province_of, region_of
 from verwijzing.store import Counsellor, CounsellorLanguage, CounsellorModality, Slot
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 # A Monday under the loopbaankrediet; tests pass `now` explicitly so nothing depends on today.
 NOW = dt.datetime(2027, 3, 1, 8, 0, tzinfo=BRUSSELS)
 PEPPER = b"test-pepper-not-secret"

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from booking_helpers import BRUSSELS, CITIZEN
 
-from verwijzing.booking.service import BookingView, SlotOffer
+from verwijzing.booking.views import BookingView, SlotOffer
 from verwijzing.dialogue.booking import (
     confirmation_messages,
     distinct_moments,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from verwijzing.booking import figures
-from verwijzing.booking.service import refund_due
+from verwijzing.booking.ledger import refund_due
 from verwijzing.booking.texts import not_enough_credit
 from verwijzing.policy import regime_at
 

@@ -21,7 +21,7 @@ from verwijzing.booking import (
     figures,
     normalise_reference,
 )
-from verwijzing.booking.service import REFERENCE_ALPHABET
+from verwijzing.booking.references import REFERENCE_ALPHABET
 from verwijzing.store import AuditEntry, Booking, LedgerEntry, OutboxMessage
 
 BLOCK = figures.block_minutes(NOW.date())

@@ -10,8 +10,9 @@ import pytest
 from booking_helpers import CITIZEN, NOW, at
 
 from tests.support.database import dump_rows
-from verwijzing.booking import BookingService, apply_retention
+from verwijzing.booking import BookingService
 from verwijzing.referrals.record import attach_booking, record_decision
+from verwijzing.worker.retention import apply_retention
 
 
 def forms_of(number: str) -> set[str]:

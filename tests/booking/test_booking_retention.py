@@ -6,8 +6,7 @@ import datetime as dt
 from booking_helpers import CITIZEN, NOW, OTHER_CITIZEN, at
 from sqlalchemy import func, select
 
-from verwijzing.booking import apply_retention, figures
-from verwijzing.booking.retention import years_before
+from verwijzing.booking import figures
 from verwijzing.store import (
     AuditEntry,
     Booking,
@@ -16,8 +15,8 @@ from verwijzing.store import (
     OutboxMessage,
     Referral,
     Slot,
-    record_referral,
 )
+from verwijzing.worker.retention import apply_retention, years_before
 
 
 def count(sessions, model) -> int:
@@ -35,7 +34,8 @@ def test_phones_go_when_the_session_is_over_records_when_the_period_is(service, 
     book(service, make, 3, OTHER_CITIZEN, "b")
     remaining = service.remaining_hours(insz=CITIZEN)
     with sessions.begin() as session:
-        record_referral(session, decision={"route": "loopbaankrediet"}, channel="web", at=NOW)
+        session.add(Referral(created_at=NOW, route="loopbaankrediet", regime="loopbaankrediet",
+                             in_aanmerking=True, channel="web", facts={}, decision={}))
 
     with sessions.begin() as session:
         report = apply_retention(session, at(2, 12))

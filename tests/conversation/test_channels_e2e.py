@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -105,7 +106,7 @@ async def test_by_sms_from_hallo_to_a_booked_block_with_numbers(gateway, stack):
            "VERWIJZING_SMS_MODE": "local", "VERWIJZING_SMS_LOG": str(log)}
     done = subprocess.run([Path(sys.executable).with_name("verwijzing"), "sms-dispatch", "--once"], env=env,
                           capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0 and done.stdout.strip() == "1 sent", done.stderr
+    assert done.returncode == 0 and json.loads(done.stdout)["sms"]["sent"] == 1, done.stderr
     written = log.read_text()
     assert reference in written and "…56" in written and "470123456" not in written
 

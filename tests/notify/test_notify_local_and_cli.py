@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import threading
 import time
@@ -12,8 +13,9 @@ from notify_helpers import NOW, SECRET, queue, row
 from verwijzing import config
 from verwijzing.cli import main
 from verwijzing.notify import LocalLogSender, OutboxDispatcher, sender_from_settings
-from verwijzing.notify.dispatch_command import _now, run_sms_dispatch
 from verwijzing.notify.twilio_sender import TwilioSender
+from verwijzing.worker.jobs import wall_now
+from verwijzing.worker.main import run_worker
 
 
 @pytest.fixture
@@ -49,19 +51,20 @@ def test_sms_dispatch_once_drains_the_outbox_and_prints_the_count(env, sessions,
     for n in range(60):  # more than one pass of 50
         queue(sessions, to=f"+324709999{n:02d}")
     assert main(["sms-dispatch", "--once"]) == 0
-    assert capsys.readouterr().out == "60 sent\n"
+    assert json.loads(capsys.readouterr().out) == {"sms": {"sent": 60, "retry_later": 0, "failed": 0,
+                                                           "opted_out": 0, "unknown": 0, "stuck": 0}}
     assert len(env.read_text(encoding="utf-8").splitlines()) == 60
-    assert "60 sent" in caplog.text and "+32470" not in caplog.text
+    assert "sms: sent=60" in caplog.text and "+32470" not in caplog.text
     assert main(["sms-dispatch", "--once"]) == 0
-    assert capsys.readouterr().out == "0 sent\n"
+    assert json.loads(capsys.readouterr().out)["sms"]["sent"] == 0
 
 
 def test_sms_dispatch_keeps_sending_what_comes_in_until_stopped(env, sessions, caplog):
     caplog.set_level(logging.INFO)
     stop = threading.Event()
     result: list[int] = []
-    worker = threading.Thread(target=lambda: result.append(run_sms_dispatch(
-        config.settings(), once=False, interval=0.05, stop=stop)))
+    worker = threading.Thread(target=lambda: result.append(run_worker(
+        config.settings(), once=False, only=("sms",), every={"sms": 0.05}, stop=stop)))
     worker.start()
     try:
         message_id = queue(sessions)
@@ -74,7 +77,7 @@ def test_sms_dispatch_keeps_sending_what_comes_in_until_stopped(env, sessions, c
     assert result == [0]
     assert row(sessions, message_id).status == "sent"
     assert env.read_text(encoding="utf-8").count("…56\t") == 1
-    assert "1 sent" in caplog.text and "470123456" not in caplog.text
+    assert "sms: sent=1" in caplog.text and "470123456" not in caplog.text
 
 
 def test_twilio_mode_without_its_settings_is_a_plain_error(env, monkeypatch, capsys):
@@ -120,5 +123,5 @@ def test_the_mode_picks_the_sender(monkeypatch, tmp_path):
     assert isinstance(sender_from_settings(config.settings()), TwilioSender)
 
 
-def test_dispatch_command_clock_is_aware_utc():
-    assert _now().tzinfo is dt.UTC
+def test_the_outbox_clock_is_aware_utc():
+    assert wall_now().tzinfo is dt.UTC

@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 
 from verwijzing.interpret import read_postcode
-from verwijzing.interpret.region import postcode_of_place, region_of_postcode
+from verwijzing.interpret.place_names import postcode_of_place, region_of_postcode
 from verwijzing.places.postcodes import province_of
 
 

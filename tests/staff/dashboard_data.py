@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Column,
@@ -55,10 +54,10 @@ from sqlalchemy.orm import Session
 
 from verwijzing.decision.facts import parse_facts
 from verwijzing.decision.screening import screen
+from verwijzing.nl_be import BRUSSELS
 from verwijzing.referrals.record import attach_booking, record_decision
 from verwijzing.store.models import Booking, Counsellor, Slot
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 DAY = dt.date(2027, 3, 1)
 
 # Rasa's SQLTrackerStore table (rasa/core/tracker_store.py, SQLEvent), for the tests only.

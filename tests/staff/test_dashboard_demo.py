@@ -6,16 +6,16 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
+
+from verwijzing.booking.references import REFERENCE_ALPHABET
+from verwijzing.decision.facts import Facts, parse_facts
+from verwijzing.decision.screening import next_missing_fact, screen
 from verwijzing.demo.intakes import (
     INTAKES,
     WEEKS,
     asked_facts,
     seed_demo_intakes,
 )
-
-from verwijzing.booking.references import REFERENCE_ALPHABET
-from verwijzing.decision.facts import Facts, parse_facts
-from verwijzing.decision.screening import next_missing_fact, screen
 from verwijzing.monitoring.figures import Period
 from verwijzing.monitoring.queries import load_dashboard
 from verwijzing.referrals.record import record_decision

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 import yaml
 
 from verwijzing.booking import texts as booking_texts
-from verwijzing.booking.service import BookingView
+from verwijzing.booking.views import BookingView
 from verwijzing.decision.answers import questions, text_variants
 from verwijzing.dialogue.booking import confirmation_messages
 from verwijzing.enums import BookingStatus, Channel, Modality

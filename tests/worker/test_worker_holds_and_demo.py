@@ -15,7 +15,7 @@ from worker_helpers import (
     worker_jobs,
 )
 
-from verwijzing.demo.counsellors import counsellors as demo
+from verwijzing.demo import counsellors as demo
 from verwijzing.enums import BookingStatus
 from verwijzing.store.models import Slot
 

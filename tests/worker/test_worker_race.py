@@ -23,7 +23,7 @@ from worker_helpers import (
 )
 
 from tests.support.database import require_postgres, temporary_postgres_database
-from verwijzing.demo.counsellors import counsellors as demo
+from verwijzing.demo import counsellors as demo
 from verwijzing.enums import OutboxStatus
 from verwijzing.notify import LocalOutboxSender
 from verwijzing.store import make_engine, make_sessionmaker

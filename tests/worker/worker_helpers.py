@@ -3,7 +3,6 @@ service, and Rasa's events table (a uniquely named module, see tests/booking/boo
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.support.database import valid_insz
 from verwijzing.booking import BookingService, figures
+from verwijzing.nl_be import BRUSSELS
 from verwijzing.notify import LocalOutboxSender, OutboxDispatcher
 from verwijzing.places.postcodes import province_of, region_of
 from verwijzing.store import (
@@ -24,7 +24,6 @@ from verwijzing.store import (
 from verwijzing.worker.jobs import WorkerSetup, build_jobs
 from verwijzing.worker.schedule import Job
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 PEPPER = b"test-pepper-not-secret"
 SECRET = b"test-channel-secret-not-for-production"
 PHONE = "+32470123456"

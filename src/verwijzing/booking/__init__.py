@@ -5,7 +5,6 @@ they import each other directly (tests/test_imports.py checks it), so this file 
 them all without an import cycle.
 """
 from verwijzing.booking import figures, texts
-from verwijzing.booking.clock import reference_now
 from verwijzing.booking.errors import (
     BookingError,
     BookingNotFound,
@@ -23,7 +22,6 @@ from verwijzing.booking.errors import (
 )
 from verwijzing.booking.ledger import refund_due
 from verwijzing.booking.references import make_reference, normalise_reference
-from verwijzing.booking.retention import RetentionReport, apply_retention
 from verwijzing.booking.service import BookingService
 from verwijzing.booking.views import BookingView, CancelResult, SlotOffer
 
@@ -42,15 +40,12 @@ __all__ = [
     "InvalidInput",
     "ModalityNotOffered",
     "NotYourBooking",
-    "RetentionReport",
     "SlotNotFound",
     "SlotOffer",
     "SlotUnavailable",
     "TooLateToReschedule",
     "WrongStatus",
-    "apply_retention",
     "make_reference",
     "normalise_reference",
-    "reference_now",
     "refund_due",
 ]

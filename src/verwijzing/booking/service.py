@@ -39,7 +39,6 @@ from verwijzing.booking.checks import (
     parse_modality,
     parse_phone,
 )
-from verwijzing.booking.clock import BRUSSELS, reference_now
 from verwijzing.booking.errors import (
     BookingNotFound,
     ChequeAlreadyUsed,
@@ -54,11 +53,6 @@ from verwijzing.booking.errors import (
 )
 from verwijzing.booking.ledger import refund_due
 from verwijzing.booking.references import (
-    REFERENCE_ALPHABET,
-    REFERENCE_LENGTH,
-    REFERENCE_PREFIX,
-    make_reference,
-    normalise_reference,
     unused_reference,
 )
 from verwijzing.booking.views import (
@@ -69,8 +63,9 @@ from verwijzing.booking.views import (
     place_of,
     view_of,
 )
-from verwijzing.config import settings
+from verwijzing.config import reference_now, settings
 from verwijzing.enums import BookingStatus, Channel, Modality
+from verwijzing.nl_be import BRUSSELS
 from verwijzing.notify.ics import booking_invite
 from verwijzing.notify.phone import can_receive_sms
 from verwijzing.notify.sms import queue_sms
@@ -78,22 +73,6 @@ from verwijzing.places.postcodes import UnknownPostcode, province_of
 from verwijzing.privacy.audit import record_audit
 from verwijzing.store.engine import make_engine, make_sessionmaker
 from verwijzing.store.models import Booking, ChequeUse, CreditAccount, Slot
-
-# Importable from here as before the split (verwijzing.booking re-exports the same names).
-__all__ = [
-    "DEFAULT_HOLD_TIME",
-    "REFERENCE_ALPHABET",
-    "REFERENCE_LENGTH",
-    "REFERENCE_PREFIX",
-    "BookingService",
-    "BookingView",
-    "CancelResult",
-    "SlotOffer",
-    "make_reference",
-    "normalise_reference",
-    "reference_now",
-    "refund_due",
-]
 
 DEFAULT_HOLD_TIME = dt.timedelta(minutes=10)
 _CLAIM_ATTEMPTS = 5

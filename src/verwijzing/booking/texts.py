@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from verwijzing.booking.clock import BRUSSELS
 from verwijzing.booking.figures import hours
 from verwijzing.enums import BookingStatus, Modality
-from verwijzing.nl_be import MONTHS, WEEKDAYS
+from verwijzing.nl_be import BRUSSELS, weekday_date_words
 from verwijzing.policy import load_policy
 
 MODALITY_WORDS = {
@@ -25,7 +24,7 @@ def clock(moment: dt.datetime) -> str:
 def when(moment: dt.datetime) -> str:
     """"dinsdag 8 december om 9 uur"."""
     local = moment.astimezone(BRUSSELS)
-    return f"{WEEKDAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} om {clock(local)}"
+    return f"{weekday_date_words(local, year=False)} om {clock(local)}"
 
 
 def offer_label(starts_at: dt.datetime, counsellor: str, modality: Modality, place: str | None) -> str:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import verwijzing.booking.texts as texts
-from verwijzing.booking.clock import BRUSSELS
 from verwijzing.enums import BookingStatus, Channel, Modality
+from verwijzing.nl_be import BRUSSELS
 from verwijzing.store.models import Booking, Slot
 
 

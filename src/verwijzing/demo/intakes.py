@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import replace
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -34,6 +33,7 @@ from verwijzing.decision.facts import (
 from verwijzing.decision.screening import next_missing_fact, screen
 from verwijzing.enums import BookingStatus, Channel, Modality
 from verwijzing.monitoring.figures import DEFAULT_WEEKS, Period
+from verwijzing.nl_be import BRUSSELS
 from verwijzing.referrals.record import attach_booking, record_decision
 from verwijzing.store.models import (
     Booking,
@@ -44,7 +44,6 @@ from verwijzing.store.models import (
     Slot,
 )
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 INTAKES = 60
 WEEKS = DEFAULT_WEEKS  # the dashboard's default period
 SEED = 2027

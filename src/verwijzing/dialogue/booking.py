@@ -18,7 +18,7 @@ from verwijzing.booking.texts import when
 from verwijzing.booking.views import BookingView, SlotOffer
 from verwijzing.dialogue.choices import read_choice
 from verwijzing.enums import Modality
-from verwijzing.nl_be import WEEKDAYS, format_number
+from verwijzing.nl_be import format_number, weekday_names
 from verwijzing.notify.phone import InvalidPhone, normalise_phone
 from verwijzing.privacy.insz import InvalidInsz, citizen_key, normalise_insz
 
@@ -130,9 +130,9 @@ def pick_offer(text: str, offers: list[dict[str, Any]]) -> dict[str, Any] | None
     if number:
         return offers[number - 1]
     lowered = text.lower()
-    named = [d for d in WEEKDAYS if re.search(rf"\b{d}\b", lowered)]
+    named = [d for d in weekday_names() if re.search(rf"\b{d}\b", lowered)]
     if len(named) == 1:
-        matching = [o for o in offers if WEEKDAYS[dt.datetime.fromisoformat(o["start"]).weekday()] == named[0]]
+        matching = [o for o in offers if weekday_names()[dt.datetime.fromisoformat(o["start"]).weekday()] == named[0]]
         if len(matching) == 1:
             return matching[0]
     return None

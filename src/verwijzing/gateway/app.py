@@ -9,7 +9,7 @@ import aiohttp
 from aiohttp import web
 
 from verwijzing.booking import BookingNotFound, BookingService
-from verwijzing.booking.service import normalise_reference
+from verwijzing.booking.references import normalise_reference
 from verwijzing.config import Settings, settings
 from verwijzing.dialogue.booking import invite_token
 from verwijzing.gateway.assistant import Assistant

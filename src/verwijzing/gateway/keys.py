@@ -1,6 +1,8 @@
 """What the gateway's handlers share, under typed application keys."""
 from __future__ import annotations
 
+import datetime as dt
+
 import aiohttp
 from aiohttp import web
 from sqlalchemy import Engine
@@ -16,3 +18,9 @@ HTTP = web.AppKey("http", aiohttp.ClientSession)
 ASSISTANT = web.AppKey("assistant", Assistant)
 ENGINE = web.AppKey("engine", Engine)
 SESSIONS = web.AppKey("sessions", sessionmaker[Session])
+
+
+def peildatum(request: web.Request) -> dt.date:
+    """The stack's reference date (VERWIJZING_PEILDATUM, else today), as the chat and the
+    booking use it: every page that decides, books or counts by date reads it here."""
+    return request.config_dict[SETTINGS].peildatum

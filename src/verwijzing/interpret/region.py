@@ -15,7 +15,6 @@ from verwijzing.interpret.lexicon import data
 from verwijzing.interpret.nlp import Analysis, about_someone_else, analyse
 from verwijzing.interpret.numbers import fold
 
-# place_key and province_of_postcode are not used here: imported from this module by others.
 from verwijzing.interpret.place_names import (
     Municipality,
     PlaceEntry,

@@ -16,14 +16,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from verwijzing.decision.facts import Facts, MissingFact, Opleidingsniveau
 from verwijzing.decision.screening import screen
 from verwijzing.enums import BookingStatus, Channel
+from verwijzing.nl_be import BRUSSELS
 from verwijzing.policy import RegimeView, load_policy, regime_at
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 DEFAULT_WEEKS = 12
 CHANNELS = tuple(c.value for c in Channel)
 # Bookings that commit money and count as "booked": a hold is not yet a booking, a cancelled or

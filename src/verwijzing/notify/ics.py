@@ -3,11 +3,11 @@ never the citizen."""
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
+from verwijzing.nl_be import BRUSSELS
+
 PRODID = "-//verwijzing//loopbaanbegeleiding//NL"
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select, update
@@ -90,6 +91,18 @@ class DispatchReport:
         """True when the pass took rows, so another pass right away may find more."""
         return self.claimed + self.opted_out > 0
 
+    def __add__(self, later: DispatchReport) -> DispatchReport:
+        """Two passes together; rows stuck are as the later pass saw them."""
+        return DispatchReport(
+            sent=self.sent + later.sent, retry_later=self.retry_later + later.retry_later,
+            failed=self.failed + later.failed, opted_out=self.opted_out + later.opted_out,
+            unknown=self.unknown + later.unknown, stuck=later.stuck,
+        )
+
+    def counts(self) -> dict[str, int]:
+        return {"sent": self.sent, "retry_later": self.retry_later, "failed": self.failed,
+                "opted_out": self.opted_out, "unknown": self.unknown, "stuck": len(self.stuck)}
+
 
 @dataclass(frozen=True)
 class _Claim:
@@ -109,6 +122,16 @@ class OutboxDispatcher:
     channel_secret: bytes
     limit: int = 50
     _reported: set[int] = field(default_factory=set, init=False, repr=False)
+
+    def drain(self, clock: Callable[[], dt.datetime]) -> DispatchReport:
+        """Passes until nothing due is left (a retry is due a minute later at the earliest, so
+        this ends)."""
+        total = DispatchReport()
+        while True:
+            report = self.run_once(clock())
+            total += report
+            if not report.busy:
+                return total
 
     def run_once(self, now: dt.datetime) -> DispatchReport:
         claims, opted_out = self._claim(now)

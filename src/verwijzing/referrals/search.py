@@ -15,7 +15,6 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -35,11 +34,11 @@ from sqlalchemy.orm import Session
 
 from verwijzing.decision.facts import Route
 from verwijzing.enums import BookingStatus, Channel
+from verwijzing.nl_be import BRUSSELS
 from verwijzing.referrals.record import BOOKING_STATUSES, STATUSES, status_of
 from verwijzing.store.conversations import RASA_EVENTS
 from verwijzing.store.models import Booking, Referral
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 PAGE_SIZE = 50
 # What a person asking for a person leaves in Rasa's events: the intent, and the two responses
 # that hand over (said by a rule as an action, or by our actions as a bot message).

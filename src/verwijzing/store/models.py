@@ -2,7 +2,7 @@
 
 Nothing here holds a national number: a person is known only by `citizen_key`, a keyed hash
 (see verwijzing.privacy.insz). Phone numbers are kept only while an SMS about a booking may still be
-sent (see verwijzing.booking.retention).
+sent (see verwijzing.worker.retention).
 """
 from __future__ import annotations
 

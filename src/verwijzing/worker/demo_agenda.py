@@ -11,7 +11,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from verwijzing.demo.counsellors import counsellors as demo
+from verwijzing.demo import counsellors as demo
 from verwijzing.worker.locks import try_job_lock
 
 NAME = "demo-agenda"

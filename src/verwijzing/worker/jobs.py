@@ -7,13 +7,13 @@ times and Rasa's event timestamps are in.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from verwijzing.booking.clock import BRUSSELS, reference_now
-from verwijzing.notify.dispatch_command import drain
+from verwijzing.config import reference_now
+from verwijzing.nl_be import BRUSSELS
 from verwijzing.notify.sms import OutboxDispatcher
 from verwijzing.worker import demo_agenda, holds, reminders, retention
 from verwijzing.worker.schedule import Job
@@ -44,19 +44,20 @@ class WorkerSetup:
     wall: Clock = wall_now
 
 
-def build_jobs(setup: WorkerSetup) -> list[Job]:
+def build_jobs(
+    setup: WorkerSetup, *, only: Collection[str] | None = None, every: Mapping[str, float] | None = None
+) -> list[Job]:
+    """The jobs, in the order a pass runs them; `only` and `every` as for `run_worker`."""
     s = setup
-
-    def sms() -> dict[str, int]:
-        report = drain(s.dispatcher, s.wall)
-        return {"sent": report.sent, "retry_later": report.retry_later, "failed": report.failed,
-                "opted_out": report.opted_out, "unknown": report.unknown, "stuck": len(report.stuck)}
-
     runs: dict[str, Callable[[], dict[str, int]]] = {
-        "sms": sms,
+        "sms": lambda: s.dispatcher.drain(s.wall).counts(),
         holds.NAME: lambda: holds.expire_holds(s.sessions, s.clock()),
         reminders.NAME: lambda: reminders.queue_reminders(s.sessions, s.clock()),
         retention.NAME: lambda: retention.run_retention(s.sessions, s.clock(), s.wall(), s.abandoned_days),
         demo_agenda.NAME: lambda: demo_agenda.keep_demo_agenda(s.sessions, s.clock().astimezone(BRUSSELS).date()),
     }
-    return [Job(name, EVERY[name], run) for name, run in runs.items()]
+    unknown = set(only or ()) - runs.keys()
+    if unknown:
+        raise ValueError(f"no such job: {', '.join(sorted(unknown))}")
+    intervals = {**EVERY, **(every or {})}
+    return [Job(name, intervals[name], run) for name, run in runs.items() if only is None or name in only]

@@ -1,8 +1,10 @@
-"""`verwijzing worker`: the process. Migrates, builds the jobs, runs them until SIGTERM/Ctrl-C
-(checked between jobs, so no transaction is cut off and no SMS left half-sent by a normal stop).
+"""The worker process, and its one start-up: `verwijzing worker` runs every job,
+`verwijzing sms-dispatch` only the SMS outbox (the same job, so never an SMS twice).
 
-Logs counts only, never numbers or texts. Several workers may run at once (see locks.py and the
-jobs' modules); on SQLite they take turns on the database's write lock.
+It migrates, builds the jobs, and runs them until SIGTERM/Ctrl-C (checked between jobs, so no
+transaction is cut off and no SMS left half-sent by a normal stop). Logs counts only, never
+numbers or texts. Several workers may run at once (see locks.py and the jobs' modules); on
+SQLite they take turns on the database's write lock.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import json
 import logging
 import signal
 import threading
+from collections.abc import Collection, Mapping
 
 from verwijzing.config import Settings
 from verwijzing.notify.optout import ChannelSecretMissing
@@ -21,7 +24,15 @@ from verwijzing.worker.jobs import WorkerSetup, build_jobs
 from verwijzing.worker.schedule import log, run_forever, run_pass
 
 
-def run_worker(settings: Settings, *, once: bool, stop: threading.Event | None = None) -> int:
+def run_worker(
+    settings: Settings,
+    *,
+    once: bool,
+    only: Collection[str] | None = None,
+    every: Mapping[str, float] | None = None,
+    stop: threading.Event | None = None,
+) -> int:
+    """`only`: the names of the jobs to run (default all); `every`: other intervals, in seconds."""
     if not settings.channel_secret:
         raise ChannelSecretMissing(
             "VERWIJZING_CHANNEL_SECRET is empty: the SMS job needs it to honour STOP (make setup fills it in)"
@@ -35,7 +46,7 @@ def run_worker(settings: Settings, *, once: bool, stop: threading.Event | None =
         jobs = build_jobs(WorkerSetup(
             sessions=sessions, dispatcher=OutboxDispatcher(sessions, sender, settings.channel_secret),
             abandoned_days=settings.abandoned_days,
-        ))
+        ), only=only, every=every)
         if once:
             results = run_pass(jobs)
             print(json.dumps({name: r if isinstance(r, dict) else {"error": type(r).__name__}

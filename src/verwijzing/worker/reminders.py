@@ -17,10 +17,10 @@ import datetime as dt
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from verwijzing.booking.clock import BRUSSELS
 from verwijzing.booking.texts import MODALITY_WORDS, when
 from verwijzing.booking.views import place_of
 from verwijzing.enums import BookingStatus, Modality
+from verwijzing.nl_be import BRUSSELS
 from verwijzing.notify.sms import queue_sms
 from verwijzing.store.models import Booking, Slot
 

@@ -10,20 +10,17 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from aiohttp import web
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
 
-from verwijzing.gateway.keys import SESSIONS, SETTINGS
+from verwijzing.gateway.keys import SESSIONS, peildatum
 from verwijzing.gateway.staff.auth import login_required
 from verwijzing.gateway.staff.render import render
 from verwijzing.monitoring.figures import CHANNELS, SCENARIO, Dashboard, Period
 from verwijzing.monitoring.queries import load_dashboard
+from verwijzing.nl_be import euro, long_date, number_or_unknown, percent, short_date
 from verwijzing.policy import load_policy
 
-LOCALE = "nl_BE"
 MAX_WEEKS = 104
 # Short, so that the week table fits a phone: "consulent" is an intake by a VDAB consulent.
 CHANNEL_WORDS = {"web": "chat", "sms": "sms", "voice": "telefoon", "staff": "consulent"}
@@ -38,33 +35,6 @@ FIGURE_NAMES = {
     "bijdrage_per_uur_standaard": "bijdrage per uur (midden- en hooggeschoold)",
     "opleidingsniveau": "opleidingsniveau van wie in aanmerking komt",
 }
-
-
-def reference_day(request: web.Request) -> dt.date:
-    return request.app[SETTINGS].peildatum
-
-
-# ---- Dutch notation ------------------------------------------------------------------------
-
-
-def euro(value: Decimal | None) -> str:
-    return "onbekend" if value is None else format_currency(value, "EUR", locale=LOCALE)
-
-
-def number(value: Decimal | int | float | None) -> str:
-    return "onbekend" if value is None else format_decimal(value, locale=LOCALE)
-
-
-def percent(value: Decimal | None) -> str:
-    return "–" if value is None else format_decimal(value, format="#,##0.0", locale=LOCALE) + "\u00a0%"
-
-
-def long_date(day: dt.date) -> str:
-    return format_date(day, format="long", locale=LOCALE)
-
-
-def short_date(day: dt.date) -> str:
-    return format_date(day, format="d MMM", locale=LOCALE)
 
 
 # ---- chart geometry ------------------------------------------------------------------------
@@ -195,7 +165,7 @@ def charts(dashboard: Dashboard) -> dict[str, object]:
         "funnel": bar_chart(
             "trechter", "Trechter: van gestart tot bijgewoond",
             ", ".join(f"{name}: {count}" for name, count in steps) + ".",
-            [(name, count, number(count)) for name, count in steps]),
+            [(name, count, number_or_unknown(count)) for name, count in steps]),
     }
     for key, title, groups in (("opleiding", "opleidingsniveau", dashboard.education),
                                ("leeftijd", "leeftijdsgroep", dashboard.age)):
@@ -207,7 +177,7 @@ def charts(dashboard: Dashboard) -> dict[str, object]:
         result[f"{key}_booked"] = bar_chart(
             f"{key}-geboekt", f"Geboekt per {title}",
             "; ".join(f"{g.group}: {g.booked}" for g in groups) + ".",
-            [(g.group, g.booked, number(g.booked)) for g in groups], colour=SECOND)
+            [(g.group, g.booked, number_or_unknown(g.booked)) for g in groups], colour=SECOND)
     budget_rows: list[tuple[str, float | None, str]] = []
     for line in dashboard.budget.lines:
         budget_rows.append((line.label, None, ""))
@@ -219,8 +189,8 @@ def charts(dashboard: Dashboard) -> dict[str, object]:
                   f"netto {euro(line.net) if line.net is not None else 'onbekend'}"
                   for line in dashboard.budget.lines) + "." if dashboard.budget.lines else "Geen boekingen.",
         budget_rows)
-    scenario_rows = [("zoals beslist", dashboard.recorded_eligible, number(dashboard.recorded_eligible))]
-    scenario_rows += [(s.label, s.eligible, number(s.eligible)) for s in dashboard.scenarios]
+    scenario_rows = [("zoals beslist", dashboard.recorded_eligible, number_or_unknown(dashboard.recorded_eligible))]
+    scenario_rows += [(s.label, s.eligible, number_or_unknown(s.eligible)) for s in dashboard.scenarios]
     result["scenario"] = bar_chart(
         "scenario", "In aanmerking: regeling nu en scenario SERV-advies",
         "; ".join(f"{label}: {text}" for label, _, text in scenario_rows) + f", van {funnel.decided} intakes.",
@@ -246,7 +216,7 @@ def _period(request: web.Request, day: dt.date) -> Period:
 
 @login_required()
 async def dashboard_page(request: web.Request) -> web.Response:
-    day = reference_day(request)
+    day = peildatum(request)
     period = _period(request, day)
 
     def load() -> Dashboard:
@@ -257,13 +227,13 @@ async def dashboard_page(request: web.Request) -> web.Response:
     policy = load_policy()
     return render(
         request, "dashboard.html", d=dashboard, charts=charts(dashboard), channels=CHANNELS,
-        channel_words=CHANNEL_WORDS, euro=euro, number=number, percent=percent, long_date=long_date,
+        channel_words=CHANNEL_WORDS, euro=euro, number=number_or_unknown, percent=percent, long_date=long_date,
         short_date=short_date,
         unknown_words=unknown_words, weeks=len(dashboard.weeks), ink=INK,
         youth_limit=policy.view(day).value("jongeren_leeftijdsgrens"),
         minimum_experience=policy.view(day).value("minimum_werkervaring_jaren"),
-        scenario_experience=number(policy.view(day, SCENARIO).value("minimum_werkervaring_jaren")),
-        scenario_trajectories=number(policy.view(day, SCENARIO).value("maximum_trajecten")),
+        scenario_experience=number_or_unknown(policy.view(day, SCENARIO).value("minimum_werkervaring_jaren")),
+        scenario_trajectories=number_or_unknown(policy.view(day, SCENARIO).value("maximum_trajecten")),
     )
 
 

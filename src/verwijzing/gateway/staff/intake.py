@@ -44,7 +44,7 @@ from verwijzing.decision.facts import Route
 from verwijzing.decision.screening import Decision
 from verwijzing.dialogue.booking import distinct_moments
 from verwijzing.enums import BookingStatus, Channel, Modality, OutboxStatus
-from verwijzing.gateway.keys import BOOKINGS, SESSIONS, SETTINGS
+from verwijzing.gateway.keys import BOOKINGS, SESSIONS, peildatum
 from verwijzing.gateway.staff.auth import (
     STAFF,
     actor,
@@ -127,11 +127,6 @@ def _amounts(decision: Decision) -> list[tuple[str, str]]:
     if decision.resterende_uren is not None:
         rows.append(("Uren krediet over", format_number(decision.resterende_uren)))
     return rows
-
-
-def peildatum(request: web.Request) -> dt.date:
-    """The stack's reference date (VERWIJZING_PEILDATUM), as the chat and the booking use it."""
-    return request.app[SETTINGS].peildatum
 
 
 @login_required()

@@ -15,27 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import cache
-
-from babel.dates import format_date, get_day_names, get_month_names
 
 from verwijzing.gateway.assistant import BotMessage
 from verwijzing.gateway.options import Choice, lists_choices, reply_choices
-
-LOCALE = "nl_BE"
-
-
-@cache
-def _weekdays() -> tuple[str, ...]:
-    names = get_day_names("wide", locale=LOCALE)
-    return tuple(str(names[i]) for i in range(7))
-
-
-@cache
-def _months() -> tuple[str, ...]:
-    names = get_month_names("wide", locale=LOCALE)
-    return tuple(str(names[i]) for i in range(1, 13))
-
+from verwijzing.nl_be import month_names, weekday_date_words, weekday_names
 
 # The short weekday names people and the booking texts write ("di 3/12").
 _SHORT_DAYS = {"ma": 0, "di": 1, "wo": 2, "do": 3, "vr": 4, "za": 5, "zo": 6}
@@ -90,8 +73,8 @@ _DAY_DATE = re.compile(r"\b(ma|di|wo|do|vr|za|zo)\.?\s+(\d{1,2})/(\d{1,2})(?![\d
 
 
 def _date_words(day: dt.date) -> str:
-    """"donderdag 3 december 2026"; babel's nl_BE names."""
-    return format_date(day, "EEEE d MMMM y", locale=LOCALE)
+    """"donderdag 3 december 2026"."""
+    return weekday_date_words(day)
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
@@ -115,7 +98,7 @@ def dates(text: str) -> str:
         day, month = int(m.group(2)), int(m.group(3))
         if not (1 <= month <= 12 and 1 <= day <= 31):
             return m.group(0)
-        return f"{_weekdays()[_SHORT_DAYS[m.group(1).lower()]]} {day} {_months()[month - 1]}"
+        return f"{weekday_names()[_SHORT_DAYS[m.group(1).lower()]]} {day} {month_names()[month - 1]}"
 
     text = _ISO_DATE.sub(iso, text)
     text = _FULL_DATE.sub(full, text)
