@@ -7,17 +7,8 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from verwijzing.store import (
-    AuditEntry,
-    Booking,
-    Counsellor,
-    CounsellorModality,
-    Referral,
-    Slot,
-    make_sessionmaker,
-    record_audit,
-    record_referral,
-)
+from verwijzing.store import AuditEntry, Booking, Counsellor, CounsellorModality, Referral, Slot, make_sessionmaker
+from verwijzing.privacy.audit import record_audit
 
 UTC = dt.UTC
 T0 = dt.datetime(2027, 3, 2, 8, 0, tzinfo=UTC)
@@ -122,7 +113,8 @@ def test_audit_and_referral_records(db):
                 "redenen": [{"code": "ok", "uitleg": "Je komt in aanmerking.", "bron": "seed §2.2"}]}
     with sessions.begin() as session:
         record_audit(session, actor="staff:an", action="view", subject="LK-AAAA", at=T0)
-        record_referral(session, decision=decision, channel="staff", staff_member="an", at=T0)
+        session.add(Referral(created_at=T0, route="loopbaankrediet", regime="loopbaankrediet", in_aanmerking=True,
+                             channel="staff", staff_member="an", facts={}, decision=decision))
     with sessions() as session:
         referral = session.scalars(select(Referral)).one()
         assert referral.route == "loopbaankrediet" and referral.decision == decision

@@ -22,7 +22,7 @@ from verwijzing.gateway.keys import (
     SETTINGS,
 )
 from verwijzing.gateway.sms.webhook import add_sms_routes
-from verwijzing.gateway.staff import add_staff_routes
+from verwijzing.gateway.staff import mount_staff
 from verwijzing.gateway.voice.webhook import add_voice_routes
 from verwijzing.gateway.web.chat import add_chat_routes
 from verwijzing.gateway.web.page import add_page_routes
@@ -101,7 +101,7 @@ def init_app(config: Settings | None = None) -> web.Application:
     add_chat_routes(app)
     add_voice_routes(app)
     add_sms_routes(app)
-    add_staff_routes(app)
+    mount_staff(app)
     return app
 
 

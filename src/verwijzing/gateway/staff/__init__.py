@@ -1,5 +1,7 @@
 """The staff console under /staff/: login, guided referrals, the referral list, the dashboard and
-the audit log. Every path is behind `auth.staff_guard` (default deny)."""
+the audit log. An aiohttp sub-application mounted at /staff, so its guard (`auth.staff_guard`,
+default deny) runs for every path under it, known or not; handlers read the gateway's shared
+state through `request.config_dict`."""
 from __future__ import annotations
 
 from importlib import resources
@@ -13,6 +15,7 @@ from verwijzing.gateway.staff.referrals import add_referral_routes
 from verwijzing.gateway.staff.render import render
 
 STATIC = resources.files(__package__) / "static"
+PREFIX = "/staff"
 
 
 @auth.login_required()
@@ -28,19 +31,20 @@ async def static_file(request: web.Request) -> web.StreamResponse:
                         headers={"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff"})
 
 
-async def to_home(request: web.Request) -> web.StreamResponse:
-    raise web.HTTPFound("/staff/")
-
-
-def add_staff_routes(app: web.Application) -> None:
-    app.middlewares.append(auth.staff_guard)
-    app.router.add_get("/staff", to_home)
-    app.router.add_get("/staff/", home)
-    app.router.add_get(auth.LOGIN_PATH, auth.login_page)
-    app.router.add_post(auth.LOGIN_PATH, auth.login)
-    app.router.add_post("/staff/logout", auth.logout)
-    app.router.add_get("/staff/static/{name}", static_file)
+def staff_app() -> web.Application:
+    # After the guard, "/staff" goes to "/staff/" (a logged-in member; anyone else to the login).
+    app = web.Application(middlewares=[auth.staff_guard, web.normalize_path_middleware(merge_slashes=False)])
+    app.router.add_get("/", home)
+    app.router.add_get(auth.LOGIN_PATH.removeprefix(PREFIX), auth.login_page)
+    app.router.add_post(auth.LOGIN_PATH.removeprefix(PREFIX), auth.login)
+    app.router.add_post("/logout", auth.logout)
+    app.router.add_get("/static/{name}", static_file)
     audit_log.add_audit_routes(app)
     add_referral_routes(app)
     add_intake_routes(app)
     add_dashboard_routes(app)
+    return app
+
+
+def mount_staff(app: web.Application) -> None:
+    app.add_subapp(PREFIX, staff_app())

@@ -27,7 +27,7 @@ async def audit_page(request: web.Request) -> web.Response:
             query = query.where(AuditEntry.actor.contains(actor))
         if action:
             query = query.where(AuditEntry.action == action)
-        with request.app[SESSIONS]() as session:
+        with request.config_dict[SESSIONS]() as session:
             total = session.scalar(select(func.count()).select_from(query.subquery()))
             rows = session.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
                                    .offset((page - 1) * PAGE).limit(PAGE)).all()
@@ -40,4 +40,4 @@ async def audit_page(request: web.Request) -> web.Response:
 
 
 def add_audit_routes(app: web.Application) -> None:
-    app.router.add_get("/staff/audit", audit_page)
+    app.router.add_get("/audit", audit_page)

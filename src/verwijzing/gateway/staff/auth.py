@@ -55,13 +55,13 @@ def _to_login(request: web.Request) -> web.StreamResponse:
 
 @web.middleware
 async def staff_guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-    path = request.path
-    if not (path == "/staff" or path.startswith("/staff/")) or path.startswith(OPEN_PATHS):
+    # Only the console's own paths get here: it is the sub-application's middleware.
+    if request.path.startswith(OPEN_PATHS):
         return await handler(request)
     token = request.cookies.get(COOKIE)
 
     def resume() -> StaffMember | None:
-        with request.app[SESSIONS].begin() as session:
+        with request.config_dict[SESSIONS].begin() as session:
             return sessions.resume(session, token, now())
 
     member = await asyncio.to_thread(resume)
@@ -107,14 +107,14 @@ def actor(request: web.Request) -> str:
 async def audit(request: web.Request, action: str, subject: str | None, detail: dict | None = None) -> None:
     """One audit line in its own transaction: who (the login), what, on which reference or id."""
     def write() -> None:
-        with request.app[SESSIONS].begin() as session:
+        with request.config_dict[SESSIONS].begin() as session:
             record_audit(session, actor=actor(request), action=action, subject=subject, detail=detail, at=now())
     await asyncio.to_thread(write)
 
 
 def _set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str, **extra: Any) -> None:
     response.set_cookie(name, value, path="/staff", httponly=True, samesite="Strict",
-                        secure=request.app[SETTINGS].public_is_https, **extra)
+                        secure=request.config_dict[SETTINGS].public_is_https, **extra)
 
 
 def _safe_next(raw: str | None) -> str:
@@ -141,7 +141,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     target = _safe_next(str(form.get("next") or ""))
 
     def attempt() -> tuple[str | None, str | None]:
-        with request.app[SESSIONS].begin() as session:
+        with request.config_dict[SESSIONS].begin() as session:
             try:
                 member = authenticate(session, login_name, password, now())
             except LoginRefused as refused:
@@ -164,7 +164,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
     token = request.get(SESSION_TOKEN)
 
     def close() -> None:
-        with request.app[SESSIONS].begin() as session:
+        with request.config_dict[SESSIONS].begin() as session:
             sessions.close(session, token)
 
     await asyncio.to_thread(close)

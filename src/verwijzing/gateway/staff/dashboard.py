@@ -220,7 +220,7 @@ async def dashboard_page(request: web.Request) -> web.Response:
     period = _period(request, day)
 
     def load() -> Dashboard:
-        with request.app[SESSIONS]() as session:
+        with request.config_dict[SESSIONS]() as session:
             return load_dashboard(session, day, period)
 
     dashboard = await asyncio.to_thread(load)
@@ -238,4 +238,4 @@ async def dashboard_page(request: web.Request) -> web.Response:
 
 
 def add_dashboard_routes(app: web.Application) -> None:
-    app.router.add_get("/staff/dashboard", dashboard_page)
+    app.router.add_get("/dashboard", dashboard_page)

@@ -163,7 +163,7 @@ async def make_referral(request: web.Request) -> web.StreamResponse:
     decided_at = dt.datetime.combine(peildatum(request), at.timetz())
 
     def record() -> int:
-        with request.app[SESSIONS].begin() as session:
+        with request.config_dict[SESSIONS].begin() as session:
             referral = record_decision(
                 session, decision=decision, facts=intake.facts, channel=Channel.STAFF.value, at=decided_at,
                 staff_member=login, consent=intake.consent,
@@ -204,7 +204,7 @@ async def _load_referral(request: web.Request) -> _Referral:
     referral_id = int(request.match_info["id"])
 
     def load() -> _Referral | None:
-        with request.app[SESSIONS]() as session:
+        with request.config_dict[SESSIONS]() as session:
             referral = session.get(Referral, referral_id)
             if referral is None or referral.channel != Channel.STAFF.value:
                 return None
@@ -222,7 +222,7 @@ async def _load_referral(request: web.Request) -> _Referral:
 
 
 def _free_offers(request: web.Request, search: dict[str, str]) -> list[SlotOffer]:
-    found = request.app[BOOKINGS].free_slots(search["postcode"] or None, search["modaliteit"], peildatum(request),
+    found = request.config_dict[BOOKINGS].free_slots(search["postcode"] or None, search["modaliteit"], peildatum(request),
                                              limit=OFFERS * 10)
     return distinct_moments(found, OFFERS)
 
@@ -269,7 +269,7 @@ async def book(request: web.Request) -> web.StreamResponse:
     if booking.errors:
         return await _booking_page(request, referral, booking.values, booking.errors, status=400)
     assert booking.slot_id is not None and booking.insz is not None
-    service, who = request.app[BOOKINGS], actor(request)
+    service, who = request.config_dict[BOOKINGS], actor(request)
     # One key per filled-in page: a double click replays the same hold instead of taking a second slot.
     attempt = str(form.get("poging") or "")[:40] or secrets.token_urlsafe(12)
     key = f"staff:{referral.id}:{attempt}"
@@ -299,7 +299,7 @@ async def book(request: web.Request) -> web.StreamResponse:
             "Boeken kan nu niet: de server mist een instelling (VERWIJZING_INSZ_PEPPER). Meld dit aan een beheerder."))
 
     def link() -> None:
-        with request.app[SESSIONS].begin() as session:
+        with request.config_dict[SESSIONS].begin() as session:
             attach_booking(session, referral.id, view.reference)
             record_audit(session, actor=who, action="geboekt", subject=view.reference, at=now(),
                          detail={"verwijzing": referral.id, "modaliteit": view.modality.value, "sms": view.sms_queued})
@@ -339,8 +339,8 @@ async def confirmation(request: web.Request) -> web.Response:
         reference = referral.booking_reference
 
         def load() -> tuple[BookingView | None, SmsState | None]:
-            view = request.app[BOOKINGS].show(reference)
-            with request.app[SESSIONS]() as session:
+            view = request.config_dict[BOOKINGS].show(reference)
+            with request.config_dict[SESSIONS]() as session:
                 message = session.scalars(select(OutboxMessage).where(OutboxMessage.booking_reference == reference)
                                           .order_by(OutboxMessage.id)).first()
                 state = SmsState(SMS_STATE.get(message.status, message.status), mask(message.to_number)) \
@@ -362,12 +362,12 @@ async def confirmation(request: web.Request) -> web.Response:
 
 
 def add_intake_routes(app: web.Application) -> None:
-    app.router.add_get("/staff/intake", intake_form)
-    app.router.add_post("/staff/intake", intake_submit)
-    app.router.add_post("/staff/intake/verwijzing", make_referral)
-    app.router.add_get(r"/staff/intake/{id:\d{1,9}}/boeken", booking_form)
-    app.router.add_post(r"/staff/intake/{id:\d{1,9}}/boeken", book)
-    app.router.add_get(r"/staff/intake/{id:\d{1,9}}/bevestiging", confirmation)
+    app.router.add_get("/intake", intake_form)
+    app.router.add_post("/intake", intake_submit)
+    app.router.add_post("/intake/verwijzing", make_referral)
+    app.router.add_get(r"/intake/{id:\d{1,9}}/boeken", booking_form)
+    app.router.add_post(r"/intake/{id:\d{1,9}}/boeken", book)
+    app.router.add_get(r"/intake/{id:\d{1,9}}/bevestiging", confirmation)
 
 
 __all__ = ["add_intake_routes"]

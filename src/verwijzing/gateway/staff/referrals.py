@@ -66,8 +66,8 @@ async def referral_list(request: web.Request) -> web.Response:
         filters, error = ReferralFilter(), str(exc)
 
     def load() -> tuple[int, list[ReferralRow]]:
-        conversations = has_conversations(request.app[ENGINE])
-        with request.app[SESSIONS]() as session:
+        conversations = has_conversations(request.config_dict[ENGINE])
+        with request.config_dict[SESSIONS]() as session:
             return search(session, filters, page=page, conversations=conversations)
 
     total, rows = (0, []) if error else await asyncio.to_thread(load)
@@ -87,8 +87,8 @@ def _referral_id(request: web.Request) -> int:
 
 async def _load_one(request: web.Request, referral_id: int):
     def load():
-        conversations = has_conversations(request.app[ENGINE])
-        with request.app[SESSIONS]() as session:
+        conversations = has_conversations(request.config_dict[ENGINE])
+        with request.config_dict[SESSIONS]() as session:
             return one(session, referral_id, conversations=conversations)
 
     found = await asyncio.to_thread(load)
@@ -148,7 +148,7 @@ async def referral_conversation(request: web.Request) -> web.Response:
     row, _ = await _load_one(request, referral_id)
     if not (row.asked_for_person and row.referral.conversation_id):
         raise web.HTTPNotFound(text="Bij deze verwijzing hoort geen gesprek waarin iemand naar een mens vroeg.")
-    events = await asyncio.to_thread(conversation_events, request.app[ENGINE], row.referral.conversation_id)
+    events = await asyncio.to_thread(conversation_events, request.config_dict[ENGINE], row.referral.conversation_id)
     await audit(request, "bekeken", _subject(referral_id), {"pagina": "gesprek"})
     return render(request, "gesprek.html", referral=row.referral, lines=transcript_lines(events))
 
@@ -182,12 +182,12 @@ async def referral_export(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text=str(exc)) from None
 
     def build() -> tuple[str, int]:
-        conversations = has_conversations(request.app[ENGINE])
+        conversations = has_conversations(request.config_dict[ENGINE])
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
         count = 0
-        with request.app[SESSIONS]() as session:
+        with request.config_dict[SESSIONS]() as session:
             for row in export_rows(session, filters, conversations=conversations):
                 writer.writerow(_csv_line(row))
                 count += 1
@@ -201,7 +201,7 @@ async def referral_export(request: web.Request) -> web.Response:
 
 
 def add_referral_routes(app: web.Application) -> None:
-    app.router.add_get("/staff/verwijzingen", referral_list)
-    app.router.add_get("/staff/verwijzingen.csv", referral_export)
-    app.router.add_get("/staff/verwijzingen/{id}", referral_detail)
-    app.router.add_get("/staff/verwijzingen/{id}/gesprek", referral_conversation)
+    app.router.add_get("/verwijzingen", referral_list)
+    app.router.add_get("/verwijzingen.csv", referral_export)
+    app.router.add_get("/verwijzingen/{id}", referral_detail)
+    app.router.add_get("/verwijzingen/{id}/gesprek", referral_conversation)
