@@ -164,3 +164,14 @@ def test_add_user_makes_an_account_that_can_log_in(tmp_path):
     from verwijzing.store import make_engine
     with make_sessionmaker(make_engine(url)).begin() as session:
         assert authenticate(session, "an.peeters", PASSWORD, dt.datetime.now(dt.UTC)).role == "beheerder"
+
+
+async def test_the_console_without_its_slash_asks_for_a_login_then_opens_its_home(
+        aiohttp_client, staff_config, make_user):
+    make_user("an.peeters")
+    client = await aiohttp_client(init_app(staff_config))
+    first = await client.get("/staff", allow_redirects=False)
+    assert first.status == 302 and first.headers["Location"] == "/staff/login?next=/staff"
+    await log_in(client, "an.peeters")
+    second = await client.get("/staff", allow_redirects=False)
+    assert second.status in (301, 302, 308) and second.headers["Location"] == "/staff/"

@@ -11,15 +11,10 @@ from html.parser import HTMLParser
 import pytest
 
 from verwijzing.decision.facts import Facts, parse_facts
-from verwijzing.monitoring.figures import (
-    AgeBands,
-    BookingRow,
-    DecisionRow,
-    Period,
-    committed_budget,
-    rescreen,
-)
+from verwijzing.monitoring.budget import committed_budget
+from verwijzing.monitoring.intakes import AgeBands, BookingRow, DecisionRow, Period
 from verwijzing.monitoring.queries import load_dashboard
+from verwijzing.monitoring.scenarios import rescreen
 from verwijzing.store import make_sessionmaker
 
 from . import dashboard_data as data
@@ -161,7 +156,7 @@ def test_age_bands_follow_the_policys_youth_limit():
 
 
 def test_a_conversation_counts_once_with_its_latest_decision():
-    from verwijzing.monitoring.figures import intakes
+    from verwijzing.monitoring.intakes import intakes
     when = dt.datetime(2027, 2, 1, 9, tzinfo=dt.UTC)
     rows = [DecisionRow(1, when, "web", "vdab_bemiddeling", "loopbaankrediet", False, Facts(), "x"),
             DecisionRow(2, when + dt.timedelta(minutes=5), "web", "loopbaankrediet", "loopbaankrediet", True,
@@ -273,7 +268,7 @@ async def test_a_period_can_be_chosen_and_bad_input_is_a_plain_400(seeded, staff
 def test_the_summary_for_notes_has_the_same_figures(dashboard):
     import json
 
-    from verwijzing.monitoring.figures import summary
+    from verwijzing.monitoring.dashboard import summary
     found = json.loads(json.dumps(summary(dashboard)))
     assert found["trechter"] == {"gestart": 10, "beslist": 9, "in aanmerking": 6, "geboekt": 3, "bijgewoond": 2}
     assert found["budget_samen"] == {"vergoeding": "795.14", "gekende_bijdragen": "80.00", "netto": None,

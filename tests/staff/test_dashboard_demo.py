@@ -16,7 +16,7 @@ from verwijzing.demo.intakes import (
     asked_facts,
     seed_demo_intakes,
 )
-from verwijzing.monitoring.figures import Period
+from verwijzing.monitoring.intakes import Period
 from verwijzing.monitoring.queries import load_dashboard
 from verwijzing.referrals.record import record_decision
 from verwijzing.store import make_sessionmaker

@@ -7,8 +7,16 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from verwijzing.store import AuditEntry, Booking, Counsellor, CounsellorModality, Referral, Slot, make_sessionmaker
 from verwijzing.privacy.audit import record_audit
+from verwijzing.store import (
+    AuditEntry,
+    Booking,
+    Counsellor,
+    CounsellorModality,
+    Referral,
+    Slot,
+    make_sessionmaker,
+)
 
 UTC = dt.UTC
 T0 = dt.datetime(2027, 3, 2, 8, 0, tzinfo=UTC)

@@ -32,7 +32,7 @@ from verwijzing.decision.facts import (
 )
 from verwijzing.decision.screening import next_missing_fact, screen
 from verwijzing.enums import BookingStatus, Channel, Modality
-from verwijzing.monitoring.figures import DEFAULT_WEEKS, Period
+from verwijzing.monitoring.intakes import DEFAULT_WEEKS, Period
 from verwijzing.nl_be import BRUSSELS
 from verwijzing.referrals.record import attach_booking, record_decision
 from verwijzing.store.models import (

@@ -12,8 +12,12 @@ from verwijzing.interpret.experience import read_werkervaring_jaren
 from verwijzing.interpret.hulpvraag import read_hulpvraag
 from verwijzing.interpret.modality import read_modaliteit
 from verwijzing.interpret.numbers import parse_dutch_number
+from verwijzing.interpret.place_names import (
+    Municipality,
+    province_of_postcode,
+    region_of_postcode,
+)
 from verwijzing.interpret.question import looks_like_question
-from verwijzing.interpret.place_names import Municipality, province_of_postcode, region_of_postcode
 from verwijzing.interpret.region import find_municipality, read_postcode, read_woonregio
 from verwijzing.interpret.werkstatus import read_ambtenaar, read_werkstatus
 from verwijzing.interpret.yesno import read_ja_nee

@@ -14,7 +14,6 @@ from functools import cache, lru_cache
 from verwijzing.interpret.lexicon import data
 from verwijzing.interpret.nlp import Analysis, about_someone_else, analyse
 from verwijzing.interpret.numbers import fold
-
 from verwijzing.interpret.place_names import (
     Municipality,
     PlaceEntry,

@@ -1,4 +1,4 @@
-"""GET /staff/dashboard: the monitoring figures (verwijzing.monitoring.figures) as tables and charts.
+"""GET /staff/dashboard: the monitoring figures (verwijzing.monitoring) as tables and charts.
 
 Aggregated figures only, for both roles. The charts are inline SVG drawn on the server (no
 script, no CDN, no style attribute: the console's CSP allows none); each one is an image named
@@ -16,8 +16,10 @@ from aiohttp import web
 from verwijzing.gateway.keys import SESSIONS, peildatum
 from verwijzing.gateway.staff.auth import login_required
 from verwijzing.gateway.staff.render import render
-from verwijzing.monitoring.figures import CHANNELS, SCENARIO, Dashboard, Period
+from verwijzing.monitoring.dashboard import Dashboard
+from verwijzing.monitoring.intakes import CHANNELS, Period
 from verwijzing.monitoring.queries import load_dashboard
+from verwijzing.monitoring.scenarios import SCENARIO
 from verwijzing.nl_be import euro, long_date, number_or_unknown, percent, short_date
 from verwijzing.policy import load_policy
 
