@@ -7,12 +7,12 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.referrals import record_booking_of
 from actions.repair import count_miss, gave_up, hand_over, is_miss, wants_person
 from actions.safety import never_silent
 from actions.services import booking_service, channel_of
 from actions.tracker import latest_text, misses_this_turn
-from verwijzing.booking import BookingError, InsufficientCredit, figures
+from verwijzing.booking import BookingError, figures
+from verwijzing.booking.book import ReferralLink, book_held
 from verwijzing.booking.texts import when
 from verwijzing.config import peildatum, settings
 from verwijzing.decision.explain import booking_offer, next_step
@@ -204,18 +204,14 @@ class ActionBevestigBoeking(Action):
         reset = [SlotSet(name, None) for name in ATTEMPT_SLOTS] + [SlotSet("opgegeven", False)]
         if tracker.get_slot("opgegeven") or not (reference and key):
             if reference:
-                service.cancel(reference, actor="chat")  # the held moment is free again at once
+                service.give_back(reference, actor="chat", why="opgegeven")  # the moment is free again at once
             return unfinished(dispatcher)
         try:
-            booking = service.confirm(reference, citizen_key=key, phone=phone_of(tracker))
-        except InsufficientCredit as exc:
-            dispatcher.utter_message(text=str(exc))  # it says how many hours are left
-            service.cancel(reference, actor="chat")  # give the held moment back at once
-            return reset
+            booking = book_held(service, reference, citizen_key=key, phone=phone_of(tracker), actor="chat",
+                                link=ReferralLink(conversation_id=tracker.sender_id))
         except BookingError as exc:
-            dispatcher.utter_message(text=str(exc))
+            dispatcher.utter_message(text=str(exc))  # e.g. how many hours are left
             return reset
-        record_booking_of(tracker, booking.reference)
         hours = figures.block_hours(booking.starts_at.date())
         config = settings()
         url = invite_url(config.public_base_url, booking.reference, config.insz_pepper)

@@ -1,7 +1,8 @@
-"""Recording referrals from the conversation: each decision, then its booking.
+"""Recording referrals from the conversation: each decision (its booking is linked when it is
+confirmed, in the same transaction: verwijzing.booking.book).
 
 Recording never stands between the person and their answer: when the database fails, the
-person still gets the decision or the booking, and the log says which step failed and why in
+person still gets the decision, and the log says which step failed and why in
 terms of code (the error's type and lines), never the message, which could quote what was typed.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ from actions.services import channel_of
 from verwijzing.config import reference_now, settings
 from verwijzing.decision.facts import Facts
 from verwijzing.decision.screening import Decision
-from verwijzing.referrals.record import attach_booking_to_conversation, record_decision
+from verwijzing.referrals.record import record_decision
 from verwijzing.store import make_engine, make_sessionmaker
 
 logger = logging.getLogger(__name__)
@@ -45,12 +46,3 @@ def record_decision_of(tracker: Tracker, decision: Decision, facts: Facts) -> No
                             at=reference_now(), conversation_id=tracker.sender_id)
     except Exception as exc:  # noqa: BLE001 - the decision is said whatever happens here
         _failed("decision", exc)
-
-
-def record_booking_of(tracker: Tracker, reference: str) -> None:
-    """The block just confirmed belongs to this conversation's latest referral."""
-    try:
-        with store_sessions().begin() as session:
-            attach_booking_to_conversation(session, tracker.sender_id, reference)
-    except Exception as exc:  # noqa: BLE001 - the booking stands whatever happens here
-        _failed("booking", exc)

@@ -3,11 +3,12 @@
 Every public method of BookingService is one database transaction that it opens and commits
 itself, so a booking is either complete (status, ledger debit, SMS in the outbox, audit line) or
 not there at all. The parts it is made of live next to it:
+- transitions.py: each change of a booking's state, inside the transaction opened here;
 - queries.py: the database questions (free slots, claims, a booking by reference);
 - ledger.py: the credit's balance, debits and refunds, and the single loopbaancheque;
 - checks.py: refusals before anything changes, and the reading of inputs;
 - views.py: the frozen views handed out (SlotOffer, BookingView, CancelResult);
-- references.py, clock.py: booking references, and "now" in Brussels time;
+- references.py: booking references;
 - texts.py: every sentence a citizen reads.
 
 Concurrency, in short (details in the Booking model and in `confirm`):
@@ -21,9 +22,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,6 +31,7 @@ import verwijzing.booking.figures as figures
 import verwijzing.booking.ledger as ledger
 import verwijzing.booking.queries as queries
 import verwijzing.booking.texts as texts
+import verwijzing.booking.transitions as transitions
 from verwijzing.booking.checks import (
     check_bookable,
     check_owner,
@@ -42,16 +43,11 @@ from verwijzing.booking.checks import (
 from verwijzing.booking.errors import (
     BookingNotFound,
     ChequeAlreadyUsed,
-    HoldExpired,
     IdempotencyConflict,
     InvalidInput,
-    NotYourBooking,
     SlotNotFound,
     SlotUnavailable,
-    TooLateToReschedule,
-    WrongStatus,
 )
-from verwijzing.booking.ledger import refund_due
 from verwijzing.booking.references import (
     unused_reference,
 )
@@ -60,19 +56,16 @@ from verwijzing.booking.views import (
     CancelResult,
     SlotOffer,
     offer_of,
-    place_of,
     view_of,
 )
 from verwijzing.config import reference_now, settings
 from verwijzing.enums import BookingStatus, Channel, Modality
 from verwijzing.nl_be import BRUSSELS
 from verwijzing.notify.ics import booking_invite
-from verwijzing.notify.phone import can_receive_sms
-from verwijzing.notify.sms import queue_sms
 from verwijzing.places.postcodes import UnknownPostcode, province_of
 from verwijzing.privacy.audit import record_audit
 from verwijzing.store.engine import make_engine, make_sessionmaker
-from verwijzing.store.models import Booking, ChequeUse, CreditAccount, Slot
+from verwijzing.store.models import Booking, CreditAccount, Slot
 
 DEFAULT_HOLD_TIME = dt.timedelta(minutes=10)
 _CLAIM_ATTEMPTS = 5
@@ -255,12 +248,15 @@ class BookingService:
         citizen_key: str | None = None,
         phone: str | None = None,
         now: dt.datetime | None = None,
+        within: Callable[[Session, BookingView], None] | None = None,
     ) -> BookingView:
         """Turn a hold into a booking, in one transaction. Under a regime with a credit (the
         loopbaankrediet) it debits one block from the person's credit; under the transitional
         loopbaancheque it records the use of the person's single cheque and leaves the credit
         alone, and a person who already used one gets ChequeAlreadyUsed (the held moment is then
         given back). Confirming again (a retry) returns the booking without a second debit.
+        `within(session, view)` runs in the same transaction when this call confirms it (the
+        referral's link, see verwijzing.booking.book): it commits with the booking or not at all.
 
         The national number is only turned into the citizen key here and then forgotten. A hold
         that ran out can still be confirmed as long as nobody else claimed the slot meanwhile
@@ -269,117 +265,36 @@ class BookingService:
         key = self._citizen_key(insz, citizen_key)
         number = parse_phone(phone)
         try:
-            return self._confirm(reference, key, number, now)
+            with self._sessions.begin() as session:
+                booking = self._locked(session, reference)
+                confirming = booking.status == BookingStatus.HELD  # not a retry of a confirmed one
+                view = transitions.confirm_held(session, booking, key, number, now, self.free_cancellation)
+                if within is not None and confirming:
+                    within(session, view)
+                return view
         except ChequeAlreadyUsed:
-            self._give_back(reference, now, why=ChequeAlreadyUsed.code)
+            self.give_back(reference, actor="system", why=ChequeAlreadyUsed.code, now=now)
             raise
 
-    def _confirm(self, reference: str, key: str, number: str | None, now: dt.datetime) -> BookingView:
+    def give_back(self, reference: str, *, actor: str, why: str, now: dt.datetime | None = None) -> bool:
+        """Free a hold that will not be confirmed at once, not after the hold time. False when it
+        is no hold any more (a retry confirmed it meanwhile, or it is gone): nothing changes."""
+        now = self._now(now)
         with self._sessions.begin() as session:
             booking = queries.find(session, reference, lock=True)
-            if booking is None:
-                raise BookingNotFound(texts.NO_SUCH_BOOKING)
-            if booking.status == BookingStatus.CONFIRMED:
-                if booking.citizen_key != key:
-                    raise NotYourBooking(texts.CONFIRMED_BY_SOMEONE_ELSE)
-                return view_of(booking)
-            if booking.status == BookingStatus.EXPIRED:
-                raise HoldExpired(texts.HOLD_EXPIRED)
-            if booking.status != BookingStatus.HELD:
-                raise WrongStatus(_status_words(booking))
-            if booking.slot.starts_at <= now:
-                raise SlotUnavailable(texts.HELD_SLOT_PASSED)
-            day = booking.slot.day
-            used: dict[str, Any]
-            if figures.uses_credit(day):
-                used = {"minutes": ledger.debit_block(session, key, booking.reference, day, now)}
-            else:
-                used = {"cheque": ledger.use_cheque(session, key, booking.reference, day, now)}
-            booking.status = BookingStatus.CONFIRMED.value
-            booking.confirmed_at = now
-            booking.citizen_key = key
-            sms = number is not None and can_receive_sms(number)
-            # Kept only for an SMS about this booking (a move, a cancellation), and cleared by
-            # the retention sweep once the session is over.
-            booking.phone = number if sms else None
-            view = view_of(booking, sms_queued=sms)
-            if sms:
-                place = place_of(booking)
-                if "minutes" in used:
-                    body = texts.confirmation_sms(view.reference, view.starts_at, view.counsellor, view.modality,
-                                                  place, self.free_cancellation)
-                else:
-                    body = texts.cheque_confirmation_sms(view.reference, view.starts_at, view.counsellor,
-                                                         view.modality, place)
-                queue_sms(session, to=number, at=now, booking_reference=booking.reference, body=body)
-            record_audit(
-                session, actor=booking.channel, action="confirm", subject=booking.reference,
-                detail={**used, "sms": sms}, at=now,
-            )
-            return view
-
-    def _give_back(self, reference: str, now: dt.datetime, *, why: str) -> None:
-        """Cancel a hold that can never be confirmed, so its moment is free again at once."""
-        with self._sessions.begin() as session:
-            booking = queries.find(session, reference, lock=True)
-            if booking is None or booking.status != BookingStatus.HELD:
-                return
-            booking.status = BookingStatus.CANCELLED.value
-            booking.cancelled_at = now
-            record_audit(session, actor="system", action="cancel", subject=booking.reference,
-                         detail={"refunded_minutes": 0, "was_confirmed": False, "reason": why}, at=now)
+            return booking is not None and transitions.give_back(session, booking, now, actor=actor, why=why)
 
     def cancel(
         self, reference: str, now: dt.datetime | None = None, *, actor: str | None = None,
         owner_key: str | None = None,
     ) -> CancelResult:
-        """Cancel a hold or a booking. At least `free_cancellation` before the start, the block's
-        hours go back to the credit; later, they do not, and the result says so. With
-        `owner_key` (a citizen asking), only the person who confirmed the booking may cancel it."""
+        """Cancel a hold or a booking (see transitions.cancel for the refund). With `owner_key`
+        (a citizen asking), only the person who confirmed the booking may cancel it."""
         now = self._now(now)
         with self._sessions.begin() as session:
-            booking = queries.find(session, reference, lock=True)
-            if booking is None:
-                raise BookingNotFound(texts.NO_SUCH_BOOKING)
+            booking = self._locked(session, reference)
             check_owner(booking, owner_key)
-            on_cheque = not figures.uses_credit(booking.slot.day)
-            if booking.status == BookingStatus.CANCELLED:  # a retry: report what happened then
-                if on_cheque and booking.confirmed_at is not None:
-                    return CancelResult(view_of(booking), 0, texts.CHEQUE_RELEASED)
-                refunded = ledger.refunded_minutes(session, booking.reference)
-                return CancelResult(
-                    view_of(booking), figures.hours(refunded),
-                    texts.cancel_message(refunded, self.free_cancellation, booking.confirmed_at is not None),
-                )
-            if booking.status not in (BookingStatus.HELD, BookingStatus.CONFIRMED):
-                raise WrongStatus(_status_words(booking))
-            was_confirmed = booking.status == BookingStatus.CONFIRMED
-            if was_confirmed and booking.slot.starts_at <= now:
-                raise WrongStatus(texts.TOO_LATE_TO_CANCEL)
-            refund = 0
-            if was_confirmed and on_cheque:
-                # No source says a cancelled cheque appointment costs the cheque (domain.md has no
-                # rule on late cancellation), so the cheque is free again, whenever they cancel.
-                session.execute(delete(ChequeUse).where(ChequeUse.booking_reference == booking.reference))
-            elif was_confirmed and refund_due(booking.slot.starts_at, now, self.free_cancellation):
-                refund = ledger.refund_booking(session, booking.citizen_key, booking.reference,
-                                               booking.slot.day, now)
-            booking.status = BookingStatus.CANCELLED.value
-            booking.cancelled_at = now
-            if booking.phone:
-                queue_sms(session, to=booking.phone, at=now, booking_reference=booking.reference,
-                          body=texts.cancelled_sms(booking.reference, refund))
-                booking.phone = None
-            record_audit(
-                session, actor=actor or booking.channel, action="cancel", subject=booking.reference,
-                detail={"refunded_minutes": refund, "was_confirmed": was_confirmed}, at=now,
-            )
-            if was_confirmed and on_cheque:
-                return CancelResult(view_of(booking), 0, texts.CHEQUE_RELEASED)
-            return CancelResult(
-                view_of(booking), figures.hours(refund),
-                texts.cancel_message(refund, self.free_cancellation, was_confirmed),
-            )
+            return transitions.cancel(session, booking, now, actor=actor, free_cancellation=self.free_cancellation)
 
     def reschedule(
         self,
@@ -390,54 +305,15 @@ class BookingService:
         actor: str | None = None,
         owner_key: str | None = None,
     ) -> BookingView:
-        """Move a hold or booking to another slot, atomically: the booking keeps its reference
-        and its debit; the old slot is free and the new one taken in the same commit, or nothing
-        changes. A confirmed booking can only move while it could still be cancelled with a
-        refund; otherwise moving would be a free late cancellation. `owner_key` as for cancel."""
+        """Move a hold or booking to another slot, atomically: the old slot is free and the new
+        one taken in the same commit, or nothing changes. `owner_key` as for cancel."""
         now = self._now(now)
         try:
             with self._sessions.begin() as session:
-                booking = queries.find(session, reference, lock=True)
-                if booking is None:
-                    raise BookingNotFound(texts.NO_SUCH_BOOKING)
+                booking = self._locked(session, reference)
                 check_owner(booking, owner_key)
-                if booking.status not in (BookingStatus.HELD, BookingStatus.CONFIRMED):
-                    raise WrongStatus(_status_words(booking))
-                confirmed = booking.status == BookingStatus.CONFIRMED
-                if confirmed and not refund_due(booking.slot.starts_at, now, self.free_cancellation):
-                    raise TooLateToReschedule(texts.too_late_to_move(self.free_cancellation))
-                if booking.slot_id == new_slot_id:
-                    return view_of(booking)
-                new_slot = session.get(Slot, new_slot_id)
-                if new_slot is None:
-                    raise SlotNotFound(texts.NO_SUCH_SLOT)
-                modality = Modality(booking.modality)
-                check_bookable(new_slot, modality, now)
-                queries.expire_holds(session, now, slot_id=new_slot.id)
-                if session.scalar(select(queries.claimed(new_slot.id, now))):
-                    raise SlotUnavailable(texts.SLOT_TAKEN)
-                old_slot_id = booking.slot_id
-                if confirmed:
-                    ledger.check_same_regime_kind(booking.slot.day, new_slot.day)
-                    if figures.uses_credit(new_slot.day):
-                        ledger.settle_block_change(session, booking, booking.slot.day, new_slot.day, now)
-                booking.slot = new_slot
-                if not confirmed:
-                    booking.held_until = now + self.hold_time
-                session.flush()
-                view = view_of(booking, sms_queued=bool(booking.phone))
-                if booking.phone:
-                    queue_sms(
-                        session, to=booking.phone, at=now, booking_reference=booking.reference,
-                        body=texts.moved_sms(view.reference, view.starts_at, view.counsellor,
-                                             view.modality, place_of(booking)),
-                    )
-                record_audit(
-                    session, actor=actor or booking.channel, action="reschedule",
-                    subject=booking.reference,
-                    detail={"from_slot_id": old_slot_id, "to_slot_id": new_slot.id}, at=now,
-                )
-                return view
+                return transitions.move(session, booking, new_slot_id, now, actor=actor,
+                                        free_cancellation=self.free_cancellation, hold_time=self.hold_time)
         except IntegrityError:
             # Someone claimed the new slot between our check and our update.
             raise SlotUnavailable(texts.SLOT_TAKEN) from None
@@ -446,15 +322,7 @@ class BookingService:
         """Staff record that the session took place (it must have started)."""
         now = self._now(now)
         with self._sessions.begin() as session:
-            booking = queries.find(session, reference, lock=True)
-            if booking is None:
-                raise BookingNotFound(texts.NO_SUCH_BOOKING)
-            if booking.status != BookingStatus.CONFIRMED or booking.slot.starts_at > now:
-                raise WrongStatus(_status_words(booking))
-            booking.status = BookingStatus.ATTENDED.value
-            booking.phone = None
-            record_audit(session, actor=actor, action="attended", subject=booking.reference, at=now)
-            return view_of(booking)
+            return transitions.mark_attended(session, self._locked(session, reference), now, actor=actor)
 
     def expire_holds(self, now: dt.datetime | None = None) -> int:
         """Mark every hold that ran out as expired (tidiness; claiming paths do it per slot)."""
@@ -470,6 +338,13 @@ class BookingService:
             raise ValueError("now must be timezone-aware")
         return moment
 
+    @staticmethod
+    def _locked(session: Session, reference: str) -> Booking:
+        booking = queries.find(session, reference, lock=True)
+        if booking is None:
+            raise BookingNotFound(texts.NO_SUCH_BOOKING)
+        return booking
+
     def _citizen_key(self, insz: str | None, citizen_key: str | None) -> str:
         return citizen_key_of(insz, citizen_key, self._pepper)
 
@@ -484,7 +359,3 @@ def _replay(existing: Booking, slot_id: int, modality: Modality) -> BookingView:
     if existing.slot_id != slot_id or existing.modality != modality.value:
         raise IdempotencyConflict("idempotency key reused for a different slot or modality")
     return view_of(existing)
-
-
-def _status_words(booking: Booking) -> str:
-    return texts.STATUS_WORDS[BookingStatus(booking.status)]

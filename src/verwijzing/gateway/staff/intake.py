@@ -33,17 +33,16 @@ from verwijzing.booking import (
     BookingError,
     BookingView,
     IdempotencyConflict,
-    InsufficientCredit,
     InvalidInput,
     SlotOffer,
-    SlotUnavailable,
 )
+from verwijzing.booking.book import ReferralLink, hold_and_book
 from verwijzing.booking.texts import MODALITY_WORDS, when
 from verwijzing.decision.explain import CREDIT_ROUTES, explain_decision, next_step
 from verwijzing.decision.facts import Route
 from verwijzing.decision.screening import Decision
 from verwijzing.dialogue.booking import distinct_moments
-from verwijzing.enums import BookingStatus, Channel, Modality, OutboxStatus
+from verwijzing.enums import Channel, Modality, OutboxStatus
 from verwijzing.gateway.keys import BOOKINGS, SESSIONS, peildatum
 from verwijzing.gateway.staff.auth import (
     STAFF,
@@ -74,7 +73,7 @@ from verwijzing.nl_be import format_number
 from verwijzing.notify.phone import mask
 from verwijzing.privacy.audit import record_audit
 from verwijzing.privacy.insz import PepperMissing
-from verwijzing.referrals.record import ReferralError, attach_booking, record_decision
+from verwijzing.referrals.record import ReferralError, record_decision
 from verwijzing.store.models import OutboxMessage, Referral
 
 logger = logging.getLogger(__name__)
@@ -272,21 +271,11 @@ async def book(request: web.Request) -> web.StreamResponse:
     service, who = request.config_dict[BOOKINGS], actor(request)
     # One key per filled-in page: a double click replays the same hold instead of taking a second slot.
     attempt = str(form.get("poging") or "")[:40] or secrets.token_urlsafe(12)
-    key = f"staff:{referral.id}:{attempt}"
-
-    def hold_and_confirm() -> BookingView:
-        held = service.hold(booking.slot_id, Channel.STAFF, key, modality=booking.values["modaliteit"])
-        try:
-            return service.confirm(held.reference, insz=booking.insz, phone=booking.phone)
-        except (InsufficientCredit, SlotUnavailable):
-            # Our own fresh hold that can never be confirmed: free the moment at once, not after
-            # the hold time. Never a replayed one (a second click): that may be confirmed already.
-            if held.status is BookingStatus.HELD:
-                _give_back(service, held.reference, who)
-            raise
-
     try:
-        view = await asyncio.to_thread(hold_and_confirm)
+        await asyncio.to_thread(
+            hold_and_book, service, booking.slot_id, Channel.STAFF, f"staff:{referral.id}:{attempt}",
+            modality=booking.values["modaliteit"], link=ReferralLink(referral_id=referral.id), actor=who,
+            insz=booking.insz, phone=booking.phone)
     except IdempotencyConflict:
         # The same page sent again with another moment (the browser's back button).
         return await _booking_page(request, referral, booking.values, {}, status=409,
@@ -297,23 +286,7 @@ async def book(request: web.Request) -> web.StreamResponse:
         logger.error("staff booking refused: VERWIJZING_INSZ_PEPPER is not set")
         return await _booking_page(request, referral, booking.values, {}, status=503, problem=(
             "Boeken kan nu niet: de server mist een instelling (VERWIJZING_INSZ_PEPPER). Meld dit aan een beheerder."))
-
-    def link() -> None:
-        with request.config_dict[SESSIONS].begin() as session:
-            attach_booking(session, referral.id, view.reference)
-            record_audit(session, actor=who, action="geboekt", subject=view.reference, at=now(),
-                         detail={"verwijzing": referral.id, "modaliteit": view.modality.value, "sms": view.sms_queued})
-
-    await asyncio.to_thread(link)
     raise web.HTTPSeeOther(f"/staff/intake/{referral.id}/bevestiging")
-
-
-def _give_back(service: Any, reference: str, who: str) -> None:
-    """A hold that cannot be confirmed is freed at once, not after the hold time."""
-    try:
-        service.cancel(reference, actor=who)
-    except BookingError:
-        logger.info("staff booking: hold %s was not cancelled (already gone)", reference)
 
 
 SMS_STATE = {

@@ -1,0 +1,184 @@
+"""A booking's changes of state, each inside the caller's transaction (BookingService opens it).
+
+Each function gets the booking row already locked, does everything the change needs — status,
+ledger or cheque, SMS in the outbox, audit line — and returns what the caller hands out. Nothing
+here commits, so a change is complete or not there at all.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+import verwijzing.booking.figures as figures
+import verwijzing.booking.ledger as ledger
+import verwijzing.booking.queries as queries
+import verwijzing.booking.texts as texts
+from verwijzing.booking.checks import check_bookable
+from verwijzing.booking.errors import (
+    HoldExpired,
+    NotYourBooking,
+    SlotNotFound,
+    SlotUnavailable,
+    TooLateToReschedule,
+    WrongStatus,
+)
+from verwijzing.booking.ledger import refund_due
+from verwijzing.booking.views import BookingView, CancelResult, place_of, view_of
+from verwijzing.enums import BookingStatus, Modality
+from verwijzing.notify.phone import can_receive_sms
+from verwijzing.notify.sms import queue_sms
+from verwijzing.privacy.audit import record_audit
+from verwijzing.store.models import Booking, ChequeUse, Slot
+
+
+def confirm_held(
+    session: Session, booking: Booking, key: str, number: str | None, now: dt.datetime,
+    free_cancellation: dt.timedelta,
+) -> BookingView:
+    """Turn a hold into a booking: the credit's block (or the single cheque), the phone for its
+    SMS, the confirmation SMS and the audit line. A confirmed booking of the same person is
+    returned as it is (a retry)."""
+    if booking.status == BookingStatus.CONFIRMED:
+        if booking.citizen_key != key:
+            raise NotYourBooking(texts.CONFIRMED_BY_SOMEONE_ELSE)
+        return view_of(booking)
+    if booking.status == BookingStatus.EXPIRED:
+        raise HoldExpired(texts.HOLD_EXPIRED)
+    if booking.status != BookingStatus.HELD:
+        raise WrongStatus(status_words(booking))
+    if booking.slot.starts_at <= now:
+        raise SlotUnavailable(texts.HELD_SLOT_PASSED)
+    day = booking.slot.day
+    used: dict[str, Any]
+    if figures.uses_credit(day):
+        used = {"minutes": ledger.debit_block(session, key, booking.reference, day, now)}
+    else:
+        used = {"cheque": ledger.use_cheque(session, key, booking.reference, day, now)}
+    booking.status = BookingStatus.CONFIRMED.value
+    booking.confirmed_at = now
+    booking.citizen_key = key
+    sms = number is not None and can_receive_sms(number)
+    # Kept only for an SMS about this booking (a move, a cancellation), and cleared by the
+    # retention sweep once the session is over.
+    booking.phone = number if sms else None
+    view = view_of(booking, sms_queued=sms)
+    if number is not None and sms:
+        place = place_of(booking)
+        if "minutes" in used:
+            body = texts.confirmation_sms(view.reference, view.starts_at, view.counsellor, view.modality,
+                                          place, free_cancellation)
+        else:
+            body = texts.cheque_confirmation_sms(view.reference, view.starts_at, view.counsellor, view.modality,
+                                                 place)
+        queue_sms(session, to=number, at=now, booking_reference=booking.reference, body=body)
+    record_audit(session, actor=booking.channel, action="confirm", subject=booking.reference,
+                 detail={**used, "sms": sms}, at=now)
+    return view
+
+
+def give_back(session: Session, booking: Booking, now: dt.datetime, *, actor: str, why: str) -> bool:
+    """Cancel a hold that will not be confirmed, so its moment is free again at once. False when
+    it is no hold any more (confirmed by a retry meanwhile, already gone): nothing changes."""
+    if booking.status != BookingStatus.HELD:
+        return False
+    booking.status = BookingStatus.CANCELLED.value
+    booking.cancelled_at = now
+    record_audit(session, actor=actor, action="cancel", subject=booking.reference,
+                 detail={"refunded_minutes": 0, "was_confirmed": False, "reason": why}, at=now)
+    return True
+
+
+def cancel(
+    session: Session, booking: Booking, now: dt.datetime, *, actor: str | None, free_cancellation: dt.timedelta
+) -> CancelResult:
+    """Cancel a hold or a booking. At least `free_cancellation` before the start the block's
+    hours go back to the credit; later they do not, and the result says so. A booking cancelled
+    before (a retry) reports what happened then."""
+    on_cheque = not figures.uses_credit(booking.slot.day)
+    if booking.status == BookingStatus.CANCELLED:
+        if on_cheque and booking.confirmed_at is not None:
+            return CancelResult(view_of(booking), 0, texts.CHEQUE_RELEASED)
+        refunded = ledger.refunded_minutes(session, booking.reference)
+        return CancelResult(view_of(booking), figures.hours(refunded),
+                            texts.cancel_message(refunded, free_cancellation, booking.confirmed_at is not None))
+    if booking.status not in (BookingStatus.HELD, BookingStatus.CONFIRMED):
+        raise WrongStatus(status_words(booking))
+    was_confirmed = booking.status == BookingStatus.CONFIRMED
+    if was_confirmed and booking.slot.starts_at <= now:
+        raise WrongStatus(texts.TOO_LATE_TO_CANCEL)
+    refund = 0
+    if was_confirmed and on_cheque:
+        # No source says a cancelled cheque appointment costs the cheque (domain.md has no rule on
+        # late cancellation), so the cheque is free again, whenever they cancel.
+        session.execute(delete(ChequeUse).where(ChequeUse.booking_reference == booking.reference))
+    elif was_confirmed and refund_due(booking.slot.starts_at, now, free_cancellation):
+        refund = ledger.refund_booking(session, booking.citizen_key, booking.reference, booking.slot.day, now)
+    booking.status = BookingStatus.CANCELLED.value
+    booking.cancelled_at = now
+    if booking.phone:
+        queue_sms(session, to=booking.phone, at=now, booking_reference=booking.reference,
+                  body=texts.cancelled_sms(booking.reference, refund))
+        booking.phone = None
+    record_audit(session, actor=actor or booking.channel, action="cancel", subject=booking.reference,
+                 detail={"refunded_minutes": refund, "was_confirmed": was_confirmed}, at=now)
+    if was_confirmed and on_cheque:
+        return CancelResult(view_of(booking), 0, texts.CHEQUE_RELEASED)
+    return CancelResult(view_of(booking), figures.hours(refund),
+                        texts.cancel_message(refund, free_cancellation, was_confirmed))
+
+
+def move(
+    session: Session, booking: Booking, new_slot_id: int, now: dt.datetime, *, actor: str | None,
+    free_cancellation: dt.timedelta, hold_time: dt.timedelta,
+) -> BookingView:
+    """Move a hold or booking to another slot: it keeps its reference and its debit. A confirmed
+    booking can only move while it could still be cancelled with a refund; otherwise moving
+    would be a free late cancellation."""
+    if booking.status not in (BookingStatus.HELD, BookingStatus.CONFIRMED):
+        raise WrongStatus(status_words(booking))
+    confirmed = booking.status == BookingStatus.CONFIRMED
+    if confirmed and not refund_due(booking.slot.starts_at, now, free_cancellation):
+        raise TooLateToReschedule(texts.too_late_to_move(free_cancellation))
+    if booking.slot_id == new_slot_id:
+        return view_of(booking)
+    new_slot = session.get(Slot, new_slot_id)
+    if new_slot is None:
+        raise SlotNotFound(texts.NO_SUCH_SLOT)
+    check_bookable(new_slot, Modality(booking.modality), now)
+    queries.expire_holds(session, now, slot_id=new_slot.id)
+    if session.scalar(select(queries.claimed(new_slot.id, now))):
+        raise SlotUnavailable(texts.SLOT_TAKEN)
+    old_slot_id = booking.slot_id
+    if confirmed:
+        ledger.check_same_regime_kind(booking.slot.day, new_slot.day)
+        if figures.uses_credit(new_slot.day):
+            ledger.settle_block_change(session, booking, booking.slot.day, new_slot.day, now)
+    booking.slot = new_slot
+    if not confirmed:
+        booking.held_until = now + hold_time
+    session.flush()
+    view = view_of(booking, sms_queued=bool(booking.phone))
+    if booking.phone:
+        queue_sms(session, to=booking.phone, at=now, booking_reference=booking.reference,
+                  body=texts.moved_sms(view.reference, view.starts_at, view.counsellor, view.modality,
+                                       place_of(booking)))
+    record_audit(session, actor=actor or booking.channel, action="reschedule", subject=booking.reference,
+                 detail={"from_slot_id": old_slot_id, "to_slot_id": new_slot.id}, at=now)
+    return view
+
+
+def mark_attended(session: Session, booking: Booking, now: dt.datetime, *, actor: str) -> BookingView:
+    """The session took place (it must have started)."""
+    if booking.status != BookingStatus.CONFIRMED or booking.slot.starts_at > now:
+        raise WrongStatus(status_words(booking))
+    booking.status = BookingStatus.ATTENDED.value
+    booking.phone = None
+    record_audit(session, actor=actor, action="attended", subject=booking.reference, at=now)
+    return view_of(booking)
+
+
+def status_words(booking: Booking) -> str:
+    return texts.STATUS_WORDS[BookingStatus(booking.status)]
