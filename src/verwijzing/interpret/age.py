@@ -7,8 +7,9 @@ from functools import cache
 
 from verwijzing.interpret.dates import find_dates, full_year, to_date
 from verwijzing.interpret.lexicon import data
-from verwijzing.interpret.nlp import Analysis, about_someone_else, analyse
+from verwijzing.interpret.nlp import Analysis, analyse
 from verwijzing.interpret.numbers import fold
+from verwijzing.interpret.phrases import about_someone_else
 
 MIN_AGE, MAX_AGE = 12, 110
 _BIRTH = ["geboren", "geboortedatum", "geboortejaar", "geboorte", "verjaardag"]

@@ -12,14 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from verwijzing.interpret.lexicon import data
-from verwijzing.interpret.nlp import (
-    Analysis,
-    Match,
-    PhraseSet,
-    about_someone_else,
-    analyse,
-)
+from verwijzing.interpret.nlp import Analysis, analyse
 from verwijzing.interpret.numbers import fold
+from verwijzing.interpret.phrases import Match, PhraseSet, about_someone_else
 from verwijzing.interpret.region import place_mentions
 
 _ORDER = {"kort": 0, "midden": 1, "hoog": 2}

@@ -8,8 +8,9 @@ from functools import cache
 
 from verwijzing.interpret.dates import find_dates, full_year
 from verwijzing.interpret.lexicon import data
-from verwijzing.interpret.nlp import Analysis, about_someone_else, analyse
+from verwijzing.interpret.nlp import Analysis, analyse
 from verwijzing.interpret.numbers import fold
+from verwijzing.interpret.phrases import about_someone_else
 
 MAX_YEARS = 60  # nobody has worked longer; a bigger number is something else (a year, an age)
 _YEAR_UNITS = {"jaar", "jaren", "jaartje", "jaartjes"}

@@ -5,14 +5,9 @@ import re
 from functools import cache
 
 from verwijzing.interpret.lexicon import data
-from verwijzing.interpret.nlp import (
-    Analysis,
-    PhraseSet,
-    about_someone_else,
-    analyse,
-    negated,
-)
+from verwijzing.interpret.nlp import Analysis, analyse
 from verwijzing.interpret.numbers import fold
+from verwijzing.interpret.phrases import PhraseSet, about_someone_else, negated
 
 
 @cache

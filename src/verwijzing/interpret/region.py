@@ -6,14 +6,16 @@ lives.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from rapidfuzz import fuzz, process
+
 from verwijzing.interpret.lexicon import data
-from verwijzing.interpret.nlp import Analysis, about_someone_else, analyse
+from verwijzing.interpret.nlp import Analysis, analyse
 from verwijzing.interpret.numbers import fold
+from verwijzing.interpret.phrases import about_someone_else
 from verwijzing.interpret.place_names import (
     Municipality,
     PlaceEntry,
@@ -196,10 +198,8 @@ def _fuzzy_municipality(a: Analysis) -> PlaceEntry | None:
         return None
     index = municipalities()
     candidates = [k for k in index if k[:1] == key[:1] and abs(len(k) - len(key)) <= 2]
-    close = difflib.get_close_matches(key, candidates, n=2, cutoff=0.85)
-    if not close:
-        return None
-    return index[close[0]]
+    close = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=85)
+    return index[close[0]] if close else None
 
 
 def read_woonregio(text: str, asked: bool = False) -> str | None:

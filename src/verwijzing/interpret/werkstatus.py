@@ -4,15 +4,9 @@ from __future__ import annotations
 from functools import cache
 
 from verwijzing.interpret.lexicon import data
-from verwijzing.interpret.nlp import (
-    Analysis,
-    Match,
-    PhraseSet,
-    about_someone_else,
-    analyse,
-    negated,
-)
+from verwijzing.interpret.nlp import Analysis, analyse
 from verwijzing.interpret.numbers import fold
+from verwijzing.interpret.phrases import Match, PhraseSet, about_someone_else, negated
 
 
 @cache

@@ -4,7 +4,8 @@ from __future__ import annotations
 from functools import cache
 
 from verwijzing.interpret.lexicon import data
-from verwijzing.interpret.nlp import PhraseSet, analyse
+from verwijzing.interpret.nlp import analyse
+from verwijzing.interpret.phrases import PhraseSet
 
 
 @cache
