@@ -8,12 +8,13 @@ import re
 from pathlib import Path
 
 from verwijzing.config import peildatum
-from verwijzing.interpret import nlp, phrases, read_all
+from verwijzing.interpret import nlp, read_all
+from verwijzing.interpret.phrases import Match, PhraseSet
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def scan_everywhere(phrases: phrases.PhraseSet, analysis: nlp.Analysis, span=None) -> list[phrases.Match]:
+def scan_everywhere(phrases: PhraseSet, analysis: nlp.Analysis, span=None) -> list[Match]:
     """The plain algorithm: every pattern, longest first, at every word."""
     tokens = analysis.tokens
     allowed = set(range(len(tokens)) if span is None else span)
@@ -28,7 +29,7 @@ def scan_everywhere(phrases: phrases.PhraseSet, analysis: nlp.Analysis, span=Non
             end = phrases._match_at(tokens, i, pattern, usable)
             if end is not None:
                 taken.update(range(i, end))
-                found.append(phrases.Match(label, i, end, phrase))
+                found.append(Match(label, i, end, phrase))
     found.sort(key=lambda m: m.start)
     return [m for m in found if not m.label.startswith("_")]
 
@@ -48,7 +49,7 @@ def test_the_index_finds_what_a_scan_of_every_word_finds():
     day = peildatum()
     for text in texts:
         read_all(text, day)  # builds every phrase set the readers use (they are cached)
-    phrase_sets = [o for o in gc.get_objects() if isinstance(o, phrases.PhraseSet)]
+    phrase_sets = [o for o in gc.get_objects() if isinstance(o, PhraseSet)]
     assert len(phrase_sets) >= 6
     matched = 0
     for text in texts:
