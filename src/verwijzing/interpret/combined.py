@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Callable
 
 from verwijzing.interpret.age import read_leeftijd
-from verwijzing.interpret.education import read_opleidingsniveau
+from verwijzing.interpret.education import SchoolTalk, read_opleidingsniveau
 from verwijzing.interpret.experience import read_werkervaring_jaren
 from verwijzing.interpret.hulpvraag import read_hulpvraag
 from verwijzing.interpret.region import read_woonregio
@@ -19,8 +19,8 @@ def read_all(text: str, peildatum: dt.date, asked: str | None = None) -> dict[st
     """Every fact the message states, by field name; facts it does not state are left out.
 
     `asked` names the field the assistant just asked for: only that interpreter may take a
-    bare answer ("12", "Geel"); the others need a clearly marked mention. "unsure" (education
-    talk that cannot be classified) is not a fact, so it is left out as well.
+    bare answer ("12", "Geel"); the others need a clearly marked mention. Education talk that
+    cannot be classified (SchoolTalk.UNCLEAR) is not a fact, so it is left out as well.
     """
     if asked is not None and asked not in FIELDS:
         raise ValueError(f"asked must be one of {', '.join(FIELDS)} or None, got {asked!r}")
@@ -35,6 +35,6 @@ def read_all(text: str, peildatum: dt.date, asked: str | None = None) -> dict[st
     found: dict[str, object] = {}
     for field in FIELDS:
         value = readers[field](field == asked)
-        if value is not None and value != "unsure":
+        if value is not None and not isinstance(value, SchoolTalk):
             found[field] = value
     return found

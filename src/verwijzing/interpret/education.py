@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 
+from verwijzing.decision.facts import Opleidingsniveau
 from verwijzing.interpret.lexicon import data
 from verwijzing.interpret.nlp import Analysis, analyse
 from verwijzing.interpret.numbers import fold
@@ -145,13 +147,26 @@ def _foreign_country(a: Analysis, mentions: list[_Mention]) -> bool:
     return False
 
 
-def read_opleidingsniveau(text: str, asked: bool = False) -> str | None:
-    """ "kort" | "midden" | "hoog" | "unsure", or None when the text says nothing about school.
+class SchoolTalk(StrEnum):
+    """What the reader says when a message is about school but does not tell the level."""
 
-    "unsure" means: about school, but not enough to classify (the assistant should ask on):
+    UNCLEAR = "unsure"
+
+
+def read_opleidingsniveau(text: str, asked: bool = False) -> Opleidingsniveau | SchoolTalk | None:
+    """An Opleidingsniveau; SchoolTalk.UNCLEAR; or None when the text says nothing about school.
+
+    UNCLEAR means: about school, but not enough to classify (the assistant should ask on):
     "ik heb wat school gedaan", "middelbaar maar niet afgemaakt" without the year, a foreign
     diploma without saying whether it is recognised.
     """
+    label = _level(text, asked)
+    if label is None:
+        return None
+    return SchoolTalk.UNCLEAR if label == SchoolTalk.UNCLEAR.value else Opleidingsniveau(label)
+
+
+def _level(text: str, asked: bool) -> str | None:
     a = analyse(text)
     # "mijn dochter zit in het 4de middelbaar" is about the daughter.
     years = [y for y in _school_years(a, asked) if not about_someone_else(a, y.start)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from verwijzing.decision.facts import Hulpvraag
 from verwijzing.interpret.lexicon import data
 from verwijzing.interpret.nlp import Analysis, analyse
 from verwijzing.interpret.numbers import fold
@@ -37,7 +38,7 @@ def _asks_business_advice(a: Analysis) -> bool:
     return False
 
 
-def read_hulpvraag(text: str, asked: bool = False) -> str | None:
+def read_hulpvraag(text: str, asked: bool = False) -> Hulpvraag | None:
     """A Hulpvraag value, or None.
 
     Care comes first (the credit is not for treatment), but a burn-out that is over ("na mijn
@@ -67,5 +68,5 @@ def read_hulpvraag(text: str, asked: bool = False) -> str | None:
         current.add("bedrijfscoaching")
     for labels in (current, over):
         if labels:
-            return min(labels, key=priority.index)
+            return Hulpvraag(min(labels, key=priority.index))
     return None

@@ -12,6 +12,7 @@ from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
+from verwijzing.decision.facts import Regio
 from verwijzing.interpret.lexicon import data
 from verwijzing.interpret.nlp import Analysis, analyse
 from verwijzing.interpret.numbers import fold
@@ -202,7 +203,7 @@ def _fuzzy_municipality(a: Analysis) -> PlaceEntry | None:
     return index[close[0]] if close else None
 
 
-def read_woonregio(text: str, asked: bool = False) -> str | None:
+def read_woonregio(text: str, asked: bool = False) -> Regio | None:
     """A Regio value for where the person lives, from a postcode, municipality, region or country.
 
     asked=False only believes a place with a cue ("ik woon in Gent", "als bediende in Gent") or
@@ -222,9 +223,9 @@ def read_woonregio(text: str, asked: bool = False) -> str | None:
         if region:
             scored.append((max(strength, 2), -i, region))
     if scored:
-        return max(scored)[2]
-    if asked and (entry := _fuzzy_municipality(a)):
-        return entry.region
+        return Regio(max(scored)[2])
+    if asked and (entry := _fuzzy_municipality(a)) and entry.region:
+        return Regio(entry.region)
     return None
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from verwijzing.decision.facts import Werkstatus
 from verwijzing.interpret.lexicon import data
 from verwijzing.interpret.nlp import Analysis, analyse
 from verwijzing.interpret.numbers import fold
@@ -93,7 +94,7 @@ def _is_contractual_civil_servant(a: Analysis) -> bool:
     return bool(_present_mentions(a, "civil_servant")) and bool(_present_mentions(a, "civil_contract"))
 
 
-def read_werkstatus(text: str, asked: bool = False) -> str | None:
+def read_werkstatus(text: str, asked: bool = False) -> Werkstatus | None:
     """A Werkstatus value, or None when the text says nothing about the present situation.
 
     A negated word ("geen zelfstandige"), a wish ("ik wil zelfstandige worden") or the past
@@ -126,7 +127,7 @@ def read_werkstatus(text: str, asked: bool = False) -> str | None:
         result = min(labels & set(WORKING), key=priority.index)
     if result in (None, "werknemer", "anders") and not statutory and _sick_with_contract(a):
         result = "langdurig_ziek"
-    return result
+    return None if result is None else Werkstatus(result)
 
 
 def _sick_with_contract(a: Analysis) -> bool:
