@@ -99,10 +99,6 @@ def insz_candidates(text: str) -> list[str]:
     return [text[a:b] for a, b in insz_spans(text)]
 
 
-def phone_candidates(text: str) -> list[str]:
-    return [text[a:b] for a, b in phone_spans(text)]
-
-
 def _best_cuts(run: str) -> list[list[tuple[str, int, int]]]:
     """The ways to cut `run` into national numbers, phone numbers and other single groups with
     the fewest other groups (at most a few ways: runs are short)."""

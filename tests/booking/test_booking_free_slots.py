@@ -5,12 +5,10 @@ import datetime as dt
 
 import pytest
 from booking_helpers import NOW, at
-from hypothesis import given
-from hypothesis import strategies as st
 
 from verwijzing.booking import InvalidInput
 from verwijzing.places.postcodes import FLEMISH_PROVINCES, province_of, region_of
-from verwijzing.places.provinces import NEIGHBOURS, distance_tier
+from verwijzing.places.provinces import NEIGHBOURS
 
 
 def test_same_province_first_then_neighbours_then_the_rest(service, make):
@@ -110,9 +108,3 @@ def test_neighbours_are_symmetric_among_flemish_provinces_and_brussels():
     for province in flemish:
         for other in NEIGHBOURS[province]:
             assert province in NEIGHBOURS[other]
-
-
-@given(st.sampled_from(sorted(NEIGHBOURS)), st.sampled_from(sorted(NEIGHBOURS)))
-def test_distance_tier_is_zero_only_for_the_same_province(a, b):
-    assert (distance_tier(a, b) == 0) == (a == b)
-    assert distance_tier(a, b) in (0, 1, 2)

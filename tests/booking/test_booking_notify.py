@@ -8,9 +8,9 @@ from sqlalchemy import select
 from verwijzing.notify import (
     InvalidPhone,
     LocalOutboxSender,
+    OutboxDispatcher,
     SendFailed,
     can_receive_sms,
-    dispatch_outbox,
     normalise_phone,
 )
 from verwijzing.store import OutboxMessage
@@ -44,8 +44,8 @@ def test_dispatch_sends_once_and_forgets_the_number(service, sessions, make):
     held = service.hold(make.slot(make.counsellor(), at(2)), "web", "a", modality="online", now=NOW)
     service.confirm(held.reference, insz=CITIZEN, phone="0470123456", now=NOW)
     sender = LocalOutboxSender()
-    assert dispatch_outbox(sessions, sender, channel_secret=CHANNEL_SECRET, now=NOW).sent == 1
-    assert dispatch_outbox(sessions, sender, channel_secret=CHANNEL_SECRET, now=NOW).sent == 0
+    assert OutboxDispatcher(sessions, sender, CHANNEL_SECRET).run_once(NOW).sent == 1
+    assert OutboxDispatcher(sessions, sender, CHANNEL_SECRET).run_once(NOW).sent == 0
     assert len(sender.delivered) == 1 and sender.delivered[0][0] == "+32470123456"
     with sessions() as session:
         message = session.scalars(select(OutboxMessage)).one()
@@ -59,7 +59,7 @@ def test_a_failing_sender_leaves_the_message_queued(service, sessions, make, cap
 
     held = service.hold(make.slot(make.counsellor(), at(2)), "web", "a", modality="online", now=NOW)
     service.confirm(held.reference, insz=CITIZEN, phone="0470123456", now=NOW)
-    assert dispatch_outbox(sessions, Broken(), channel_secret=CHANNEL_SECRET, now=NOW).sent == 0
+    assert OutboxDispatcher(sessions, Broken(), CHANNEL_SECRET).run_once(NOW).sent == 0
     with sessions() as session:
         message = session.scalars(select(OutboxMessage)).one()
     assert message.status == "queued" and message.attempts == 1 and message.to_number

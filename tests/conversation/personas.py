@@ -123,7 +123,7 @@ def has_menu(texts: Iterable[str]) -> bool:
 def menu_number(slot: str, persona: Persona) -> int | None:
     """The menu line whose answer is this person's fact (verwijzing.dialogue.repair), if one is. Number
     lines are ranges ("minder dan 7 jaar", "7 jaar of meer"): the highest bound not above the fact."""
-    from verwijzing.dialogue.repair import slot_answers
+    from tests.support.repair_options import slot_answers
     fact = persona.feiten.get(slot)
     values = [value for _, value in slot_answers(slot, persona.datum)]
     if isinstance(fact, (int, float)) and not isinstance(fact, bool) and values and \

@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
+from tests.support.repair_options import slot_answers
 from verwijzing.dialogue.repair import (
     PERSON_PAYLOAD,
     chosen_button,
     main_reask,
     offers_reask,
-    slot_answers,
     slot_options,
     slot_reask,
 )

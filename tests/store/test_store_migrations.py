@@ -4,10 +4,17 @@ from __future__ import annotations
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from verwijzing.store import Base, make_engine, normalise_url, upgrade
-from verwijzing.store.migrate import MIGRATIONS, alembic_config, is_current
+from verwijzing.store.migrate import MIGRATIONS, alembic_config
+
+
+def is_current(engine) -> bool:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() == head
 
 TABLES = {
     "alembic_version", "audit_log", "bookings", "counsellor_languages", "counsellor_modalities",

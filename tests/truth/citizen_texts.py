@@ -16,7 +16,7 @@ import yaml
 
 from verwijzing.booking import texts as booking_texts
 from verwijzing.booking.views import BookingView
-from verwijzing.decision.answers import questions, text_variants
+from verwijzing.content import load
 from verwijzing.dialogue.booking import confirmation_messages
 from verwijzing.enums import BookingStatus, Channel, Modality
 from verwijzing.policy import load_policy
@@ -83,8 +83,11 @@ def _walk(node: Any, where: str, declares: bool) -> Iterator[CitizenText]:
 def question_texts() -> Iterator[CitizenText]:
     """`nu_overgang` is shown in the transition; a `tekst` that has one only under the credit."""
     transition = next(r.name for r in load_policy().regimes.values() if not r.scenario and r.end)
-    for question in questions():
-        variants = text_variants(question)
+    for question, entry in load("answers").items():
+        over = tuple(entry.get("over") or ())
+        variants = {"tekst": (entry["tekst"], over)}
+        if "nu_overgang" in entry:
+            variants["nu_overgang"] = (entry["nu_overgang"], tuple(entry.get("over_overgang", over)))
         for variant, (template, over) in variants.items():
             if variant == "nu_overgang":
                 regime = transition

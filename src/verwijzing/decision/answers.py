@@ -21,10 +21,6 @@ def _questions() -> dict[str, Any]:
     return load("answers")
 
 
-def questions() -> tuple[str, ...]:
-    return tuple(_questions())
-
-
 def figures(day: dt.date) -> dict[str, str]:
     policy = load_policy()
     credit = regime_at(day, CREDIT_REGIME)
@@ -49,16 +45,6 @@ def figures(day: dt.date) -> dict[str, str]:
     texts["overgang_einde"] = date_words(transition.end)
     texts["overgang_einde_jaar"] = str(transition.end.year)
     return texts
-
-
-def text_variants(question: str) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """{"tekst"|"nu_overgang": (template, the policy items it speaks about)} of one question."""
-    entry = _questions()[question]
-    over = tuple(entry.get("over") or ())
-    variants = {"tekst": (entry["tekst"], over)}
-    if "nu_overgang" in entry:
-        variants["nu_overgang"] = (entry["nu_overgang"], tuple(entry.get("over_overgang", over)))
-    return variants
 
 
 def answer(question: str, day: dt.date) -> str | None:

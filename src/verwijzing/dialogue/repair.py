@@ -42,10 +42,6 @@ class Reply:
     text: str
     buttons: tuple[dict[str, str], ...] = ()
 
-    def as_message(self) -> dict[str, Any]:
-        return {"text": self.text, "buttons": [dict(b) for b in self.buttons]}
-
-
 def _content() -> dict[str, Any]:
     return load("repair")
 
@@ -55,8 +51,8 @@ def _content() -> dict[str, Any]:
 MENU_INTROS: tuple[str, ...] = tuple(_content()["niet_begrepen"]["menu_intro"])
 
 
-def _figures(day: dt.date) -> dict[str, str]:
-    """The rule boundaries the range answers use, from the policy of the day."""
+def rule_figures(day: dt.date) -> dict[str, str]:
+    """The rule boundaries the range answers use, from the policy of the day ({jaren}, {grens}, …)."""
     regime = regime_at(day)
     years = regime.value("minimum_werkervaring_jaren")
     age = regime.value("jongeren_leeftijdsgrens")
@@ -71,7 +67,7 @@ def _figures(day: dt.date) -> dict[str, str]:
 def slot_options(slot: str, day: dt.date) -> list[Option]:
     """The usual answers to the question for `slot`, as numbered options."""
     entry = _content()["vragen"].get(slot) or {}
-    figures = _figures(day)
+    figures = rule_figures(day)
     options = []
     for raw in entry.get("opties") or []:
         try:
@@ -79,19 +75,6 @@ def slot_options(slot: str, day: dt.date) -> list[Option]:
         except KeyError:
             continue  # a boundary the policy does not give on this day: no range to offer
     return options
-
-
-def slot_answers(slot: str, day: dt.date) -> list[tuple[str, Any]]:
-    """(what choosing says, the value it must give) for every option: used by the tests."""
-    entry = _content()["vragen"].get(slot) or {}
-    figures = _figures(day)
-    pairs = []
-    for raw in entry.get("opties") or []:
-        value = raw.get("waarde")
-        if isinstance(value, str) and "{" in value:
-            value = float(value.format(**figures))
-        pairs.append((str(raw["antwoord"]).format(**figures), value))
-    return pairs
 
 
 def main_options() -> list[Option]:

@@ -12,7 +12,6 @@ from verwijzing.notify.senders import (
 from verwijzing.notify.sms import (
     DispatchReport,
     OutboxDispatcher,
-    dispatch_outbox,
     queue_sms,
 )
 
@@ -26,7 +25,6 @@ __all__ = [
     "SmsSender",
     "booking_invite",
     "can_receive_sms",
-    "dispatch_outbox",
     "is_opted_out",
     "normalise_phone",
     "opt_in",

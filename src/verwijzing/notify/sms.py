@@ -236,10 +236,3 @@ def _fail(row: OutboxMessage, reason: str) -> None:
     row.status = OutboxStatus.FAILED.value
     row.last_error = reason
     row.next_attempt_at = None
-
-
-def dispatch_outbox(
-    sessions: sessionmaker[Session], sender: SmsSender, *, channel_secret: bytes, now: dt.datetime, limit: int = 50
-) -> DispatchReport:
-    """One pass over the due messages with a fresh dispatcher (see OutboxDispatcher)."""
-    return OutboxDispatcher(sessions, sender, channel_secret, limit).run_once(now)

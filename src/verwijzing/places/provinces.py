@@ -20,10 +20,3 @@ NEIGHBOURS: dict[str, frozenset[str]] = {
 }
 
 
-def distance_tier(home_province: str, office_province: str) -> int:
-    """0 same province, 1 neighbouring province, 2 further away: the order offers are shown in."""
-    if office_province == home_province:
-        return 0
-    if office_province in NEIGHBOURS.get(home_province, frozenset()):
-        return 1
-    return 2

@@ -154,10 +154,6 @@ class Policy:
                 return table[name].status(day)
         raise PolicyError(f"no policy item {name!r}")
 
-    def reserve_wording(self, names: Iterable[str], day: dt.date) -> set[str]:
-        """The wording a text about `names`, shown on `day`, must carry (empty when all are certain)."""
-        return {w for name in names if (w := self.wordings[self.status(name, day)])}
-
     def dated_regime(self, day: dt.date) -> Regime:
         for regime in self.regimes.values():
             if not regime.scenario and regime.covers(day):
