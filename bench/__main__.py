@@ -21,11 +21,11 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
-from . import stock
-from .load import one_conversation, run_level
-from .report import median_of, ratios, summary, table
-from .script import DECISION_MARK, OUR_SCRIPT, SCRIPT_DAY
-from .stacks import our_stack, stock_stack
+from bench import stock
+from bench.load import one_conversation, run_level
+from bench.report import median_of, ratios, summary, table
+from bench.script import DECISION_MARK, OUR_SCRIPT, SCRIPT_DAY
+from bench.stacks import our_stack, stock_stack
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "build" / "bench"
@@ -89,7 +89,7 @@ async def measure(stacks: dict, turns: dict[int, int], rounds: int = 1) -> dict:
                  "rounds": runs}
         if len(stacks) == 2:
             level["ratio_ours_over_stock"] = ratios(level["stock"], level["ours"])
-            level["round_ratios"] = [ratios(s, o) for s, o in zip(runs["stock"], runs["ours"])]
+            level["round_ratios"] = [ratios(s, o) for s, o in zip(runs["stock"], runs["ours"], strict=True)]
         levels.append(level)
     return {"levels": levels, "first_turn_ms": first, "rounds": rounds,
             "rss_mb": {name: round(value / 2**20) for name, value in rss.items()},

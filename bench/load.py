@@ -42,7 +42,7 @@ async def _turn(session: aiohttp.ClientSession, url: str, sender: str, text: str
                 return time.perf_counter() - start, f"HTTP {response.status}"
             if not any(m.get("text") or m.get("buttons") or m.get("custom") for m in body or []):
                 return time.perf_counter() - start, f"no bot message after {text!r}"
-    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+    except (TimeoutError, aiohttp.ClientError, ValueError) as error:
         return time.perf_counter() - start, f"{type(error).__name__}: {error}"
     return time.perf_counter() - start, None
 

@@ -20,11 +20,11 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
-from .__main__ import OUT, log, postgres_admin_url, warm_up
-from .load import run_level
-from .report import summary
-from .script import DECISION_MARK, OUR_SCRIPT, SCRIPT_DAY
-from .stacks import our_stack
+from bench.__main__ import OUT, log, postgres_admin_url, warm_up
+from bench.load import run_level
+from bench.report import summary
+from bench.script import DECISION_MARK, OUR_SCRIPT, SCRIPT_DAY
+from bench.stacks import our_stack
 
 PY_SPY = Path(sys.executable).with_name("py-spy")
 
@@ -83,7 +83,7 @@ def main() -> None:
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             log(f"recording with py-spy: {args.concurrency} concurrent conversations, {args.turns} turns")
             result = asyncio.run(_load(stack, args.concurrency, args.turns))
-            for out, process in recorders.values():
+            for _, process in recorders.values():
                 process.send_signal(2)  # SIGINT: py-spy writes its file and stops
                 process.wait(timeout=60)
         print(f"load: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from .load import LevelResult
+from bench.load import LevelResult
 
 
 def percentile(values: list[float], q: int) -> float | None:

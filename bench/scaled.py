@@ -29,18 +29,18 @@ from pathlib import Path
 
 import psutil
 
+from bench.__main__ import OUT, cpu_per_turn, log, parse_turns, postgres_admin_url, warm_up
+from bench.load import run_level
+from bench.report import median_of, summary
+from bench.script import DECISION_MARK, OUR_SCRIPT, SCRIPT_DAY
+from bench.stacks import REST_PATH, Stack
 from tests.scale.cluster import require_redis, two_of_everything, unique_key_prefix
-
-from .__main__ import OUT, cpu_per_turn, log, parse_turns, postgres_admin_url, warm_up
-from .load import run_level
-from .report import median_of, summary
-from .script import DECISION_MARK, OUR_SCRIPT, SCRIPT_DAY
-from .stacks import REST_PATH, Stack
 
 
 def _cpu(stacks: list[Stack]) -> dict[str, float]:
     """CPU seconds so far of every part on this machine: both servers, PostgreSQL, the load generator."""
-    parts = {f"{name}-{'ab'[k]}": value for k, stack in enumerate(stacks) for name, value in stack.cpu_seconds().items()}
+    parts = {f"{name}-{'ab'[k]}": value
+             for k, stack in enumerate(stacks) for name, value in stack.cpu_seconds().items()}
     return {**parts, "postgres": _postgres_cpu(), "load generator": _own_cpu()}
 
 
@@ -85,7 +85,7 @@ async def _measure(stacks: list[Stack], turns: dict[int, int], rounds: int) -> l
         one, two = level["one"]["throughput_turns_per_s"], level["two"]["throughput_turns_per_s"]
         level["throughput_two_over_one"] = round(two / one, 2) if one else None
         level["round_ratios"] = [round(t["throughput_turns_per_s"] / o["throughput_turns_per_s"], 2)
-                                 for o, t in zip(runs["one"], runs["two"])]
+                                 for o, t in zip(runs["one"], runs["two"], strict=True)]
         levels.append(level)
     return levels
 
@@ -122,7 +122,7 @@ def main() -> None:
         rasas, actions = exits.enter_context(two_of_everything(Path(folder), database_url, redis_env,
                                                                VERWIJZING_PEILDATUM=SCRIPT_DAY))
         stacks = [Stack("ours", rasa.base, [rasa.process.pid, server.process.pid], ["rasa", "actions"])
-                  for rasa, server in zip(rasas, actions)]
+                  for rasa, server in zip(rasas, actions, strict=True)]
         assert all(stack.webhook.endswith(REST_PATH) for stack in stacks)
         levels = asyncio.run(_measure(stacks, args.turns, args.rounds))
     result = {"date": dt.datetime.now().isoformat(timespec="seconds"), "cpus": os.cpu_count(), "levels": levels,

@@ -32,14 +32,13 @@ from aiohttp import web
 from sqlalchemy import text
 from tqdm import tqdm
 
+from bench.script import DECISION_MARK
 from tests.conversation.stack import TOKEN, free_port, running_stack
 from tests.conversation.test_booking_e2e import DAY, INTAKE
 from tests.support.database import valid_insz
 from verwijzing.config import settings
 from verwijzing.gateway import init_app
 from verwijzing.store import make_engine
-
-from .script import DECISION_MARK
 
 BOOK_EVERY = 5
 PHONE = "0470 12 34 56"
@@ -81,7 +80,7 @@ async def conversation(base: str, number: int, result: SoakResult, progress) -> 
                 async with browser.post(f"{base}/chat", json={"message": turn}) as response:
                     body = await response.json(content_type=None)
                     status = response.status
-            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+            except (TimeoutError, aiohttp.ClientError, ValueError) as error:
                 result.errors.append(f"#{number} {turn!r}: {type(error).__name__}: {error}")
                 break
             result.turns += 1
@@ -203,9 +202,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="verwijzing-soak-") as folder, contextlib.ExitStack() as exits:
         url = None
         if args.postgres:
+            from bench.__main__ import postgres_admin_url
             from tests.support.database import temporary_postgres_database
-
-            from .__main__ import postgres_admin_url
             url = exits.enter_context(temporary_postgres_database(postgres_admin_url()))
         outcome = soak(Path(folder), args.conversations, args.concurrency, url)
     found = problems(outcome, args.conversations)

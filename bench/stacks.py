@@ -48,7 +48,7 @@ class Stack:
         """CPU time (user + system) used so far by each part's process tree. Differences over a
         load level give CPU per turn: a figure the shared machine's noise moves far less than
         latency."""
-        return {part: tree_cpu(pid) for part, pid in zip(self.parts, self.pids)}
+        return {part: tree_cpu(pid) for part, pid in zip(self.parts, self.pids, strict=True)}
 
 
 def _tree(pid: int) -> list[psutil.Process]:

@@ -39,7 +39,7 @@ def trained_model(project: Path, cache_root: Path, log) -> Path:
     if model.exists():
         return model
     cache.mkdir(parents=True, exist_ok=True)
-    log("stock: training the moodbot once (cached in %s)" % cache.relative_to(ROOT))
+    log(f"stock: training the moodbot once (cached in {cache.relative_to(ROOT)})")
     partial = cache / "training"
     shutil.rmtree(partial, ignore_errors=True)
     subprocess.run([str(RASA), "train", "--quiet", "--fixed-model-name", "moodbot", "--out", str(partial)],

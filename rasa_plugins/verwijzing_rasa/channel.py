@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import logging
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import (
     CollectingOutputChannel,
@@ -39,13 +40,13 @@ class ChannelCollector(CollectingOutputChannel):
         super().__init__()
         self._channel = channel
 
-    def name(self) -> Text:  # type: ignore[override]  # an instance's name, not the class's
+    def name(self) -> str:  # type: ignore[override]  # an instance's name, not the class's
         return self._channel
 
 
 class GatewayInput(InputChannel):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "gateway"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -57,11 +58,10 @@ class GatewayInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            body: Optional[Dict[Text, Any]] = request.json if isinstance(request.json, dict) else None
+            body: dict[str, Any] | None = request.json if isinstance(request.json, dict) else None
             problem = _problem(body)
-            if problem:
-                return response.json({"error": problem}, status=400)
-            assert body is not None
+            if problem or body is None:
+                return response.json({"error": problem or "expected a JSON object"}, status=400)
             collector = ChannelCollector(body["channel"])
             try:
                 await on_new_message(UserMessage(
@@ -78,7 +78,7 @@ class GatewayInput(InputChannel):
         return webhook
 
 
-def _problem(body: Optional[Dict[Text, Any]]) -> Optional[str]:
+def _problem(body: dict[str, Any] | None) -> str | None:
     if body is None:
         return "expected a JSON object"
     if not isinstance(body.get("sender"), str) or not body["sender"]:

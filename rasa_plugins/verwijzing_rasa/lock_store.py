@@ -14,7 +14,8 @@ same keys as Rasa's `type: redis` (url, port, db, password, key_prefix).
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Optional, Text, Tuple
+from collections.abc import Callable
+from typing import Any
 
 import redis
 from rasa.core.lock import TicketLock
@@ -22,16 +23,16 @@ from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 # What a change returns: the lock to store (None: delete it, or nothing to store) and a result.
-Change = Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], Any]]
+Change = Callable[[TicketLock | None], tuple[TicketLock | None, Any]]
 
 
 class AtomicRedisLockStore(RedisLockStore):
-    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, **kwargs: Any) -> None:
+    def __init__(self, endpoint_config: EndpointConfig | None = None, **kwargs: Any) -> None:
         if endpoint_config is not None:
             kwargs = {"host": endpoint_config.url or "localhost", **endpoint_config.kwargs}
         super().__init__(**kwargs)
 
-    def _atomically(self, conversation_id: Text, change: Change, *, delete_when_none: bool) -> Any:
+    def _atomically(self, conversation_id: str, change: Change, *, delete_when_none: bool) -> Any:
         key = self.key_prefix + conversation_id
         with self.red.pipeline() as pipe:
             while True:
@@ -50,36 +51,36 @@ class AtomicRedisLockStore(RedisLockStore):
                 except redis.WatchError:
                     continue  # another server changed this lock in between: read it again
 
-    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        def take(lock: Optional[TicketLock]) -> Tuple[TicketLock, int]:
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        def take(lock: TicketLock | None) -> tuple[TicketLock, int]:
             lock = lock or self.create_lock(conversation_id)
             return lock, lock.issue_ticket(lock_lifetime)
 
         try:
             return self._atomically(conversation_id, take, delete_when_none=False)
-        except Exception as e:  # as Rasa's: any failure to take a ticket is a LockError
-            raise LockError(f"Error while acquiring lock. Error:\n{e}")
+        except Exception as e:  # noqa: BLE001 - as Rasa's: any failure to take a ticket is a LockError
+            raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
 
-    def update_lock(self, conversation_id: Text) -> None:
-        def drop_expired(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
+    def update_lock(self, conversation_id: str) -> None:
+        def drop_expired(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
             if lock:
                 lock.remove_expired_tickets()
             return lock, None
 
         self._atomically(conversation_id, drop_expired, delete_when_none=False)
 
-    def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
-        def finish(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
+        def finish(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
             if lock:
                 lock.remove_ticket_for(ticket_number)
             return lock, None
 
         self._atomically(conversation_id, finish, delete_when_none=False)
 
-    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Finish the ticket, and delete the lock when nobody waits — in one transaction, so a
         ticket another server takes in between is never deleted with it."""
-        def finish_and_maybe_delete(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
+        def finish_and_maybe_delete(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
             if lock:
                 lock.remove_ticket_for(ticket_number)
                 if lock.is_someone_waiting():

@@ -36,6 +36,8 @@ def warm_up() -> None:
     for asked in (None, *FIELDS):
         read_all(sentence, peildatum(), asked)
 
+LOCALHOST = "127.0.0.1"
+
 
 class SelectiveDomainExecutor(ActionExecutor):
     """rasa_sdk's executor, taking calls without the domain as Rasa Open Source 3.6 sends them.
@@ -70,8 +72,8 @@ def main(argv: list[str] | None = None) -> None:
     app = create_app_for_serve(executor, cors_origins=args.cors, auto_reload=args.auto_reload,
                                endpoints=args.endpoints)
     ssl = create_ssl_config(args.ssl_certificate, args.ssl_keyfile, args.ssl_password)
-    app.run(host=os.environ.get("SANIC_HOST", "0.0.0.0"), port=args.port, ssl=ssl, single_process=True,
-            motd=False)
+    # Only Rasa calls it: localhost unless the deployment names another address (docs/deploy.md).
+    app.run(host=os.environ.get("SANIC_HOST") or LOCALHOST, port=args.port, ssl=ssl, single_process=True, motd=False)
 
 
 if __name__ == "__main__":

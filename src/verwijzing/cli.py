@@ -7,7 +7,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from verwijzing import config
 from verwijzing.decision.facts import (
@@ -84,7 +85,8 @@ def _cmd_seed_demo(args: argparse.Namespace) -> int:
     from verwijzing.demo.intakes import seed_demo_intakes_command
 
     created = seed_demo_command(config.settings().database_url, config.peildatum())
-    print(f"{created} counsellors created" if created else "demo counsellors present; slots topped up to four weeks ahead")
+    print(f"{created} counsellors created" if created
+          else "demo counsellors present; slots topped up to four weeks ahead")
     # Only here, not in the tests' stacks: a demo console shows a dashboard with figures.
     intakes = seed_demo_intakes_command(config.settings().database_url, config.peildatum())
     if intakes:

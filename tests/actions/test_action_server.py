@@ -8,9 +8,8 @@ import yaml
 from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import ActionMissingDomainException
 
+from tests.actions.conftest import DOMAIN, ROOT, make_tracker
 from verwijzing.action_server import SelectiveDomainExecutor
-
-from .conftest import DOMAIN, ROOT, make_tracker
 
 
 def call(executor: ActionExecutor, action: str, text: str, **extra):

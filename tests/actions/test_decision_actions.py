@@ -6,8 +6,7 @@ from rasa_sdk.events import SlotSet
 from actions.booking import ActionAanbodBoeking
 from actions.conversation import ActionBeantwoordVraag
 from actions.decision import ActionBeslis, ActionVolgendeStap
-
-from .conftest import ROOT, make_tracker, run_action
+from tests.actions.conftest import ROOT, make_tracker, run_action
 
 KORTGESCHOOLDE = {"hulpvraag": "loopbaan", "werkstatus": "werknemer", "woonregio": "vlaanderen",
                   "werkervaring_jaren": 12.0, "opleidingsniveau": "kort", "leeftijd": 45.0}

@@ -2,8 +2,7 @@
 from rasa_sdk.events import SlotSet
 
 from actions.intake import ActionLeesFeiten, ValidateIntakeForm
-
-from .conftest import make_tracker, run_action
+from tests.actions.conftest import make_tracker, run_action
 
 
 def read_facts_of(tracker):
@@ -15,7 +14,8 @@ def read_facts_of(tracker):
 def test_opening_message_fills_age_and_experience(peildatum):
     peildatum("2027-02-01")
     events, messages = read_facts_of(make_tracker("Ik ben 24 en werk sinds 2 jaar"))
-    assert {e["name"]: e["value"] for e in events} == {"leeftijd": 24, "werkervaring_jaren": 2.0, "werkstatus": "werknemer"}
+    assert {e["name"]: e["value"] for e in events} == {
+        "leeftijd": 24, "werkervaring_jaren": 2.0, "werkstatus": "werknemer"}
     assert messages == []
 
 
@@ -64,8 +64,10 @@ def test_the_form_asks_only_what_the_rules_need(peildatum):
     peildatum("2027-02-01")
     # A job seeker goes to VDAB whatever the rest: the form ends after two answers.
     tracker = make_tracker("ik zoek werk", active_loop="intake_form",
-                           slots={"requested_slot": "werkstatus", "hulpvraag": "werk_zoeken", "werkstatus": "werkzoekende"},
-                           events=[{"event": "user", "text": "ik zoek werk"}, {"event": "slot", "name": "werkstatus", "value": "werkzoekende"}])
+                           slots={"requested_slot": "werkstatus", "hulpvraag": "werk_zoeken",
+                                  "werkstatus": "werkzoekende"},
+                           events=[{"event": "user", "text": "ik zoek werk"},
+                                   {"event": "slot", "name": "werkstatus", "value": "werkzoekende"}])
     events, messages = run_action(ValidateIntakeForm(), tracker)
     assert events[-1] == SlotSet("requested_slot", None)
     assert messages == []
@@ -75,7 +77,8 @@ def test_the_form_asks_the_next_missing_fact(peildatum):
     peildatum("2027-02-01")
     tracker = make_tracker("ik ben bediende", active_loop="intake_form",
                            slots={"requested_slot": "werkstatus", "hulpvraag": "loopbaan", "werkstatus": "werknemer"},
-                           events=[{"event": "user", "text": "ik ben bediende"}, {"event": "slot", "name": "werkstatus", "value": "werknemer"}])
+                           events=[{"event": "user", "text": "ik ben bediende"},
+                                   {"event": "slot", "name": "werkstatus", "value": "werknemer"}])
     events, _ = run_action(ValidateIntakeForm(), tracker)
     assert events == [SlotSet("requested_slot", "woonregio")]
 
@@ -95,7 +98,8 @@ def test_an_answer_not_understood_is_counted_and_the_question_stays(peildatum):
 def test_zero_after_a_menu_hands_over_and_is_never_an_answer(peildatum):
     peildatum("2027-02-01")
     menu = {"event": "bot", "text": "Ik help je op weg.", "data": {"buttons": [
-        {"title": "1. Minder dan 7 jaar", "payload": "6 jaar"}, {"title": "0. Met een mens praten", "payload": "/mens_spreken"}]}}
+        {"title": "1. Minder dan 7 jaar", "payload": "6 jaar"},
+        {"title": "0. Met een mens praten", "payload": "/mens_spreken"}]}}
     slots = {"requested_slot": "werkervaring_jaren", "hulpvraag": "loopbaan", "werkstatus": "werknemer",
              "woonregio": "vlaanderen", "herhaal_teller": 2}
     events_before = [menu, {"event": "user", "text": "0"}]
@@ -124,7 +128,8 @@ def test_in_the_transition_the_form_asks_about_an_earlier_cheque(peildatum):
     slots = {"requested_slot": "werkervaring_jaren", "hulpvraag": "loopbaan", "werkstatus": "werknemer",
              "woonregio": "vlaanderen", "werkervaring_jaren": 9.0}
     tracker = make_tracker("9 jaar", active_loop="intake_form", slots=slots,
-                           events=[{"event": "user", "text": "9 jaar"}, {"event": "slot", "name": "werkervaring_jaren", "value": 9.0}])
+                           events=[{"event": "user", "text": "9 jaar"},
+                                   {"event": "slot", "name": "werkervaring_jaren", "value": 9.0}])
     events, _ = run_action(ValidateIntakeForm(), tracker)
     assert events[-1] == SlotSet("requested_slot", "eerder_loopbaancheque")
 
@@ -180,7 +185,8 @@ def test_a_civil_servant_is_asked_once_whether_statutory_then_goes_on_under_rese
     read, _ = read_facts_of(make_tracker("ik ben ambtenaar bij de stad", active_loop="intake_form",
                                                          slots=slots, events=[{"event": "user", "text": "x"}]))
     assert SlotSet("ambtenaar", "statutair") in read and not any(e["name"] == "werkstatus" for e in read)
-    this_turn = [{"event": "user", "text": "ik ben ambtenaar"}, {"event": "slot", "name": "ambtenaar", "value": "statutair"}]
+    this_turn = [{"event": "user", "text": "ik ben ambtenaar"},
+                 {"event": "slot", "name": "ambtenaar", "value": "statutair"}]
     events, messages = run_action(ValidateIntakeForm(), make_tracker(
         "ik ben ambtenaar", active_loop="intake_form", slots=slots, events=this_turn))
     assert SlotSet("ambtenaar_gevraagd", True) in events and messages == []

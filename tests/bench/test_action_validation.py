@@ -55,5 +55,6 @@ def test_the_cached_check_accepts_and_refuses_as_stock_rasa_does():
     pairs = json.loads(run.stdout.strip().splitlines()[-1])
     assert [stock for stock, _ in pairs] == [ours for _, ours in pairs]
     kinds = [stock[0] for stock, _ in pairs]
-    assert kinds == ["ok", "ok", "ok", "refused", "refused", "refused", "refused", "ok", "refused", "refused", "refused"]
+    assert kinds == ["ok", "ok", "ok", "refused", "refused", "refused", "refused", "ok", "refused", "refused",
+                     "refused"]
     assert all("Failed to validate Action server response" in ours[1] for _, ours in pairs if ours[0] == "refused")

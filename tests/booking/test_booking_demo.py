@@ -125,7 +125,8 @@ def test_an_old_database_gets_four_weeks_of_free_slots_after_the_new_reference_d
     with sessions.begin() as session:
         assert seed_demo(session, FIRST) == 40
     service = BookingService(sessions, pepper=b"p")
-    first_offer = service.free_slots("9000", "op_locatie", FIRST, now=dt.datetime.combine(FIRST, dt.time(7), BRUSSELS))[0]
+    early = dt.datetime.combine(FIRST, dt.time(7), BRUSSELS)
+    first_offer = service.free_slots("9000", "op_locatie", FIRST, now=early)[0]
     held = service.hold(first_offer.slot_id, "web", "old", modality="op_locatie",
                         now=dt.datetime.combine(FIRST, dt.time(7), BRUSSELS))
     with sessions() as session:

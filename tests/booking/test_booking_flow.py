@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from booking_helpers import BRUSSELS, CITIZEN, NOW, OTHER_CITIZEN, at
+from booking_helpers import BRUSSELS, CITIZEN, NOW, OTHER_CITIZEN, PEPPER, at
 from icalendar import Calendar
 from sqlalchemy import func, select
 
@@ -305,12 +305,12 @@ def test_only_the_owner_may_cancel_or_move_a_booking(service, sessions, make, sl
     other_slot = make.slot(make.counsellor(), at(3))
     held = service.hold(slot, "web", "owner", modality="online", now=NOW)
     service.confirm(held.reference, insz=CITIZEN, now=NOW)
-    stranger = citizen_key(OTHER_CITIZEN, service._pepper)
+    stranger = citizen_key(OTHER_CITIZEN, PEPPER)
     with pytest.raises(NotYourBooking):
         service.cancel(held.reference, NOW, owner_key=stranger)
     with pytest.raises(NotYourBooking):
         service.reschedule(held.reference, other_slot, NOW, owner_key=stranger)
     assert service.show(held.reference).status == "confirmed"
-    owner = citizen_key(CITIZEN, service._pepper)
+    owner = citizen_key(CITIZEN, PEPPER)
     assert service.reschedule(held.reference, other_slot, NOW, owner_key=owner).starts_at == at(3)
     assert service.cancel(held.reference, NOW, owner_key=owner).booking.status == "cancelled"

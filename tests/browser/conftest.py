@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.browser import Page, chromium, gateway_settings, require_browser_tools, serving
 from tests.conversation.stack import TOKEN, free_port, running_stack
-
-from .browser import Page, chromium, gateway_settings, require_browser_tools, serving
 
 PEILDATUM = "2027-03-01"
 

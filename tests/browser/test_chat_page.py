@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from .browser import WAIT, Page, describe
+from tests.browser.browser import WAIT, Page, describe
 
 pytestmark = [pytest.mark.rasa, pytest.mark.browser]
 
@@ -94,7 +94,7 @@ def test_a_whole_intake_by_keyboard_ends_with_the_decision_in_the_live_region(pa
     # Every stop on the way showed a visible focus ring.
     assert page.rings and [label for label, ring in page.rings.items() if not ring] == []
 
-    said = first + intake(page, rasa)
+    intake(page, rasa)
     log = page.el("berichten")
     assert (log.get_attribute("role"), log.get_attribute("aria-live")) == ("log", "polite")
     assert any(DECISION in text for text in page.bot_texts()), page.bot_texts()[-4:]

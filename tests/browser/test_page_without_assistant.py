@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.keys import Keys
 
+from tests.browser.browser import Page, describe, gateway_settings, serving
 from tests.conversation.stack import free_port
-
-from .browser import Page, describe, gateway_settings, serving
 
 pytestmark = pytest.mark.browser
 

@@ -11,6 +11,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tests.browser.browser import WAIT, Page, describe, serving
 from tests.conversation.stack import free_port
 from tests.support.database import dump_rows, valid_insz
 from verwijzing.config import settings
@@ -27,8 +28,6 @@ from verwijzing.store.models import (
     OutboxMessage,
     Slot,
 )
-
-from .browser import WAIT, Page, describe, serving
 
 pytestmark = pytest.mark.browser
 

@@ -19,10 +19,11 @@ import os
 import re
 import tempfile
 from collections import Counter
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import yaml
 
@@ -185,9 +186,7 @@ def play_all(personas: list[Persona], on_result: Callable[[Result], None] | None
              tmp: Path | None = None) -> list[Result]:
     """Every person through one real stack: the action server is restarted for each reference
     date (Rasa keeps running), as tests/conversation/test_intake_e2e.py does."""
-    from .stack import (
-        running_stack,  # imported here: loading the people needs no servers
-    )
+    from tests.conversation.stack import running_stack
 
     by_date: dict[dt.date, list[Persona]] = {}
     for persona in personas:

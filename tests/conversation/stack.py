@@ -130,7 +130,8 @@ def running_stack(tmp: Path, database_url: str | None = None, **env: str):
     """Rasa + action server on one database (a fresh SQLite file unless given), seeded with the
     demo counsellors from the reference date on."""
     env["DATABASE_URL"] = database_url or f"sqlite:///{tmp / 'verwijzing.db'}"
-    seed_demo_command(env["DATABASE_URL"], dt.date.fromisoformat(env.get("VERWIJZING_PEILDATUM", dt.date.today().isoformat())))
+    day = env.get("VERWIJZING_PEILDATUM") or dt.date.today().isoformat()
+    seed_demo_command(env["DATABASE_URL"], dt.date.fromisoformat(day))
     actions = ActionServer(tmp, base_env(**env))
     actions.start()
     try:

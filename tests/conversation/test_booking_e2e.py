@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
-from verwijzing_rasa.pii import digits
 
+from tests.conversation.stack import running_stack
 from tests.support.database import BACKENDS, dump_rows, temporary_database, valid_insz
 from verwijzing.store import make_engine
-
-from .stack import running_stack
+from verwijzing_rasa.pii import digits
 
 pytestmark = pytest.mark.rasa
 DAY = "2027-02-01"
@@ -35,7 +34,7 @@ def _groups(number: str, sizes: tuple[int, ...], marks: list[str]) -> str:
     for size in sizes:
         parts.append(number[at:at + size])
         at += size
-    return "".join(p + m for p, m in zip(parts, marks + [""]))
+    return "".join(p + m for p, m in zip(parts, marks + [""], strict=True))
 
 
 # The spellings people use (issue 7: the first three were re-asked forever and stored in plain
@@ -168,8 +167,8 @@ def test_more_blocks_until_the_credit_is_used_up(stack, booked):
 def test_cancel_and_move_by_reference(stack):
     rasa, _, _ = stack
     sender = "wijziger"
-    for text in INTAKE:
-        say(rasa, sender, text.replace("12 jaar", "20 jaar"))
+    for line in INTAKE:
+        say(rasa, sender, line.replace("12 jaar", "20 jaar"))
     say(rasa, sender, "telefonisch")
     say(rasa, sender, "3")
     say(rasa, sender, f"{OTHER_PHONE}, {OTHER}")

@@ -16,6 +16,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
 
+from tests.conversation.stack import TOKEN, running_stack
 from tests.gateway.twilio_requests import BASE, signed, sms_fields
 from tests.gateway.twilio_requests import TOKEN as TWILIO_TOKEN
 from tests.support.database import valid_insz
@@ -25,8 +26,6 @@ from verwijzing.gateway import init_app
 from verwijzing.gateway.identity import COOKIE
 from verwijzing.gateway.sms.text import MAX_SEGMENTS, fits_gsm7, segments
 from verwijzing.store import make_engine, make_sessionmaker
-
-from .stack import TOKEN, running_stack
 
 pytestmark = pytest.mark.rasa
 DAY = "2027-02-01"
@@ -63,7 +62,8 @@ async def gateway(config):
 @pytest.fixture
 async def web(config):
     """The gateway as a browser on this machine reaches it: over http, so its cookie is not Secure."""
-    async with TestClient(TestServer(init_app(dataclasses.replace(config, public_base_url="http://localhost:8080")))) as client:
+    app = init_app(dataclasses.replace(config, public_base_url="http://localhost:8080"))
+    async with TestClient(TestServer(app)) as client:
         yield client
 
 

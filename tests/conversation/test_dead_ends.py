@@ -12,9 +12,8 @@ from collections import Counter
 
 import pytest
 
+from tests.conversation.stack import running_stack
 from verwijzing.booking import BookingService
-
-from .stack import running_stack
 
 pytestmark = pytest.mark.rasa
 NONSENSE = ["qwxz vbnm", "blorp", "zzkrrt plof", "xyxyxy"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .personas import MAX_ANSWERS, load_personas, play_all
+from tests.conversation.personas import MAX_ANSWERS, load_personas, play_all
 
 pytestmark = pytest.mark.rasa
 ROUTE_TARGET = 0.90

@@ -10,9 +10,8 @@ import itertools
 
 import pytest
 
+from tests.conversation.stack import running_stack
 from tests.rules.golden import golden_cases
-
-from .stack import running_stack
 
 pytestmark = pytest.mark.rasa
 MAX_ANSWERS = 9

@@ -11,9 +11,8 @@ import json
 
 import pytest
 
+from tests.conversation.personas import ASKABLE_SLOTS, load_personas
 from verwijzing.cli import screen_json
-
-from .personas import ASKABLE_SLOTS, load_personas
 
 PERSONS = load_personas()
 

@@ -5,7 +5,7 @@ import subprocess
 
 import yaml
 
-from .stack import RASA, ROOT
+from tests.conversation.stack import RASA, ROOT
 
 # Responses that actions send (the validator only looks at stories and rules).
 SENT_BY_ACTIONS = {"utter_opnieuw", "utter_default", "utter_technisch_probleem", "utter_geen_vrije_momenten",

@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from .stack import MODEL, RASA, ROOT
+from tests.conversation.stack import MODEL, RASA, ROOT
 
 pytestmark = pytest.mark.rasa
 

@@ -15,12 +15,11 @@ from urllib.parse import urlencode
 import pytest
 from twilio.request_validator import RequestValidator
 
+from tests.conversation.stack import TOKEN, running_stack
 from tests.support.database import valid_insz
 from verwijzing.booking import BookingService
 from verwijzing.config import settings
 from verwijzing.gateway import init_app
-
-from .stack import TOKEN, running_stack
 
 pytestmark = pytest.mark.rasa
 DAY = "2027-02-01"
@@ -124,7 +123,7 @@ async def test_a_keypad_only_call_books_a_block(stack, aiohttp_client):
         said.append(heard(root))
 
     print("\nkeypad call, one turn per line (what was heard, then the keys pressed):")
-    for number, (text, keys) in enumerate(zip(said, pressed + ["(booked)"]), start=1):
+    for number, (text, keys) in enumerate(zip(said, pressed + ["(booked)"], strict=True), start=1):
         print(f"  {number:2}. {text}\n      → {keys}")
     print(f"keypad turns to a booked block: {len(pressed)}")
 

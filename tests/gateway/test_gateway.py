@@ -33,7 +33,7 @@ def booked(db) -> str:
     with sessions.begin() as session:
         seed_demo(session, DAY)
     service = BookingService(sessions, pepper=PEPPER)
-    now = dt.datetime.combine(DAY, dt.time(8), tzinfo=dt.timezone.utc)
+    now = dt.datetime.combine(DAY, dt.time(8), tzinfo=dt.UTC)
     offer = service.free_slots(None, "online", DAY, now=now)[0]
     held = service.hold(offer.slot_id, "web", "gateway-test", modality="online", now=now)
     service.confirm(held.reference, insz=valid_insz(dt.date(1985, 7, 30), 33), now=now)

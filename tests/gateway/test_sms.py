@@ -8,10 +8,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from tests.gateway.twilio_requests import BASE, TOKEN, signed, sms_fields
 from verwijzing.config import settings
 from verwijzing.gateway import init_app
-
-from .twilio_requests import BASE, TOKEN, signed, sms_fields
 
 
 @pytest.fixture
@@ -24,7 +23,8 @@ def config(db, monkeypatch):
 
 async def send(client, body: str, sender: str = "+32470123456", headers=None):
     fields = sms_fields(body, sender)
-    response = await client.post("/webhooks/sms", data=fields, headers=signed("/webhooks/sms", fields) if headers is None else headers)
+    headers = signed("/webhooks/sms", fields) if headers is None else headers
+    response = await client.post("/webhooks/sms", data=fields, headers=headers)
     return response
 
 
@@ -61,7 +61,8 @@ async def test_stop_then_silence_then_start(aiohttp_client, config):
     client = await aiohttp_client(init_app(config))
     stopped = await send(client, "Stop")
     assert stopped.status == 200 and stopped.content_type == "application/xml"
-    assert messages(await stopped.text()) == ["Je krijgt van ons geen sms meer. Wil je later toch verder? Stuur dan START."]
+    assert messages(await stopped.text()) == [
+        "Je krijgt van ons geen sms meer. Wil je later toch verder? Stuur dan START."]
     # After STOP: no answer at all (not even that the assistant is down), and not for HELP either.
     assert messages(await (await send(client, "hallo")).text()) == []
     assert messages(await (await send(client, "HELP")).text()) == []

@@ -108,7 +108,7 @@ def test_the_main_menu_and_the_free_moments_are_read_as_keys():
     menu = spoken_reply([message(main_reask(3))])
     assert "Druk 1 voor nagaan of ik recht heb op loopbaanbegeleiding." in menu
     assert "Druk 2 voor wat kost loopbaanbegeleiding." in menu
-    start = dt.datetime(2027, 2, 2, 8, 30, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2027, 2, 2, 8, 30, tzinfo=dt.UTC)
     offers = offer_data([type("Offer", (), {"slot_id": 7, "label": "dinsdag 2 februari om 9.30 uur, met An L., "
                                              "online (videogesprek)", "starts_at": start})()])
     reply = BotMessage(offers_message(offers), (Button("1. " + offers[0]["label"], "1"),))

@@ -24,9 +24,10 @@ def scan_everywhere(phrases: PhraseSet, analysis: nlp.Analysis, span=None) -> li
     def usable(j: int) -> bool:
         return j not in taken and j in allowed and not tokens[j].is_punct
 
-    for pattern, label, phrase in phrases._patterns:
+    # The index is checked against the plain algorithm on the same compiled patterns.
+    for pattern, label, phrase in phrases._patterns:  # noqa: SLF001
         for i in range(len(tokens)):
-            end = phrases._match_at(tokens, i, pattern, usable)
+            end = phrases._match_at(tokens, i, pattern, usable)  # noqa: SLF001
             if end is not None:
                 taken.update(range(i, end))
                 found.append(Match(label, i, end, phrase))

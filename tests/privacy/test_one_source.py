@@ -9,9 +9,9 @@ import subprocess
 from pathlib import Path
 
 import yaml
-from verwijzing_rasa import pii
 
 import verwijzing.dialogue.booking as booking_conversation
+from verwijzing_rasa import pii
 
 ROOT = Path(__file__).resolve().parents[2]
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"

@@ -11,11 +11,11 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from verwijzing_rasa.pii import NUMMER, RIJKSREGISTERNUMMER, TELEFOON, digits, redact
 
 from tests.support.database import valid_insz
 from verwijzing.dialogue.booking import read_insz, read_telefoon
 from verwijzing.privacy.insz import InvalidInsz, citizen_key, normalise_insz
+from verwijzing_rasa.pii import NUMMER, RIJKSREGISTERNUMMER, TELEFOON, digits, redact
 
 PEPPER = "privacy-test-pepper"
 # Many spellings per number; the pattern is cheap, so many examples cost little.

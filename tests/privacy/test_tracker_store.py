@@ -10,9 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from verwijzing_rasa.pii import RIJKSREGISTERNUMMER, TELEFOON, digits
 
 from tests.support.database import valid_insz
+from verwijzing_rasa.pii import RIJKSREGISTERNUMMER, TELEFOON, digits
 
 ROOT = Path(__file__).resolve().parents[2]
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
@@ -51,7 +51,7 @@ print(json.dumps([e.as_dict() for e in tracker.events if e.type_name in ("user",
 def saved(tmp_path_factory):
     database = tmp_path_factory.mktemp("tracker") / "tracker.db"
     result = subprocess.run(
-        [str(RASA_PYTHON), "-c", SAVE, f"sqlite:///{database}", json.dumps(list(zip(SPELLINGS, PHONES)))],
+        [str(RASA_PYTHON), "-c", SAVE, f"sqlite:///{database}", json.dumps(list(zip(SPELLINGS, PHONES, strict=True)))],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
         env={"PATH": "/usr/bin:/bin", "RASA_TELEMETRY_ENABLED": "false"})
     assert result.returncode == 0, result.stderr[-3000:]
@@ -68,7 +68,7 @@ def test_every_spelling_and_phone_is_gone_from_every_row(saved):
         assert INSZ not in digits(row) and INSZ[:9] not in digits(row)
         assert "470123456" not in digits(row)
     assert INSZ.encode() not in raw and b"470123456" not in raw
-    for spelling, phone in zip(SPELLINGS, PHONES):
+    for spelling, phone in zip(SPELLINGS, PHONES, strict=True):
         assert spelling.encode() not in raw and phone.encode() not in raw
 
 

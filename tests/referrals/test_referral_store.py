@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 
+from tests.referrals.test_referral_fields import DAY, PERSON
 from verwijzing.decision.facts import parse_facts
 from verwijzing.decision.screening import screen
 from verwijzing.referrals.record import (
@@ -18,8 +19,6 @@ from verwijzing.referrals.record import (
 )
 from verwijzing.store import Base, Referral, make_sessionmaker, upgrade
 from verwijzing.store.migrate import alembic_config
-
-from .test_referral_fields import DAY, PERSON
 
 T0 = dt.datetime(2027, 2, 1, 9, 0, tzinfo=dt.UTC)
 

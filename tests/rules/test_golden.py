@@ -3,9 +3,8 @@ import json
 
 import pytest
 
+from tests.rules.golden import golden_cases
 from verwijzing.cli import screen_json
-
-from .golden import golden_cases
 
 CASES = golden_cases()
 

@@ -4,8 +4,8 @@ Two stock Rasa servers and two action servers share one PostgreSQL database (the
 and Rasa's Redis lock store, configured by the project's endpoints.scaled.yml. Each golden chat
 case is first played on server A alone (the one-server reference); then 50 conversations
 alternate their turns between A and B (turn 1 on A, turn 2 on B, … or the other way round), six
-at a time; in ten more the person sends two messages at once, one to each server. Every message must be in the stored conversation exactly once and in order, every
-message must get exactly one turn (no reply lost, none given twice), a conversation sent the same
+at a time; in ten more the person sends two messages at once, one to each server. Every message
+must be in the stored conversation exactly once and in order, every message must get exactly one turn (no reply lost, none given twice), a conversation sent the same
 messages must run the same actions as on one server, and reach the same decision. The pairs sent
 at once exposed a race in stock Rasa's RedisLockStore, fixed by verwijzing_rasa.lock_store.
 """
@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.rules.golden import golden_cases
+from tests.scale.cluster import redis_keys, require_redis, two_of_everything, unique_key_prefix
 from tests.support.database import require_postgres, temporary_postgres_database
-
-from .cluster import redis_keys, require_redis, two_of_everything, unique_key_prefix
 
 # About 3 minutes on a quiet 2-core machine (two model loads, ~380 turns); more when it is shared.
 pytestmark = [pytest.mark.rasa, pytest.mark.postgres, pytest.mark.timeout(600)]
@@ -72,7 +71,7 @@ def play(servers, case, first: int, pair_at: int | None = None) -> Played:
         if turn == pair_at:
             start = threading.Barrier(2)
 
-            def send(server, text):
+            def send(server, text, start=start):
                 start.wait()
                 server.send(sender, text)
 
@@ -134,7 +133,7 @@ def reference(servers):
     """Every case played on server A alone: the one-server run to compare with."""
     a, _ = servers
     with ThreadPoolExecutor(4) as pool:
-        played = dict(zip((case.name for case in CASES), pool.map(lambda case: play([a], case, 0), CASES)))
+        played = dict(zip((case.name for case in CASES), pool.map(lambda case: play([a], case, 0), CASES), strict=True))
     for case in CASES:
         assert played[case.name].decision[0] == case.output["route"], case.name
     return played
@@ -145,7 +144,7 @@ def test_fifty_conversations_alternating_between_two_rasa_servers(servers, refer
     plan = [(CASES[n % len(CASES)], n % 2) for n in range(CONVERSATIONS)]
     with ThreadPoolExecutor(6) as pool:
         played = list(pool.map(lambda item: play(servers, *item), plan))
-    for (case, _), result in zip(plan, played):
+    for (case, _), result in zip(plan, played, strict=True):
         assert_every_message_once_with_one_turn(result)
         one_server = reference[case.name]
         assert result.decision == one_server.decision, case.name
@@ -161,6 +160,6 @@ def test_two_messages_sent_at_once_to_both_servers_are_both_kept(servers, refere
     with ThreadPoolExecutor(5) as pool:
         played = list(pool.map(lambda item: play(servers, *item), plan))
     assert sum(isinstance(item, tuple) for result in played for item in result.sent) == len(plan)
-    for (case, _, _), result in zip(plan, played):
+    for (case, _, _), result in zip(plan, played, strict=True):
         assert_every_message_once_with_one_turn(result)
         assert result.decision == reference[case.name].decision, case.name

@@ -9,12 +9,11 @@ import re
 import pytest
 from sqlalchemy import select, update
 
+from tests.staff.conftest import PASSWORD, log_in
 from verwijzing.gateway import init_app
 from verwijzing.staff import sessions
 from verwijzing.staff.accounts import LOCK_AFTER
 from verwijzing.store import StaffSession, StaffUser, make_sessionmaker
-
-from .conftest import PASSWORD, log_in
 
 OPEN = {"/staff/login", "/staff/static/{name}"}
 

@@ -10,14 +10,13 @@ from html.parser import HTMLParser
 
 import pytest
 
+from tests.staff import dashboard_data as data
 from verwijzing.decision.facts import Facts, parse_facts
 from verwijzing.monitoring.budget import committed_budget
 from verwijzing.monitoring.intakes import AgeBands, BookingRow, DecisionRow, Period
 from verwijzing.monitoring.queries import load_dashboard
 from verwijzing.monitoring.scenarios import rescreen
 from verwijzing.store import make_sessionmaker
-
-from . import dashboard_data as data
 
 
 @pytest.fixture

@@ -17,13 +17,12 @@ from tests.browser.browser import (
     serving,
 )
 from tests.conversation.stack import free_port
+from tests.staff import dashboard_data as data
+from tests.staff.conftest import PASSWORD
 from tests.support.database import temporary_database
 from verwijzing.staff.accounts import add_user
 from verwijzing.store import make_engine, make_sessionmaker
 from verwijzing.store.migrate import upgrade
-
-from . import dashboard_data as data
-from .conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 

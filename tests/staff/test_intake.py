@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.rules.golden import golden_cases
+from tests.staff.conftest import csrf_of, log_in
 from tests.support.database import dump_rows, valid_insz
 from verwijzing.cli import SCREEN_DEFAULTS
 from verwijzing.decision.facts import parse_facts
@@ -34,8 +35,6 @@ from verwijzing.store.models import (
     Referral,
     Slot,
 )
-
-from .conftest import csrf_of, log_in
 
 PEILDATUM = dt.date(2027, 3, 1)
 PEPPER = "staff-test-pepper"  # the staff_config fixture's VERWIJZING_INSZ_PEPPER

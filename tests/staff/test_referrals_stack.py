@@ -12,12 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.conversation.stack import running_stack
+from tests.staff.conftest import log_in
 from verwijzing.config import settings
 from verwijzing.gateway import init_app
 from verwijzing.staff.accounts import add_user
 from verwijzing.store import Referral, make_engine, make_sessionmaker
-
-from .conftest import log_in
 
 pytestmark = pytest.mark.rasa
 DAY = "2027-02-01"

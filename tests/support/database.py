@@ -108,7 +108,7 @@ def dump_rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
     metadata.reflect(engine)
     with engine.connect() as connection:
         return {
-            name: [dict(row._mapping) for row in connection.execute(select(table))]
+            name: [dict(row._mapping) for row in connection.execute(select(table))]  # noqa: SLF001 - public, despite the name
             for name, table in metadata.tables.items()
         }
 

@@ -15,13 +15,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.truth.citizen_texts import ROOT, CitizenText, all_texts
 from verwijzing.decision.answers import answer
 from verwijzing.decision.explain import booking_offer, explain_decision
 from verwijzing.decision.facts import parse_facts
 from verwijzing.decision.screening import screen
 from verwijzing.policy import STATUSES, load_policy
-
-from .citizen_texts import ROOT, CitizenText, all_texts
 
 POLICY = load_policy()
 POLICY_DIR = ROOT / "src" / "verwijzing" / "policy"
@@ -57,14 +56,17 @@ def _recognised(text: str) -> set[str]:
 
 def test_every_value_regime_and_item_states_its_status_explicitly():
     missing = []
-    for path in sorted((POLICY_DIR / "parameters").glob("*.yaml")) + sorted((POLICY_DIR / "scenarios").glob("*/*.yaml")):
+    paths = sorted((POLICY_DIR / "parameters").glob("*.yaml")) + sorted((POLICY_DIR / "scenarios").glob("*/*.yaml"))
+    for path in paths:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        missing += [f"{path.name} {day}" for day, entry in data["values"].items() if (entry or {}).get("status") not in STATUSES]
+        missing += [f"{path.name} {day}" for day, entry in data["values"].items()
+                    if (entry or {}).get("status") not in STATUSES]
         missing += [path.name] * (not data.get("status_note"))
     for name, data in yaml.safe_load((POLICY_DIR / "regimes.yaml").read_text(encoding="utf-8")).items():
         missing += [name] * (not data.get("status") or not data.get("status_note"))
     for name, data in yaml.safe_load((POLICY_DIR / "items.yaml").read_text(encoding="utf-8")).items():
-        missing += [name] * (data.get("status") not in STATUSES or not data.get("status_note") or not data.get("reference"))
+        incomplete = data.get("status") not in STATUSES or not data.get("status_note") or not data.get("reference")
+        missing += [name] * incomplete
     assert not missing, f"no explicit status (or no status_note / reference): {missing}"
 
 

@@ -161,7 +161,8 @@ def settle_block_change(
     if not difference:
         return
     key = booking.citizen_key
-    assert key is not None
+    if key is None:
+        raise ValueError(f"confirmed booking {booking.reference} has no citizen key")
     lock_account(session, key, new_day, now)
     if difference > 0 and balance(session, key) < difference:
         raise InsufficientCredit(texts.not_enough_credit(balance(session, key), difference))

@@ -134,7 +134,8 @@ def _cost(decision: Decision) -> str:
     view = regime_at(decision.peildatum, decision.regime)
     kort, standaard = view.value("bijdrage_per_uur_kortgeschoold"), view.value("bijdrage_per_uur_standaard")
     per_uur = decision.bijdrage_per_uur
-    parts.append(text_of(texts["sociale_correctie"]).format(kort=format_number(kort), standaard=format_number(standaard)))
+    parts.append(text_of(texts["sociale_correctie"]).format(kort=format_number(kort),
+                                                            standaard=format_number(standaard)))
     kortgeschoold = any(r.code == "bijdrage_kortgeschoold" for r in decision.redenen)
     own = texts["kortgeschoold"] if kortgeschoold else texts["standaard"]
     parts.append(text_of(own).format(

@@ -6,9 +6,10 @@ input with the same plain message naming the field.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
-from typing import Any, Mapping
+from typing import Any
 
 
 class Werkstatus(StrEnum):

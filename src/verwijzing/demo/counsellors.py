@@ -235,7 +235,8 @@ def _valid(dates: dict[str, dt.date | None], day: dt.date) -> bool:
 
 
 def _counsellor(i: int, province: str, postcode: str, start: dt.date) -> Counsellor:
-    assert province_of(postcode) == province, (postcode, province)
+    if province_of(postcode) != province:
+        raise ValueError(f"demo data: {postcode} is not in {province}")
     dates: dict[str, dt.date | None] = {
         "mandate_valid_from": start - dt.timedelta(days=365 * (1 + i % 5)),
         "mandate_valid_to": None,

@@ -70,7 +70,7 @@ def seed_demo_intakes(session: Session, day: dt.date) -> int:
     at all (never mixed with real ones); returns how many were added. The caller commits."""
     if session.scalar(select(func.count()).select_from(Referral)):
         return 0
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 - fictional data, the same on every run
     counsellor = _counsellor(session, day)
     taken: set[dt.datetime] = set()
     for number in range(1, INTAKES + 1):
@@ -104,7 +104,7 @@ def asked_facts(full: Facts, day: dt.date) -> Facts:
 
 
 def _pick(rng: random.Random, weighted):
-    values, weights = zip(*weighted)
+    values, weights = zip(*weighted, strict=True)
     return rng.choices(values, weights)[0]
 
 

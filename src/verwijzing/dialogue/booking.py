@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from verwijzing_rasa import pii
-
 from verwijzing.booking.texts import when
 from verwijzing.booking.views import BookingView, SlotOffer
 from verwijzing.dialogue.choices import read_choice
@@ -21,6 +19,7 @@ from verwijzing.enums import Modality
 from verwijzing.nl_be import format_number, weekday_names
 from verwijzing.notify.phone import InvalidPhone, normalise_phone
 from verwijzing.privacy.insz import InvalidInsz, citizen_key, normalise_insz
+from verwijzing_rasa import pii
 
 # One shape for the national and the phone number, shared with the redacting tracker store and
 # the NLU regex features (verwijzing_rasa.pii): a spelling this reader accepts is never stored.

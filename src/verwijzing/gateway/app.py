@@ -71,7 +71,7 @@ async def health(request: web.Request) -> web.Response:
         try:
             async with http.get(url) as response:
                 return response.status == 200
-        except (aiohttp.ClientError, asyncio.TimeoutError):
+        except (TimeoutError, aiohttp.ClientError):
             return False
 
     def database_answers() -> bool:

@@ -12,7 +12,6 @@ one cannot process it twice. A timeout is not retried elsewhere (the turn may ha
 """
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,7 +86,7 @@ class Assistant:
             except aiohttp.ClientConnectorError as exc:
                 if attempt == len(order) - 1:
                     raise AssistantUnavailable(str(exc) or type(exc).__name__) from exc
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 raise AssistantUnavailable(str(exc) or type(exc).__name__) from exc
             finally:
                 self._in_flight[index] -= 1

@@ -15,13 +15,15 @@ MIN_AGE, MAX_AGE = 12, 110
 _BIRTH = ["geboren", "geboortedatum", "geboortejaar", "geboorte", "verjaardag"]
 # After "ik ben 24 (jaar)" only these may follow for it to be an age: "ik ben 20 jaar
 # bediende" is twenty years of work, not an age.
-_AFTER_AGE = {"", "oud", "jong", "geworden", "en", "maar", "want", "dus", "ik", "nu", "dit", "sinds", ",", ".", "!", "?", ";", ":", "\n"}
+_AFTER_AGE = {"", "oud", "jong", "geworden", "en", "maar", "want", "dus", "ik", "nu", "dit", "sinds",
+              ",", ".", "!", "?", ";", ":", "\n"}
 # "ik word 40 volgende maand": when someone turns that age ("ik ben 20 jaar in dienst" is a
 # duration, so these only follow "word").
 _WHEN = {"volgende", "volgend", "binnenkort", "in", "over", "deze", "dit", "op", "eind", "begin"}
 # Before a bare number these make it a duration, a year of something else or a decade ("in de
 # veertig" is not forty).
-_NOT_AGE_BEFORE = {"sinds", "al", "reeds", "gedurende", "van", "tot", "vanaf", "na", "voor", "over", "binnen", "postcode", "nr", "nummer", "om", "per", "de"}
+_NOT_AGE_BEFORE = {"sinds", "al", "reeds", "gedurende", "van", "tot", "vanaf", "na", "voor", "over", "binnen",
+                   "postcode", "nr", "nummer", "om", "per", "de"}
 
 
 @cache
@@ -58,7 +60,8 @@ def _explicit(a: Analysis) -> int | None:
                 continue  # "ik ben bediende, 12 jaar": not a name, so not an age
             if not about_someone_else(a, a.index_at(m.start(m.lastindex))):
                 return int(m.group(m.lastindex))
-    for m in re.finditer(r"\b(ben|bent|word|wordt)((?: (?:nu|pas|net|al|reeds|bijna|ongeveer|intussen))*) (\d{1,3})\b", text):
+    pattern = r"\b(ben|bent|word|wordt)((?: (?:nu|pas|net|al|reeds|bijna|ongeveer|intussen))*) (\d{1,3})\b"
+    for m in re.finditer(pattern, text):
         i = a.index_at(m.start(3))
         if about_someone_else(a, i) or a.tokens[i].value is None or a.tokens[i].value != int(a.tokens[i].value):
             continue

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 from verwijzing.interpret.age import read_leeftijd
 from verwijzing.interpret.education import SchoolTalk, read_opleidingsniveau

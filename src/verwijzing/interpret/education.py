@@ -89,7 +89,9 @@ def _school_years(a: Analysis, asked: bool) -> list[_Mention]:
             continue  # "2de graad" is a phrase of its own
         sentence = a.sentence_of(i)
         end = i + 1
-        while end < len(tokens) and end < i + 4 and (tokens[end].norm in secondary or tokens[end].norm in ("jaar", "leerjaar", "lager", "lagere", "school", "onderwijs")):
+        while end < len(tokens) and end < i + 4 and (
+                tokens[end].norm in secondary
+                or tokens[end].norm in ("jaar", "leerjaar", "lager", "lagere", "school", "onderwijs")):
             end += 1
         if "leerjaar" in window[:2] or "lager" in window[:2] or "lagere" in window[:2]:
             found.append(_Mention("year", i, end, "kort"))  # a year of primary school

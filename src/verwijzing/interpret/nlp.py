@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Iterable
 
 import spacy
 from rapidfuzz.distance import OSA
@@ -120,7 +120,8 @@ def vocabulary() -> frozenset[str]:
                 words.update(normalise_word(part))
 
     lex = data()
-    for section in ("werkstatus", "hulpvraag", "education", "experience", "job_nouns", "months", "numbers", "yesno", "countries", "regions"):
+    for section in ("werkstatus", "hulpvraag", "education", "experience", "job_nouns", "months", "numbers", "yesno",
+                    "countries", "regions"):
         walk(lex[section])
     return frozenset(w for w in words if len(w) >= 5 and w.isalpha())
 

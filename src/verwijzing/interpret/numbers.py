@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import cache
-from typing import Sequence
 
 from verwijzing.interpret.lexicon import data
 

@@ -2,22 +2,13 @@
 whether a phrase is about someone else ("mijn man werkt")."""
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Iterable, Sequence
 
 from verwijzing.interpret.lexicon import data
-from verwijzing.interpret.numbers import fold
-
-PUNCT = {",", ".", "!", "?", ";", ":", "\n", "…", "(", ")"}
-SENTENCE_END = {".", "!", "?", "\n", "…"}
-# A clause ends at these words, so "ik ben 24 en werk sinds 2 jaar" is two statements.
-CLAUSE_WORDS = {"maar", "want", "omdat", "dus", "en", "daarvoor", "ervoor", "daarna", "sindsdien"}
-_NUMBER_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)([a-z]+)")
-_ORDINAL = re.compile(r"(\d{1,2})(?:ste|de|ds|ee|e|d)")
-_DECIMAL = re.compile(r"\d+,\d+")
 from verwijzing.interpret.nlp import Analysis, Token, normalise_word
+from verwijzing.interpret.numbers import fold
 
 # --- phrase matching -------------------------------------------------------------------------
 

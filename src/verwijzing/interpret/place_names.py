@@ -10,9 +10,9 @@ Region and country words come from lexicon.yaml.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Iterator
 
 from verwijzing.interpret.dutch_words import dutch_words
 from verwijzing.interpret.lexicon import data

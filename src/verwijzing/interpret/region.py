@@ -30,7 +30,8 @@ from verwijzing.interpret.place_names import (
 
 _POSTCODE = re.compile(r"(?:(be?)-?)?(\d{4})")
 # Before a four-digit number these make it a year or an amount, not a postcode.
-_NOT_POSTCODE_BEFORE = {"sinds", "van", "vanaf", "tot", "tussen", "geboren", "jaar", "voor", "na", "rond", "in", "tegen", "eind", "begin", "sedert", "ongeveer", "euro"}
+_NOT_POSTCODE_BEFORE = {"sinds", "van", "vanaf", "tot", "tussen", "geboren", "jaar", "voor", "na", "rond", "in",
+                        "tegen", "eind", "begin", "sedert", "ongeveer", "euro"}
 _NOT_POSTCODE_AFTER = {"euro", "eur", "€", "km", "uur", "mensen", "maanden", "jaar", "tot", "-"}
 
 
@@ -168,7 +169,8 @@ def _score(a: Analysis, m: _Mention, asked: bool) -> int:
     locative = a.has(cues["locative"], near)
     asked_locative = asked and a.has(cues["asked_locative"], near)
     content = [i for i, t in enumerate(a.tokens) if not t.is_punct]
-    whole = all(m.start <= i < m.end or a.tokens[i].norm in ("ik", "woon", "in", "te", "ja", "uit", "van") for i in content)
+    filler = ("ik", "woon", "in", "te", "ja", "uit", "van")
+    whole = all(m.start <= i < m.end or a.tokens[i].norm in filler for i in content)
     capitalised = a.tokens[m.start].capitalised
     if m.entry.ambiguous and not (residence or locative or asked_locative or capitalised or (asked and whole)):
         return 0
@@ -248,7 +250,8 @@ def find_municipality(text: str) -> Municipality | None:
         if entry is None:
             return None
         place = entry.municipality
-    assert place is not None
+    if place is None:
+        return None
     postcodes = [code for _, code, _ in _postcodes(a) if region_of_postcode(code) == place.region]
     if postcodes:
         return Municipality(place.name, place.region, place.latitude, place.longitude, postcodes[0])

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
 
 from verwijzing.decision.facts import Facts, Opleidingsniveau
 from verwijzing.enums import BookingStatus, Channel
@@ -251,7 +252,7 @@ class AgeBands:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        middle = tuple(f"{low}–{high - 1}" for low, high in zip(self.cuts, self.cuts[1:]))
+        middle = tuple(f"{low}–{high - 1}" for low, high in pairwise(self.cuts))
         return (f"<{self.cuts[0]}", *middle, f"{self.cuts[-1]}+", UNKNOWN)
 
     def band(self, age: int | None) -> str:

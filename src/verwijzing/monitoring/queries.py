@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy import bindparam, inspect, or_, select, text
+from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import Session
 
 from verwijzing.decision.facts import Facts, InvalidFact, parse_facts
 from verwijzing.monitoring.dashboard import Dashboard, build_dashboard, summary
 from verwijzing.monitoring.intakes import BookingRow, DecisionRow, Period
-from verwijzing.store.conversations import RASA_EVENTS
+from verwijzing.store.conversations import EVENTS, RASA_EVENTS
 from verwijzing.store.models import Booking, Referral
 
 logger = logging.getLogger(__name__)
@@ -93,13 +93,12 @@ def started_conversations(session: Session, period: Period) -> set[str]:
     if not inspect(session.connection()).has_table(RASA_EVENTS):
         return set()  # Rasa has stored nothing on this database yet
     since, until = period.utc_bounds()
-    rows = session.execute(
-        text(f"SELECT DISTINCT sender_id FROM {RASA_EVENTS} "
-             "WHERE type_name IN :types AND timestamp >= :since AND timestamp < :until")
-        .bindparams(bindparam("types", expanding=True)),
-        {"types": list(STARTED_EVENTS), "since": since.timestamp(), "until": until.timestamp()},
+    rows = session.scalars(
+        select(EVENTS.c.sender_id).distinct().where(
+            EVENTS.c.type_name.in_(STARTED_EVENTS),
+            EVENTS.c.timestamp >= since.timestamp(), EVENTS.c.timestamp < until.timestamp())
     )
-    return {sender for (sender,) in rows}
+    return set(rows)
 
 
 def load_dashboard(session: Session, day: dt.date, period: Period | None = None) -> Dashboard:

@@ -13,10 +13,11 @@ withdrawn) and each status but `certain` has the wording a text about it must ca
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -225,7 +226,8 @@ def _parameter(name: str, data: dict) -> Parameter:
             raise PolicyError(f"{name}: value keys must be dates, got {start!r}")
     # Every value says how sure it is; a value no source gives cannot be more than unknown.
     statuses = tuple(
-        (start, _check_status(f"{name} {start}", entry.get("status", "unknown" if entry.get("value") is None else None)))
+        (start, _check_status(f"{name} {start}",
+                              entry.get("status", "unknown" if entry.get("value") is None else None)))
         for start, entry in entries
     )
     return Parameter(

@@ -27,12 +27,12 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from verwijzing_rasa.pii import redact
 
 from verwijzing.decision.facts import Facts, InvalidFact, Route, parse_facts
 from verwijzing.decision.screening import Decision
 from verwijzing.enums import BookingStatus, Channel, Consent
 from verwijzing.store.models import Referral
+from verwijzing_rasa.pii import redact
 
 # The facts the rules read (verwijzing.decision.screening), and so the facts a re-screening needs.
 KEPT_FACTS = ("hulpvraag", "werkstatus", "werkervaring_jaren", "opleidingsniveau", "woonregio", "werkregio",

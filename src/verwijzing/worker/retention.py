@@ -23,7 +23,6 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import (
-    column,
     delete,
     exists,
     func,
@@ -31,7 +30,6 @@ from sqlalchemy import (
     not_,
     or_,
     select,
-    table,
     update,
 )
 from sqlalchemy.orm import Session, sessionmaker
@@ -40,7 +38,7 @@ import verwijzing.booking.figures as figures
 from verwijzing.enums import ACTIVE_STATUSES, LedgerReason
 from verwijzing.nl_be import BRUSSELS
 from verwijzing.privacy.audit import record_audit
-from verwijzing.store.conversations import RASA_EVENTS
+from verwijzing.store.conversations import EVENTS, RASA_EVENTS
 from verwijzing.store.models import (
     AuditEntry,
     Booking,
@@ -52,7 +50,6 @@ from verwijzing.store.models import (
 from verwijzing.worker.locks import try_job_lock
 
 NAME = "retention"
-_events = table(RASA_EVENTS, column("sender_id"), column("timestamp"))
 
 
 @dataclass(frozen=True)
@@ -76,14 +73,14 @@ def forget_conversations(session: Session, cutoffs: ConversationCutoffs) -> dict
     if not inspect(session.connection()).has_table(RASA_EVENTS):
         return {"events_deleted": 0, "conversations_deleted": 0}  # Rasa has stored nothing yet
     abandoned = (
-        select(_events.c.sender_id)
-        .group_by(_events.c.sender_id)
-        .having(func.max(_events.c.timestamp) < cutoffs.abandoned_before)
+        select(EVENTS.c.sender_id)
+        .group_by(EVENTS.c.sender_id)
+        .having(func.max(EVENTS.c.timestamp) < cutoffs.abandoned_before)
     )
     conversations = session.scalar(select(func.count()).select_from(abandoned.subquery())) or 0
-    deleted = _count(session.execute(delete(_events).where(_events.c.sender_id.in_(abandoned))))
+    deleted = _count(session.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(abandoned))))
     if cutoffs.events_before is not None:
-        deleted += _count(session.execute(delete(_events).where(_events.c.timestamp < cutoffs.events_before)))
+        deleted += _count(session.execute(delete(EVENTS).where(EVENTS.c.timestamp < cutoffs.events_before)))
     return {"events_deleted": deleted, "conversations_deleted": conversations}
 
 

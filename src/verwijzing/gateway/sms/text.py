@@ -118,7 +118,7 @@ def _pack(text: str, max_segments: int, level: int) -> list[str]:
             current = deeper[-1] if deeper else ""
         else:  # one word longer than three segments: cut it
             limit = max_segments * _UCS_PART
-            messages.extend(re.findall(".{1,%d}" % limit, piece, re.S))
+            messages.extend(re.findall(f".{{1,{limit}}}", piece, re.S))
             current = ""
     if current.strip():
         messages.append(current.strip())

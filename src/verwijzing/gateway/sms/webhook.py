@@ -69,7 +69,7 @@ async def incoming(request: web.Request) -> web.Response:
             return is_opted_out(session, key)
 
     if asked == "stop":
-        await asyncio.to_thread(_in_transaction, sessions, opt_out, key, dt.datetime.now(dt.timezone.utc))
+        await asyncio.to_thread(_in_transaction, sessions, opt_out, key, dt.datetime.now(dt.UTC))
         return twiml(text("stop"))
     if asked == "start":
         await asyncio.to_thread(_in_transaction, sessions, opt_in, key)

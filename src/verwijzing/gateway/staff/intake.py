@@ -105,8 +105,7 @@ def _intake_page(request: web.Request, intake: IntakeForm, status: int = 200) ->
 
 def _decision_page(request: web.Request, intake: IntakeForm, decision: Decision, *, status: int = 200,
                    error: str | None = None, chosen: str = "", reason: str = "") -> web.Response:
-    assert intake.facts is not None
-    woonregio = intake.facts.woonregio.value if intake.facts.woonregio else None
+    woonregio = intake.facts.woonregio.value if intake.facts and intake.facts.woonregio else None
     return render(
         request, "beslissing.html", status=status, decision=decision, route_label=ROUTES[decision.route],
         explanation=explain_decision(decision, woonregio), values=intake.values,
@@ -221,8 +220,8 @@ async def _load_referral(request: web.Request) -> _Referral:
 
 
 def _free_offers(request: web.Request, search: dict[str, str]) -> list[SlotOffer]:
-    found = request.config_dict[BOOKINGS].free_slots(search["postcode"] or None, search["modaliteit"], peildatum(request),
-                                             limit=OFFERS * 10)
+    found = request.config_dict[BOOKINGS].free_slots(
+        search["postcode"] or None, search["modaliteit"], peildatum(request), limit=OFFERS * 10)
     return distinct_moments(found, OFFERS)
 
 
@@ -265,9 +264,8 @@ async def book(request: web.Request) -> web.StreamResponse:
         raise web.HTTPSeeOther(f"/staff/intake/{referral.id}/bevestiging")
     form = await checked_form(request)
     booking = read_booking(form)
-    if booking.errors:
+    if booking.errors or booking.slot_id is None or booking.insz is None:
         return await _booking_page(request, referral, booking.values, booking.errors, status=400)
-    assert booking.slot_id is not None and booking.insz is not None
     service, who = request.config_dict[BOOKINGS], actor(request)
     # One key per filled-in page: a double click replays the same hold instead of taking a second slot.
     attempt = str(form.get("poging") or "")[:40] or secrets.token_urlsafe(12)

@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from verwijzing_rasa import pii
-
 from verwijzing.booking.texts import MODALITY_WORDS
 from verwijzing.decision.facts import (
     Facts,
@@ -27,6 +25,7 @@ from verwijzing.decision.screening import Decision, screen
 from verwijzing.enums import Modality
 from verwijzing.notify.phone import InvalidPhone, normalise_phone
 from verwijzing.privacy.insz import InvalidInsz, normalise_insz
+from verwijzing_rasa import pii
 
 # ---- what the form asks, in the contract's values with plain labels ----------------------------
 

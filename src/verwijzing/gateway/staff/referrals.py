@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
-from verwijzing_rasa.pii import redact
 
 from verwijzing.decision.facts import Route
 from verwijzing.enums import Channel
@@ -37,6 +36,7 @@ from verwijzing.referrals.search import (
     parse_filter,
     search,
 )
+from verwijzing_rasa.pii import redact
 
 CHANNELS = {Channel.WEB.value: "webchat", Channel.SMS.value: "sms", Channel.VOICE.value: "telefoon",
             Channel.STAFF.value: "VDAB-consulent"}
