@@ -5,8 +5,9 @@ and Rasa's Redis lock store, configured by the project's endpoints.scaled.yml. E
 case is first played on server A alone (the one-server reference); then 50 conversations
 alternate their turns between A and B (turn 1 on A, turn 2 on B, … or the other way round), six
 at a time; in ten more the person sends two messages at once, one to each server. Every message
-must be in the stored conversation exactly once and in order, every message must get exactly one turn (no reply lost, none given twice), a conversation sent the same
-messages must run the same actions as on one server, and reach the same decision. The pairs sent
+must be in the stored conversation exactly once and in order, every message must get exactly one
+turn (no reply lost, none given twice), a conversation sent the same messages must run the same
+actions as on one server, and reach the same decision. The pairs sent
 at once exposed a race in stock Rasa's RedisLockStore, fixed by verwijzing_rasa.lock_store.
 """
 from __future__ import annotations
