@@ -70,7 +70,7 @@ class GatewayInput(InputChannel):
             except CancelledError:
                 logger.error("a turn of %s was cancelled (timeout?)", body["channel"])
                 return response.json({"error": "turn cancelled"}, status=503)
-            except Exception:  # noqa: BLE001 - as Rasa's REST channel: log it, answer the gateway
+            except Exception:  # as Rasa's REST channel: log it, answer the gateway
                 logger.exception("a turn of %s failed", body["channel"])
                 return response.json({"error": "turn failed"}, status=500)
             return response.json(collector.messages)

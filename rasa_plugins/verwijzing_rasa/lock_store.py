@@ -58,7 +58,7 @@ class AtomicRedisLockStore(RedisLockStore):
 
         try:
             return self._atomically(conversation_id, take, delete_when_none=False)
-        except Exception as e:  # noqa: BLE001 - as Rasa's: any failure to take a ticket is a LockError
+        except Exception as e:  # as Rasa's: any failure to take a ticket is a LockError
             raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
 
     def update_lock(self, conversation_id: str) -> None:

@@ -100,7 +100,7 @@ class Console(Page):
     def pick(self, label: str, option: str) -> None:
         Select(self.field(label)).select_by_visible_text(option)
 
-    def press(self, button: str, within: str = "main") -> None:  # noqa: D401 - a button by its text, then the next page
+    def press(self, button: str, within: str = "main") -> None:  # a button by its text, then the next page
         old = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(By.XPATH, f"//{within}//button[normalize-space()={_xpath(button)}]").click()
         WebDriverWait(self.driver, WAIT).until(lambda d: old != d.find_element(By.TAG_NAME, "html"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from verwijzing.booking.texts import MODALITY_WORDS, when
@@ -57,7 +57,7 @@ def reminder_sms(reference: str, starts_at: dt.datetime, counsellor: str, modali
     )
 
 
-def due_bookings(day: dt.date, now: dt.datetime, limit: int):  # noqa: ANN201 - a Select of Booking
+def due_bookings(day: dt.date, now: dt.datetime, limit: int) -> Select[tuple[Booking]]:
     return (
         select(Booking)
         .join(Booking.slot)
