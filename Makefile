@@ -20,14 +20,19 @@ PIP_QUIET := -qq --disable-pip-version-check
 # Everything the trained model depends on: retrain only when one of these changed.
 RASA_INPUTS := config.yml $(wildcard bot/*.yml) $(shell find data -name '*.yml' 2>/dev/null)
 
-.PHONY: help setup run test test-fast train nlu-report validate clean
+.PHONY: help setup run test test-fast lint train nlu-report validate clean
 help:
-	@echo "make run    - set up what is missing, train if needed, start the assistant (SQLite)"
-	@echo "make test   - set up what is missing and run every test"
+	@echo "make run       - set up what is missing, train if needed, start the assistant (SQLite)"
+	@echo "make test      - set up what is missing and run every test"
+	@echo "make test-fast - the tests that need neither Rasa nor a browser (under two minutes)"
+	@echo "make lint      - ruff, mypy and the layer contract (import-linter)"
 	@echo "make run-scaled - two Rasa and two action servers on PostgreSQL and Redis (docs/deploy.md)"
-	@echo "make setup  - only the environments (.venv, .venv-rasa, Dutch spaCy pipeline, .env)"
+	@echo "make setup     - only the environments (.venv, .venv-rasa, Dutch spaCy pipeline, .env)"
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed $(SPACY_NL)/meta.json .env build/.browser-installed
+# The parts are independent downloads and installs: side by side they take the time of the longest.
+SETUP_PARTS := $(VENV)/.installed $(RASA_VENV)/.installed $(SPACY_NL)/meta.json .env build/.browser-installed
+setup:
+	@$(MAKE) --no-print-directory -j4 $(SETUP_PARTS)
 
 # The browser tests' Chromium, chromedriver and pinned axe-core (scripts/install_browser.sh).
 build/.browser-installed: scripts/install_browser.sh tests/browser/package.json tests/browser/package-lock.json
@@ -51,7 +56,7 @@ build/.browser-installed: scripts/install_browser.sh tests/browser/package.json 
 $(VENV)/.installed: pyproject.toml requirements/project.lock rasa_plugins/pyproject.toml
 	@echo "setup 1/3: the project environment (.venv) — a minute or two the first time"
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install $(PIP_QUIET) -c requirements/project.lock -e '.[test]'
+	$(VENV)/bin/pip install $(PIP_QUIET) -c requirements/project.lock -e '.[test,lint]'
 	$(VENV)/bin/pip install $(PIP_QUIET) --no-deps -e rasa_plugins
 	@touch $@
 
@@ -88,6 +93,16 @@ run-scaled: setup $(MODEL)
 
 test: setup $(MODEL)
 	scripts/test.sh
+
+# No Rasa environment, no model, no browser: the loop while changing code (CONTRIBUTING.md).
+test-fast: $(VENV)/.installed .env
+	scripts/test.sh -m "not rasa and not browser"
+
+# The gates CI runs before the tests (CONTRIBUTING.md); .pre-commit-config.yaml runs the same.
+lint: $(VENV)/.installed $(RASA_VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy src/verwijzing actions
+	PYTHONPATH=. $(VENV)/bin/lint-imports
 
 nlu-report: setup $(MODEL)
 	scripts/nlu_report.sh

@@ -9,5 +9,8 @@ load_env_file .env
 unset VERWIJZING_PEILDATUM DATABASE_URL
 export RASA_TELEMETRY_ENABLED=false
 
-echo "== unit, rules, store and integration tests (project environment)"
-.venv/bin/pytest -q tests
+# Two workers (or VERWIJZING_TEST_WORKERS); one file per worker at a time, so a module's Rasa
+# stack starts once. Extra arguments go to pytest (make test-fast passes -m).
+workers=${VERWIJZING_TEST_WORKERS:-2}
+echo "== tests, $workers at a time (project environment)"
+.venv/bin/pytest -q -n "$workers" --dist loadfile "$@" tests

@@ -3,6 +3,7 @@ false alarm for responses that only forms (utter_ask_*) or our actions use."""
 import re
 import subprocess
 
+import pytest
 import yaml
 
 from tests.conversation.stack import RASA, ROOT
@@ -13,6 +14,7 @@ SENT_BY_ACTIONS = {"utter_opnieuw", "utter_default", "utter_technisch_probleem",
                    "utter_ambtenaar_voorbehoud", "utter_opgegeven"}
 
 
+@pytest.mark.rasa
 def test_rasa_data_validate_is_clean():
     result = subprocess.run([str(RASA), "data", "validate", "--domain", "bot", "--data", "data"],
                             cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -215,6 +215,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.rasa
 @pytest.mark.skipif(not RASA_PYTHON.exists(), reason="the Rasa environment .venv-rasa is not set up")
 @pytest.mark.parametrize(
     ("target", "expected"), [("data/nlu", TRAINING), ("tests/nlu/heldout.yml", HELD_OUT)]

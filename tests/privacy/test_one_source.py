@@ -8,6 +8,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 import verwijzing.dialogue.booking as booking_conversation
@@ -33,6 +34,7 @@ def test_the_nlu_regex_features_are_the_shared_patterns():
             f"data/nlu/regex.yml `{name}` differs from verwijzing_rasa.pii; paste this line:\n    - {pattern}")
 
 
+@pytest.mark.rasa
 def test_rasa_reads_the_same_patterns_and_the_tracker_store_redacts_with_the_shared_function():
     """In Rasa's own environment: the module is the same file, Rasa's YAML reader gives the same
     pattern strings (it turns \\u escapes into characters), and the tracker store's redaction is pii's."""

@@ -14,6 +14,8 @@ import pytest
 from tests.support.database import valid_insz
 from verwijzing_rasa.pii import RIJKSREGISTERNUMMER, TELEFOON, digits
 
+pytestmark = pytest.mark.rasa  # runs code in the Rasa environment (.venv-rasa)
+
 ROOT = Path(__file__).resolve().parents[2]
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 INSZ = valid_insz(dt.date(1985, 7, 30), 33)
