@@ -56,7 +56,9 @@ def short_date(day: dt.date) -> str:
 
 def format_number(value: Number) -> str:
     """7 → "7", 7.5 → "7,5", 1234 → "1.234": at most two decimals, none when whole."""
-    return format_decimal(value, format="#,##0.##", locale=LOCALE)
+    # types-babel leaves format_decimal's return untyped (Babel itself says str).
+    text: str = format_decimal(value, format="#,##0.##", locale=LOCALE)
+    return text
 
 
 def number_or_unknown(value: Number | None) -> str:

@@ -130,7 +130,7 @@ async def test_only_the_listed_files_are_served(aiohttp_client, config, path):
     assert "def " not in await response.text()
 
 
-def test_the_page_files_ship_in_the_wheel(tmp_path):
+def test_every_file_of_the_package_ships_in_the_wheel(tmp_path):
     # Built from a copy: a build leaves build/ and egg-info behind.
     source = tmp_path / "source"
     shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
@@ -142,4 +142,9 @@ def test_the_page_files_ship_in_the_wheel(tmp_path):
     wheel = next((tmp_path / "dist").glob("verwijzing-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ["index.html", *ASSETS]:
-        assert f"verwijzing/gateway/static/{name}" in names
+        assert f"verwijzing/gateway/web/static/{name}" in names
+    # The page, the texts, the policy, the place tables, the templates: whatever the code reads.
+    package = ROOT / "src" / "verwijzing"
+    files = {f"verwijzing/{p.relative_to(package)}" for p in package.rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts}
+    assert sorted(files - names) == []

@@ -11,7 +11,7 @@ Two kinds of booking follow from the regime in force on the day of the appointme
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, overload
 
 from verwijzing.policy import regime_at
 
@@ -77,7 +77,10 @@ def agenda_block_minutes(day: dt.date) -> int:
 
 def retention_years(day: dt.date) -> int | None:
     """How long files are kept, in years, under the regime of `day`; None if no source says."""
-    return policy_figure("bewaartermijn_jaren", day)
+    years = policy_figure("bewaartermijn_jaren", day)
+    if years is not None and not isinstance(years, int):
+        raise LookupError(f"the policy's bewaartermijn_jaren must be whole years, got {years!r}")
+    return years
 
 
 def _minutes(name: str, hours: Any) -> int | None:
@@ -89,6 +92,12 @@ def _minutes(name: str, hours: Any) -> int | None:
     return minutes
 
 
+@overload
+def hours(minutes: int) -> int | float: ...
+@overload
+def hours(minutes: None) -> None: ...
+@overload
+def hours(minutes: int | None) -> int | float | None: ...
 def hours(minutes: int | None) -> int | float | None:
     """Minutes as hours for people: 120 → 2, 90 → 1.5; None (not settled) stays None."""
     if minutes is None:

@@ -107,10 +107,14 @@ def debit_block(session: Session, key: str, reference: str, day: dt.date, now: d
     return block
 
 
-def refund_booking(session: Session, key: str, reference: str, day: dt.date, now: dt.datetime) -> int:
-    """Give back what booking `reference` still has taken from the credit; returns the minutes."""
+def refund_booking(session: Session, key: str | None, reference: str, day: dt.date, now: dt.datetime) -> int:
+    """Give back what booking `reference` still has taken from the credit; returns the minutes.
+    `key` None: a confirmed booking without a person (the demo's seeded intakes), which never
+    took anything from a credit."""
     refund = net_debit(session, reference)
     if refund:
+        if key is None:
+            raise ValueError(f"booking {reference} has a debit but no citizen key")
         lock_account(session, key, day, now)
         session.add(LedgerEntry(
             citizen_key=key, minutes=refund, booking_reference=reference,

@@ -6,9 +6,9 @@ claim test is the same in SQL (`claimed`) as the unique index on active bookings
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy import CursorResult, and_, case, exists, func, or_, select, update
 from sqlalchemy.orm import Session, contains_eager
 
 from verwijzing.booking.references import normalise_reference
@@ -101,10 +101,12 @@ def expire_holds(session: Session, now: dt.datetime, slot_id: int | None = None)
     )
     if slot_id is not None:
         statement = statement.where(Booking.slot_id == slot_id)
-    result = session.execute(
+    # Session.execute is typed as returning a Result; an UPDATE's is a CursorResult, which has the
+    # row count (SQLAlchemy's documented way to read it under typing is this cast).
+    result = cast(CursorResult[Any], session.execute(
         statement.values(status=BookingStatus.EXPIRED.value),
         execution_options={"synchronize_session": False},
-    )
+    ))
     return result.rowcount or 0
 
 

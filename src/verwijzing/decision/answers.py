@@ -41,9 +41,9 @@ def figures(day: dt.date) -> dict[str, str]:
         "bewaartermijn": now.value("bewaartermijn_jaren"),
     }
     texts = {k: format_number(v) for k, v in values.items()}
-    texts["krediet_start"] = date_words(policy.regimes[CREDIT_REGIME].start)
-    texts["overgang_einde"] = date_words(transition.end)
-    texts["overgang_einde_jaar"] = str(transition.end.year)
+    texts["krediet_start"] = date_words(policy.regimes[CREDIT_REGIME].first_day())
+    texts["overgang_einde"] = date_words(transition.last_day())
+    texts["overgang_einde_jaar"] = str(transition.last_day().year)
     return texts
 
 
@@ -54,4 +54,5 @@ def answer(question: str, day: dt.date) -> str | None:
         return None
     in_transition = regime_at(day).name != CREDIT_REGIME
     template = entry.get("nu_overgang") if in_transition else None
-    return (template or entry["tekst"]).format(**figures(day))
+    text: str = (template or entry["tekst"]).format(**figures(day))  # answers.yaml's texts are str
+    return text

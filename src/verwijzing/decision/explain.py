@@ -16,7 +16,7 @@ from verwijzing.content import load
 from verwijzing.decision.facts import Route
 from verwijzing.decision.screening import Decision
 from verwijzing.nl_be import date_words, format_number
-from verwijzing.policy import load_policy, regime_at
+from verwijzing.policy import Regime, load_policy, regime_at
 
 # Routes where the person uses the credit (or the transitional cheque) itself: these show the
 # cost, and the next step comes with the booking offer.
@@ -48,7 +48,8 @@ def content() -> dict[str, Any]:
 
 def text_of(entry: Any) -> str:
     """A content entry is a string, or a mapping with `tekst` (and `over`, `regime`)."""
-    return entry["tekst"] if isinstance(entry, dict) else entry
+    text: str = entry["tekst"] if isinstance(entry, dict) else entry
+    return text
 
 
 def explain_decision(decision: Decision, woonregio: str | None = None) -> Explanation:
@@ -99,7 +100,7 @@ def _outcome(decision: Decision) -> str:
     return " ".join(parts)
 
 
-def _temporary(regime) -> bool:
+def _temporary(regime: Regime) -> bool:
     """A dated regime with an end (the transitional cheque): the person should know that the
     rules change then. The regime in force for good needs no line: the headline names it."""
     return not regime.scenario and regime.end is not None
@@ -127,22 +128,27 @@ def _cost(decision: Decision) -> str:
         parts.append(text_of(texts["niet_beslist"]))
         kort, standaard = credit.value("bijdrage_per_uur_kortgeschoold"), credit.value("bijdrage_per_uur_standaard")
         if kort is not None and standaard is not None:
-            start = load_policy().regimes[CREDIT_REGIME].start
+            start = load_policy().regimes[CREDIT_REGIME].first_day()
             parts.append(text_of(texts["gepland"]).format(
                 krediet_start=date_words(start), kort=format_number(kort), standaard=format_number(standaard)))
         return " ".join(parts)
     view = regime_at(decision.peildatum, decision.regime)
     kort, standaard = view.value("bijdrage_per_uur_kortgeschoold"), view.value("bijdrage_per_uur_standaard")
     per_uur = decision.bijdrage_per_uur
+    per_blok, blok, totaal = decision.bijdrage_per_blok, decision.blok_uren, decision.bijdrage_volledig_krediet
+    krediet_uren = decision.krediet_uren
+    if per_blok is None or blok is None or totaal is None or krediet_uren is None:
+        # screening gives a contribution only with the block and credit figures it is made of.
+        raise ValueError(f"decision with bijdrage_per_uur {per_uur} lacks the block or credit figures")
     parts.append(text_of(texts["sociale_correctie"]).format(kort=format_number(kort),
                                                             standaard=format_number(standaard)))
     kortgeschoold = any(r.code == "bijdrage_kortgeschoold" for r in decision.redenen)
     own = texts["kortgeschoold"] if kortgeschoold else texts["standaard"]
     parts.append(text_of(own).format(
-        per_uur=format_number(per_uur), per_blok=format_number(decision.bijdrage_per_blok),
-        blok=format_number(decision.blok_uren), totaal=format_number(decision.bijdrage_volledig_krediet),
-        krediet_uren=format_number(decision.krediet_uren)))
+        per_uur=format_number(per_uur), per_blok=format_number(per_blok),
+        blok=format_number(blok), totaal=format_number(totaal),
+        krediet_uren=format_number(krediet_uren)))
     rest = decision.resterende_uren
-    if rest is not None and decision.krediet_uren is not None and rest < decision.krediet_uren:
+    if rest is not None and rest < krediet_uren:
         parts.append(text_of(texts["rest"]).format(rest=format_number(rest), rest_totaal=format_number(rest * per_uur)))
     return " ".join(parts)

@@ -56,14 +56,16 @@ def _explicit(a: Analysis) -> int | None:
         r"\b(?:ik ben|ik heet|mijn naam is|naam is) ([a-z-]+) , (\d{1,3})(?: jaar)?(?: ,| \.| en|$)",
     ):
         for m in re.finditer(pattern, text):
-            if m.lastindex == 2 and not a.tokens[a.index_at(m.start(1))].capitalised:
+            last = m.lastindex or 1  # every pattern ends in a group that takes part in the match
+            if last == 2 and not a.tokens[a.index_at(m.start(1))].capitalised:
                 continue  # "ik ben bediende, 12 jaar": not a name, so not an age
-            if not about_someone_else(a, a.index_at(m.start(m.lastindex))):
-                return int(m.group(m.lastindex))
+            if not about_someone_else(a, a.index_at(m.start(last))):
+                return int(m.group(last))
     pattern = r"\b(ben|bent|word|wordt)((?: (?:nu|pas|net|al|reeds|bijna|ongeveer|intussen))*) (\d{1,3})\b"
     for m in re.finditer(pattern, text):
         i = a.index_at(m.start(3))
-        if about_someone_else(a, i) or a.tokens[i].value is None or a.tokens[i].value != int(a.tokens[i].value):
+        value = a.tokens[i].value
+        if about_someone_else(a, i) or value is None or value != int(value):
             continue
         j = i + 1
         if _next(a, j) in ("jaar", "jaartjes"):

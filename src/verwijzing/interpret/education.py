@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from typing import Any
 
 from verwijzing.decision.facts import Opleidingsniveau
 from verwijzing.interpret.lexicon import data
@@ -24,8 +25,9 @@ _A_CODES = {"a1", "a2", "a3", "a4"}
 
 
 @cache
-def _edu() -> dict:
-    return data()["education"]
+def _edu() -> dict[str, Any]:
+    education: dict[str, Any] = data()["education"]  # lexicon.yaml's education section: word lists by key
+    return education
 
 
 @cache
@@ -72,13 +74,12 @@ def _school_years(a: Analysis, asked: bool) -> list[_Mention]:
     for i, t in enumerate(tokens):
         m = re.fullmatch(r"([1-7])de", t.norm)
         # "2 jaar middelbaar": two years of secondary school were done.
-        counted = (
+        if (
             t.value in (1, 2, 3, 4, 5, 6, 7)
             and i + 2 < len(tokens)
             and tokens[i + 1].norm == "jaar"
             and tokens[i + 2].norm in secondary
-        )
-        if counted:
+        ):
             found.append(_Mention("year", i, i + 3, "midden" if t.value >= 6 else "kort"))
             continue
         if not m:
@@ -199,7 +200,8 @@ def _level(text: str, asked: bool) -> str | None:
     for mention in mentions:
         done = _completion(a, mention, mentions, markers)
         if mention.kind == "year":
-            levels.add(mention.level)
+            if mention.level is not None:  # always set for a year (_school_years)
+                levels.add(mention.level)
         elif mention.kind == "kort":
             levels.add("kort")
         elif mention.kind == "hoog":

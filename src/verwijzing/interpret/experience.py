@@ -93,10 +93,10 @@ def _periods(a: Analysis, peildatum: dt.date, asked: bool, used: set[int]) -> li
     for i, t in enumerate(tokens):
         if m := re.fullmatch(r"((?:19|20)\d\d)-((?:19|20)\d\d)", t.norm):
             if _about_work(a, i, asked):
-                start, end = int(m.group(1)), int(m.group(2))
-                if end < start:
+                first, last = int(m.group(1)), int(m.group(2))
+                if last < first:
                     return None
-                found.append(_Duration(float(end - start), i, False))
+                found.append(_Duration(float(last - first), i, False))
                 used.add(i)
             continue
         if t.norm not in _START:
@@ -112,8 +112,8 @@ def _periods(a: Analysis, peildatum: dt.date, asked: bool, used: set[int]) -> li
             except ValueError:
                 continue
             after = d.end
-        elif (year := _year_token(a, j, peildatum, t.norm == "sinds")) is not None:
-            start, after = dt.date(year, 1, 1), j + 1
+        elif (start_year := _year_token(a, j, peildatum, t.norm == "sinds")) is not None:
+            start, after = dt.date(start_year, 1, 1), j + 1
         else:
             continue
         end: dt.date | None = peildatum

@@ -11,7 +11,7 @@ import yaml
 @cache
 def data() -> dict[str, Any]:
     text = resources.files("verwijzing.interpret").joinpath("lexicon.yaml").read_text("utf-8")
-    loaded = yaml.safe_load(text)
+    loaded: dict[str, Any] = yaml.safe_load(text)  # lexicon.yaml is a mapping of lists
     _check_strings(loaded, "lexicon")
     return loaded
 

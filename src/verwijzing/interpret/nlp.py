@@ -17,6 +17,8 @@ from functools import cache, lru_cache
 import spacy
 from rapidfuzz.distance import OSA
 from spacy.language import Language
+from spacy.lookups import Table
+from spacy.pipeline import Lemmatizer
 
 from verwijzing.interpret.dutch_words import dutch_words
 from verwijzing.interpret.lexicon import data
@@ -47,12 +49,16 @@ def pipeline() -> Language:
 
 
 @cache
-def _lemma_table():
+def _lemma_table() -> Table | dict[str, str]:
     """The lookup lemmatizer's table (keys are hashed: query it with .get(word))."""
     nlp = pipeline()
     if "lemmatizer" not in nlp.pipe_names:
         return {}
-    return nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    # get_pipe is typed as any pipe; pipeline() added spaCy's (Dutch) Lemmatizer under this name.
+    if not isinstance(lemmatizer, Lemmatizer):
+        return {}
+    return lemmatizer.lookups.get_table("lemma_lookup")
 
 
 @lru_cache(maxsize=8192)
@@ -107,7 +113,7 @@ def vocabulary() -> frozenset[str]:
     """The words the interpreters look for; a typo is only ever corrected into one of these."""
     words: set[str] = set()
 
-    def walk(node) -> None:
+    def walk(node: object) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
                 walk(key)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 
 from verwijzing.interpret.lexicon import data
@@ -44,7 +44,7 @@ def _below_hundred(s: str) -> int | None:
     return None
 
 
-def _split(s: str, word: str, below) -> int | None:
+def _split(s: str, word: str, below: Callable[[str], int | None]) -> int | None:
     """Numbers built on "honderd" / "duizend": "tweehonderdvijftig", "tweeduizend en vijf"."""
     left, _, right = s.partition(word)
     factor = 1 if left == "" else below(left)

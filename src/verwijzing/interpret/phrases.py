@@ -2,7 +2,7 @@
 whether a phrase is about someone else ("mijn man werkt")."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -21,7 +21,11 @@ class Match:
     phrase: str
 
 
-def _compile_word(word: str) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+# One word of a pattern: its exact forms, the prefixes ("werk*") and suffixes ("*zaak") it matches.
+_Word = tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]
+
+
+def _compile_word(word: str) -> _Word:
     exact: set[str] = set()
     prefixes: list[str] = []
     suffixes: list[str] = []  # "*zaak": Dutch compounds end in their head ("kapperszaak")
@@ -43,7 +47,7 @@ class PhraseSet:
     """
 
     def __init__(self, entries: Iterable[tuple[str, str]]):
-        self._patterns: list[tuple[tuple[tuple[frozenset[str], tuple[str, ...], tuple[str, ...]], ...], str, str]] = []
+        self._patterns: list[tuple[tuple[_Word, ...], str, str]] = []
         seen = set()
         for phrase, label in entries:
             words: list[str] = []
@@ -73,13 +77,14 @@ class PhraseSet:
                 self._affixed.append(index)
 
     @staticmethod
-    def _word_matches(token: Token, word: tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]) -> bool:
+    def _word_matches(token: Token, word: _Word) -> bool:
         exact, prefixes, suffixes = word
         if token.norm in exact or token.lemma in exact:
             return True
         return any(token.norm.startswith(p) for p in prefixes) or any(token.norm.endswith(x) for x in suffixes)
 
-    def _match_at(self, tokens: Sequence[Token], i: int, pattern, usable) -> int | None:
+    def _match_at(self, tokens: Sequence[Token], i: int, pattern: Sequence[_Word],
+                  usable: Callable[[int], bool]) -> int | None:
         """The end of the pattern matched from token i, or None. Up to two filler words may sit
         between its words ("ik zoek dringend werk"), never before the first."""
         position = i

@@ -136,8 +136,8 @@ def place_mentions(a: Analysis) -> tuple[_Mention, ...]:
     while k < len(words):
         hit = None
         for n in range(min(longest, len(words) - k), 0, -1):
-            window = words[k:k + n]
-            if any(w is None for w in window):
+            window = [w for w in words[k:k + n] if w is not None]
+            if len(window) < n:  # a punctuation mark or a number in between
                 continue
             key = " ".join(w[0] for w in window)
             if key in index:

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from verwijzing.decision.facts import Facts, MissingFact, Opleidingsniveau
 from verwijzing.decision.screening import screen
@@ -67,17 +68,25 @@ class ScenarioFigures:
     @property
     def cost(self) -> Decimal | None:
         """gross − the eligible people's contributions; None when a figure is unknown."""
-        gross = self.gross
-        if gross is None:
+        gross, hours = self.gross, self.hours_per_person
+        if gross is None or hours is None:
             return None
         total = Decimal(0)
         for level, count in self.eligible_by_education.items():
+            if not count:
+                continue
             per_hour = self.contributions.get(level)
-            if count and per_hour is None:
+            if per_hour is None:
                 return None
-            if count:
-                total += count * self.hours_per_person * per_hour
+            total += count * hours * per_hour
         return (gross - total).quantize(CENT, ROUND_HALF_UP)
+
+
+def _with_fact(facts: Facts, name: str, value: object) -> Facts:
+    """`facts` with the fact named `name` set: the name is only known at run time (the missing
+    fact), so the value's type is not checked against the field's here."""
+    changes: dict[str, Any] = {name: value}
+    return replace(facts, **changes)
 
 
 def rescreen(facts: Facts, day: dt.date, regime: str | None) -> tuple[bool | None, bool, str | None]:
@@ -91,10 +100,10 @@ def rescreen(facts: Facts, day: dt.date, regime: str | None) -> tuple[bool | Non
     except MissingFact as missing:
         name = missing.field
     if name in NO_EARLIER_USE:
-        eligible, _, still_missing = rescreen(replace(facts, **{name: NO_EARLIER_USE[name]}), day, regime)
+        eligible, _, still_missing = rescreen(_with_fact(facts, name, NO_EARLIER_USE[name]), day, regime)
         return eligible, True, still_missing
     if name in ENUM_FACTS:
-        outcomes = {rescreen(replace(facts, **{name: value}), day, regime) for value in ENUM_FACTS[name]}
+        outcomes = {rescreen(_with_fact(facts, name, value), day, regime) for value in ENUM_FACTS[name]}
         eligibilities = {eligible for eligible, _, _ in outcomes}
         if len(eligibilities) == 1 and None not in eligibilities:
             return eligibilities.pop(), any(assumed for _, assumed, _ in outcomes), None

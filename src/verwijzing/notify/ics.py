@@ -43,4 +43,5 @@ def booking_invite(
     calendar.add_component(event)
     # Adds the VTIMEZONE for Europe/Brussels, so clients without that zone still get the hour right.
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()  # icalendar leaves to_ical's return unannotated
+    return ical

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import re
 
-from sqlalchemy import insert
+from sqlalchemy import Insert, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -46,6 +46,7 @@ def opt_out(session: Session, key: str, at: dt.datetime) -> None:
     moment do not fail on the primary key."""
     dialect = session.get_bind().dialect.name
     values = {"phone_key": key, "since": at}
+    statement: Insert
     if dialect == "postgresql":
         statement = postgresql.insert(SmsOptOut).values(values).on_conflict_do_nothing()
     elif dialect == "sqlite":

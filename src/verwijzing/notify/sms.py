@@ -68,7 +68,9 @@ def retry_at(attempts: int, now: dt.datetime) -> dt.datetime | None:
     hammering it, and end within about half an hour: a confirmation later than that is stale."""
     if attempts >= MAX_ATTEMPTS:
         return None
-    return now + FIRST_RETRY * 2 ** (attempts - 1)
+    # An int power is typed Any (a negative one is a float); 2 ** 0 … 2 ** 4 here.
+    factor: float = 2 ** (attempts - 1)
+    return now + FIRST_RETRY * factor
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from importlib.resources.abc import Traversable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -99,6 +100,19 @@ class Regime:
 
     def covers(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def first_day(self) -> dt.date:
+        """The start, for a text that names it; a regime without one cannot be named by date (a
+        date formatted from None would silently be today's)."""
+        if self.start is None:
+            raise PolicyError(f"regime {self.name!r} has no start date")
+        return self.start
+
+    def last_day(self) -> dt.date:
+        """The end, for a text that names it (see first_day)."""
+        if self.end is None:
+            raise PolicyError(f"regime {self.name!r} has no end date")
+        return self.end
 
 
 @dataclass(frozen=True)
@@ -196,14 +210,14 @@ def _clamp(day: dt.date, start: dt.date | None, end: dt.date | None) -> dt.date:
     return day
 
 
-def _yaml_files(folder) -> Iterable[tuple[str, dict]]:
+def _yaml_files(folder: Traversable) -> Iterable[tuple[str, dict[str, Any]]]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
             yield entry.name.removesuffix(".yaml"), yaml.safe_load(entry.read_text(encoding="utf-8"))
 
 
 def _check_status(name: str, status: Any) -> str:
-    if status not in STATUSES:
+    if not isinstance(status, str) or status not in STATUSES:
         raise PolicyError(f"{name}: status must be one of {'|'.join(STATUSES)}, got {status!r}")
     return status
 
@@ -219,7 +233,7 @@ def _dated_statuses(name: str, data: Any) -> Statuses:
     return ((dt.date.min, _check_status(name, data)),)
 
 
-def _parameter(name: str, data: dict) -> Parameter:
+def _parameter(name: str, data: dict[str, Any]) -> Parameter:
     entries = sorted((start, entry or {}) for start, entry in data["values"].items())
     for start, _ in entries:
         if not isinstance(start, dt.date):

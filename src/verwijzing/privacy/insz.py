@@ -55,9 +55,9 @@ def normalise_insz(raw: str) -> str:
             "length", f"Een rijksregisternummer heeft 11 cijfers. Ik tel er {len(digits)}."
         )
     errors: list[stdnum_errors.ValidationError] = []
-    for kind in (nn, bis):  # a national-register number, else a BIS number (month + 20 or + 40)
+    for validate in (nn.validate, bis.validate):  # a national-register number, else a BIS number (month + 20 or + 40)
         try:
-            return kind.validate(digits)
+            return validate(digits)
         except stdnum_errors.ValidationError as error:
             errors.append(error)
     raise _dutch(errors)

@@ -74,8 +74,8 @@ def decision_snapshot(decision: Decision | Mapping[str, Any]) -> dict[str, Any]:
     snapshot = {name: data.get(name) for name in SNAPSHOT_FIELDS if name in data}
     snapshot["route"] = Route(data["route"]).value
     snapshot["in_aanmerking"] = bool(data["in_aanmerking"])
-    if isinstance(snapshot.get("peildatum"), dt.date):
-        snapshot["peildatum"] = snapshot["peildatum"].isoformat()
+    if isinstance(peildatum := snapshot.get("peildatum"), dt.date):
+        snapshot["peildatum"] = peildatum.isoformat()
     snapshot["redenen"] = [
         {name: reason.get(name) for name in REASON_FIELDS}
         for reason in data.get("redenen") or [] if isinstance(reason, Mapping)

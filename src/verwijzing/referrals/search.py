@@ -140,7 +140,8 @@ def _brussels_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), BRUSSELS)
 
 
-def _query(filters: ReferralFilter, conversations: bool) -> Select:
+# (referral, its booking's status, asked for a person); the status is None without a booking (outer join).
+def _query(filters: ReferralFilter, conversations: bool) -> Select[Referral, str | None, bool]:
     asked = _asked(conversations)
     query = (select(Referral, Booking.status.label("booking_status"), asked)
              .outerjoin(Booking, Booking.reference == Referral.booking_reference))
@@ -176,7 +177,7 @@ class ReferralRow:
         return self.referral.created_at.astimezone(BRUSSELS)
 
 
-def _rows(session: Session, query: Select) -> list[ReferralRow]:
+def _rows(session: Session, query: Select[Referral, str | None, bool]) -> list[ReferralRow]:
     return [ReferralRow(referral, status, bool(asked)) for referral, status, asked in session.execute(query)]
 
 

@@ -42,7 +42,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
 
 def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
     in_memory = not database or database == ":memory:" or database.startswith("file::memory:")
-    if not in_memory:
+    if database and not in_memory:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     connect_args = kwargs.pop("connect_args", {})
     connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_S)

@@ -57,7 +57,7 @@ def reminder_sms(reference: str, starts_at: dt.datetime, counsellor: str, modali
     )
 
 
-def due_bookings(day: dt.date, now: dt.datetime, limit: int) -> Select[tuple[Booking]]:
+def due_bookings(day: dt.date, now: dt.datetime, limit: int) -> Select[Booking]:
     return (
         select(Booking)
         .join(Booking.slot)
@@ -85,6 +85,8 @@ def queue_reminders(sessions: sessionmaker[Session], now: dt.datetime, batch: in
         with sessions.begin() as session:
             bookings = session.scalars(due_bookings(day, now, batch)).unique().all()
             for booking in bookings:
+                if booking.phone is None:  # never: due_bookings selects only bookings with a phone
+                    continue
                 slot = booking.slot
                 body = reminder_sms(booking.reference, slot.starts_at, slot.counsellor.name,
                                     Modality(booking.modality), place_of(booking))

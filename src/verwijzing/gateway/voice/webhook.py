@@ -228,7 +228,7 @@ async def voice(request: web.Request) -> web.Response:
     if not secret:  # no conversation id can be made without it: a person, never a 500
         logger.error("voice: VERWIJZING_CHANNEL_SECRET is not set; the call goes to a person")
         return hand_over(request, f"{UNAVAILABLE} {HANDOFF}")
-    sender = voice_sender(form.get("From"), str(form.get("CallSid") or ""), secret)
+    sender = voice_sender(str(form.get("From") or ""), str(form.get("CallSid") or ""), secret)
     try:
         if digits == PERSON_KEY:
             # The conversation records that this caller asked for a person (the staff console

@@ -9,6 +9,8 @@ later), so the allowed values of the CHECK constraints are spelled out here.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -22,7 +24,7 @@ CHANNELS = "('web', 'sms', 'voice', 'staff')"
 ACTIVE = sa.text("status IN ('held', 'confirmed')")
 
 
-def _time(name: str, nullable: bool = False) -> sa.Column:
+def _time(name: str, nullable: bool = False) -> sa.Column[dt.datetime]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
