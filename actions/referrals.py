@@ -15,7 +15,7 @@ from rasa_sdk import Tracker
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions.services import channel_of
-from verwijzing.config import reference_now, settings
+from verwijzing.config import peildatum_now, settings
 from verwijzing.decision.facts import Facts
 from verwijzing.decision.screening import Decision
 from verwijzing.referrals.record import record_decision
@@ -43,6 +43,6 @@ def record_decision_of(tracker: Tracker, decision: Decision, facts: Facts) -> No
     try:
         with store_sessions().begin() as session:
             record_decision(session, decision=decision, facts=facts, channel=channel_of(tracker),
-                            at=reference_now(), conversation_id=tracker.sender_id)
+                            at=peildatum_now(), conversation_id=tracker.sender_id)
     except Exception as exc:  # noqa: BLE001 - the decision is said whatever happens here
         _failed("decision", exc)

@@ -134,7 +134,7 @@ def peildatum() -> dt.date:
     return settings().peildatum
 
 
-def reference_now() -> dt.datetime:
+def peildatum_now() -> dt.datetime:
     """Now, as the whole stack sees it: VERWIJZING_PEILDATUM moves the day, keeps the hour."""
     real = dt.datetime.now(BRUSSELS)
     override = settings().peildatum_override

@@ -58,7 +58,7 @@ from verwijzing.booking.views import (
     offer_of,
     view_of,
 )
-from verwijzing.config import reference_now, settings
+from verwijzing.config import peildatum_now, settings
 from verwijzing.enums import BookingStatus, Channel, Modality
 from verwijzing.nl_be import BRUSSELS
 from verwijzing.notify.ics import booking_invite
@@ -79,7 +79,7 @@ class BookingService:
         pepper: bytes | str | None = None,
         hold_time: dt.timedelta = DEFAULT_HOLD_TIME,
         free_cancellation: dt.timedelta | None = None,
-        clock: Callable[[], dt.datetime] = reference_now,
+        clock: Callable[[], dt.datetime] = peildatum_now,
     ):
         self._sessions = sessions
         self._pepper = pepper

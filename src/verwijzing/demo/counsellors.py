@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from verwijzing.booking import figures
 from verwijzing.booking.service import BookingService
-from verwijzing.booking.texts import BRUSSELS
 from verwijzing.enums import ACTIVE_STATUSES, Modality
+from verwijzing.nl_be import BRUSSELS
 from verwijzing.places.postcodes import province_of, region_of
 from verwijzing.store.engine import make_engine, make_sessionmaker
 from verwijzing.store.migrate import upgrade
@@ -187,13 +187,14 @@ def _offices() -> list[tuple[str, str]]:
 def _special_dates(i: int, start: dt.date) -> dict[str, dt.date | None]:
     """The dates that make counsellor `i` deliberately (partly) unbookable, relative to `start`."""
     days = dt.timedelta
-    return {
+    special: dict[int, dict[str, dt.date | None]] = {
         5: {"mandate_valid_to": start - days(30)},  # mandate ended before the demo period
         12: {"beroepskwalificatie_valid_from": start + days(60)},  # qualification not yet valid
         20: {"mandate_valid_to": start + days(9)},  # mandate ends within the four weeks
         27: {"beroepskwalificatie_valid_from": None},  # no beroepskwalificatie at all
         33: {"mandate_valid_from": start + days(14)},  # mandate starts within the four weeks
-    }.get(i, {})
+    }
+    return special.get(i, {})
 
 
 def _name(i: int) -> str:

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -79,10 +81,12 @@ def seed_demo_intakes(session: Session, day: dt.date) -> int:
         full = _facts(rng)
         facts = full if channel is Channel.STAFF else asked_facts(full, created.date())
         decision = screen(facts, created.date())
-        staff = ({"staff_member": STAFF_MEMBER, "consent": rng.choice(("in_persoon", "telefonisch"))}
-                 if channel is Channel.STAFF else {"conversation_id": f"{CONVERSATION_PREFIX}{number:03d}"})
-        referral = record_decision(session, decision=decision, facts=facts, channel=channel,
-                                   at=created.astimezone(dt.UTC), **staff)
+        staff = channel is Channel.STAFF
+        referral = record_decision(
+            session, decision=decision, facts=facts, channel=channel, at=created.astimezone(dt.UTC),
+            staff_member=STAFF_MEMBER if staff else None,
+            consent=rng.choice(("in_persoon", "telefonisch")) if staff else None,
+            conversation_id=None if staff else f"{CONVERSATION_PREFIX}{number:03d}")
         books = decision.in_aanmerking and decision.route in (Route.LOOPBAANKREDIET, Route.LOOPBAANCHEQUE)
         if books and rng.random() < _BOOKING_SHARE:
             reference = f"LK-{number:04d}"
@@ -103,8 +107,12 @@ def asked_facts(full: Facts, day: dt.date) -> Facts:
     return known
 
 
-def _pick(rng: random.Random, weighted):
-    values, weights = zip(*weighted, strict=True)
+_T = TypeVar("_T")
+
+
+def _pick(rng: random.Random, weighted: Sequence[tuple[_T, int]]) -> _T:
+    values = [value for value, _ in weighted]
+    weights = [weight for _, weight in weighted]
     return rng.choices(values, weights)[0]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
@@ -219,7 +219,7 @@ class GroupFigures:
         return (Decimal(100) * self.eligible / self.decided).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-def _groups(items: Sequence[Intake], names: Sequence[str], group_of) -> list[GroupFigures]:
+def _groups(items: Sequence[Intake], names: Sequence[str], group_of: Callable[[Facts], str]) -> list[GroupFigures]:
     table = {name: [0, 0, 0] for name in names}
     for item in items:
         row = table[group_of(item.decision.facts)]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from verwijzing.config import reference_now
+from verwijzing.config import peildatum_now
 from verwijzing.nl_be import BRUSSELS
 from verwijzing.notify.sms import OutboxDispatcher
 from verwijzing.worker import demo_agenda, holds, reminders, retention
@@ -40,7 +40,7 @@ class WorkerSetup:
     sessions: sessionmaker[Session]
     dispatcher: OutboxDispatcher
     abandoned_days: int
-    clock: Clock = reference_now
+    clock: Clock = peildatum_now
     wall: Clock = wall_now
 
 

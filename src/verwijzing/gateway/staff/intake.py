@@ -89,7 +89,7 @@ def _options() -> dict[str, Any]:
             "hulpvraag_opties": HULPVRAAG, "ja_nee": JA_NEE, "toestemming_opties": CONSENT}
 
 
-def described(errors: Mapping[str, str]):
+def described(errors: Mapping[str, str]) -> Callable[[str, bool], Markup]:
     """For the templates: the ARIA attributes of a field, pointing at its hint and its error."""
     def attributes(name: str, hint: bool = False) -> Markup:
         ids = ([f"hint-{name}"] if hint else []) + ([f"fout-{name}"] if name in errors else [])
@@ -148,7 +148,8 @@ async def intake_submit(request: web.Request) -> web.Response:
 async def make_referral(request: web.Request) -> web.StreamResponse:
     form = await checked_form(request)
     intake, decision = decide(read_intake(form), peildatum(request))
-    if decision is None:
+    facts = intake.facts  # never None with a decision (decide)
+    if decision is None or facts is None:
         # Only a changed or stale page gets here: the decision page sends back complete facts.
         return _intake_page(request, intake, status=400)
     override, problem = read_override(form, decision.route)
@@ -163,7 +164,7 @@ async def make_referral(request: web.Request) -> web.StreamResponse:
     def record() -> int:
         with request.config_dict[SESSIONS].begin() as session:
             referral = record_decision(
-                session, decision=decision, facts=intake.facts, channel=Channel.STAFF.value, at=decided_at,
+                session, decision=decision, facts=facts, channel=Channel.STAFF.value, at=decided_at,
                 staff_member=login, consent=intake.consent,
                 override={"route": override.route.value, "reden": override.reason} if override else None)
             session.flush()

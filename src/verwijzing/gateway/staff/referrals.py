@@ -22,10 +22,11 @@ from verwijzing.gateway.assistant import bot_message
 from verwijzing.gateway.keys import ENGINE, SESSIONS
 from verwijzing.gateway.staff.auth import audit, login_required
 from verwijzing.gateway.staff.render import render
+from verwijzing.nl_be import BRUSSELS
 from verwijzing.referrals.record import KEPT_FACTS, STATUSES
 from verwijzing.referrals.search import (
-    BRUSSELS,
     PAGE_SIZE,
+    BookingSummary,
     FilterError,
     ReferralFilter,
     ReferralRow,
@@ -85,8 +86,8 @@ def _referral_id(request: web.Request) -> int:
     return int(raw)
 
 
-async def _load_one(request: web.Request, referral_id: int):
-    def load():
+async def _load_one(request: web.Request, referral_id: int) -> tuple[ReferralRow, BookingSummary | None]:
+    def load() -> tuple[ReferralRow, BookingSummary | None] | None:
         conversations = has_conversations(request.config_dict[ENGINE])
         with request.config_dict[SESSIONS]() as session:
             return one(session, referral_id, conversations=conversations)

@@ -209,8 +209,8 @@ def phone_words(text: str) -> str:
     text = _TYPE_KEY.sub(lambda m: _cased(m.group(1), "druk"), text)
     text = _TYPE_DIGITS.sub(lambda m: _cased(m.group(1), "toets"), text)
     text = _TYPE.sub(lambda m: _cased(m.group(1), "zeg"), text)
-    for pattern, spoken in _WORDS:
-        text = pattern.sub(spoken, text)
+    for pattern, replace in _WORDS:
+        text = pattern.sub(replace, text)
     return text
 
 
