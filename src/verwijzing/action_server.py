@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import sys
+from typing import Any
 
 from rasa_sdk import utils
 from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
@@ -50,7 +50,7 @@ class SelectiveDomainExecutor(ActionExecutor):
     (tests/actions/test_action_server.py). The 16 KB domain went with all three calls of a form
     turn, about half of each request to parse (README, "Performance")."""
 
-    def update_and_return_domain(self, payload: dict, action_name: str) -> dict | None:
+    def update_and_return_domain(self, payload: dict[str, Any], action_name: str) -> dict[str, Any] | None:
         if payload.get("domain") is None and payload.get("domain_digest") is None:
             return {}
         return super().update_and_return_domain(payload, action_name)
@@ -77,4 +77,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -5,6 +5,7 @@ Bad input ends with exit 2 and one plain line on stderr naming the field, never 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -32,7 +33,7 @@ class UsageError(Exception):
     """A problem with what the user gave us; the message names the field."""
 
 
-def screen_json(raw: str, default_day) -> dict[str, Any]:
+def screen_json(raw: str, default_day: dt.date) -> dict[str, Any]:
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -167,7 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        code: int = args.handler(args)  # each subcommand's handler (set_defaults) returns its exit code
+        return code
     except (UsageError, config.ConfigError) as exc:
         print(f"verwijzing: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

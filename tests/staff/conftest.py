@@ -14,6 +14,8 @@ from verwijzing.staff.accounts import add_user
 from verwijzing.store import make_sessionmaker
 
 PASSWORD = "correct horse battery staple"
+# The guided intake's reference date (tests/staff/test_intake*.py).
+PEILDATUM = dt.date(2027, 3, 1)
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
@@ -61,5 +63,29 @@ def staff_client(aiohttp_client, staff_config, make_user):
         assert response.status == 302, await response.text()
         home = await client.get("/staff/")
         client.csrf, client.login = csrf_of(await home.text()), login
+        return client
+    return make
+
+
+# ---- the console, logged in, on a reference date ---------------------------------------------
+
+
+@pytest.fixture
+def console(aiohttp_client, staff_config, make_user, monkeypatch):
+    """`await console(day)`: a consulent's client on a gateway whose reference date is `day`."""
+    made = 0
+
+    async def make(day: dt.date = PEILDATUM):
+        nonlocal made
+        made += 1
+        # The booking service reads the reference date from the environment, like the rest of the stack.
+        monkeypatch.setenv("VERWIJZING_PEILDATUM", day.isoformat())
+        config = dataclasses.replace(staff_config, peildatum_override=day)
+        login = make_user(f"consulent{made}")
+        client = await aiohttp_client(init_app(config))
+        assert (await log_in(client, login)).status == 302
+        client.csrf = csrf_of(await (await client.get("/staff/intake")).text())
+        client.login = login
+        client.pages = []  # every page the consulent saw, to look for the national number later
         return client
     return make

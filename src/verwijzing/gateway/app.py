@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+from collections.abc import AsyncIterator
 
 import aiohttp
 from aiohttp import web
@@ -33,7 +34,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["ASSISTANT", "BOOKINGS", "ENGINE", "HTTP", "SETTINGS", "init_app", "main"]
 
 
-async def _resources(app: web.Application):
+async def _resources(app: web.Application) -> AsyncIterator[None]:
     config = app[SETTINGS]
     app[BOOKINGS] = BookingService.from_settings(config.database_url)
     app[ENGINE] = make_engine(config.database_url)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVarTuple
 
 from aiohttp import web
+from sqlalchemy.orm import Session, sessionmaker
 from twilio.twiml.messaging_response import MessagingResponse
 
 from verwijzing.content import load
@@ -40,7 +42,8 @@ def keyword(body: str) -> str | None:
 
 
 def text(name: str) -> str:
-    return _content()["teksten"][name]
+    found: str = _content()["teksten"][name]  # sms.yaml's texts by name
+    return found
 
 
 def twiml(*bodies: str) -> web.Response:
@@ -91,7 +94,10 @@ async def incoming(request: web.Request) -> web.Response:
     return twiml(reply_text(replies))
 
 
-def _in_transaction(sessions, change, *args) -> None:
+Ts = TypeVarTuple("Ts")
+
+
+def _in_transaction(sessions: sessionmaker[Session], change: Callable[[Session, *Ts], None], *args: *Ts) -> None:
     with sessions.begin() as session:
         change(session, *args)
 

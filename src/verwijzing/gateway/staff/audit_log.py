@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import func, select
@@ -12,6 +15,8 @@ from verwijzing.gateway.staff.render import render
 from verwijzing.store.models import AuditEntry
 
 PAGE = 100
+# (at, actor, action, subject, detail) of one AuditEntry.
+Line = tuple[dt.datetime, str, str, str | None, dict[str, Any]]
 
 
 @login_required(role="beheerder")
@@ -21,14 +26,14 @@ async def audit_page(request: web.Request) -> web.Response:
     actor = request.query.get("wie", "").strip()
     action = request.query.get("wat", "").strip()
 
-    def load():
+    def load() -> tuple[int, list[Line], Sequence[str]]:
         query = select(AuditEntry)
         if actor:
             query = query.where(AuditEntry.actor.contains(actor))
         if action:
             query = query.where(AuditEntry.action == action)
         with request.config_dict[SESSIONS]() as session:
-            total = session.scalar(select(func.count()).select_from(query.subquery()))
+            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
             rows = session.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
                                    .offset((page - 1) * PAGE).limit(PAGE)).all()
             actions = session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()

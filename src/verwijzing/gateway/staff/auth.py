@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -104,7 +104,7 @@ def actor(request: web.Request) -> str:
     return f"staff:{request[STAFF].login}"
 
 
-async def audit(request: web.Request, action: str, subject: str | None, detail: dict | None = None) -> None:
+async def audit(request: web.Request, action: str, subject: str | None, detail: Mapping[str, Any] | None = None) -> None:
     """One audit line in its own transaction: who (the login), what, on which reference or id."""
     def write() -> None:
         with request.config_dict[SESSIONS].begin() as session:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -74,7 +75,7 @@ class BarChart:
 CHARACTER = 7.6
 
 
-def bar_chart(id: str, title: str, desc: str, rows: list[tuple[str, float | None, str]], *,
+def bar_chart(id: str, title: str, desc: str, rows: Sequence[tuple[str, float | None, str]], *,
               maximum: float | None = None, colour: str = BAR) -> BarChart:
     """`rows`: (label, value, the figure as text); a value None makes a heading row."""
     label_width = int(max([12, *(len(label) for label, value, _ in rows if value is not None)]) * CHARACTER) + 12

@@ -23,7 +23,7 @@ import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 from markupsafe import Markup
@@ -89,7 +89,11 @@ def _options() -> dict[str, Any]:
             "hulpvraag_opties": HULPVRAAG, "ja_nee": JA_NEE, "toestemming_opties": CONSENT}
 
 
-def described(errors: Mapping[str, str]) -> Callable[[str, bool], Markup]:
+class FieldAttributes(Protocol):
+    def __call__(self, name: str, hint: bool = False) -> Markup: ...
+
+
+def described(errors: Mapping[str, str]) -> FieldAttributes:
     """For the templates: the ARIA attributes of a field, pointing at its hint and its error."""
     def attributes(name: str, hint: bool = False) -> Markup:
         ids = ([f"hint-{name}"] if hint else []) + ([f"fout-{name}"] if name in errors else [])

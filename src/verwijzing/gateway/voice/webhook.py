@@ -25,7 +25,7 @@ import logging
 from typing import Any
 
 from aiohttp import web
-from twilio.twiml.voice_response import VoiceResponse
+from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from verwijzing.config import ConfigError
 from verwijzing.dialogue.repair import PERSON_PAYLOAD
@@ -120,7 +120,7 @@ def _url(request: web.Request, **query: str) -> str:
     return base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
-def _say(verb, text: str) -> None:
+def _say(verb: VoiceResponse | Gather, text: str) -> None:
     verb.say(text, language=LANGUAGE, voice=VOICE)
 
 
