@@ -102,6 +102,8 @@ test-fast: $(VENV)/.installed .env
 lint: $(VENV)/.installed $(RASA_VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy src/verwijzing actions
+	@# The plug-ins run inside Rasa: checked against Rasa's own environment and Python.
+	$(VENV)/bin/mypy --python-executable $(RASA_VENV)/bin/python --python-version 3.10 rasa_plugins/verwijzing_rasa
 	PYTHONPATH=. $(VENV)/bin/lint-imports
 
 nlu-report: setup $(MODEL)

@@ -1,16 +1,17 @@
 """Booking a first block, and cancelling or moving it: thin adapters over verwijzing.booking."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.repair import count_miss, gave_up, hand_over, is_miss, wants_person
 from actions.safety import never_silent
 from actions.services import booking_service, channel_of
-from actions.tracker import latest_text, misses_this_turn
+from actions.tracker import latest_text, misses_this_turn, text_slot
 from verwijzing.booking import BookingError, figures
 from verwijzing.booking.book import ReferralLink, book_held
 from verwijzing.booking.texts import when
@@ -70,7 +71,7 @@ def phone_of(tracker: Tracker) -> str | None:
     return unseal(tracker.get_slot("telefoon"), settings().insz_pepper)
 
 
-def unfinished(dispatcher: CollectingDispatcher) -> list[dict]:
+def unfinished(dispatcher: CollectingDispatcher) -> list[EventType]:
     """A booking form that gave up (or lacks what it needs): nothing is done, a person is named,
     and the attempt is cleared."""
     dispatcher.utter_message(response="utter_opgegeven")
@@ -90,7 +91,7 @@ class ActionAanbodBoeking(Action):
         return "action_aanbod_boeking"
 
     @never_silent
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         route = tracker.get_slot("route")
         step = next_step(route, tracker.get_slot("woonregio")) if route else None
         offer = booking_offer(peildatum())
@@ -110,14 +111,16 @@ class ActionAskGekozenSlot(Action):
         return "action_ask_gekozen_slot"
 
     @never_silent
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         shown, misses = tracker.get_slot("aangeboden_sloten"), misses_this_turn(tracker)
         if shown and misses:
             # The same moments again, as a menu with a way out: a new search would renumber them.
             reply = offers_reask([o["label"] for o in shown], misses)
             dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons))
             return []
-        modality = tracker.get_slot("modaliteit")
+        # Asked before the moment (bot/boeking.yml), or set from the booking that is moved; a
+        # modality "" is refused by the service as an unset one (None) was.
+        modality = text_slot(tracker, "modaliteit")
         postcode = tracker.get_slot("postcode") if modality == "op_locatie" else None
         # Many counsellors share an hour: look further ahead to offer three different moments.
         found = booking_service().free_slots(postcode, modality, peildatum(), limit=OFFERS * 20)
@@ -131,19 +134,29 @@ class ActionAskGekozenSlot(Action):
         return [SlotSet("aangeboden_sloten", offers)]
 
 
-class _BookingValidation:
+# For the type checker the mixin below is the FormValidationAction it is always mixed into (its
+# `run` overrides that one's and calls its `domain_slots`); at run time it is a plain class.
+if TYPE_CHECKING:
+    _FormValidation = FormValidationAction
+else:
+    _FormValidation = object
+
+
+class _BookingValidation(_FormValidation):
     """Shared by the three booking forms (a mixin: rasa_sdk registers every Action subclass, so
     the shared part is not one): ask the next missing slot, re-ask kindly."""
 
-    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> list[str]:
         return list(domain_slots)
 
-    async def check(self, dispatcher, tracker, answered: dict[str, Any]) -> list[dict]:
+    async def check(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                    answered: dict[str, Any]) -> list[EventType]:
         """Form-specific checks of what was just answered; returns extra events."""
         return []
 
     @never_silent
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         asked = tracker.get_slot("requested_slot")
         answered = tracker.slots_to_validate()
         events = await self.check(dispatcher, tracker, answered)
@@ -170,11 +183,13 @@ class ValidateBoekingForm(_BookingValidation, FormValidationAction):
     def name(self) -> str:
         return "validate_boeking_form"
 
-    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> list[str]:
         # A place only matters when they go to the counsellor.
         return [s for s in domain_slots if s != "postcode" or tracker.get_slot("modaliteit") == "op_locatie"]
 
-    async def check(self, dispatcher, tracker, answered):
+    async def check(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                    answered: dict[str, Any]) -> list[EventType]:
         if "modaliteit" in answered and tracker.get_slot("aangeboden_sloten"):
             # Another way of meeting: the options shown before no longer fit.
             return [SlotSet("aangeboden_sloten", None), SlotSet("gekozen_slot", None)]
@@ -184,7 +199,7 @@ class ValidateBoekingForm(_BookingValidation, FormValidationAction):
         try:
             held = booking_service().hold(
                 int(chosen), channel_of(tracker), f"{tracker.sender_id}:{len(tracker.events)}",
-                modality=tracker.get_slot("modaliteit"))
+                modality=text_slot(tracker, "modaliteit"))
         except BookingError as exc:
             dispatcher.utter_message(text=str(exc))
             return [SlotSet("gekozen_slot", None), SlotSet("aangeboden_sloten", None)]
@@ -198,7 +213,7 @@ class ActionBevestigBoeking(Action):
         return "action_bevestig_boeking"
 
     @never_silent
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         reference = tracker.get_slot("vastgehouden_referentie")
         service, key = booking_service(), tracker.get_slot("rijksregisternummer")
         reset = [SlotSet(name, None) for name in ATTEMPT_SLOTS] + [SlotSet("opgegeven", False)]
@@ -221,7 +236,8 @@ class ActionBevestigBoeking(Action):
 
 
 class _ChangeValidation(_BookingValidation):
-    async def check(self, dispatcher, tracker, answered):
+    async def check(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                    answered: dict[str, Any]) -> list[EventType]:
         reference = answered.get("referentie_wijziging")
         if not reference:
             return []
@@ -248,7 +264,7 @@ class ActionAnnuleerBoeking(Action):
         return "action_annuleer_boeking"
 
     @never_silent
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         reference, key = tracker.get_slot("referentie_wijziging"), tracker.get_slot("rijksregisternummer")
         if tracker.get_slot("opgegeven") or not (reference and key):
             return unfinished(dispatcher)  # only the owner may cancel: no key, no cancel
@@ -266,7 +282,7 @@ class ActionVerplaatsBoeking(Action):
         return "action_verplaats_boeking"
 
     @never_silent
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         reference, key = tracker.get_slot("referentie_wijziging"), tracker.get_slot("rijksregisternummer")
         chosen = tracker.get_slot("gekozen_slot")
         if tracker.get_slot("opgegeven") or not (reference and key and chosen):

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset
+from rasa_sdk.events import AllSlotsReset, EventType
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.safety import never_silent
 from actions.tracker import latest_intent
@@ -18,7 +19,7 @@ class ActionBeantwoordVraag(Action):
         return "action_beantwoord_vraag"
 
     @never_silent
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         text = answer(latest_intent(tracker) or "", peildatum())
         if text:
             dispatcher.utter_message(text=text)
@@ -32,6 +33,6 @@ class ActionOpnieuwBeginnen(Action):
         return "action_opnieuw_beginnen"
 
     @never_silent
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(response="utter_opnieuw")
         return [AllSlotsReset()]

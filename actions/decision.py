@@ -6,8 +6,9 @@ booking offer for the credit routes (data/rules/beslissing.yml). At most three m
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.referrals import record_decision_of
 from actions.safety import never_silent
@@ -23,7 +24,7 @@ class ActionBeslis(Action):
         return "action_beslis"
 
     @never_silent
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         facts = facts_from_tracker(tracker)
         try:
             decision = screen(facts, peildatum())
@@ -50,7 +51,7 @@ class ActionVolgendeStap(Action):
         return "action_volgende_stap"
 
     @never_silent
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         route = tracker.get_slot("route")
         if route:
             dispatcher.utter_message(text=next_step(route, tracker.get_slot("woonregio")))

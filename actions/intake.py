@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.booking import read_booking_facts, read_reference_fact
 from actions.repair import count_miss, gave_up, hand_over, is_miss, wants_person
@@ -74,14 +75,14 @@ class ActionLeesFeiten(Action):
         return "action_lees_feiten"
 
     @never_silent
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         text = latest_text(tracker)
         if not text:
             return []
         form = active_form(tracker)
         # "annuleer LK-7K3P" is a request, and it answers "which booking?" at the same time.
         found = read_reference_fact(text)
-        always: list[dict] = []  # set even when unchanged: the form looks at what this turn said
+        always: list[EventType] = []  # set even when unchanged: the form looks at what this turn said
         if is_answer(tracker):
             button = chosen_button(text, last_buttons(tracker))
             if button is not None:
@@ -122,7 +123,7 @@ def statutory_this_turn(tracker: Tracker) -> bool:
     return chosen and value == "statutair"
 
 
-def check_civil_servant(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
+def check_civil_servant(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """Statutory civil servants: the rules are unclear (domain.md, "check with staff"). Ask once
     whether they work with a contract; a second "statutory" goes on as an employee, under
     reserve, with where to check it."""
@@ -138,15 +139,16 @@ class ValidateIntakeForm(FormValidationAction):
     def name(self) -> str:
         return "validate_intake_form"
 
-    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> list[str]:
         missing = next_missing_fact(facts_from_tracker(tracker), peildatum())
         return [missing] if missing else []
 
     @never_silent
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         asked = tracker.get_slot("requested_slot")
         answered = tracker.slots_to_validate()
-        events: list[dict] = []
+        events: list[EventType] = []
         if wants_person(tracker):
             events += hand_over(dispatcher)
         elif asked == "werkstatus" and "werkstatus" not in answered and statutory_this_turn(tracker):
@@ -162,6 +164,7 @@ class ValidateIntakeForm(FormValidationAction):
         for event in events:  # a fact this validation set counts for what to ask next
             if event.get("event") == "slot" and event.get("name") in FACT_SLOTS:
                 tracker.slots[event["name"]] = event["value"]
-        missing = (await self.required_slots([], dispatcher, tracker, domain) or [None])[0]
+        required = await self.required_slots([], dispatcher, tracker, domain)
+        missing = required[0] if required else None
         return events + [SlotSet("requested_slot", missing)]
 

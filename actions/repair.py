@@ -6,8 +6,9 @@ the pure functions give back.
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.safety import never_silent
 from actions.tracker import (
@@ -67,14 +68,14 @@ def is_miss(tracker: Tracker) -> bool:
     return intent not in NOT_ANSWERS or intent in DRIFT
 
 
-def hand_over(dispatcher: CollectingDispatcher) -> list[dict]:
+def hand_over(dispatcher: CollectingDispatcher) -> list[EventType]:
     """How to reach a person now; the question stays open, asked once more as it was."""
     dispatcher.utter_message(response="utter_mens")
     # Setting a slot tells Rasa the form handled the message, so it asks its question again.
     return [SlotSet("menu_keuze", None)]
 
 
-def count_miss(tracker: Tracker) -> list[dict]:
+def count_miss(tracker: Tracker) -> list[EventType]:
     """One more miss in a row: the form's ask action (actions/repair.py) words the re-ask. When
     every wording has been tried, the form gives up instead of saying one of them again: it ends
     without its fact, and the action after it hands over to a person (utter_opgegeven)."""
@@ -85,7 +86,7 @@ def count_miss(tracker: Tracker) -> list[dict]:
     return [SlotSet("herhaal_teller", tries)]
 
 
-def gave_up(events: list[dict]) -> bool:
+def gave_up(events: list[EventType]) -> bool:
     return any(e.get("event") == "slot" and e.get("name") == GAVE_UP and e.get("value") for e in events)
 
 
@@ -99,7 +100,7 @@ class ActionHerstel(Action):
         return "action_herstel"
 
     @never_silent
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         button = chosen_button(latest_text(tracker), last_buttons(tracker))
         keuze = None
         if button is not None:
@@ -144,7 +145,7 @@ class AskSlot(Action):
         return f"action_ask_{self.slot}"
 
     @never_silent
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if self.slot == "werkstatus" and set_this_turn(tracker, "ambtenaar_gevraagd") == (True, True):
             dispatcher.utter_message(response="utter_ambtenaar_check")  # see actions/intake.py
             return []

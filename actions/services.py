@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from rasa_sdk import Tracker
+
 from verwijzing.booking import BookingService
 from verwijzing.config import settings
 
@@ -19,7 +21,7 @@ def booking_service() -> BookingService:
 CHANNELS = ("web", "sms", "voice", "staff")
 
 
-def channel_of(tracker) -> str:
+def channel_of(tracker: Tracker) -> str:
     """The person's channel: the gateway's channel names it; the stock REST channel is the web."""
     channel = tracker.get_latest_input_channel()
     return channel if channel in CHANNELS else "web"

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
 
 from verwijzing.decision.facts import Facts, parse_facts
 
@@ -31,6 +32,12 @@ def facts_from_tracker(tracker: Tracker) -> Facts:
     return parse_facts({**CHAT_DEFAULTS, **data})
 
 
+def text_slot(tracker: Tracker, name: str) -> str:
+    """A text slot's value, "" when it is not set (a slot holds whatever JSON was set: Any)."""
+    value = tracker.get_slot(name)
+    return value if isinstance(value, str) else ""
+
+
 def latest_intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
@@ -43,7 +50,7 @@ def active_form(tracker: Tracker) -> str | None:
     return (tracker.active_loop or {}).get("name")
 
 
-def last_buttons(tracker: Tracker) -> list[dict]:
+def last_buttons(tracker: Tracker) -> list[dict[str, Any]]:
     """The buttons of the bot's last message before the latest user message."""
     seen_user = False
     for event in reversed(tracker.events):
@@ -52,7 +59,7 @@ def last_buttons(tracker: Tracker) -> list[dict]:
                 return []
             seen_user = True
         elif event.get("event") == "bot" and seen_user:
-            buttons = (event.get("data") or {}).get("buttons")
+            buttons: list[dict[str, Any]] | None = (event.get("data") or {}).get("buttons")  # a bot event's
             if buttons:
                 return buttons
     return []
@@ -65,13 +72,14 @@ def last_answered_fact(tracker: Tracker) -> str | None:
         if event.get("event") == "user":
             seen_user = True
         elif seen_user and event.get("event") == "slot" and event.get("name") in FACT_SLOTS:
-            return event["name"]
+            fact: str = event["name"]
+            return fact
     return None
 
 
-def this_turn(tracker: Tracker) -> list[dict]:
+def this_turn(tracker: Tracker) -> list[EventType]:
     """The events since the latest user message (what this turn's actions have done so far)."""
-    events: list[dict] = []
+    events: list[EventType] = []
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             break
@@ -103,5 +111,6 @@ def previous_action(tracker: Tracker) -> str | None:
             seen_user = True
         elif seen_user and event.get("event") == "action" and event.get("name") not in (
                 "action_listen", "action_extract_slots", None):
-            return event["name"]
+            action: str = event["name"]  # an action event names the action
+            return action
     return None

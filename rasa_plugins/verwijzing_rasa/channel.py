@@ -52,11 +52,9 @@ class GatewayInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("verwijzing_gateway_webhook", __name__)
 
-        @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             body: dict[str, Any] | None = request.json if isinstance(request.json, dict) else None
             problem = _problem(body)
@@ -75,6 +73,9 @@ class GatewayInput(InputChannel):
                 return response.json({"error": "turn failed"}, status=500)
             return response.json(collector.messages)
 
+        # add_route is Blueprint.route(...)(handler), typed (the decorator's result is not).
+        webhook.add_route(health, "/", methods=["GET"])
+        webhook.add_route(receive, "/webhook", methods=["POST"])
         return webhook
 
 

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
+R = TypeVar("R")
 # What a change returns: the lock to store (None: delete it, or nothing to store) and a result.
-Change = Callable[[TicketLock | None], tuple[TicketLock | None, Any]]
+Change = Callable[[TicketLock | None], tuple[TicketLock | None, R]]
 
 
 class AtomicRedisLockStore(RedisLockStore):
@@ -32,7 +33,7 @@ class AtomicRedisLockStore(RedisLockStore):
             kwargs = {"host": endpoint_config.url or "localhost", **endpoint_config.kwargs}
         super().__init__(**kwargs)
 
-    def _atomically(self, conversation_id: str, change: Change, *, delete_when_none: bool) -> Any:
+    def _atomically(self, conversation_id: str, change: Change[R], *, delete_when_none: bool) -> R:
         key = self.key_prefix + conversation_id
         with self.red.pipeline() as pipe:
             while True:

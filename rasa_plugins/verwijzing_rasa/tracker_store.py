@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -53,7 +56,8 @@ def redact_event(event: Any) -> None:
     if isinstance(event, UserUttered):
         event.text = redact(event.text) if event.text else event.text
         event.entities = redact_value(event.entities)
-        if isinstance(event.parse_data, dict):
+        # Always a dict; Rasa types it as a TypedDict, which is a Mapping (and never a dict) to mypy.
+        if isinstance(event.parse_data, Mapping):
             event.parse_data = redact_value(event.parse_data)
         if event.metadata:
             event.metadata = redact_value(event.metadata)
@@ -98,7 +102,8 @@ def sqlite_engine(url: Any) -> sa.engine.Engine:
     every read and every save (NullPool), which re-reads the schema each time; a small pool keeps
     them open. Rasa uses a connection from one task at a time, so sharing them across threads
     (check_same_thread off) is safe: the pool hands each connection to one user at a time."""
-    engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=SQLITE_POOL_SIZE,
+    # SQLAlchemy 1.4 (Rasa's) has no annotations: create_engine returns Any to the type checker.
+    engine: sa.engine.Engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=SQLITE_POOL_SIZE,
                               connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
     sa.event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -114,7 +119,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     """endpoints.yml: `tracker_store: {type: verwijzing_rasa.tracker_store.RedactingSQLTrackerStore,
     url: ${DATABASE_URL}}`."""
 
-    def __init__(self, domain=None, host: str | None = None, event_broker=None, **kwargs: Any) -> None:
+    def __init__(self, domain: Domain | None = None, host: str | None = None, event_broker: EventBroker | None = None,
+                 **kwargs: Any) -> None:
         if host and "://" in host:
             kwargs = {**kwargs, **_settings_from_url(host)}
             host = kwargs.pop("host")

@@ -137,14 +137,15 @@ def pick_offer(text: str, offers: list[dict[str, Any]]) -> dict[str, Any] | None
     return None
 
 
-def confirmation_messages(booking: BookingView, per_hour: float | None, block_hours: float,
+def confirmation_messages(booking: BookingView, per_hour: float | None, block_hours: float | None,
                           invite_url: str | None) -> list[str]:
     """What the person reads once the block is booked: reference, moment, cost, what to expect."""
     # Three messages at most: what and when; what it costs and what to expect; what comes next.
     booked = (f"Je afspraak staat vast. Je referentie is {booking.reference}. "
               f"Wanneer: {when(booking.starts_at)}. Met wie: {booking.counsellor}. Waar: {booking.location}.")
     # The sources give the amount (regime B) but not whom the person pays or how: no promise.
-    if per_hour is not None:
+    # No block length (figures.block_hours: a regime that settles none) leaves the cost unsaid too.
+    if per_hour is not None and block_hours is not None:
         cost = (f"Dit blok van {format_number(block_hours)} uur kost je "
                 f"{format_number(per_hour * block_hours)} euro. Hoe je betaalt, is nog niet "
                 "beslist: dat is onder voorbehoud.")

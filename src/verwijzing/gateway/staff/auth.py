@@ -104,7 +104,8 @@ def actor(request: web.Request) -> str:
     return f"staff:{request[STAFF].login}"
 
 
-async def audit(request: web.Request, action: str, subject: str | None, detail: Mapping[str, Any] | None = None) -> None:
+async def audit(request: web.Request, action: str, subject: str | None,
+                detail: Mapping[str, Any] | None = None) -> None:
     """One audit line in its own transaction: who (the login), what, on which reference or id."""
     def write() -> None:
         with request.config_dict[SESSIONS].begin() as session:

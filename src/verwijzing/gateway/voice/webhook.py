@@ -22,10 +22,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
-from twilio.twiml.voice_response import Gather, VoiceResponse
+from twilio.twiml.voice_response import VoiceResponse
 
 from verwijzing.config import ConfigError
 from verwijzing.dialogue.repair import PERSON_PAYLOAD
@@ -120,7 +120,13 @@ def _url(request: web.Request, **query: str) -> str:
     return base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
-def _say(verb: VoiceResponse | Gather, text: str) -> None:
+class _Verb(Protocol):
+    """A TwiML element that can hold a <Say>: the response itself or a <Gather>."""
+
+    def say(self, message: str, *, language: str, voice: str) -> object: ...
+
+
+def _say(verb: _Verb, text: str) -> None:
     verb.say(text, language=LANGUAGE, voice=VOICE)
 
 
