@@ -99,7 +99,7 @@ test-fast: $(VENV)/.installed .env
 	scripts/test.sh -m "not rasa and not browser"
 
 # The gates CI runs before the tests (CONTRIBUTING.md); .pre-commit-config.yaml runs the same.
-lint: $(VENV)/.installed $(RASA_VENV)/.installed
+lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy src/verwijzing actions
 	@# The plug-ins run inside Rasa: checked against Rasa's own environment and Python.

@@ -20,7 +20,7 @@ import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -183,9 +183,10 @@ def play(rasa, persona: Persona, sender: str | None = None) -> Result:
 
 
 def play_all(personas: list[Persona], on_result: Callable[[Result], None] | None = None,
-             tmp: Path | None = None) -> list[Result]:
-    """Every person through one real stack: the action server is restarted for each reference
-    date (Rasa keeps running), as tests/conversation/test_intake_e2e.py does."""
+             stack: tuple[Any, Any] | None = None) -> list[Result]:
+    """Every person through one real stack (`stack`, or one started here): the action server is
+    restarted for each reference date (Rasa keeps running), as tests/conversation/test_intake_e2e.py
+    does."""
     from tests.conversation.stack import running_stack
 
     by_date: dict[dt.date, list[Persona]] = {}
@@ -193,16 +194,19 @@ def play_all(personas: list[Persona], on_result: Callable[[Result], None] | None
         by_date.setdefault(persona.datum, []).append(persona)
     dates = sorted(by_date, reverse=True)
     results: list[Result] = []
-    with tempfile.TemporaryDirectory(prefix="personas-") if tmp is None else nullcontext(tmp) as where:
-        with running_stack(Path(where), VERWIJZING_PEILDATUM=dates[0].isoformat()) as (rasa, actions):
-            for day in dates:
-                if actions.env["VERWIJZING_PEILDATUM"] != day.isoformat():
-                    actions.restart(VERWIJZING_PEILDATUM=day.isoformat())
-                for persona in by_date[day]:
-                    result = play(rasa, persona)
-                    results.append(result)
-                    if on_result:
-                        on_result(result)
+    with ExitStack() as cleanup:
+        if stack is None:
+            where = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="personas-")))
+            stack = cleanup.enter_context(running_stack(where, VERWIJZING_PEILDATUM=dates[0].isoformat()))
+        rasa, actions = stack
+        for day in dates:
+            if actions.env["VERWIJZING_PEILDATUM"] != day.isoformat():
+                actions.restart(VERWIJZING_PEILDATUM=day.isoformat())
+            for persona in by_date[day]:
+                result = play(rasa, persona)
+                results.append(result)
+                if on_result:
+                    on_result(result)
     return results
 
 

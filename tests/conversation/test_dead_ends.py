@@ -12,7 +12,6 @@ from collections import Counter
 
 import pytest
 
-from tests.conversation.stack import running_stack
 from verwijzing.booking import BookingService
 
 pytestmark = pytest.mark.rasa
@@ -54,10 +53,6 @@ WALKS = [
 OPENINGS = {"referentie_wijziging": "ik wil mijn afspraak annuleren"}
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    with running_stack(tmp_path_factory.mktemp("dead-ends"), VERWIJZING_PEILDATUM="2027-02-01") as servers:
-        yield servers
 
 
 class Conversation:

@@ -16,9 +16,9 @@ ROUTE_TARGET = 0.90
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory):
-    # One stack for everyone; the action server is restarted once for the other reference date.
-    return play_all(load_personas(), tmp=tmp_path_factory.mktemp("personas"))
+def results(stack):
+    # The conversation tests' stack; the action server is restarted once for the other reference date.
+    return play_all(load_personas(), stack=stack)
 
 
 def _listing(failed) -> str:

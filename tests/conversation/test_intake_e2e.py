@@ -10,7 +10,6 @@ import itertools
 
 import pytest
 
-from tests.conversation.stack import running_stack
 from tests.rules.golden import golden_cases
 
 pytestmark = pytest.mark.rasa
@@ -19,10 +18,6 @@ CHAT_CASES = [c for c in golden_cases() if c.chat]
 _ids = itertools.count()
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    with running_stack(tmp_path_factory.mktemp("stack"), VERWIJZING_PEILDATUM="2027-02-01") as servers:
-        yield servers
 
 
 def slots(rasa, sender) -> dict:

@@ -267,7 +267,7 @@ async def test_a_period_can_be_chosen_and_bad_input_is_a_plain_400(seeded, staff
 def test_the_summary_for_notes_has_the_same_figures(dashboard):
     import json
 
-    from verwijzing.monitoring.dashboard import summary
+    from verwijzing.monitoring.figures import summary
     found = json.loads(json.dumps(summary(dashboard)))
     assert found["trechter"] == {"gestart": 10, "beslist": 9, "in aanmerking": 6, "geboekt": 3, "bijgewoond": 2}
     assert found["budget_samen"] == {"vergoeding": "795.14", "gekende_bijdragen": "80.00", "netto": None,

@@ -1,5 +1,5 @@
 """Reading the dashboard's rows from the database: referrals, bookings with their slots, and the
-conversations in Rasa's store. The figures themselves are computed by verwijzing.monitoring.dashboard."""
+conversations in Rasa's store. The figures themselves are computed by verwijzing.monitoring.figures."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +9,7 @@ from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import Session
 
 from verwijzing.decision.facts import Facts, InvalidFact, parse_facts
-from verwijzing.monitoring.dashboard import Dashboard, build_dashboard, summary
+from verwijzing.monitoring.figures import Dashboard, build_dashboard, summary
 from verwijzing.monitoring.intakes import BookingRow, DecisionRow, Period
 from verwijzing.store.conversations import EVENTS, RASA_EVENTS
 from verwijzing.store.models import Booking, Referral

@@ -17,7 +17,7 @@ from aiohttp import web
 from verwijzing.gateway.keys import SESSIONS, peildatum
 from verwijzing.gateway.staff.auth import login_required
 from verwijzing.gateway.staff.render import render
-from verwijzing.monitoring.dashboard import Dashboard
+from verwijzing.monitoring.figures import Dashboard
 from verwijzing.monitoring.intakes import CHANNELS, Period
 from verwijzing.monitoring.queries import load_dashboard
 from verwijzing.monitoring.scenarios import SCENARIO
