@@ -32,7 +32,7 @@ help:
 # The parts are independent downloads and installs: side by side they take the time of the longest.
 SETUP_PARTS := $(VENV)/.installed $(RASA_VENV)/.installed $(SPACY_NL)/meta.json .env build/.browser-installed
 setup:
-	@$(MAKE) --no-print-directory -j4 $(SETUP_PARTS)
+	@$(MAKE) --no-print-directory -s -j4 $(SETUP_PARTS)
 
 # The browser tests' Chromium, chromedriver and pinned axe-core (scripts/install_browser.sh).
 build/.browser-installed: scripts/install_browser.sh tests/browser/package.json tests/browser/package-lock.json
