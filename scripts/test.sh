@@ -14,22 +14,22 @@ unset VERWIJZING_PEILDATUM DATABASE_URL
 export RASA_TELEMETRY_ENABLED=false
 
 FAST="not rasa and not browser"
-# Processes side by side (VERWIJZING_TEST_WORKERS, default 2), one test file each at a time, so a
-# module's Rasa stack starts once per process.
+# Processes side by side (VERWIJZING_TEST_WORKERS, default 2). The quick tests are dealt out one
+# by one; the slow ones a file at a time, so that a module's Rasa stack starts once.
 workers=${VERWIJZING_TEST_WORKERS:-2}
 pytest() { .venv/bin/pytest -q -p no:cacheprovider "$@"; }
 
 if [[ ${1:-} == fast ]]; then
     shift
     echo "== tests without Rasa or a browser, $workers at a time"
-    pytest -n "$workers" --dist loadfile -m "$FAST" "$@" tests
+    pytest -n "$workers" --dist load -m "$FAST" "$@" tests
     exit
 fi
 
 status=0
 if make --no-print-directory -q models/verwijzing.tar.gz 2>/dev/null; then
     echo "== tests without Rasa or a browser, $workers at a time"
-    pytest -n "$workers" --dist loadfile -m "$FAST" "$@" tests || status=$?
+    pytest -n "$workers" --dist load -m "$FAST" "$@" tests || status=$?
 else
     # Training keeps most of the machine busy for about two minutes; one test process fits beside it.
     mkdir -p var/log

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
 from verwijzing.config import settings
 from verwijzing.gateway import init_app
@@ -23,6 +24,20 @@ def csrf_of(html: str) -> str:
     match = _CSRF.search(html)
     assert match, "no CSRF field on the page"
     return match.group(1)
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at its cheapest: these tests are about who gets in, not about how hard a stolen
+    hash is to crack (0.14 s a hash with the real parameters, several per test). A test that asks
+    for `production_hashes` gets the real ones."""
+    if "production_hashes" not in request.fixturenames:
+        monkeypatch.setattr("verwijzing.staff.accounts._hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+
+
+@pytest.fixture
+def production_hashes() -> None:
+    """The password hashes as production makes them (see quick_password_hashes)."""
 
 
 @pytest.fixture
