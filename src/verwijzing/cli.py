@@ -68,9 +68,8 @@ def _cmd_screen(args: argparse.Namespace) -> int:
 
 
 def _cmd_booking_show(args: argparse.Namespace) -> int:
-    from verwijzing.demo.counsellors import (
-        booking_show,  # imported here: screening needs no database
-    )
+    # Imported here: screening needs no database.
+    from verwijzing.demo.counsellors import booking_show
 
     booking = booking_show(config.settings().database_url, args.reference)
     if booking is None:
@@ -96,25 +95,22 @@ def _cmd_seed_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_sms_dispatch(args: argparse.Namespace) -> int:
-    from verwijzing.worker.main import (
-        run_worker,  # a database and maybe twilio: load on use
-    )
+    # A database and maybe twilio: load on use.
+    from verwijzing.worker.main import run_worker
 
     return run_worker(config.settings(), once=args.once, only=("sms",), every={"sms": args.interval})
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:
-    from verwijzing.worker.main import (
-        run_worker,  # a database and maybe twilio: load on use
-    )
+    # A database and maybe twilio: load on use.
+    from verwijzing.worker.main import run_worker
 
     return run_worker(config.settings(), once=args.once)
 
 
 def _cmd_staff_add_user(args: argparse.Namespace) -> int:
-    from verwijzing.staff.add_user import (
-        add_user_command,  # a database and argon2: load on use
-    )
+    # A database and argon2: load on use.
+    from verwijzing.staff.add_user import add_user_command
 
     return add_user_command(config.settings().database_url, args.name, args.role, args.password_stdin)
 
