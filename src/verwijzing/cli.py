@@ -96,9 +96,10 @@ def _cmd_seed_demo(args: argparse.Namespace) -> int:
 
 def _cmd_sms_dispatch(args: argparse.Namespace) -> int:
     # A database and maybe twilio: load on use.
+    from verwijzing.worker.jobs import SMS
     from verwijzing.worker.main import run_worker
 
-    return run_worker(config.settings(), once=args.once, only=("sms",), every={"sms": args.interval})
+    return run_worker(config.settings(), once=args.once, only=(SMS,), every={SMS: args.interval})
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:

@@ -23,11 +23,5 @@ def conversation_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tup
 def stack(conversation_stack: tuple[RasaServer, ActionServer]) -> tuple[RasaServer, ActionServer]:
     """The shared stack, on the reference date the module starts from (a module before may have
     moved it)."""
-    on_day(conversation_stack[1], START_DAY)
+    conversation_stack[1].on_day(START_DAY)
     return conversation_stack
-
-
-def on_day(actions: ActionServer, day: str) -> None:
-    """The action server on reference date `day` (restarted when it is on another; Rasa stays)."""
-    if actions.env["VERWIJZING_PEILDATUM"] != day:
-        actions.restart(VERWIJZING_PEILDATUM=day)

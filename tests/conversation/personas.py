@@ -200,8 +200,7 @@ def play_all(personas: list[Persona], on_result: Callable[[Result], None] | None
             stack = cleanup.enter_context(running_stack(where, VERWIJZING_PEILDATUM=dates[0].isoformat()))
         rasa, actions = stack
         for day in dates:
-            if actions.env["VERWIJZING_PEILDATUM"] != day.isoformat():
-                actions.restart(VERWIJZING_PEILDATUM=day.isoformat())
+            actions.on_day(day.isoformat())
             for persona in by_date[day]:
                 result = play(rasa, persona)
                 results.append(result)

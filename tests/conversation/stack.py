@@ -78,6 +78,11 @@ class ActionServer:
         self.env = {**self.env, **env}
         self.start()
 
+    def on_day(self, day: str) -> None:
+        """On reference date `day` (YYYY-MM-DD), restarted only when it is on another."""
+        if self.env["VERWIJZING_PEILDATUM"] != day:
+            self.restart(VERWIJZING_PEILDATUM=day)
+
     def stop(self) -> None:
         if self.process:
             _stop(self.process, self._log_handle)

@@ -104,8 +104,7 @@ def assert_no_message_three_times(conversation: Conversation) -> None:
 @pytest.mark.parametrize("target, day, changes", WALKS, ids=[w[0] for w in WALKS])
 def test_every_question_offers_a_way_out(stack, target, day, changes):
     rasa, actions = stack
-    if actions.env["VERWIJZING_PEILDATUM"] != day:
-        actions.restart(VERWIJZING_PEILDATUM=day)
+    actions.on_day(day)
     conversation = Conversation(rasa, f"dood-{target}")
     drive_to(conversation, target, {**B_ANSWERS, **changes})
     known = {k: v for k, v in conversation.slots().items() if k in B_ANSWERS and v is not None}
@@ -132,8 +131,7 @@ def test_every_question_offers_a_way_out(stack, target, day, changes):
 
 def test_outside_a_question_nonsense_gets_the_menu_of_what_the_assistant_does(stack):
     rasa, actions = stack
-    if actions.env["VERWIJZING_PEILDATUM"] != "2027-02-01":
-        actions.restart(VERWIJZING_PEILDATUM="2027-02-01")
+    actions.on_day("2027-02-01")
     conversation = Conversation(rasa, "dood-start")
     first, second = conversation.send(NONSENSE[0]), conversation.send(NONSENSE[1])
     assert has_menu(first) or has_menu(second)
@@ -201,8 +199,7 @@ def test_a_wish_for_a_better_job_after_the_decision_never_loops_on_a_reference(s
 @pytest.mark.parametrize("target", ["werkervaring_jaren", "rijksregisternummer"])
 def test_a_question_gives_up_before_it_repeats_itself_and_nothing_half_done_is_kept(stack, target):
     rasa, actions = stack
-    if actions.env["VERWIJZING_PEILDATUM"] != "2027-02-01":
-        actions.restart(VERWIJZING_PEILDATUM="2027-02-01")
+    actions.on_day("2027-02-01")
     conversation = Conversation(rasa, f"opgeven-{target}")
     drive_to(conversation, target, B_ANSWERS)
     held = conversation.slots().get("vastgehouden_referentie")

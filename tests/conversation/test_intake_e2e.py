@@ -41,8 +41,7 @@ def complete_intake(rasa, sender: str, chat: dict[str, str]) -> tuple[dict, int,
 
 def _run_case(stack, case):
     rasa, actions = stack
-    if case.date.isoformat() != actions.env["VERWIJZING_PEILDATUM"]:
-        actions.restart(VERWIJZING_PEILDATUM=case.date.isoformat())
+    actions.on_day(case.date.isoformat())
     final, answers, said = complete_intake(rasa, f"e2e-{next(_ids)}", case.chat)
     assert final["route"] == case.output["route"], said[-4:]
     assert final["in_aanmerking"] == case.output["in_aanmerking"]
@@ -61,7 +60,7 @@ def test_free_text_intake_reaches_the_golden_route(stack, case):
 
 def test_opening_message_facts_are_never_asked_again(stack):
     rasa, actions = stack
-    actions.restart(VERWIJZING_PEILDATUM="2027-02-01")
+    actions.on_day("2027-02-01")
     sender = "e2e-opening"
     rasa.send(sender, "Ik ben 24 en werk sinds 2 jaar als bediende")
     current = slots(rasa, sender)

@@ -43,8 +43,9 @@ async def test_every_staff_route_refuses_without_a_login(aiohttp_client, staff_c
 
 async def test_an_unknown_path_under_staff_also_asks_for_a_login(aiohttp_client, staff_config):
     client = await aiohttp_client(init_app(staff_config))
-    response = await client.get("/staff/bestaat-niet", allow_redirects=False)
-    assert response.status == 302
+    for path in ("/staff/bestaat-niet", "/staff/login-niet", "/staff/loginpagina"):
+        response = await client.get(path, allow_redirects=False)
+        assert response.status == 302 and response.headers["Location"].startswith("/staff/login?next="), path
     assert (await client.get("/staff/api/iets", allow_redirects=False)).status == 401
 
 

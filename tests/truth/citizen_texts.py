@@ -20,7 +20,7 @@ from verwijzing.booking.views import BookingView
 from verwijzing.content import load
 from verwijzing.dialogue.booking import confirmation_messages
 from verwijzing.enums import BookingStatus, Channel, Modality
-from verwijzing.policy import load_policy
+from verwijzing.policy import CREDIT_REGIME, load_policy
 from verwijzing.worker.reminders import reminder_sms
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,8 +28,7 @@ CONTENT = ROOT / "src" / "verwijzing" / "content"
 # Keys in content files that are not read by a citizen (declarations, values, payloads).
 NOT_TEXT_KEYS = frozenset({"over", "over_overgang", "regime", "payload", "keuze", "waarde"})
 # Python files whose string literals can reach a citizen.
-PYTHON_SOURCES = ("actions/*.py", "src/verwijzing/booking/*.py", "src/verwijzing/dialogue/repair.py")
-CREDIT_REGIME = "loopbaankrediet"
+PYTHON_SOURCES = ("actions/*.py", "src/verwijzing/booking/*.py", "src/verwijzing/dialogue/*.py")
 
 
 @dataclass(frozen=True)

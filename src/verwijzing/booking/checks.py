@@ -53,19 +53,19 @@ def check_owner(booking: Booking, owner_key: str | None) -> None:
 def citizen_key_of(insz: str | None, citizen_key: str | None, pepper: bytes | str | None) -> str:
     """The keyed hash that stands for the person: given as is, or made from the national number
     (which is then forgotten). Exactly one of the two; `pepper` None: the configured one."""
+    if insz is not None and citizen_key is None:
+        pepper = pepper if pepper is not None else settings().insz_pepper
+        try:
+            return insz_module.citizen_key(insz, pepper)
+        except insz_module.InvalidInsz as error:
+            raise InvalidInput(error.reason) from None
     if citizen_key is not None and insz is None:
         # Guard against a national number (or anything else) passed as a key: it would be
         # stored in clear.
         if not _CITIZEN_KEY.fullmatch(citizen_key):
             raise ValueError("citizen_key must be the 64 hex digits made by verwijzing.privacy.insz.citizen_key")
         return citizen_key
-    if insz is None or citizen_key is not None:
-        raise ValueError("give exactly one of insz and citizen_key")
-    pepper = pepper if pepper is not None else settings().insz_pepper
-    try:
-        return insz_module.citizen_key(insz, pepper)
-    except insz_module.InvalidInsz as error:
-        raise InvalidInput(error.reason) from None
+    raise ValueError("give exactly one of insz and citizen_key")
 
 
 def parse_modality(value: Modality | str) -> Modality:

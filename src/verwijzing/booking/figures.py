@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, overload
 
-from verwijzing.policy import regime_at
+from verwijzing.policy import CREDIT_REGIME, regime_at
 
 # Only to size the *slots of the demo and test agendas* on days whose regime gives no block
 # length: the regime whose block the agendas are laid out in. Never told to a citizen, never
 # debited (see agenda_block_minutes).
-AGENDA_REGIME = "loopbaankrediet"
+AGENDA_REGIME = CREDIT_REGIME
 _MINUTES_PER_HOUR = 60
 
 

@@ -167,9 +167,7 @@ class BookingService:
     def invite(self, reference: str) -> bytes:
         """The .ics calendar invite of a booking."""
         with self._read() as session:
-            booking = queries.find(session, reference)
-            if booking is None:
-                raise BookingNotFound(texts.NO_SUCH_BOOKING)
+            booking = self._existing(session, reference, lock=False)
             view = view_of(booking)
             return booking_invite(
                 reference=view.reference,
@@ -266,7 +264,7 @@ class BookingService:
         number = parse_phone(phone)
         try:
             with self._sessions.begin() as session:
-                booking = self._locked(session, reference)
+                booking = self._existing(session, reference)
                 confirming = booking.status == BookingStatus.HELD  # not a retry of a confirmed one
                 view = transitions.confirm_held(session, booking, key, number, now, self.free_cancellation)
                 if within is not None and confirming:
@@ -292,7 +290,7 @@ class BookingService:
         (a citizen asking), only the person who confirmed the booking may cancel it."""
         now = self._now(now)
         with self._sessions.begin() as session:
-            booking = self._locked(session, reference)
+            booking = self._existing(session, reference)
             check_owner(booking, owner_key)
             return transitions.cancel(session, booking, now, actor=actor, free_cancellation=self.free_cancellation)
 
@@ -310,7 +308,7 @@ class BookingService:
         now = self._now(now)
         try:
             with self._sessions.begin() as session:
-                booking = self._locked(session, reference)
+                booking = self._existing(session, reference)
                 check_owner(booking, owner_key)
                 return transitions.move(session, booking, new_slot_id, now, actor=actor,
                                         free_cancellation=self.free_cancellation, hold_time=self.hold_time)
@@ -322,7 +320,7 @@ class BookingService:
         """Staff record that the session took place (it must have started)."""
         now = self._now(now)
         with self._sessions.begin() as session:
-            return transitions.mark_attended(session, self._locked(session, reference), now, actor=actor)
+            return transitions.mark_attended(session, self._existing(session, reference), now, actor=actor)
 
     def expire_holds(self, now: dt.datetime | None = None) -> int:
         """Mark every hold that ran out as expired (tidiness; claiming paths do it per slot)."""
@@ -339,8 +337,9 @@ class BookingService:
         return moment
 
     @staticmethod
-    def _locked(session: Session, reference: str) -> Booking:
-        booking = queries.find(session, reference, lock=True)
+    def _existing(session: Session, reference: str, *, lock: bool = True) -> Booking:
+        """The booking, locked for a change unless `lock` is False; BookingNotFound otherwise."""
+        booking = queries.find(session, reference, lock=lock)
         if booking is None:
             raise BookingNotFound(texts.NO_SUCH_BOOKING)
         return booking

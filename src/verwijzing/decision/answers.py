@@ -12,9 +12,7 @@ from typing import Any
 
 from verwijzing.content import load
 from verwijzing.nl_be import date_words, format_number
-from verwijzing.policy import load_policy, regime_at
-
-CREDIT_REGIME = "loopbaankrediet"
+from verwijzing.policy import CREDIT_REGIME, load_policy, regime_at
 
 
 def _questions() -> dict[str, Any]:

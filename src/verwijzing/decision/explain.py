@@ -16,7 +16,7 @@ from verwijzing.content import load
 from verwijzing.decision.facts import Route
 from verwijzing.decision.screening import Decision
 from verwijzing.nl_be import date_words, format_number
-from verwijzing.policy import Regime, load_policy, regime_at
+from verwijzing.policy import CREDIT_REGIME, Regime, load_policy, regime_at
 
 # Routes where the person uses the credit (or the transitional cheque) itself: these show the
 # cost, and the next step comes with the booking offer.
@@ -28,7 +28,6 @@ ROUTE_REASONS = ("student", "jong_weinig_werkervaring")
 WALLONIA = "wallonie"
 # Next steps that are the same wherever one lives (a GP; business advice is asked by route).
 REGION_FREE_ROUTES = frozenset({Route.ZORG, Route.VLAIO})
-CREDIT_REGIME = "loopbaankrediet"
 
 
 @dataclass(frozen=True)

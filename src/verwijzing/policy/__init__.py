@@ -28,6 +28,8 @@ class PolicyError(LookupError):
 
 
 STATUSES = ("certain", "proposal", "unknown", "withdrawn")
+# The regime of regimes.yaml with the credit: texts read its figures even before it starts.
+CREDIT_REGIME = "loopbaankrediet"
 # (start date, status) sorted by date.
 Statuses = tuple[tuple[dt.date, str], ...]
 

@@ -22,8 +22,9 @@ Clock = Callable[[], dt.datetime]
 
 # Seconds between runs. The outbox often (a confirmation should arrive while the person is still
 # in the chat); holds about as often as they can run out; the rest rarely.
+SMS = "sms"  # the outbox: `verwijzing sms-dispatch` runs only this job
 EVERY = {
-    "sms": 5.0,
+    SMS: 5.0,
     holds.NAME: 60.0,
     reminders.NAME: 300.0,
     retention.NAME: 3600.0,
@@ -50,7 +51,7 @@ def build_jobs(
     """The jobs, in the order a pass runs them; `only` and `every` as for `run_worker`."""
     s = setup
     runs: dict[str, Callable[[], dict[str, int]]] = {
-        "sms": lambda: s.dispatcher.drain(s.wall).counts(),
+        SMS: lambda: s.dispatcher.drain(s.wall).counts(),
         holds.NAME: lambda: holds.expire_holds(s.sessions, s.clock()),
         reminders.NAME: lambda: reminders.queue_reminders(s.sessions, s.clock()),
         retention.NAME: lambda: retention.run_retention(s.sessions, s.clock(), s.wall(), s.abandoned_days),

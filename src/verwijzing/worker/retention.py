@@ -94,16 +94,8 @@ def run_retention(
         report = apply_retention(session, now)
         years = figures.retention_years(now.astimezone(BRUSSELS).date())
         conversations = forget_conversations(session, conversation_cutoffs(wall_now, years, abandoned_days))
-    return {
-        "phones_cleared": report.phones_cleared,
-        "bookings_deleted": report.bookings_deleted,
-        "slots_deleted": report.slots_deleted,
-        "referrals_deleted": report.referrals_deleted,
-        "audit_deleted": report.audit_deleted,
-        "outbox_deleted": report.outbox_deleted,
-        "ledger_entries_folded": report.ledger_entries_folded,
-        **conversations,
-    }
+    counts = {name: value for name, value in asdict(report).items() if name != "cutoff"}
+    return {**counts, **conversations}
 
 
 # ---- our records ------------------------------------------------------------------------------

@@ -9,13 +9,13 @@ from importlib import resources
 from aiohttp import web
 
 from verwijzing.gateway.staff import audit_log, auth
+from verwijzing.gateway.staff.context import PREFIX
 from verwijzing.gateway.staff.dashboard import add_dashboard_routes
 from verwijzing.gateway.staff.intake import add_intake_routes
 from verwijzing.gateway.staff.referrals import add_referral_routes
 from verwijzing.gateway.staff.render import render
 
 STATIC = resources.files(__package__) / "static"
-PREFIX = "/staff"
 
 
 @auth.login_required()

@@ -21,7 +21,7 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from verwijzing.gateway.keys import SESSIONS, SETTINGS
-from verwijzing.gateway.staff.context import SESSION_TOKEN, STAFF
+from verwijzing.gateway.staff.context import PREFIX, SESSION_TOKEN, STAFF
 from verwijzing.gateway.staff.render import render, render_login
 from verwijzing.privacy.audit import record_audit
 from verwijzing.staff import sessions
@@ -33,8 +33,10 @@ logger = logging.getLogger(__name__)
 
 COOKIE = "verwijzing_staff"
 LOGIN_COOKIE = "verwijzing_staff_login"
-LOGIN_PATH = "/staff/login"
-OPEN_PATHS = (LOGIN_PATH, "/staff/static/")
+HOME = f"{PREFIX}/"
+LOGIN_PATH = f"{PREFIX}/login"
+STATIC_PATHS = f"{PREFIX}/static/"
+API_PATHS = f"{PREFIX}/api/"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -44,7 +46,7 @@ def now() -> dt.datetime:
 
 
 def _is_api(request: web.Request) -> bool:
-    return request.path.startswith("/staff/api/")
+    return request.path.startswith(API_PATHS)
 
 
 def _to_login(request: web.Request) -> web.StreamResponse:
@@ -56,7 +58,7 @@ def _to_login(request: web.Request) -> web.StreamResponse:
 @web.middleware
 async def staff_guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     # Only the console's own paths get here: it is the sub-application's middleware.
-    if request.path.startswith(OPEN_PATHS):
+    if request.path == LOGIN_PATH or request.path.startswith(STATIC_PATHS):
         return await handler(request)
     token = request.cookies.get(COOKIE)
 
@@ -114,15 +116,15 @@ async def audit(request: web.Request, action: str, subject: str | None,
 
 
 def _set_cookie(request: web.Request, response: web.StreamResponse, name: str, value: str, **extra: Any) -> None:
-    response.set_cookie(name, value, path="/staff", httponly=True, samesite="Strict",
+    response.set_cookie(name, value, path=PREFIX, httponly=True, samesite="Strict",
                         secure=request.config_dict[SETTINGS].public_is_https, **extra)
 
 
 def _safe_next(raw: str | None) -> str:
     """Only a path inside the console: never an address elsewhere (an open redirect)."""
-    if raw and raw.startswith("/staff") and not raw.startswith("//") and "\\" not in raw:
+    if raw and (raw == PREFIX or raw.startswith(HOME)) and "\\" not in raw:
         return raw
-    return "/staff/"
+    return HOME
 
 
 async def login_page(request: web.Request) -> web.StreamResponse:
@@ -156,7 +158,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         return render_login(request, nonce=nonce, next=target, error=refused, login=login_name, status=401)
     response = web.HTTPFound(target)
     _set_cookie(request, response, COOKIE, token)
-    response.del_cookie(LOGIN_COOKIE, path="/staff")
+    response.del_cookie(LOGIN_COOKIE, path=PREFIX)
     raise response
 
 
@@ -170,5 +172,5 @@ async def logout(request: web.Request) -> web.StreamResponse:
 
     await asyncio.to_thread(close)
     response = web.HTTPFound(LOGIN_PATH)
-    response.del_cookie(COOKIE, path="/staff")
+    response.del_cookie(COOKIE, path=PREFIX)
     raise response
