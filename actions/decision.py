@@ -12,11 +12,12 @@ from rasa_sdk.types import DomainDict
 
 from actions.referrals import record_decision_of
 from actions.safety import never_silent
-from actions.tracker import facts_from_tracker
+from actions.tracker import fact_slots, facts_from_tracker
 from verwijzing.config import peildatum
 from verwijzing.decision.explain import explain_decision, next_step
 from verwijzing.decision.facts import MissingFact
 from verwijzing.decision.screening import screen
+from verwijzing.dialogue.understood import said_back
 
 
 class ActionBeslis(Action):
@@ -34,7 +35,9 @@ class ActionBeslis(Action):
             return [SlotSet("route", None), SlotSet("opgegeven", False)]
         record_decision_of(tracker, decision, facts)
         explanation = explain_decision(decision, tracker.get_slot("woonregio"))
-        dispatcher.utter_message(text=explanation.uitkomst)
+        # First what the decision rests on, so a misread fact is seen and can be corrected.
+        understood = said_back(fact_slots(tracker))
+        dispatcher.utter_message(text=f"{understood}\n{explanation.uitkomst}" if understood else explanation.uitkomst)
         if explanation.kosten:
             dispatcher.utter_message(text=explanation.kosten)
         return [

@@ -16,40 +16,43 @@ from actions.tracker import (
     INTAKE_FORM,
     NOT_ANSWERS,
     active_form,
+    fact_slots,
     facts_from_tracker,
     last_answered_fact,
     last_buttons,
     latest_intent,
     latest_text,
+    previous_action,
     set_this_turn,
 )
 from verwijzing.config import peildatum
 from verwijzing.decision.screening import next_missing_fact
 from verwijzing.dialogue.repair import chosen_button, intent_of_payload
+from verwijzing.dialogue.understood import CHECK_SLOT, needs_check
 from verwijzing.interpret import (
-    FIELDS,
+    TEXT_FIELDS,
+    Reading,
+    corrects_itself,
+    is_story,
     looks_like_question,
-    read_all,
     read_ja_nee,
+    read_text,
     read_woonregio,
 )
 from verwijzing.interpret.werkstatus import read_ambtenaar
 
 
-def read_facts(text: str, asked: str | None) -> dict[str, Any]:
-    """Every fact the text states; the fact just asked for may be a bare answer ("12", "nee")."""
-    found = {k: v for k, v in read_all(text, peildatum(), asked if asked in FIELDS else None).items()
-             if k in FACT_SLOTS}
+def read_facts(text: str, asked: str | None) -> tuple[dict[str, Any], Reading]:
+    """Every fact the text states; the fact just asked for may be a bare answer ("12", "nee").
+    Also the reading itself: which facts were inferred, a range, the parts of the years."""
+    reading = read_text(text, peildatum(), asked if asked in TEXT_FIELDS else None)
+    found = {k: v for k, v in reading.facts.items() if k in FACT_SLOTS}
     if asked == "werkregio":
         werkregio = read_woonregio(text, asked=True)
         found.pop("woonregio", None)  # "Ik werk in Gent" answers where they work, not where they live
         if werkregio:
             found["werkregio"] = werkregio
-    elif asked == "eerder_loopbaancheque":
-        answer = read_ja_nee(text)
-        if answer is not None:
-            found["eerder_loopbaancheque"] = answer
-    return found
+    return found, reading
 
 
 def is_answer(tracker: Tracker) -> bool:
@@ -58,9 +61,12 @@ def is_answer(tracker: Tracker) -> bool:
     burn-out en kan niet meer" must not end the conversation as "stop" would, and "ik woon in
     Nederland" taken for a question about the conditions is still an answer. Losing an answer
     costs the person more than a missed question; a message with no fact in it still goes to
-    the rules (stop, a person, a question)."""
+    the rules (stop, a person, a question). A story is read for facts whatever else it is: the
+    question in it is answered by the rules, and what it tells is checked before a decision."""
     if latest_intent(tracker) not in NOT_ANSWERS:
         return True
+    if is_story(latest_text(tracker)):
+        return True  # "ik had al mijn drie blokken … kan ik nog uren krijgen?": the facts count too
     return active_form(tracker) is not None and not looks_like_question(latest_text(tracker))
 
 
@@ -93,14 +99,25 @@ class ActionLeesFeiten(Action):
                 return [SlotSet("menu_keuze", "mens")] if intent_of_payload(text) == "mens_spreken" else []
             if form in (None, INTAKE_FORM):
                 open_question = tracker.get_slot("requested_slot") if form == INTAKE_FORM else None
-                correcting = latest_intent(tracker) == "corrigeren"
-                last = last_answered_fact(tracker) if correcting else None
-                facts = read_facts(text, last or open_question)
+                if open_question == CHECK_SLOT:
+                    return always + check_answer(text, tracker)
+                # After "klopt niet" and its list, what the person types is what is right; after
+                # a decision no question is open, so a fact that differs corrects it.
+                settling = previous_action(tracker) == "action_feiten_lijst" or \
+                    (form is None and tracker.get_slot("route") is not None)
+                correcting = settling or latest_intent(tracker) in ("corrigeren", "klopt_niet")
+                # "nee, 12 jaar bedoel ik" corrects the last answer; "62.. sorry, 26 bedoel ik"
+                # answers the open question and corrects itself.
+                last = last_answered_fact(tracker) if latest_intent(tracker) == "corrigeren" and \
+                    not corrects_itself(text, peildatum(), open_question) else None
+                facts, reading = read_facts(text, last or open_question)
                 if last and last not in facts:
                     # "nee, 12 jaar bedoel ik" corrects the last answer; "precies 7 jaar", taken
                     # for a correction too, corrects nothing and answers the open question.
-                    facts = read_facts(text, open_question)
-                found.update(keep_known_facts(facts, tracker, open_question, correcting))
+                    facts, reading = read_facts(text, open_question)
+                kept = keep_known_facts(facts, tracker, open_question, correcting)
+                found.update(kept)
+                always += understanding_events(tracker, kept, reading, trusted=settling)
                 if "werkstatus" not in found and read_ambtenaar(text) == "statutair":
                     always.append(SlotSet("ambtenaar", "statutair"))  # the form asks a check question
             found.update(read_booking_facts(text, tracker, form))
@@ -108,6 +125,50 @@ class ActionLeesFeiten(Action):
         if form or tracker.get_slot("beantwoord"):
             always.append(SlotSet("beantwoord", bool(asked) and asked in found))
         return always + [SlotSet(name, value) for name, value in found.items() if tracker.get_slot(name) != value]
+
+
+def understanding_events(tracker: Tracker, kept: dict[str, Any], reading: Reading,
+                         trusted: bool) -> list[EventType]:
+    """Keep track of what was inferred (slot afgeleid) and of a range that straddles the rule's
+    boundary (slot bereik). A fact said plainly now, or typed as a correction, is no longer
+    inferred; a newly inferred fact asks for the check question again."""
+    known: dict[str, str] = dict(tracker.get_slot("afgeleid") or {})
+    inferred = {} if trusted else {k: str(v) for k, v in reading.inferred.items() if k in kept}
+    for name in kept:
+        known.pop(name, None)
+    known.update(inferred)
+    events: list[EventType] = []
+    if known != (tracker.get_slot("afgeleid") or {}):
+        events.append(SlotSet("afgeleid", known))
+    if inferred:
+        events.append(SlotSet(CHECK_SLOT, None))
+        if reading.experience is not None and "werkervaring_jaren" in inferred:
+            events.append(SlotSet("werkervaring_delen", {"delen": list(reading.experience.parts),
+                                                         "verlof": reading.experience.leave}))
+    ranges = {k: list(v) for k, v in reading.ranges.items()}
+    if ranges and tracker.get_slot("werkervaring_jaren") is None:
+        events.append(SlotSet("bereik", ranges))
+    elif "werkervaring_jaren" in kept and tracker.get_slot("bereik"):
+        events.append(SlotSet("bereik", None))
+    return events
+
+
+def check_answer(text: str, tracker: Tracker) -> list[EventType]:
+    """The answer to the check question: "ja" keeps the facts; "nee" forgets the checked ones, so
+    the form asks them plainly; a fact typed right away ("nee, 26") replaces the checked one."""
+    checked = [name for name in (tracker.get_slot("afgeleid") or {}) if tracker.get_slot(name) is not None]
+    facts, _ = read_facts(text, checked[0] if len(checked) == 1 else None)
+    changed = {k: v for k, v in facts.items() if tracker.get_slot(k) != v}
+    answer = read_ja_nee(text)
+    if not changed and answer is None:
+        return []  # not understood: the form counts a miss and asks again
+    events: list[EventType] = [SlotSet(CHECK_SLOT, True), SlotSet("afgeleid", {}), SlotSet("beantwoord", True)]
+    if changed:
+        return events + [SlotSet(name, value) for name, value in changed.items()]
+    if answer is False:
+        events += [SlotSet(name, None) for name in checked]
+        events.append(SlotSet("bereik", None))
+    return events
 
 
 def keep_known_facts(facts: dict[str, Any], tracker: Tracker, asked: str | None, correcting: bool) -> dict[str, Any]:
@@ -142,6 +203,9 @@ class ValidateIntakeForm(FormValidationAction):
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> list[str]:
         missing = next_missing_fact(facts_from_tracker(tracker), peildatum())
+        if missing is None and needs_check(fact_slots(tracker) | {CHECK_SLOT: tracker.get_slot(CHECK_SLOT)},
+                                           tracker.get_slot("afgeleid")):
+            missing = CHECK_SLOT  # one check question for what was inferred, before deciding
         return [missing] if missing else []
 
     @never_silent

@@ -32,6 +32,7 @@ from verwijzing.dialogue.repair import (
     main_reask,
     slot_reask,
 )
+from verwijzing.dialogue.understood import range_question
 
 # The misses a question can take: a re-ask, then one menu per first line of content/repair.yaml.
 GIVE_UP_AFTER = 1 + len(MENU_INTROS)
@@ -149,7 +150,12 @@ class AskSlot(Action):
         if self.slot == "werkstatus" and set_this_turn(tracker, "ambtenaar_gevraagd") == (True, True):
             dispatcher.utter_message(response="utter_ambtenaar_check")  # see actions/intake.py
             return []
-        reply = slot_reask(self.slot, misses_this_turn(tracker), peildatum())
+        misses = misses_this_turn(tracker)
+        reply = slot_reask(self.slot, misses, peildatum())
+        bounds = (tracker.get_slot("bereik") or {}).get(self.slot)
+        if bounds and misses == 0:
+            # "tussen 5 en 10 jaar" while 7 decides: ask which side of the boundary.
+            reply = range_question(self.slot, bounds, peildatum())
         if reply is None:
             dispatcher.utter_message(response=f"utter_ask_{self.slot}")
         else:
@@ -160,8 +166,8 @@ class AskSlot(Action):
 # One ask action per question of the forms; gekozen_slot has its own (actions/booking.py), as its
 # options are the free moments of the day.
 ASKED_SLOTS = ("hulpvraag", "werkstatus", "woonregio", "werkregio", "werkervaring_jaren", "eerder_loopbaancheque",
-               "leeftijd", "opleidingsniveau", "modaliteit", "postcode", "telefoon", "rijksregisternummer",
-               "referentie_wijziging")
+               "eerder_gebruikt_uren", "leeftijd", "opleidingsniveau", "modaliteit", "postcode", "telefoon",
+               "rijksregisternummer", "referentie_wijziging")
 ASK_ACTIONS = {slot: type(f"ActionAsk_{slot}", (AskSlot,), {"slot": slot}) for slot in ASKED_SLOTS}
 # Module attributes, so the action server can pickle them into its worker process.
 globals().update({cls.__name__: cls for cls in ASK_ACTIONS.values()})

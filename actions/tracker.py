@@ -7,11 +7,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 
 from verwijzing.decision.facts import Facts, parse_facts
+from verwijzing.dialogue.understood import FACT_ORDER
 
-FACT_SLOTS = ("hulpvraag", "werkstatus", "woonregio", "werkregio", "werkervaring_jaren",
-              "eerder_loopbaancheque", "leeftijd", "opleidingsniveau")
-# The chat does not ask how much of the credit was used: the booking checks the ledger.
-CHAT_DEFAULTS = {"eerder_gebruikt_uren": 0, "eerder_gebruikt_trajecten": 0}
+FACT_SLOTS = FACT_ORDER
+# Trajectories are counted by no regime in force (only a scenario for staff): never asked.
+CHAT_DEFAULTS = {"eerder_gebruikt_trajecten": 0}
 
 INTAKE_FORM = "intake_form"
 
@@ -30,6 +30,11 @@ NOT_ANSWERS = QUESTIONS | frozenset({
 def facts_from_tracker(tracker: Tracker) -> Facts:
     data: dict[str, Any] = {name: tracker.get_slot(name) for name in FACT_SLOTS}
     return parse_facts({**CHAT_DEFAULTS, **data})
+
+
+def fact_slots(tracker: Tracker) -> dict[str, Any]:
+    """The fact slots as they are now (None: not known)."""
+    return {name: tracker.get_slot(name) for name in FACT_SLOTS}
 
 
 def text_slot(tracker: Tracker, name: str) -> str:

@@ -9,7 +9,7 @@ from actions.decision import ActionBeslis, ActionVolgendeStap
 from tests.actions.conftest import ROOT, make_tracker, run_action
 
 KORTGESCHOOLDE = {"hulpvraag": "loopbaan", "werkstatus": "werknemer", "woonregio": "vlaanderen",
-                  "werkervaring_jaren": 12.0, "opleidingsniveau": "kort", "leeftijd": 45.0}
+                  "werkervaring_jaren": 12.0, "opleidingsniveau": "kort", "leeftijd": 45.0, "eerder_gebruikt_uren": 0.0}
 NEXT_ACTIONS = {"action_volgende_stap": ActionVolgendeStap(), "action_aanbod_boeking": ActionAanbodBoeking()}
 
 
@@ -67,6 +67,11 @@ def test_eligible_kortgeschoolde_hears_outcome_and_why_then_cost_then_the_offer(
     assert events == [SlotSet("in_aanmerking", True), SlotSet("route", "loopbaankrediet"),
                       SlotSet("bijdrage_per_uur", 15)]
     outcome, cost, step = (m["text"] for m in messages)
+    understood, outcome = outcome.split("\n")
+    # First what the decision rests on, with the way to correct it.
+    assert understood == ("Ik heb begrepen: een vraag over je loopbaan, je werkt, je woont in Vlaanderen, "
+                          "12 jaar gewerkt, nog geen loopbaankrediet gebruikt, 45 jaar oud, geen diploma middelbaar. "
+                          "Klopt er iets niet? Typ dan 'klopt niet'.")
     assert outcome.startswith("Goed nieuws! Je hebt recht op het loopbaankrediet.")
     assert "12 jaar werkervaring" in outcome and "minstens 7" in outcome
     assert "sociale correctie" in cost and "25 euro per uur" in cost

@@ -157,7 +157,7 @@ def test_a_failing_action_still_answers_and_logs_no_personal_data(peildatum, mon
     def broken(text, *args, **kwargs):
         raise ValueError(f"kon {text} niet lezen")  # an error that quotes what the person typed
 
-    monkeypatch.setattr("actions.intake.read_all", broken)
+    monkeypatch.setattr("actions.intake.read_text", broken)
     events, messages = read_facts_of(make_tracker(typed))
     assert events == []
     assert [m["response"] for m in messages] == ["utter_technisch_probleem"]

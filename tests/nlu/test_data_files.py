@@ -32,7 +32,7 @@ INTENTS = {
     "vraag_verschil_vdab", "vraag_competentiecheck", "vraag_jongerenorientatie",
     "vraag_voorwaarden", "vraag_verandering_2027",
     "chitchat_bot", "chitchat_hoe_gaat_het", "buiten_bereik",
-    "afspraak_maken", "afspraak_annuleren", "afspraak_verplaatsen",
+    "afspraak_maken", "afspraak_annuleren", "afspraak_verplaatsen", "klopt_niet",
 }
 MIN_PER_INTENT = 15
 MIN_INFORMEREN = 120

@@ -12,7 +12,7 @@ from tests.actions.conftest import make_tracker, run_action
 from verwijzing.store import Referral, make_sessionmaker
 
 SLOTS = {"hulpvraag": "loopbaan", "werkstatus": "werknemer", "woonregio": "vlaanderen",
-         "werkervaring_jaren": 12.0, "opleidingsniveau": "kort", "leeftijd": 45.0}
+         "werkervaring_jaren": 12.0, "opleidingsniveau": "kort", "leeftijd": 45.0, "eerder_gebruikt_uren": 0.0}
 
 
 def _typed_on(channel: str) -> list[dict]:
@@ -61,6 +61,6 @@ def test_when_the_database_fails_the_person_still_hears_the_decision(monkeypatch
     monkeypatch.setenv("VERWIJZING_PEILDATUM", "2027-02-01")
     with caplog.at_level(logging.ERROR):
         _, messages = run_action(ActionBeslis(), make_tracker(slots=SLOTS, events=_typed_on("web")))
-    assert messages[0]["text"].startswith("Goed nieuws!")
+    assert messages[0]["text"].split("\n")[1].startswith("Goed nieuws!")
     assert "referral not recorded (decision): OperationalError" in caplog.text
     assert "test-gesprek" not in caplog.text and "werknemer" not in caplog.text

@@ -56,7 +56,10 @@ def rule_figures(day: dt.date) -> dict[str, str]:
     regime = regime_at(day)
     years = regime.value("minimum_werkervaring_jaren")
     age = regime.value("jongeren_leeftijdsgrens")
+    block, credit = regime.value("blok_uren"), regime.value("krediet_uren")
     values: dict[str, str] = {}
+    if block is not None and credit is not None:
+        values |= {"blok": format_number(block), "krediet": format_number(credit)}
     if years is not None:
         values |= {"jaren": format_number(years), "jaren_min": format_number(max(years - 1, 0))}
     if age is not None:

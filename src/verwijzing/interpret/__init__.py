@@ -6,7 +6,16 @@ Every reader is a pure function of the text (plus the reference date where time 
 ("ik ben 24", "werk sinds 2 jaar", "ik woon in Geel").
 """
 from verwijzing.interpret.age import read_leeftijd
-from verwijzing.interpret.combined import FIELDS, read_all
+from verwijzing.interpret.combined import (
+    FIELDS,
+    TEXT_FIELDS,
+    Inference,
+    Reading,
+    corrects_itself,
+    is_story,
+    read_all,
+    read_text,
+)
 from verwijzing.interpret.education import read_opleidingsniveau
 from verwijzing.interpret.experience import read_werkervaring_jaren
 from verwijzing.interpret.hulpvraag import read_hulpvraag
@@ -24,6 +33,12 @@ from verwijzing.interpret.yesno import read_ja_nee
 
 __all__ = [
     "FIELDS",
+    "TEXT_FIELDS",
+    "corrects_itself",
+    "is_story",
+    "Inference",
+    "Reading",
+    "read_text",
     "Municipality",
     "find_municipality",
     "looks_like_question",

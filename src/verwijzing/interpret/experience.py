@@ -26,6 +26,31 @@ class _Duration:
     years: float
     token: int
     total: bool  # "in totaal 12 jaar": replaces the parts instead of adding to them
+    # Time that counts as work without being work (domain.md): sickness under contract,
+    # temporary unemployment, parental or maternity leave. Added only next to real work.
+    leave: bool = False
+
+
+@dataclass(frozen=True)
+class Experience:
+    """What a message says about years of work, and how sure that reading is.
+
+    `years` is None when only a range is known ("tussen de 5 en 10 jaar": `low`, `high`).
+    `parts` holds the durations that were added up when there were several; `leave` says
+    that time on sickness benefit, temporary unemployment or leave was among them. A caller
+    that tells the person what was read uses these to say what was counted.
+    """
+
+    years: float | None
+    parts: tuple[float, ...] = ()
+    leave: bool = False
+    total_given: bool = False
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def added_up(self) -> bool:
+        return len(self.parts) > 1
 
 
 @cache
@@ -42,7 +67,10 @@ def _about_work(a: Analysis, i: int, asked: bool) -> bool:
     """Whether the clause of token i talks about work (and not about age, unemployment, …)."""
     words = _words()
     clause = a.clause_of(i)
-    if a.has(words["not_work"], clause) or about_someone_else(a, i):
+    part = _part_of(a, i)
+    if _is_leave(a, i):
+        return True
+    if a.has(words["not_work"], part) or about_someone_else(a, i):
         return False
     if a.has(words["negation"], clause) and not a.has(words["below"], clause):
         return False  # "de laatste 2 jaar niet gewerkt" is time without work
@@ -56,6 +84,27 @@ def _about_work(a: Analysis, i: int, asked: bool) -> bool:
     if a.tokens[before.start].sentence != a.tokens[i].sentence or a.tokens[clause.start - 1].norm != ",":
         return False
     return a.has(words["work_words"], before) and not a.has(words["not_work"], before)
+
+
+# Words that join the parts of a work history inside one clause: "3 jaar gestudeerd en 5 jaar
+# gewerkt" is two parts, of which only the second is work.
+_PART_JOINS = {"en", ",", "maar", "daarna", "dan", "nadien", "erna", "plus", ";", "+", "en dan"}
+
+
+def _part_of(a: Analysis, i: int) -> range:
+    """The part of token i's clause between the joins around it."""
+    clause = a.clause_of(i)
+    start, stop = i, i + 1
+    while start > clause.start and a.tokens[start - 1].norm not in _PART_JOINS:
+        start -= 1
+    while stop < clause.stop and a.tokens[stop].norm not in _PART_JOINS:
+        stop += 1
+    return range(start, stop)
+
+
+def _is_leave(a: Analysis, i: int) -> bool:
+    """The part of token i is time that counts as work: "een jaar ziek", "6 maanden ouderschapsverlof"."""
+    return a.has(_words()["counts_as_work"], _part_of(a, i)) and not about_someone_else(a, i)
 
 
 def _whole_months(start: dt.date, end: dt.date) -> int:
@@ -177,8 +226,27 @@ def _durations(a: Analysis, asked: bool, used: set[int]) -> tuple[list[_Duration
             bounded = True
             continue
         years = value / 12 if unit in _MONTH_UNITS else value
-        found.append(_Duration(years, i, a.has(words["total"], a.clause_of(i))))
+        found.append(_Duration(years, i, a.has(words["total"], a.clause_of(i)), _is_leave(a, i)))
     return found, bounded
+
+
+_RANGE_JOINS = {"en", "a", "tot", "of", "-"}  # "à" is folded to "a"
+
+
+def _range(a: Analysis, asked: bool, used: set[int]) -> tuple[float, float] | None:
+    """ "tussen de 5 en 10 jaar", "5 à 10 jaar", "een 8 tot 10 jaar": two numbers joined, then a unit."""
+    tokens = a.tokens
+    for i in range(len(tokens) - 3):
+        low, join, high, unit = tokens[i], tokens[i + 1], tokens[i + 2], tokens[i + 3]
+        if low.value is None or high.value is None or unit.norm not in _YEAR_UNITS:
+            continue
+        if join.norm not in _RANGE_JOINS or not low.value < high.value:
+            continue
+        if not _about_work(a, i + 2, asked):
+            continue
+        used.update(range(i, i + 4))
+        return low.value, high.value
+    return None
 
 
 def _bare(a: Analysis, peildatum: dt.date) -> float | None:
@@ -204,29 +272,50 @@ def read_werkervaring_jaren(text: str, peildatum: dt.date, asked: bool = False) 
 
     Several durations are added up ("10 jaar als bediende en 5 jaar als arbeider" = 15) unless
     one is a total. A start date in the future, a negative number or more than 60 years is
-    None; so is "bijna 7 jaar", because the person has fewer than seven.
+    None; so is "bijna 7 jaar", because the person has fewer than seven. A range gives its
+    lower end ("tussen 8 en 10 jaar": 8); read_werkervaring tells it was a range.
     """
+    reading = read_werkervaring(text, peildatum, asked)
+    if reading is None:
+        return None
+    return reading.years if reading.years is not None else reading.low
+
+
+def read_werkervaring(text: str, peildatum: dt.date, asked: bool = False) -> Experience | None:
+    """Like read_werkervaring_jaren, with how the figure was found (parts, leave, a range)."""
     a = analyse(text)
     words = _words()
     everything = range(len(a.tokens))
     if a.has(words["none"], everything):
-        return 0.0
+        return Experience(0.0)
     content = [t.norm for t in a.tokens if not t.is_punct]
     if asked and content and all(w in words["none_asked"] or w in ("ik", "heb", "nog", "jaar") for w in content):
-        return 0.0
+        return Experience(0.0)
     used: set[int] = set()
+    bounds = _range(a, asked, used)
     periods = _periods(a, peildatum, asked, used)
     if periods is None:
         return None
     durations, bounded = _durations(a, asked, used)
     found = periods + durations
+    if not any(not d.leave for d in found):
+        found = []  # "al een jaar ziek" alone is no work experience; next to work it counts
+    if bounds is not None and not found:
+        low, high = bounds
+        if high > MAX_YEARS:
+            return None
+        return Experience(None, low=low, high=high)
+    totals = [d.years for d in found if d.total]
     if not found:
         if bounded or not asked:
             return None
         value = _bare(a, peildatum)
+        parts: tuple[float, ...] = ()
+    elif totals:
+        value, parts = max(totals), tuple(d.years for d in found if not d.total)
     else:
-        totals = [d.years for d in found if d.total]
-        value = max(totals) if totals else sum(d.years for d in found)
+        value, parts = sum(d.years for d in found), tuple(d.years for d in found)
     if value is None or value < 0 or value > MAX_YEARS:
         return None
-    return round(float(value), 2)
+    return Experience(round(float(value), 2), parts=parts if len(found) > 1 else (),
+                      leave=any(d.leave for d in found), total_given=bool(totals) and len(found) > 1)
