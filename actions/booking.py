@@ -8,21 +8,31 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.repair import count_miss, gave_up, hand_over, is_miss, wants_person
+from actions.repair import count_miss, facts_read_this_turn, gave_up, hand_over, is_miss, wants_person
 from actions.safety import never_silent
 from actions.services import booking_service, channel_of
-from actions.tracker import latest_text, misses_this_turn, text_slot
+from actions.tracker import (
+    latest_intent,
+    latest_text,
+    misses_this_turn,
+    previous_action,
+    set_this_turn,
+    text_slot,
+)
 from verwijzing.booking import BookingError, figures
 from verwijzing.booking.book import ReferralLink, book_held
 from verwijzing.booking.texts import when
 from verwijzing.config import peildatum, settings
+from verwijzing.decision.answers import answer
 from verwijzing.decision.explain import booking_offer, next_step
 from verwijzing.dialogue.booking import (
     NO_PHONE,
     OFFERS,
     confirmation_messages,
     distinct_moments,
+    first_of_each,
     invite_url,
+    numbered_moments,
     offer_data,
     offers_message,
     pick_offer,
@@ -32,6 +42,7 @@ from verwijzing.dialogue.booking import (
     says_no_phone,
 )
 from verwijzing.dialogue.repair import offers_reask
+from verwijzing.enums import Modality
 from verwijzing.interpret import read_modaliteit, read_postcode
 from verwijzing.privacy.sealed import seal, unseal
 
@@ -51,7 +62,9 @@ def read_booking_facts(text: str, tracker: Tracker, form: str | None) -> dict[st
     if (asked in (None, "modaliteit", "postcode", "gekozen_slot") or not tracker.get_slot("modaliteit")) and (
             modality := read_modaliteit(text)):
         found["modaliteit"] = modality
-    if postcode := read_postcode(text, asked=asked == "postcode"):
+    # The answer to "where do you live?" ("Genk") is the postcode a booking on location needs:
+    # never asked twice.
+    if postcode := read_postcode(text, asked=asked in ("postcode", "woonregio")):
         found["postcode"] = postcode
     if form in (BOOKING_FORM, *CHANGE_FORMS):
         insz = read_insz(text, settings().insz_pepper)
@@ -64,7 +77,16 @@ def read_booking_facts(text: str, tracker: Tracker, form: str | None) -> dict[st
         offers = tracker.get_slot("aangeboden_sloten")
         if offers and (chosen := pick_offer(text, offers)):
             found["gekozen_slot"] = str(chosen["slot_id"])
+    elif form is None and previous_action(tracker) in OFFER_ACTIONS:
+        # A moment picked from the offer itself: its way of meeting comes with it.
+        if chosen := pick_offer(text, tracker.get_slot("aangeboden_sloten") or []):
+            found["gekozen_slot"] = str(chosen["slot_id"])
+            found["modaliteit"] = chosen.get("modality") or found.get("modaliteit")
     return found
+
+
+# The actions that offer a first block with its free moments.
+OFFER_ACTIONS = ("action_aanbod_boeking", "action_na_aanbod")
 
 
 def phone_of(tracker: Tracker) -> str | None:
@@ -94,14 +116,67 @@ class ActionAanbodBoeking(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         route = tracker.get_slot("route")
         step = next_step(route, tracker.get_slot("woonregio")) if route else None
-        offer = booking_offer(peildatum())
-        dispatcher.utter_message(
-            text=f"{step} {offer}" if step else offer,
-            buttons=[{"title": "Op locatie", "payload": "op locatie"},
-                     {"title": "Online, met video", "payload": "online"},
-                     {"title": "Aan de telefoon", "payload": "telefonisch"},
-                     {"title": "Nee, nu niet", "payload": "nee"}])
+        offers = first_moments(tracker)
+        if not offers:
+            offer = booking_offer(peildatum())
+            dispatcher.utter_message(text=f"{step} {offer}" if step else offer, buttons=OFFER_BUTTONS)
+            return [SlotSet("aangeboden_sloten", None)]
+        offer = booking_offer(peildatum(), moments=numbered_moments(offers))
+        buttons = [{"title": f"{i}. {o['label']}", "payload": str(i)} for i, o in enumerate(offers, 1)]
+        dispatcher.utter_message(text=f"{step} {offer}" if step else offer, buttons=[*buttons, OFFER_BUTTONS[-1]])
+        return [SlotSet("aangeboden_sloten", offers)]
+
+
+def first_moments(tracker: Tracker) -> list[dict[str, Any]]:
+    """The earliest free moment of each way of meeting (on location only near a known postcode),
+    to choose from with the offer itself; [] when the agenda cannot be read."""
+    postcode = tracker.get_slot("postcode")
+    modalities = [m for m in Modality if m is not Modality.OP_LOCATIE or postcode]
+    try:
+        found = [booking_service().free_slots(postcode, m, peildatum(), limit=1) for m in modalities]
+    except BookingError:
         return []
+    return offer_data(first_of_each(found))
+
+
+OFFER_BUTTONS = [{"title": "Op locatie", "payload": "op locatie"},
+                 {"title": "Online, met video", "payload": "online"},
+                 {"title": "Aan de telefoon", "payload": "telefonisch"},
+                 {"title": "Nee, nu niet", "payload": "nee"}]
+
+
+class ActionNaAanbod(Action):
+    """A message after the offer that the rules do not take as yes or no. A way of meeting in it
+    ("in Gent zelf, liefst bij de begeleider", "face à face") starts the booking, whatever the
+    classifier thought; a fact that differs ("nee, ik ben 26") decides again; a request for a
+    person, to cancel or to move goes there; a question is answered, and the offer asked once
+    more, briefly (the rules go on from there as anywhere)."""
+
+    def name(self) -> str:
+        return "action_na_aanbod"
+
+    @never_silent
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        intent = latest_intent(tracker) or ""
+        if set_this_turn(tracker, "gekozen_slot")[1]:
+            return [SlotSet("menu_keuze", "boeken")]  # a moment picked from the offer
+        if modality := read_modaliteit(latest_text(tracker)):
+            return [SlotSet("modaliteit", modality), SlotSet("menu_keuze", "boeken")]
+        if facts_read_this_turn(tracker):
+            return [SlotSet("menu_keuze", "intake"), SlotSet("route", None), SlotSet("in_aanmerking", None)]
+        if intent == "mens_spreken":
+            dispatcher.utter_message(response="utter_mens")
+            return [SlotSet("menu_keuze", None)]
+        if intent in CHANGE_INTENTS:
+            return [SlotSet("menu_keuze", CHANGE_INTENTS[intent])]
+        text = answer(intent, peildatum())
+        if text:
+            dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=booking_offer(peildatum(), again=True), buttons=OFFER_BUTTONS)
+        return [SlotSet("menu_keuze", None)]
+
+
+CHANGE_INTENTS = {"afspraak_annuleren": "annuleren", "afspraak_verplaatsen": "verplaatsen"}
 
 
 class ActionAskGekozenSlot(Action):
@@ -190,7 +265,7 @@ class ValidateBoekingForm(_BookingValidation, FormValidationAction):
 
     async def check(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                     answered: dict[str, Any]) -> list[EventType]:
-        if "modaliteit" in answered and tracker.get_slot("aangeboden_sloten"):
+        if "modaliteit" in answered and "gekozen_slot" not in answered and tracker.get_slot("aangeboden_sloten"):
             # Another way of meeting: the options shown before no longer fit.
             return [SlotSet("aangeboden_sloten", None), SlotSet("gekozen_slot", None)]
         chosen = answered.get("gekozen_slot")

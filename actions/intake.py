@@ -28,7 +28,7 @@ from actions.tracker import (
 from verwijzing.config import peildatum
 from verwijzing.decision.screening import next_missing_fact
 from verwijzing.dialogue.repair import chosen_button, intent_of_payload
-from verwijzing.dialogue.understood import CHECK_SLOT, needs_check
+from verwijzing.dialogue.understood import CHECK_SLOT, chosen_fact, needs_check
 from verwijzing.interpret import (
     TEXT_FIELDS,
     Reading,
@@ -143,8 +143,9 @@ def understanding_events(tracker: Tracker, kept: dict[str, Any], reading: Readin
     if inferred:
         events.append(SlotSet(CHECK_SLOT, None))
         if reading.experience is not None and "werkervaring_jaren" in inferred:
-            events.append(SlotSet("werkervaring_delen", {"delen": list(reading.experience.parts),
-                                                         "verlof": reading.experience.leave}))
+            events.append(SlotSet("werkervaring_delen", {
+                "delen": list(reading.experience.parts),
+                "verlof": reading.experience.leave or reading.experience.skipped}))
     ranges = {k: list(v) for k, v in reading.ranges.items()}
     if ranges and tracker.get_slot("werkervaring_jaren") is None:
         events.append(SlotSet("bereik", ranges))
@@ -154,21 +155,27 @@ def understanding_events(tracker: Tracker, kept: dict[str, Any], reading: Readin
 
 
 def check_answer(text: str, tracker: Tracker) -> list[EventType]:
-    """The answer to the check question: "ja" keeps the facts; "nee" forgets the checked ones, so
-    the form asks them plainly; a fact typed right away ("nee, 26") replaces the checked one."""
+    """The answer to the check question: "ja" keeps the facts; a fact typed right away ("nee,
+    26") replaces the checked one; "nee" forgets the checked fact so the form asks it plainly —
+    with several, it first shows them numbered to pick the one that is wrong."""
     checked = [name for name in (tracker.get_slot("afgeleid") or {}) if tracker.get_slot(name) is not None]
+    listed = list(tracker.get_slot("feiten_lijst") or [])
+    done: list[EventType] = [SlotSet(CHECK_SLOT, True), SlotSet("afgeleid", {}), SlotSet("feiten_lijst", None),
+                             SlotSet("beantwoord", True)]
+    if listed and (name := chosen_fact(text, listed)):
+        return [*done, SlotSet(name, None)]
     facts, _ = read_facts(text, checked[0] if len(checked) == 1 else None)
     changed = {k: v for k, v in facts.items() if tracker.get_slot(k) != v}
-    answer = read_ja_nee(text)
-    if not changed and answer is None:
-        return []  # not understood: the form counts a miss and asks again
-    events: list[EventType] = [SlotSet(CHECK_SLOT, True), SlotSet("afgeleid", {}), SlotSet("beantwoord", True)]
     if changed:
-        return events + [SlotSet(name, value) for name, value in changed.items()]
+        return done + [SlotSet(name, value) for name, value in changed.items()]
+    answer = read_ja_nee(text)
+    if answer is None:
+        return []  # not understood: the form counts a miss and asks again
+    if answer is False and len(checked) > 1 and not listed:
+        return [SlotSet("feiten_lijst", checked)]  # which one? (action_ask_feiten_bevestigd)
     if answer is False:
-        events += [SlotSet(name, None) for name in checked]
-        events.append(SlotSet("bereik", None))
-    return events
+        return [*done, *(SlotSet(name, None) for name in (listed or checked)), SlotSet("bereik", None)]
+    return done
 
 
 def keep_known_facts(facts: dict[str, Any], tracker: Tracker, asked: str | None, correcting: bool) -> dict[str, Any]:
@@ -217,6 +224,10 @@ class ValidateIntakeForm(FormValidationAction):
             events += hand_over(dispatcher)
         elif asked == "werkstatus" and "werkstatus" not in answered and statutory_this_turn(tracker):
             events += check_civil_servant(dispatcher, tracker)
+        elif asked == CHECK_SLOT and (listed := set_this_turn(tracker, "feiten_lijst")[1]):
+            # "nee" to several facts: the check question comes back as their numbered list (a
+            # slot set tells Rasa the form handled the message).
+            events.append(SlotSet("feiten_lijst", listed))
         elif asked and not answered and is_miss(tracker):
             events += count_miss(tracker)
         elif answered and tracker.get_slot("herhaal_teller"):

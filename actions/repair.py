@@ -14,11 +14,13 @@ from actions.safety import never_silent
 from actions.tracker import (
     FACT_SLOTS,
     NOT_ANSWERS,
+    QUESTIONS,
     last_buttons,
     latest_intent,
     latest_text,
     misses_this_turn,
     previous_action,
+    previous_intent,
     set_this_turn,
     this_turn,
 )
@@ -66,6 +68,8 @@ def is_miss(tracker: Tracker) -> bool:
     out-of-scope talk instead of an answer (answered kindly by a rule, but counted, or nonsense
     that the classifier calls small talk would loop forever). A real question is no miss."""
     intent = latest_intent(tracker)
+    if intent in QUESTIONS and intent == previous_intent(tracker):
+        return True  # the same "question" twice in a row is an answer we cannot read: never a loop
     return intent not in NOT_ANSWERS or intent in DRIFT
 
 

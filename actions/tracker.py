@@ -119,3 +119,12 @@ def previous_action(tracker: Tracker) -> str | None:
             action: str = event["name"]  # an action event names the action
             return action
     return None
+
+
+def previous_intent(tracker: Tracker) -> str | None:
+    """The intent of the user message before the latest one."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    if len(users) < 2:
+        return None
+    intent: str | None = ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name")
+    return intent

@@ -31,6 +31,11 @@ class ActionAskFeitenBevestigd(Action):
 
     @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        listed = tracker.get_slot("feiten_lijst")
+        if listed:  # "nee" to several checked facts: which one is wrong?
+            reply, _ = fact_list(fact_slots(tracker), only=listed)
+            dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons))
+            return []
         parts = tracker.get_slot("werkervaring_delen") or {}
         reply = check_question(fact_slots(tracker), tracker.get_slot("afgeleid") or {},
                                parts.get("delen") or (), bool(parts.get("verlof")), misses_this_turn(tracker))

@@ -30,6 +30,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="the trained Rasa model (default models/verwijzing.tar.gz)")
     parser.add_argument("--only", action="append", help="play only this person (by naam); repeatable")
+    parser.add_argument("--transcript", action="store_true", help="print the whole conversation of every miss")
     parser.add_argument("--set", action="append", dest="sets", help="only this set (gesprekken, verzegeld, "
                         "personen); repeatable")
     args = parser.parse_args()
@@ -69,6 +70,9 @@ def main() -> int:
                 print(f"\n{r.summary()}")
                 for text in r.said_three_times:
                     print(f"  said 3 times: {text.replace(chr(10), ' | ')[:300]}")
+                if args.transcript:
+                    print(r.transcript())
+                    continue
                 for text in r.last_said():
                     print(f"  < {text}")
             ok = ok and all(r.decided and not r.said_three_times and not r.confidently_wrong for r in results)

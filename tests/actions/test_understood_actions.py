@@ -139,3 +139,18 @@ def test_a_self_corrected_answer_answers_the_open_question_not_the_last_one(peil
                            slots={"requested_slot": "leeftijd", "werkervaring_jaren": 5.0}, events=answered)
     events, _ = run_action(ActionLeesFeiten(), tracker)
     assert slots_set(events)["leeftijd"] == 26 and "werkervaring_jaren" not in slots_set(events)
+
+
+def test_no_to_several_checked_facts_asks_which_one_and_only_that_one_again(peildatum):
+    peildatum("2027-02-01")
+    slots = {**KNOWN, "leeftijd": 44.0, "afgeleid": {"werkervaring_jaren": "verhaal", "leeftijd": "verhaal"},
+             "requested_slot": "feiten_bevestigd"}
+    events, _ = run_action(ActionLeesFeiten(), make_tracker("nee", intent="ontkennen", slots=slots,
+                                                            active_loop="intake_form"))
+    assert slots_set(events)["feiten_lijst"] == ["werkervaring_jaren", "leeftijd"]
+    listed = {**slots, "feiten_lijst": ["werkervaring_jaren", "leeftijd"]}
+    _, messages = run_action(ActionAskFeitenBevestigd(), make_tracker(slots=listed, active_loop="intake_form"))
+    assert messages[0]["text"].split("\n")[1:3] == ["1. Je hebt 12 jaar gewerkt", "2. Je bent 44 jaar"]
+    events, _ = run_action(ActionLeesFeiten(), make_tracker("2", slots=listed, active_loop="intake_form"))
+    assert slots_set(events).items() >= {"leeftijd": None, "feiten_bevestigd": True, "feiten_lijst": None}.items()
+    assert "werkervaring_jaren" not in slots_set(events)

@@ -281,7 +281,11 @@ def play(rasa, persona: Persona, sender: str | None = None) -> Result:
                 continue
             if not (persona.boeken and result.route_ok and result.route in CREDIT_ROUTES):
                 return result
-            say(persona.modaliteit or "online")
+            # The offer lists the first free moment of each way of meeting: a person picks the
+            # one that is their way, or says how they want to meet.
+            offered = slots.get("aangeboden_sloten") or []
+            mine = [i for i, o in enumerate(offered, 1) if o.get("modality") == MODALITY_OF[modality_number(persona)]]
+            say(str(mine[0]) if mine else persona.modaliteit or "online")
             continue
         if slots.get("boeking_referentie"):
             result.booked, result.answers_to_booking = slots["boeking_referentie"], result.answers
@@ -299,13 +303,25 @@ def play(rasa, persona: Persona, sender: str | None = None) -> Result:
             result.stopped = "the booking did not start"
             say(persona.modaliteit or "online")
             continue
-        if asked == CHECK_SLOT:
+        if asked == CHECK_SLOT and slots.get("feiten_lijst"):
+            # "nee" to several facts: they come back numbered; the person picks the wrong one.
+            listed = slots["feiten_lijst"]
+            wrong = wrong_facts(slots, persona, listed)
+            say(str(listed.index(wrong[0]) + 1) if wrong else "nee")
+        elif asked == CHECK_SLOT:
             result.checks += 1
             wrong = wrong_facts(slots, persona, slots.get("afgeleid") or {})
             plain.update(wrong)
             say("nee" if wrong else "ja")
         elif result.route and asked in BOOKING_ANSWERS:
-            say(BOOKING_ANSWERS[asked](persona))
+            if asked == "modaliteit" and asked == last_asked:
+                # Asked again how to meet: the person picks the line of the menu that fits them.
+                result.menu_choices += 1
+                say(modality_number(persona))
+            elif asked == "postcode" and asked == last_asked:
+                say(PLAIN["woonregio"].get(str(persona.feiten["woonregio"]), "9000"))  # the digits, now
+            else:
+                say(BOOKING_ANSWERS[asked](persona))
         elif asked in persona.antwoorden:
             number = menu_number(asked, persona) if asked == last_asked and has_menu(last_replies) else None
             if number:
@@ -330,12 +346,26 @@ def play(rasa, persona: Persona, sender: str | None = None) -> Result:
         last_asked = asked
 
 
+MODALITY_OF = {"1": "op_locatie", "2": "online", "3": "telefoon"}
+
+
+def modality_number(persona: Persona) -> str:
+    """The line of the modality menu (1 on location, 2 online, 3 phone) a person with these words picks."""
+    words = persona.modaliteit.lower()
+    if re.search(r"telefo|bellen|phone", words) and not re.search(r"telefo\w* is moeilijk|niet bellen", words):
+        return "3"
+    if re.search(r"online|video|distance|computer|thuis", words):
+        return "2"
+    return "1"
+
+
 # The booking form's questions (bot/boeking.yml), answered as a person would.
 BOOKING_ANSWERS: dict[str, Callable[[Persona], str]] = {
     "modaliteit": lambda p: p.modaliteit or "online",
-    "postcode": lambda p: PLAIN["woonregio"].get(str(p.feiten["woonregio"]), "9000"),
+    "postcode": lambda p: p.antwoorden["woonregio"],
     "gekozen_slot": lambda p: "1",
-    "telefoon": lambda p: "0470 12 34 56",
+    # The question asks for the national number too ("Typ ook meteen je rijksregisternummer").
+    "telefoon": lambda p: f"0470 12 34 56, mijn rijksregisternummer is {_insz(p)}",
     "rijksregisternummer": _insz,
 }
 

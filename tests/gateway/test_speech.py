@@ -110,7 +110,8 @@ def test_the_main_menu_and_the_free_moments_are_read_as_keys():
     assert "Druk 2 voor wat kost loopbaanbegeleiding." in menu
     start = dt.datetime(2027, 2, 2, 8, 30, tzinfo=dt.UTC)
     offers = offer_data([type("Offer", (), {"slot_id": 7, "label": "dinsdag 2 februari om 9.30 uur, met An L., "
-                                             "online (videogesprek)", "starts_at": start})()])
+                                             "online (videogesprek)", "starts_at": start,
+                                             "modality": "online"})()])
     reply = BotMessage(offers_message(offers), (Button("1. " + offers[0]["label"], "1"),))
     assert spoken_reply([reply]) == ("Deze momenten zijn vrij: Druk 1 voor dinsdag 2 februari om 9 uur 30, met An L., "
                                      "online videogesprek. Toets het nummer van het moment dat je past.")

@@ -71,10 +71,18 @@ def next_step(route: Route | str, woonregio: str | None = None) -> str:
     return text_of(steps[route.value])
 
 
-def booking_offer(day: dt.date) -> str:
-    """The question that offers a first block; its length only when the policy of the day gives one."""
+def booking_offer(day: dt.date, again: bool = False, moments: str | None = None) -> str:
+    """The question that offers a first block; its length only when the policy of the day gives
+    one. `again`: the offer once more after a question in between, said more briefly. `moments`:
+    the numbered free moments to choose from right away."""
     offer = content()["aanbod"]
+    if again:
+        return text_of(offer["opnieuw"])
     blok = regime_at(day).value("blok_uren")
+    if moments:
+        lead = text_of(offer["momenten_zonder_uren"]) if blok is None else \
+            text_of(offer["met_momenten"]).format(blok=format_number(blok))
+        return f"{lead}\n{moments}\n{text_of(offer['kies_moment'])}"
     if blok is None:
         return text_of(offer["zonder_uren"])
     return text_of(offer["met_uren"]).format(blok=format_number(blok))

@@ -115,12 +115,24 @@ def distinct_moments(offers: list[SlotOffer], count: int) -> list[SlotOffer]:
 
 def offer_data(offers: list[SlotOffer]) -> list[dict[str, Any]]:
     """What the conversation keeps of the options it showed (a slot value: JSON-friendly)."""
-    return [{"slot_id": o.slot_id, "label": o.label, "start": o.starts_at.isoformat()} for o in offers]
+    return [{"slot_id": o.slot_id, "label": o.label, "start": o.starts_at.isoformat(), "modality": str(o.modality)}
+            for o in offers]
+
+
+def first_of_each(offers_by_modality: list[list[SlotOffer]]) -> list[SlotOffer]:
+    """The earliest free moment of each way of meeting, earliest first: with the offer of a first
+    block, one choice books it (issue 16: a booked block in at most 9 answers)."""
+    firsts = [offers[0] for offers in offers_by_modality if offers]
+    return sorted(firsts, key=lambda o: o.starts_at)
 
 
 def offers_message(offers: list[dict[str, Any]]) -> str:
     lines = [f"{i}. {offer['label']}" for i, offer in enumerate(offers, start=1)]
     return "\n".join(["Deze momenten zijn vrij:", *lines, "Typ het nummer van het moment dat je past."])
+
+
+def numbered_moments(offers: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{i}. {offer['label']}" for i, offer in enumerate(offers, start=1))
 
 
 def pick_offer(text: str, offers: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -112,11 +112,13 @@ def needs_check(slots: Mapping[str, Any], inferred: Mapping[str, str] | None) ->
     return any(slots.get(name) is not None for name in (inferred or {}))
 
 
-def fact_list(slots: Mapping[str, Any], no_right: bool = False) -> tuple[Reply, list[str]]:
-    """After "klopt niet": the known facts numbered, and their names in that order. `no_right`:
-    the person asked for an appointment the decision gives no right to, so say why first."""
+def fact_list(slots: Mapping[str, Any], no_right: bool = False,
+              only: Sequence[str] | None = None) -> tuple[Reply, list[str]]:
+    """After "klopt niet": the known facts numbered (or `only` these), and their names in that
+    order. `no_right`: the person asked for an appointment the decision gives no right to, so
+    say why first."""
     content = _content()["lijst"]
-    names = [name for name in known_facts(slots) if phrase(name, slots[name])]
+    names = [name for name in known_facts(slots) if phrase(name, slots[name]) and (only is None or name in only)]
     if not names:
         return Reply(content["leeg"]), []
     lines = [content["geen_recht"], content["intro"]] if no_right else [content["intro"]]

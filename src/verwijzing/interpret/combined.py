@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from verwijzing.interpret.age import read_leeftijd
-from verwijzing.interpret.corrections import correction_parts, is_short
+from verwijzing.interpret.corrections import correction_parts, is_short, leading_answer
 from verwijzing.interpret.credit_used import read_eerder_gebruikt_uren, read_eerder_loopbaancheque
 from verwijzing.interpret.education import SchoolTalk, read_opleidingsniveau
 from verwijzing.interpret.experience import Experience, read_werkervaring
@@ -84,6 +84,10 @@ def read_text(text: str, peildatum: dt.date, asked: str | None = None) -> Readin
         for name in TEXT_FIELDS:
             for part in reversed(parts):
                 later = readers[name](part, name == asked and is_short(part))
+                if _value(later) is None and name == asked:
+                    # "4 uur, ik ben twee keer geweest": the answer, then why.
+                    lead = leading_answer(part)
+                    later = readers[name](lead, True) if lead else None
                 if _value(later) is not None:
                     if _value(later) != _value(raw[name]):
                         raw[name] = later
@@ -100,7 +104,7 @@ def read_text(text: str, peildatum: dt.date, asked: str | None = None) -> Readin
         else:
             facts["werkervaring_jaren"] = experience.low
             inferred.setdefault("werkervaring_jaren", Inference.RANGE)
-    elif experience is not None and (experience.added_up or experience.leave):
+    elif experience is not None and (experience.added_up or experience.leave or experience.skipped):
         inferred.setdefault("werkervaring_jaren", Inference.ADDED_UP)
     if is_story(text):
         for name in facts:

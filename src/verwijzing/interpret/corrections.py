@@ -42,3 +42,10 @@ def correction_parts(text: str) -> list[str]:
 
 def is_short(part: str) -> bool:
     return len(part.split()) <= SHORT_PART_WORDS
+
+
+def leading_answer(part: str) -> str | None:
+    """The short answer a longer part starts with, up to its first comma ("elf, ik vergeet altijd
+    mijn eerste job" → "elf"); None when there is none."""
+    lead = re.split(r"[,;:.!?]", part, maxsplit=1)[0].strip()
+    return lead if lead and lead != part.strip() and is_short(lead) else None

@@ -66,6 +66,11 @@ class _Mention:
     level: str | None = None  # for "year": the level the completed year gives
 
 
+# After an ordinal these make it something other than a school year.
+_NOT_SCHOOL_AFTER = {"job", "jobs", "werk", "baan", "werkgever", "keer", "dag", "week", "maand", "kind", "contract",
+                     "blok", "gesprek", "sessie", "loopbaancheque", "afspraak"}
+
+
 def _school_years(a: Analysis, asked: bool) -> list[_Mention]:
     """ "gestopt na het 4de middelbaar", "6de jaar BSO", "tot het 6de leerjaar" (primary)."""
     tokens = a.tokens
@@ -88,6 +93,8 @@ def _school_years(a: Analysis, asked: bool) -> list[_Mention]:
         window = [tokens[j].norm for j in range(i + 1, min(len(tokens), i + 4))]
         if window[:1] == ["graad"]:
             continue  # "2de graad" is a phrase of its own
+        if window[:1] and window[0] in _NOT_SCHOOL_AFTER:
+            continue  # "mijn eerste job", "de tweede keer": no year of school
         sentence = a.sentence_of(i)
         end = i + 1
         while end < len(tokens) and end < i + 4 and (

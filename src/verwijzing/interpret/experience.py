@@ -45,6 +45,8 @@ class Experience:
     parts: tuple[float, ...] = ()
     leave: bool = False
     total_given: bool = False
+    # A duration that is no work ("2 jaar terug naar school") was left out.
+    skipped: bool = False
     low: float | None = None
     high: float | None = None
 
@@ -189,7 +191,8 @@ def _periods(a: Analysis, peildatum: dt.date, asked: bool, used: set[int]) -> li
     return found
 
 
-def _durations(a: Analysis, asked: bool, used: set[int]) -> tuple[list[_Duration], bool]:
+def _durations(a: Analysis, asked: bool, used: set[int],
+               skipped: list[int] | None = None) -> tuple[list[_Duration], bool]:
     """Number + unit: "7 jaar", "twaalf en een half jaar", "84 maanden". Also says whether a
     duration was only an upper bound ("bijna 7 jaar"), which must not pass for 7."""
     words = _words()
@@ -221,6 +224,8 @@ def _durations(a: Analysis, asked: bool, used: set[int]) -> tuple[list[_Duration
         if before in ("ben", "bent") and not a.has(words["work_words"], range(i + 2, min(len(tokens), i + 4))):
             continue  # "ik ben 24 jaar": an age
         if not _about_work(a, i, asked):
+            if skipped is not None and unit in _YEAR_UNITS:
+                skipped.append(i)  # "2 jaar terug naar school": time that is no work
             continue
         if before in words["below"] or before2 in words["below"]:
             bounded = True
@@ -296,7 +301,8 @@ def read_werkervaring(text: str, peildatum: dt.date, asked: bool = False) -> Exp
     periods = _periods(a, peildatum, asked, used)
     if periods is None:
         return None
-    durations, bounded = _durations(a, asked, used)
+    skipped: list[int] = []
+    durations, bounded = _durations(a, asked, used, skipped)
     found = periods + durations
     if not any(not d.leave for d in found):
         found = []  # "al een jaar ziek" alone is no work experience; next to work it counts
@@ -313,9 +319,12 @@ def read_werkervaring(text: str, peildatum: dt.date, asked: bool = False) -> Exp
         parts: tuple[float, ...] = ()
     elif totals:
         value, parts = max(totals), tuple(d.years for d in found if not d.total)
+        if skipped and len(parts) > 1 and sum(parts) < value:
+            value = sum(parts)  # "4 jaar, dan 2 jaar school, dan 2 jaar: 8 in totaal" counted the school
     else:
         value, parts = sum(d.years for d in found), tuple(d.years for d in found)
     if value is None or value < 0 or value > MAX_YEARS:
         return None
     return Experience(round(float(value), 2), parts=parts if len(found) > 1 else (),
-                      leave=any(d.leave for d in found), total_given=bool(totals) and len(found) > 1)
+                      leave=any(d.leave for d in found), total_given=bool(totals) and len(found) > 1,
+                      skipped=bool(skipped) and len(found) > 1)

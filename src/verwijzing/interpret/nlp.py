@@ -22,7 +22,7 @@ from spacy.pipeline import Lemmatizer
 
 from verwijzing.interpret.dutch_words import dutch_words
 from verwijzing.interpret.lexicon import data
-from verwijzing.interpret.numbers import fold, parse_number_words
+from verwijzing.interpret.numbers import fold, parse_dutch_number, parse_number_words
 from verwijzing.interpret.place_names import is_place_word
 
 PUNCT = {",", ".", "!", "?", ";", ":", "\n", "…", "(", ")"}
@@ -102,6 +102,8 @@ def normalise_word(word: str) -> list[str]:
         return [w.replace(",", ".")]
     if (m := _NUMBER_UNIT.fullmatch(w)) and m.group(2) in _units():
         return [m.group(1).replace(",", "."), _units()[m.group(2)]]
+    if "y" in w and parse_dutch_number(w.replace("y", "ij")) is not None:
+        return [w.replace("y", "ij")]  # West-Vlaams and old spelling: "vyftien", "vyfentwintig"
     return [w]
 
 

@@ -186,7 +186,11 @@ def _score(a: Analysis, m: _Mention, asked: bool) -> int:
         return 1 if a.has(_WORKPLACE, before) else 2
     if asked:
         return 1
-    if m.entry.kind in ("municipality", "region") and not m.entry.ambiguous:
+    if m.entry.kind == "region" and not m.entry.ambiguous:
+        return 1
+    # A bare municipality, unasked and without a cue, only when written as a name: "patatte
+    # schelle" (peeling potatoes) is no Schelle.
+    if m.entry.kind == "municipality" and not m.entry.ambiguous and capitalised:
         return 1
     return 0
 

@@ -17,7 +17,7 @@ def _phrases(asked: bool) -> PhraseSet:
     for label, lists in section["labels"].items():
         entries += [(p, label) for p in lists["phrases"]]
         if asked:
-            entries += [(p, label) for p in lists.get("asked", [])]
+            entries += [(p, label + WEAK) for p in lists.get("asked", [])]
     # Naming a job ("ik ben leerkracht") means working as an employee.
     entries += [(p, "werknemer") for p in data()["job_nouns"]]
     return PhraseSet(entries)
@@ -27,6 +27,10 @@ def _phrases(asked: bool) -> PhraseSet:
 def _words(key: str) -> list[str]:
     return [fold(w) for w in data()["werkstatus"][key]]
 
+
+# The mark of a word that only counts as the answer to "werk je?" ("school", "thuis"): it never
+# beats a status the message states ("ik werk nog, bij de school" works).
+WEAK = "~"
 
 # Labels that mean the person works now: a pensioner with a flexi-job still works.
 WORKING = ("werknemer", "zelfstandige")
@@ -62,7 +66,7 @@ def _statuses(a: Analysis, asked: bool) -> list[tuple[bool, Match]]:
         clause = a.clause_of(m.start)
         if a.has(_words("cancel_after"), range(m.end, min(clause.stop, m.end + 2))):
             continue
-        if m.label == "werkzoekende" and "zoek" in m.phrase and _better_fit(a, m.start):
+        if m.label.removesuffix(WEAK) == "werkzoekende" and "zoek" in m.phrase and _better_fit(a, m.start):
             continue  # "ik zoek een job die beter bij me past": a career question, not job seeking
         found.append((a.has(_words("present"), clause), m))
     return found
@@ -111,6 +115,9 @@ def read_werkstatus(text: str, asked: bool = False) -> Werkstatus | None:
     a = analyse(text)
     priority = data()["werkstatus"]["priority"]
     statuses = _statuses(a, asked)
+    if any(not m.label.endswith(WEAK) for _, m in statuses):
+        statuses = [(now, m) for now, m in statuses if not m.label.endswith(WEAK)]
+    statuses = [(now, Match(m.label.removesuffix(WEAK), m.start, m.end, m.phrase)) for now, m in statuses]
     statutory = bool(_present_mentions(a, "civil_servant")) and not _is_contractual_civil_servant(a)
     if statutory:
         statuses = [(now, m) for now, m in statuses if m.label != "werknemer"]
