@@ -14,8 +14,16 @@ from rasa_sdk.types import DomainDict
 from actions.repair import facts_read_this_turn
 from actions.safety import never_silent
 from actions.tracker import fact_slots, latest_intent, latest_text, misses_this_turn, set_this_turn
-from verwijzing.dialogue.repair import main_reask
-from verwijzing.dialogue.understood import check_question, chosen_fact, fact_list, list_text
+from verwijzing.config import peildatum
+from verwijzing.dialogue.repair import MENU_FROM_MISS, Reply, main_reask, slot_reask
+from verwijzing.dialogue.understood import (
+    CHECK_SLOT,
+    check_intro,
+    check_question,
+    chosen_fact,
+    fact_list,
+    list_text,
+)
 from verwijzing.interpret import read_ja_nee
 
 # Set to start the intake form again (the rule "na de keuze, de intake opnieuw").
@@ -37,8 +45,14 @@ class ActionAskFeitenBevestigd(Action):
             dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons))
             return []
         parts = tracker.get_slot("werkervaring_delen") or {}
+        misses = misses_this_turn(tracker)
         reply = check_question(fact_slots(tracker), tracker.get_slot("afgeleid") or {},
-                               parts.get("delen") or (), bool(parts.get("verlof")), misses_this_turn(tracker))
+                               parts.get("delen") or (), bool(parts.get("verlof")), misses)
+        menu = slot_reask(CHECK_SLOT, misses, peildatum()) if misses >= MENU_FROM_MISS else None
+        if menu is not None:
+            # From the second miss on: the numbered menu with a person, under what was understood.
+            intro = check_intro(fact_slots(tracker), tracker.get_slot("afgeleid") or {})
+            reply = Reply(f"{intro}\n{menu.text}", menu.buttons)
         dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons))
         return []
 

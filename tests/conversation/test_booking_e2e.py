@@ -24,7 +24,7 @@ pytestmark = pytest.mark.rasa
 DAY = "2027-02-01"
 INSZ = valid_insz(dt.date(1985, 7, 30), 33)
 TYPED_INSZ = f"{INSZ[:2]}.{INSZ[2:4]}.{INSZ[4:6]}-{INSZ[6:9]}.{INSZ[9:]}"
-INTAKE = ["hallo", "ik wil iets anders doen", "bediende", "9000", "12 jaar", "gestopt na het 4de middelbaar"]
+INTAKE = ["hallo", "ik wil iets anders doen", "bediende", "9000", "12 jaar", "nee", "gestopt na het 4de middelbaar"]
 PHONE = "0470 12 34 56"
 E164 = "+32470123456"
 
@@ -75,9 +75,11 @@ def booked(stack):
     rasa, _, _ = stack
     sender = "boeker"
     replies = [say(rasa, sender, text) for text in INTAKE]
-    assert "Wil je meteen een eerste" in replies[-1]
-    options = say(rasa, sender, "online")
-    replies += [options, say(rasa, sender, "de tweede")]
+    # The offer lists the first free moment of each way of meeting: one choice books it.
+    options = replies[-1]
+    assert "Wil je meteen een eerste" in options
+    online = next(line.split(".")[0] for line in options.splitlines() if line[:1].isdigit() and "online" in line)
+    replies.append(say(rasa, sender, online))
     replies.append(say(rasa, sender, f"{PHONE} en {TYPED_INSZ}"))
     return sender, replies, options
 

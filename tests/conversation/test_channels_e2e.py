@@ -33,7 +33,8 @@ SECRET = "channels-e2e-secret"
 PHONE = "+32470123456"
 INSZ = valid_insz(dt.date(1985, 7, 30), 33)
 # Every answer a number where the question offers numbered choices; the rest as people type it.
-SMS_ANSWERS = ["hallo", "1", "1", "9000", "12", "2", "2", "2", "0470 12 34 56", INSZ]
+# "1" after 12 years: no hours of the credit used yet; the decision's offer lists the moments.
+SMS_ANSWERS = ["hallo", "1", "1", "9000", "12", "1", "2", "2", "0470 12 34 56", INSZ]
 
 
 @pytest.fixture(scope="module")
@@ -85,14 +86,14 @@ async def test_by_sms_from_hallo_to_a_booked_block_with_numbers(gateway, stack):
           f"{max(segments(m) for m in sent)} segments; most SMS in one turn: {max(len(t) for t in turns)}")
     assert all(segments(m) <= MAX_SEGMENTS and fits_gsm7(m) for m in sent)
     assert "1. Ik wil iets anders doen in mijn werk" in turns[0][-1]  # buttons became numbered lines
-    assert any("25 euro per uur" in m for m in turns[5])  # "2" = diploma middelbaar, the decision
+    assert any("25 euro per uur" in m for m in turns[6])  # "2" = diploma middelbaar, the decision
     confirmation = "\n".join(turns[-1])
     assert "Je afspraak staat vast" in confirmation
     reference = confirmation.split("Je referentie is ")[1][:7]
     service = BookingService(make_sessionmaker(make_engine(database_url)), pepper=b"test-pepper")
     booking = service.show(reference)
     assert booking is not None and booking.channel.value == "sms"
-    # "2" booked the second moment offered (which one that is depends on the time of day).
+    # "2" booked the second moment offered with the decision (which one depends on the time of day).
     offered = next(line for m in turns[6] for line in m.splitlines() if line.startswith("2. "))
     assert booking.counsellor in offered and f" {booking.starts_at.day} " in offered, (offered, booking)
     assert INSZ not in confirmation

@@ -52,9 +52,10 @@ ANSWERS = [
     ("In welke gemeente woon je", lambda t: "9000"),
     ("Hoeveel jaar heb je in totaal al gewerkt", lambda t: "12"),
     ("loopbaancheque gebruikt", lambda t: key_for("nee", t)),
+    ("loopbaankrediet gebruikt", lambda t: key_for("nog geen", t)),
     ("Hoe oud ben je", lambda t: "41"),
     ("Wat is je hoogste diploma", lambda t: key_for("geen diploma", t)),
-    ("Wil je meteen een eerste", lambda t: key_for("online", t)),
+    ("Wil je meteen een eerste", lambda t: "1"),  # the first free moment, offered with the decision
     ("Deze momenten zijn vrij", lambda t: "1"),
     ("Wat is je gsm-nummer", lambda t: "0471998877"),
     ("Wat is je rijksregisternummer", lambda t: INSZ),

@@ -15,12 +15,12 @@ from verwijzing.dialogue.repair import (
     slot_options,
     slot_reask,
 )
-from verwijzing.interpret import read_all, read_modaliteit, read_woonregio
+from verwijzing.interpret import read_all, read_modaliteit, read_text, read_woonregio
 
 DAYS = [dt.date(2026, 11, 27), dt.date(2027, 2, 1)]
 INTAKE_SLOTS = ("hulpvraag", "werkstatus", "woonregio", "werkervaring_jaren", "leeftijd", "opleidingsniveau")
-ALL_SLOTS = (*INTAKE_SLOTS, "werkregio", "eerder_loopbaancheque", "modaliteit", "postcode", "telefoon",
-             "rijksregisternummer", "referentie_wijziging")
+ALL_SLOTS = (*INTAKE_SLOTS, "werkregio", "eerder_loopbaancheque", "eerder_gebruikt_uren", "feiten_bevestigd",
+             "modaliteit", "postcode", "telefoon", "rijksregisternummer", "referentie_wijziging")
 
 
 def read(slot: str, text: str, day: dt.date):
@@ -38,6 +38,14 @@ def test_choosing_an_option_gives_the_value_it_promises(slot, day):
     assert len(answers) >= 2
     for said, value in answers:
         assert read(slot, said, day) == value, f"{slot}: choosing {said!r} must give {value!r}"
+
+
+def test_the_credit_used_options_give_the_hours_they_promise():
+    day = dt.date(2027, 2, 1)
+    answers = slot_answers("eerder_gebruikt_uren", day)
+    assert [value for _, value in answers] == [0.0, 2.0, 6.0]
+    for said, value in answers:
+        assert read_text(said, day, "eerder_gebruikt_uren").facts.get("eerder_gebruikt_uren") == value
 
 
 def test_range_answers_fall_on_the_right_side_of_the_policy_boundary():

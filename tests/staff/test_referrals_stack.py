@@ -20,7 +20,7 @@ from verwijzing.store import Referral, make_engine, make_sessionmaker
 
 pytestmark = pytest.mark.rasa
 DAY = "2027-02-01"
-INTAKE = ["hallo", "ik wil iets anders doen", "bediende", "9000", "12 jaar", "gestopt na het 4de middelbaar"]
+INTAKE = ["hallo", "ik wil iets anders doen", "bediende", "9000", "12 jaar", "nee", "gestopt na het 4de middelbaar"]
 SENDER = "c0ffee" * 10  # as the gateway makes it for SMS: a keyed hash, not the number
 
 

@@ -86,15 +86,21 @@ def said_back(slots: Mapping[str, Any]) -> str:
     return f"{content['begrepen'].format(feiten=_joined(phrases, ', '))} {content['corrigeren']}"
 
 
+def check_intro(slots: Mapping[str, Any], inferred: Mapping[str, str]) -> str:
+    """ "Even checken voor ik beslis. Ik heb begrepen: …." for the inferred facts that are known."""
+    names = [name for name in FACT_ORDER if name in inferred and slots.get(name) is not None]
+    phrases = [p for name in names if (p := phrase(name, slots[name]))]
+    return str(_content()["check"]["intro"]).format(feiten=_joined(phrases))
+
+
 def check_question(slots: Mapping[str, Any], inferred: Mapping[str, str],
                    parts: Sequence[float] = (), leave: bool = False, misses: int = 0) -> Reply:
     """The one check question for the inferred facts, with what was added up and why; after a
     miss, with a short "not understood" first."""
     content = _content()["check"]
     names = [name for name in FACT_ORDER if name in inferred and slots.get(name) is not None]
-    phrases = [p for name in names if (p := phrase(name, slots[name]))]
     lines = [load("repair")["niet_begrepen"]["eerste"]] if misses else []
-    lines.append(content["intro"].format(feiten=_joined(phrases)))
+    lines.append(check_intro(slots, inferred))
     if "werkervaring_jaren" in names and len(parts) > 1:
         lines.append(content["opgeteld"].format(delen=" + ".join(format_number(p) for p in parts)))
     if "werkervaring_jaren" in names and leave:
