@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset, EventType
+from rasa_sdk.events import AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.repair import facts_read_this_turn
 from actions.safety import never_silent
 from actions.tracker import latest_intent
 from verwijzing.config import peildatum
@@ -36,3 +37,19 @@ class ActionOpnieuwBeginnen(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(response="utter_opnieuw")
         return [AllSlotsReset()]
+
+
+class ActionStoppen(Action):
+    """ "Stop" or goodbye outside a form — unless the message told a story with facts in it: "ik kan
+    echt niet meer … ik denk dat ik een burn-out heb" is no goodbye, whatever the classifier
+    thought, so the intake goes on with what it said (data/rules/gesprek.yml)."""
+
+    def name(self) -> str:
+        return "action_stoppen"
+
+    @never_silent
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if facts_read_this_turn(tracker) and tracker.get_slot("route") is None:
+            return [SlotSet("menu_keuze", "intake")]
+        dispatcher.utter_message(response="utter_afscheid" if latest_intent(tracker) == "afscheid" else "utter_gestopt")
+        return [SlotSet("menu_keuze", None)]

@@ -154,3 +154,17 @@ def test_no_to_several_checked_facts_asks_which_one_and_only_that_one_again(peil
     events, _ = run_action(ActionLeesFeiten(), make_tracker("2", slots=listed, active_loop="intake_form"))
     assert slots_set(events).items() >= {"leeftijd": None, "feiten_bevestigd": True, "feiten_lijst": None}.items()
     assert "werkervaring_jaren" not in slots_set(events)
+
+
+def test_a_story_taken_for_stop_goes_on_with_the_intake(peildatum):
+    from actions.conversation import ActionStoppen
+    peildatum("2027-02-01")
+    story = [{"event": "user", "text": "ik kan echt niet meer … ik denk dat ik een burnout heb"},
+             {"event": "slot", "name": "hulpvraag", "value": "burnout"}]
+    events, messages = run_action(ActionStoppen(), make_tracker("ik kan echt niet meer", intent="stoppen",
+                                                                 events=story))
+    assert events == [{"event": "slot", "timestamp": None, "name": "menu_keuze", "value": "intake"}]
+    assert messages == []
+    events, messages = run_action(ActionStoppen(), make_tracker("stop", intent="stoppen",
+                                                                 events=[{"event": "user", "text": "stop"}]))
+    assert [m["response"] for m in messages] == ["utter_gestopt"]

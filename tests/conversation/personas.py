@@ -221,13 +221,17 @@ def menu_number(slot: str, persona: Persona) -> int | None:
     return values.index(fact) + 1 if fact in values else None
 
 
-def _same(slot: str, said: Any, fact: Any) -> bool:
-    """Whether the assistant's value is the person's fact (years within a year, as people count)."""
+def _same(slot: str, said: Any, fact: Any, minimum_years: float | None = None) -> bool:
+    """Whether the assistant's value is the person's fact (years within a year, as people count,
+    but never on the other side of the rule's boundary)."""
     if said is None or fact is None:
         return said is None and fact is None
     if isinstance(fact, bool) or isinstance(said, bool):
         return bool(said) == bool(fact)
     if isinstance(fact, (int, float)):
+        if slot == "werkervaring_jaren" and minimum_years is not None and \
+                (float(said) >= minimum_years) != (float(fact) >= minimum_years):
+            return False  # on the other side of the rule's boundary: a person who needs it sees it
         tolerance = 1.0 if slot == "werkervaring_jaren" else 0.0
         return abs(float(said) - float(fact)) <= tolerance
     return str(said) == str(fact)
@@ -235,8 +239,10 @@ def _same(slot: str, said: Any, fact: Any) -> bool:
 
 def wrong_facts(slots: dict[str, Any], persona: Persona, names: Iterable[str] | None = None) -> list[str]:
     """The facts the assistant holds (or names) that are not this person's."""
+    from verwijzing.policy import regime_at
+    minimum = regime_at(persona.datum).value("minimum_werkervaring_jaren")
     names = [n for n in (names or ASKABLE_SLOTS) if slots.get(n) is not None]
-    return [n for n in names if not _same(n, slots[n], persona.feiten.get(n))]
+    return [n for n in names if not _same(n, slots[n], persona.feiten.get(n), minimum)]
 
 
 def _insz(persona: Persona) -> str:

@@ -16,7 +16,10 @@ MAX_YEARS = 60  # nobody has worked longer; a bigger number is something else (a
 _YEAR_UNITS = {"jaar", "jaren", "jaartje", "jaartjes"}
 _MONTH_UNITS = {"maand", "maanden"}
 _NOT_DURATION_AFTER = {"oud", "jong", "geleden", "terug", "later"}
-_NOT_DURATION_BEFORE = {"over", "binnen", "om", "per", "elke", "ieder"}
+# "over 2 jaar", "nog 8 maanden" (what is left, not what was done; "nog maar 2 jaar" is done).
+_NOT_DURATION_BEFORE = {"over", "binnen", "om", "per", "elke", "ieder", "nog"}
+# "3 jaar bij Volvo, waarvan een jaar ziek": a part of the duration before, not added to it.
+_PART_OF_BEFORE = {"waarvan", "daarvan", "waarbij", "inclusief"}
 _START = {"sinds", "vanaf", "van", "sedert", "tussen"}
 _END = {"tot", "t/m", "-", "en", "tem"}
 
@@ -230,6 +233,8 @@ def _durations(a: Analysis, asked: bool, used: set[int],
         if before in words["below"] or before2 in words["below"]:
             bounded = True
             continue
+        if a.has(_PART_OF_BEFORE, _part_of(a, i)):
+            continue  # already inside the duration it belongs to
         years = value / 12 if unit in _MONTH_UNITS else value
         found.append(_Duration(years, i, a.has(words["total"], a.clause_of(i)), _is_leave(a, i)))
     return found, bounded

@@ -118,6 +118,9 @@ def read_werkstatus(text: str, asked: bool = False) -> Werkstatus | None:
     if any(not m.label.endswith(WEAK) for _, m in statuses):
         statuses = [(now, m) for now, m in statuses if not m.label.endswith(WEAK)]
     statuses = [(now, Match(m.label.removesuffix(WEAK), m.start, m.end, m.phrase)) for now, m in statuses]
+    if any(m.phrase.startswith(("artikel 60", "art 60", "art. 60")) for _, m in statuses):
+        # An artikel 60 job is an employment contract with the OCMW as employer, not its benefit.
+        statuses = [(now, m) for now, m in statuses if not (m.label == "anders" and "ocmw" in m.phrase)]
     statutory = bool(_present_mentions(a, "civil_servant")) and not _is_contractual_civil_servant(a)
     if statutory:
         statuses = [(now, m) for now, m in statuses if m.label != "werknemer"]
