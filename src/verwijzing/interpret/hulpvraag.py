@@ -8,7 +8,7 @@ from verwijzing.decision.facts import Hulpvraag
 from verwijzing.interpret.lexicon import data
 from verwijzing.interpret.nlp import Analysis, analyse
 from verwijzing.interpret.numbers import fold
-from verwijzing.interpret.phrases import PhraseSet, about_someone_else, negated
+from verwijzing.interpret.phrases import PhraseSet, negated, said_of_someone_else
 
 
 @cache
@@ -52,7 +52,7 @@ def read_hulpvraag(text: str, asked: bool = False) -> Hulpvraag | None:
     current: set[str] = set()
     over: set[str] = set()
     for m in _phrases(asked).find(a):
-        if negated(a, m) or about_someone_else(a, m.start):
+        if negated(a, m) or said_of_someone_else(a, m.start):
             continue
         clause = a.clause_of(m.start)
         if m.label in section["care"] and a.has(_words("past"), clause):

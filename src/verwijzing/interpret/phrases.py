@@ -144,6 +144,13 @@ def about_someone_else(analysis: Analysis, i: int) -> bool:
     return analysis.has(_someone_else(), analysis.clause_of(i))
 
 
+def said_of_someone_else(analysis: Analysis, i: int) -> bool:
+    """Whether another person is named before token i in its clause ("mijn man heeft een
+    burn-out"); "iemand om mee te praten over het verlies van mijn pa" is the person's own need."""
+    clause = analysis.clause_of(i)
+    return analysis.has(_someone_else(), range(clause.start, i))
+
+
 def negated(analysis: Analysis, match: Match, before: int = 2) -> bool:
     """A negation word shortly before the match, in the same clause ("geen zelfstandige")."""
     negations = {fold(w) for w in data()["negation"]}
