@@ -123,7 +123,7 @@ class ActionAanbodBoeking(Action):
             return [SlotSet("aangeboden_sloten", None)]
         offer = booking_offer(peildatum(), moments=numbered_moments(offers))
         buttons = [{"title": f"{i}. {o['label']}", "payload": str(i)} for i, o in enumerate(offers, 1)]
-        dispatcher.utter_message(text=f"{step} {offer}" if step else offer, buttons=[*buttons, OFFER_BUTTONS[-1]])
+        dispatcher.utter_message(text=f"{step} {offer}" if step else offer, buttons=[*buttons, NOT_NOW])
         return [SlotSet("aangeboden_sloten", offers)]
 
 
@@ -139,10 +139,11 @@ def first_moments(tracker: Tracker) -> list[dict[str, Any]]:
     return offer_data(first_of_each(found))
 
 
+NOT_NOW = {"title": "Nee, nu niet", "payload": "nee"}
 OFFER_BUTTONS = [{"title": "Op locatie", "payload": "op locatie"},
                  {"title": "Online, met video", "payload": "online"},
                  {"title": "Aan de telefoon", "payload": "telefonisch"},
-                 {"title": "Nee, nu niet", "payload": "nee"}]
+                 NOT_NOW]
 
 
 class ActionNaAanbod(Action):

@@ -107,13 +107,12 @@ class ActionLeesFeiten(Action):
                     (form is None and tracker.get_slot("route") is not None)
                 correcting = settling or latest_intent(tracker) in ("corrigeren", "klopt_niet")
                 # "nee, 12 jaar bedoel ik" corrects the last answer; "62.. sorry, 26 bedoel ik"
-                # answers the open question and corrects itself.
+                # answers the open question and corrects itself; "precies 7 jaar", taken for a
+                # correction too, corrects nothing and answers the open question.
                 last = last_answered_fact(tracker) if latest_intent(tracker) == "corrigeren" and \
                     not corrects_itself(text, peildatum(), open_question) else None
                 facts, reading = read_facts(text, last or open_question)
                 if last and last not in facts:
-                    # "nee, 12 jaar bedoel ik" corrects the last answer; "precies 7 jaar", taken
-                    # for a correction too, corrects nothing and answers the open question.
                     facts, reading = read_facts(text, open_question)
                 kept = keep_known_facts(facts, tracker, open_question, correcting)
                 found.update(kept)

@@ -30,16 +30,11 @@ def _content() -> dict[str, Any]:
     return load("understood")
 
 
-def phrase(name: str, value: Any, ranges: Mapping[str, Sequence[float]] | None = None,
-           short: bool = False) -> str | None:
+def phrase(name: str, value: Any, short: bool = False) -> str | None:
     """One fact as said to the person ("je bent 26 jaar"; short: "26 jaar oud"); None for a
     value with no phrase."""
     texts = _content()["kort" if short else "feiten"]
     if value is None:
-        bounds = (ranges or {}).get(name)
-        if name == "werkervaring_jaren" and bounds and "werkervaring_bereik" in texts:
-            return str(texts["werkervaring_bereik"]).format(laag=format_number(bounds[0]),
-                                                           hoog=format_number(bounds[1]))
         return None
     entry = texts.get(name)
     if isinstance(entry, str):
