@@ -15,7 +15,7 @@ from actions.repair import facts_read_this_turn
 from actions.safety import never_silent
 from actions.tracker import fact_slots, latest_intent, latest_text, misses_this_turn, set_this_turn
 from verwijzing.config import peildatum
-from verwijzing.dialogue.repair import MENU_FROM_MISS, Reply, main_reask, slot_reask
+from verwijzing.dialogue.repair import MENU_FROM_MISS, Reply, main_reask, person_button, slot_reask
 from verwijzing.dialogue.understood import (
     CHECK_SLOT,
     check_intro,
@@ -97,5 +97,5 @@ class ActionFeitKiezen(Action):
             dispatcher.utter_message(text=main_reask(1).text)
         else:
             # Once: the next message goes through the usual rules ("klopt niet" shows the list again).
-            dispatcher.utter_message(text=list_text("niet_begrepen"))
+            dispatcher.utter_message(text=list_text("niet_begrepen"), buttons=[person_button()])
         return [SlotSet("feiten_lijst", None), SlotSet("menu_keuze", None)]

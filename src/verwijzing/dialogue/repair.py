@@ -91,8 +91,13 @@ def _menu(intro: str, options: list[Option], closing: str | None) -> Reply:
     if closing:
         lines.append(closing)
     buttons = [{"title": f"{i}. {o.title}", "payload": o.payload} for i, o in enumerate(options, start=1)]
-    buttons.append({"title": f"{PERSON_DIGIT}. {texts['mens_optie']}", "payload": PERSON_PAYLOAD})
+    buttons.append(person_button())
     return Reply("\n".join(lines), tuple(buttons))
+
+
+def person_button() -> dict[str, str]:
+    """ "0. Met een mens praten": offered with every menu, so "0" always reaches a person."""
+    return {"title": f"{PERSON_DIGIT}. {_content()['niet_begrepen']['mens_optie']}", "payload": PERSON_PAYLOAD}
 
 
 def _intro(misses: int) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from verwijzing.content import load
 from verwijzing.dialogue.choices import read_choice
-from verwijzing.dialogue.repair import PERSON_DIGIT, PERSON_PAYLOAD, Reply, rule_figures, slot_options
+from verwijzing.dialogue.repair import Reply, person_button, rule_figures, slot_options
 from verwijzing.nl_be import format_number
 
 # The order facts are said in: as the form asks them.
@@ -129,9 +129,9 @@ def fact_list(slots: Mapping[str, Any], no_right: bool = False,
         title = f"{i}. {text[0].upper()}{text[1:]}"
         lines.append(title)
         buttons.append({"title": title, "payload": str(i)})
-    mens = load("repair")["niet_begrepen"]["mens_optie"]
-    lines.append(f"{PERSON_DIGIT}. {mens}")
-    buttons.append({"title": f"{PERSON_DIGIT}. {mens}", "payload": PERSON_PAYLOAD})
+    person = person_button()
+    lines.append(person["title"])
+    buttons.append(person)
     return Reply("\n".join(lines), tuple(buttons)), names
 
 
