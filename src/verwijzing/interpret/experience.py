@@ -93,7 +93,7 @@ def _about_work(a: Analysis, i: int, asked: bool) -> bool:
 
 # Words that join the parts of a work history inside one clause: "3 jaar gestudeerd en 5 jaar
 # gewerkt" is two parts, of which only the second is work.
-_PART_JOINS = {"en", ",", "maar", "daarna", "dan", "nadien", "erna", "plus", ";", "+", "en dan"}
+_PART_JOINS = {"en", ",", "maar", "daarna", "dan", "nadien", "erna", "plus", ";", "+"}
 
 
 def _part_of(a: Analysis, i: int) -> range:
