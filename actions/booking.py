@@ -115,7 +115,7 @@ class ActionAanbodBoeking(Action):
     @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         route = tracker.get_slot("route")
-        step = next_step(route, tracker.get_slot("woonregio")) if route else None
+        step = next_step(route, tracker.get_slot("woonregio"), peildatum()) if route else None
         offers = first_moments(tracker)
         if not offers:
             offer = booking_offer(peildatum())
@@ -306,7 +306,7 @@ class ActionBevestigBoeking(Action):
         hours = figures.block_hours(booking.starts_at.date())
         config = settings()
         url = invite_url(config.public_base_url, booking.reference, config.insz_pepper)
-        for message in confirmation_messages(booking, tracker.get_slot("bijdrage_per_uur"), hours, url):
+        for message in confirmation_messages(booking, tracker.get_slot("bijdrage_per_uur"), hours, url, peildatum()):
             dispatcher.utter_message(text=message)
         return [SlotSet("boeking_referentie", booking.reference), *reset]
 
@@ -349,7 +349,7 @@ class ActionAnnuleerBoeking(Action):
         except BookingError as exc:
             dispatcher.utter_message(text=str(exc))
         else:
-            dispatcher.utter_message(text=f"Je afspraak {reference} is geannuleerd. {result.message}")
+            dispatcher.utter_message(text=f"Je afspraak {reference} is nu geannuleerd. {result.message}")
         return [SlotSet(name, None) for name in ATTEMPT_SLOTS]
 
 

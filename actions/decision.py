@@ -57,5 +57,5 @@ class ActionVolgendeStap(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         route = tracker.get_slot("route")
         if route:
-            dispatcher.utter_message(text=next_step(route, tracker.get_slot("woonregio")))
+            dispatcher.utter_message(text=next_step(route, tracker.get_slot("woonregio"), peildatum()))
         return []

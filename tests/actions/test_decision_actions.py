@@ -72,10 +72,12 @@ def test_eligible_kortgeschoolde_hears_outcome_and_why_then_cost_then_the_offer(
     assert understood == ("Ik heb begrepen: een vraag over je loopbaan, je werkt, je woont in Vlaanderen, "
                           "12 jaar gewerkt, nog geen loopbaankrediet gebruikt, 45 jaar oud, geen diploma middelbaar. "
                           "Klopt er iets niet? Typ dan 'klopt niet'.")
-    assert outcome.startswith("Goed nieuws! Je hebt recht op het loopbaankrediet.")
+    assert outcome.startswith("Goed nieuws! Je kan het loopbaankrediet krijgen, als je nog uren over hebt.")
+    assert outcome.endswith("Het is nog niet definitief.")  # the credit is a plan until its decree
     assert "12 jaar werkervaring" in outcome and "minstens 7" in outcome
     assert "sociale correctie" in cost and "25 euro per uur" in cost
-    assert "15 euro per uur" in cost and "30 euro voor een blok van 2 uur" in cost and "90 euro voor alle 6 uur" in cost
+    assert "15 euro per uur" in cost and "Een blok van 2 uur kost je 30 euro" in cost
+    assert "Alle 6 uur samen kosten 90 euro" in cost
     assert "mandaat" in step and "blok van 2 uur" in step
     assert [b["payload"] for b in messages[2]["buttons"]] == ["op locatie", "online", "telefonisch", "nee"]
 
@@ -89,15 +91,15 @@ def test_job_seeker_is_sent_to_vdab_with_the_reason(peildatum):
     assert "schrijf je in als werkzoekende" in messages[1]["text"]
 
 
-def test_in_the_transition_the_amount_is_onder_voorbehoud(peildatum):
+def test_in_the_transition_the_amount_is_not_known_and_the_plan_is_a_plan(peildatum):
     peildatum("2026-11-26")
     events, messages = read_decision({**KORTGESCHOOLDE, "eerder_loopbaancheque": False})
     assert SlotSet("route", "loopbaancheque") in events
     assert SlotSet("bijdrage_per_uur", None) in events
     cost = messages[1]["text"]
-    assert "nog niet beslist" in cost and "onder voorbehoud" in cost and "31 december 2026" in cost
+    assert "weten we nog niet" in cost and "nog niet definitief" in cost and "eind 2026" in cost
     # No 2027 block size is borrowed for the offer.
-    assert "uur" not in messages[2]["text"].split("Wil je")[1]
+    assert "uur" not in messages[2]["text"].split("Heb je je loopbaancheque al?")[1]
 
 
 def test_a_walloon_resident_is_sent_to_le_forem(peildatum):
@@ -115,4 +117,4 @@ def test_the_cost_question_uses_the_policy_figures(peildatum):
 def test_the_cost_question_in_the_transition_says_it_is_not_settled(peildatum):
     peildatum("2026-11-26")
     _, messages = run_action(ActionBeantwoordVraag(), make_tracker("wat kost het?", intent="vraag_kostprijs"))
-    assert "nog niet beslist" in messages[0]["text"] and "onder voorbehoud" in messages[0]["text"]
+    assert "weten we nog niet" in messages[0]["text"] and "nog niet definitief" in messages[0]["text"]

@@ -45,7 +45,7 @@ def test_an_inferred_fact_is_checked_once_before_the_decision(peildatum):
     _, messages = run_action(ActionAskFeitenBevestigd(), make_tracker(slots=slots, active_loop="intake_form"))
     text = messages[0]["text"]
     assert text.startswith("Even checken voor ik beslis. Ik heb begrepen: je hebt 5 jaar gewerkt.")
-    assert "Ik telde 4 + 1 jaar samen." in text and "Ziekte met een contract" in text
+    assert "Ik telde 4 + 1 jaar samen." in text and "Ziek zijn met een contract telt mee als werk" in text
     assert [b["payload"] for b in messages[0]["buttons"]] == ["ja", "nee"]
 
 

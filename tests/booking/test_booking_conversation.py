@@ -86,14 +86,14 @@ def test_the_confirmation_says_what_it_costs_and_what_to_expect():
     start = dt.datetime(2027, 3, 2, 9, tzinfo=BRUSSELS)
     view = BookingView("LK-7K3P", BookingStatus.CONFIRMED, "Els V.", start, start + dt.timedelta(hours=2),
                        Channel.WEB, Modality.OP_LOCATIE, start, "kantoor Els V., 9000", sms_queued=True)
-    messages = confirmation_messages(view, 15, 2, "http://localhost:8080/afspraak/LK-7K3P.ics?t=x")
+    messages = confirmation_messages(view, 15, 2, "http://localhost:8080/afspraak/LK-7K3P.ics?t=x", start.date())
     assert len(messages) == 3  # what and when; cost and what to expect; what comes next
     assert messages[0].startswith("Je afspraak staat vast. Je referentie is LK-7K3P.")
     assert "dinsdag 2 maart om 9 uur" in messages[0] and "kantoor Els V., 9000" in messages[0]
     assert "kost je 30 euro" in messages[1] and "identiteitskaart" in messages[1]
     assert "sms" in messages[2] and ".ics" in messages[2] and "annuleer LK-7K3P" in messages[2]
-    unsettled = confirmation_messages(view, None, 2, None)
-    assert "nog niet beslist" in unsettled[1] and not any(".ics" in m for m in unsettled)
+    unsettled = confirmation_messages(view, None, 2, None, start.date())
+    assert "weten we nog niet" in unsettled[1] and not any(".ics" in m for m in unsettled)
 
 
 def test_invite_tokens_differ_per_booking_and_per_secret():

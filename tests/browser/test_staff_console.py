@@ -162,7 +162,8 @@ def test_a_consulent_refers_a_citizen_and_books_a_block(driver, console):
     page.press("Beslissing bekijken")
     assert page.h1() == "Beslissing"
     assert page.facts()["Route"] == "Loopbaankrediet" and page.facts()["In aanmerking"] == "Ja"
-    assert "Goed nieuws! Je hebt recht op het loopbaankrediet." in driver.find_element(By.CLASS_NAME, "voorlezen").text
+    read_out = driver.find_element(By.CLASS_NAME, "voorlezen").text
+    assert "Goed nieuws! Je kan het loopbaankrediet krijgen, als je nog uren over hebt." in read_out
     rows = driver.find_elements(By.CSS_SELECTOR, "tbody tr")
     sources = [row.find_elements(By.TAG_NAME, "td")[2].text for row in rows]
     assert sources and all(sources), "every reason shows its source"

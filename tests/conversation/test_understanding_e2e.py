@@ -41,7 +41,8 @@ def test_a_corrected_age_is_checked_and_a_wrong_fact_is_changed_with_klopt_niet(
     assert "loopbaankrediet gebruikt" in talk(rasa, sender, "12 jaar")
     assert "diploma" in talk(rasa, sender, "nee")
     again = talk(rasa, sender, "diploma middelbaar")
-    assert "12 jaar gewerkt" in again and "Goed nieuws! Je hebt recht op het loopbaankrediet." in again
+    assert "12 jaar gewerkt" in again
+    assert "Goed nieuws! Je kan het loopbaankrediet krijgen, als je nog uren over hebt." in again
     assert slots(rasa, sender)["route"] == "loopbaankrediet"
 
 

@@ -55,7 +55,8 @@ ANSWERS = [
     ("loopbaankrediet gebruikt", lambda t: key_for("nog geen", t)),
     ("Hoe oud ben je", lambda t: "41"),
     ("Wat is je hoogste diploma", lambda t: key_for("geen diploma", t)),
-    ("Wil je meteen een eerste", lambda t: "1"),  # the first free moment, offered with the decision
+    # The offer lists the first free moment of each way of meeting; this caller wants video.
+    ("Wil je meteen een eerste", lambda t: key_for(r"[^.]*online", t)),
     ("Deze momenten zijn vrij", lambda t: "1"),
     ("Wat is je gsm-nummer", lambda t: "0471998877"),
     ("Wat is je rijksregisternummer", lambda t: INSZ),

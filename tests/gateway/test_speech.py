@@ -106,7 +106,7 @@ def test_a_repair_menu_is_read_as_keys_in_its_own_order():
 
 def test_the_main_menu_and_the_free_moments_are_read_as_keys():
     menu = spoken_reply([message(main_reask(3))])
-    assert "Druk 1 voor nagaan of ik recht heb op loopbaanbegeleiding." in menu
+    assert "Druk 1 voor kijken of ik recht heb op hulp voor mijn loopbaan." in menu
     assert "Druk 2 voor wat kost loopbaanbegeleiding." in menu
     start = dt.datetime(2027, 2, 2, 8, 30, tzinfo=dt.UTC)
     offers = offer_data([type("Offer", (), {"slot_id": 7, "label": "dinsdag 2 februari om 9.30 uur, met An L., "

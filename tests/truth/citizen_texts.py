@@ -37,6 +37,9 @@ class CitizenText:
     text: str
     over: tuple[str, ...] | None = None
     regime: str | None = None
+    # The code says it through Policy.with_reserve (explain.yaml, answers.yaml): the reserve of a
+    # proposal is added on the day it is shown, and goes when the decree is published.
+    reserved_by_code: bool = False
 
 
 def all_texts() -> list[CitizenText]:
@@ -68,9 +71,9 @@ def content_texts() -> Iterator[CitizenText]:
 
 def _walk(node: Any, where: str, declares: bool) -> Iterator[CitizenText]:
     if isinstance(node, str):
-        yield CitizenText(where, node, () if declares else None)
+        yield CitizenText(where, node, () if declares else None, None, declares)
     elif isinstance(node, dict) and isinstance(node.get("tekst"), str):
-        yield CitizenText(where, node["tekst"], tuple(node.get("over") or ()), node.get("regime"))
+        yield CitizenText(where, node["tekst"], tuple(node.get("over") or ()), node.get("regime"), declares)
     elif isinstance(node, dict):
         for key, value in node.items():
             if key not in NOT_TEXT_KEYS:
@@ -93,7 +96,7 @@ def question_texts() -> Iterator[CitizenText]:
                 regime = transition
             else:
                 regime = CREDIT_REGIME if "nu_overgang" in variants else None
-            yield CitizenText(f"content/answers.yaml:{question}:{variant}", template, over, regime)
+            yield CitizenText(f"content/answers.yaml:{question}:{variant}", template, over, regime, True)
 
 
 def policy_texts() -> Iterator[CitizenText]:
@@ -102,8 +105,9 @@ def policy_texts() -> Iterator[CitizenText]:
         for code, text in rule.outcomes.items():
             yield CitizenText(f"policy/rules/{rule.name}.yaml:{code}", text)
     for regime in policy.regimes.values():
+        # Said inside a decision, whose reserve covers the regime (decision.explain).
         yield CitizenText(f"policy/regimes.yaml:{regime.name}:uitleg", regime.uitleg,
-                          (regime.name, *regime.over), None if regime.scenario else regime.name)
+                          (regime.name, *regime.over), None if regime.scenario else regime.name, True)
 
 
 def booking_rendered() -> Iterator[CitizenText]:
@@ -112,7 +116,7 @@ def booking_rendered() -> Iterator[CitizenText]:
     window = dt.timedelta(hours=24)
     where = "src/verwijzing/booking/texts.py"
     yield CitizenText(f"{where}:confirmation_sms",
-                      booking_texts.confirmation_sms("LK-7K3P", start, "Els V.", Modality.OP_LOCATIE, "Gent", window))
+                      booking_texts.confirmation_sms("LK-7K3P", start, "Els V.", Modality.OP_LOCATIE, "Gent"))
     yield CitizenText(f"{where}:moved_sms", booking_texts.moved_sms("LK-7K3P", start, "Els V.", Modality.ONLINE, None))
     yield CitizenText(f"{where}:cancelled_sms", booking_texts.cancelled_sms("LK-7K3P", 120))
     yield CitizenText("src/verwijzing/worker/reminders.py:reminder_sms",
@@ -125,7 +129,8 @@ def booking_rendered() -> Iterator[CitizenText]:
     view = BookingView("LK-7K3P", BookingStatus.CONFIRMED, "Els V.", start, start + dt.timedelta(hours=2),
                        Channel.WEB, Modality.OP_LOCATIE, start, "kantoor Els V., 9000", sms_queued=True)
     for per_hour in (15, None):
-        for i, message in enumerate(confirmation_messages(view, per_hour, 2, "http://localhost:8080/x.ics")):
+        for i, message in enumerate(confirmation_messages(view, per_hour, 2, "http://localhost:8080/x.ics",
+                                                          start.date())):
             yield CitizenText(f"dialogue/booking.py:confirmation_messages({per_hour})[{i}]", message)
 
 

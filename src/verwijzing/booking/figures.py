@@ -6,7 +6,7 @@ Two kinds of booking follow from the regime in force on the day of the appointme
 - a regime without one (the transitional loopbaancheque, 2025-10-01 … 2026-12-31): the first
   appointment is booked as the slot is, and the use of the single cheque is recorded; no credit
   ledger is touched. Its hours and block length are not settled in any source, so the functions
-  below return None for them, and whatever a citizen reads must say "nog niet beslist".
+  below return None for them, and whatever a citizen reads must say "weten we nog niet".
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def block_minutes(day: dt.date) -> int | None:
     """Length of one block of guidance on `day`, in minutes (what one booking debits).
 
     None when the regime in force on `day` gives no block length: the transitional loopbaancheque
-    (until 2026-12-31) settles none. Callers then say the length is "nog niet beslist"; the
+    (until 2026-12-31) settles none. Callers then say "weten we nog niet" about the length; the
     appointment itself lasts as long as its slot (`BookingView.ends_at - starts_at`)."""
     return _minutes("blok_uren", policy_figure("blok_uren", day))
 

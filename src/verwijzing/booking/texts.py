@@ -43,12 +43,13 @@ def window_words(window: dt.timedelta) -> str:
 
 
 def confirmation_sms(reference: str, starts_at: dt.datetime, counsellor: str,
-                     modality: Modality, place: str | None, window: dt.timedelta) -> str:
+                     modality: Modality, place: str | None) -> str:
+    # No source sets a time limit for cancelling (kosteloos_annuleren_uren is `unknown`): the SMS
+    # asks for what helps everyone and promises nothing.
     where = f"{MODALITY_WORDS[modality]} ({place})" if place else MODALITY_WORDS[modality]
     return (
         f"Je afspraak voor loopbaanbegeleiding staat vast: {when(starts_at)}, met {counsellor}, "
-        f"{where}. Referentie: {reference}. Kan je niet? Annuleer dan ten laatste "
-        f"{window_words(window)} vooraf."
+        f"{where}. Referentie: {reference}. Kan je niet? Annuleer dan zo vroeg mogelijk."
     )
 
 
@@ -75,7 +76,7 @@ def cancel_message(refunded_minutes: int, window: dt.timedelta, was_confirmed: b
     return (
         f"Je afspraak is geannuleerd. Je annuleerde minder dan {window_words(window)} vooraf. "
         "Daarom krijg je de uren van dit blok voorlopig niet terug. Dat is een afspraak van deze "
-        "dienst, geen regel van de overheid: dit is onder voorbehoud."
+        "dienst, geen regel van de overheid. Welke regel de overheid kiest, weten we nog niet."
     )
 
 
@@ -93,17 +94,16 @@ def not_enough_credit(remaining_minutes: int, block: int) -> str:
 
 def cheque_confirmation_sms(reference: str, starts_at: dt.datetime, counsellor: str,
                             modality: Modality, place: str | None) -> str:
-    # The credit's SMS promises hours back on an early cancellation; a cheque has no hours, and
-    # cancelling (at any time) leaves the cheque unused.
+    # A cheque has no hours, and no source says what cancelling does to it: nothing promised.
     where = MODALITY_WORDS[modality] + (f" ({place})" if place else "")
     return (
         f"Je afspraak voor loopbaanbegeleiding staat vast: {when(starts_at)}, met "
         f"{counsellor}, {where}. Referentie: {reference}. Kan je niet? Annuleer de "
-        "afspraak, dan blijft je loopbaancheque ongebruikt."
+        "afspraak dan zo vroeg mogelijk."
     )
 
 
-CHEQUE_RELEASED = "Je afspraak is geannuleerd. Je loopbaancheque is niet gebruikt: je kan een nieuw moment kiezen."
+CHEQUE_RELEASED = "Je afspraak is geannuleerd. Je kan een nieuw moment kiezen."
 
 
 def cheque_refused() -> str:
@@ -121,10 +121,10 @@ SLOT_PASSED = "Dat moment is al voorbij. Kies een ander moment."
 # Said when a hold is confirmed too late: the held moment is gone, so a *new* one.
 HELD_SLOT_PASSED = "Dat moment is al voorbij. Kies een nieuw moment."
 HOLD_EXPIRED = "Je reservering is verlopen en het moment is intussen weg. Kies een nieuw moment."
-COUNSELLOR_NOT_VALID = "Deze begeleider kan op die dag geen loopbaanbegeleiding geven. Kies een ander moment."
+COUNSELLOR_NOT_VALID = "Deze begeleider kan die dag niet. Kies een ander moment."
 NO_SUCH_BOOKING = "Ik vind geen afspraak met die referentie. Kijk de code in je sms nog eens na."
 CONFIRMED_BY_SOMEONE_ELSE = "Deze afspraak is al door iemand anders bevestigd."
-SOMEONE_ELSES_BOOKING = "Deze afspraak hoort bij een ander rijksregisternummer."
+SOMEONE_ELSES_BOOKING = "Deze afspraak is van iemand anders."
 TOO_LATE_TO_CANCEL = "Deze afspraak is al begonnen of voorbij; annuleren kan niet meer."
 
 
@@ -133,7 +133,9 @@ def modality_not_offered(modality: Modality) -> str:
 
 
 def too_late_to_move(window: dt.timedelta) -> str:
-    return f"Verplaatsen kan tot {window_words(window)} voor je afspraak. Die tijd is voorbij."
+    # The window is this service's own choice (kosteloos_annuleren_uren is `unknown`): said as one.
+    return (f"Hier verplaatsen kan tot {window_words(window)} voor je afspraak. Die tijd is voorbij. "
+            "Dat is een afspraak van deze dienst. Welke regel de overheid kiest, weten we nog niet.")
 
 
 def other_regime(new: str, old: str) -> str:
@@ -149,5 +151,5 @@ STATUS_WORDS = {
     BookingStatus.CONFIRMED: "Deze afspraak is al bevestigd.",
     BookingStatus.CANCELLED: "Deze afspraak is geannuleerd.",
     BookingStatus.ATTENDED: "Deze afspraak heeft al plaatsgevonden.",
-    BookingStatus.EXPIRED: "Deze reservering is verlopen. Kies een nieuw moment.",
+    BookingStatus.EXPIRED: "Je reservering is te oud. Kies een nieuw moment.",
 }

@@ -68,8 +68,7 @@ def confirm_held(
     if number is not None and sms:
         place = place_of(booking)
         if "minutes" in used:
-            body = texts.confirmation_sms(view.reference, view.starts_at, view.counsellor, view.modality,
-                                          place, free_cancellation)
+            body = texts.confirmation_sms(view.reference, view.starts_at, view.counsellor, view.modality, place)
         else:
             body = texts.cheque_confirmation_sms(view.reference, view.starts_at, view.counsellor, view.modality,
                                                  place)

@@ -2,8 +2,9 @@
 
 The credit's figures are read from the loopbaankrediet regime even before it starts, because
 people ask now what it will be; while the transitional cheque is in force the answer says so
-(`nu_overgang`, "onder voorbehoud"). Figures that describe today — the work experience asked, how
-long files are kept — are read from the regime in force on the day.
+(`nu_overgang`). An answer about a proposal ends with the policy's plain reserve sentence
+(Policy.with_reserve). Figures that describe today — the work experience asked, how long records
+are kept — are read from the regime in force on the day.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def figures(day: dt.date) -> dict[str, str]:
         "standaard_blok": standaard * blok,
         "minimum_jaren": now.value("minimum_werkervaring_jaren"),
         "begeleider_ervaring": credit.value("begeleider_min_ervaring_jaren"),
-        # Files are kept under the rules of the day they are made (10 years before the credit).
+        # This service's own retention, one period for all it keeps (policy/parameters).
         "bewaartermijn": now.value("bewaartermijn_jaren"),
     }
     texts = {k: format_number(v) for k, v in values.items()}
@@ -50,7 +51,7 @@ def answer(question: str, day: dt.date) -> str | None:
     entry = _questions().get(question)
     if entry is None:
         return None
-    in_transition = regime_at(day).name != CREDIT_REGIME
-    template = entry.get("nu_overgang") if in_transition else None
-    text: str = (template or entry["tekst"]).format(**figures(day))  # answers.yaml's texts are str
-    return text
+    in_transition = regime_at(day).name != CREDIT_REGIME and "nu_overgang" in entry
+    template: str = entry["nu_overgang"] if in_transition else entry["tekst"]  # answers.yaml's texts are str
+    items = entry.get("over_overgang", entry.get("over")) if in_transition else entry.get("over")
+    return load_policy().with_reserve(template.format(**figures(day)), items or (), day)

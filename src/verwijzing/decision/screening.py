@@ -191,6 +191,9 @@ def _check_krediet(ev: _Evaluation) -> float | None:
 
 def _check_eerder_loopbaancheque(ev: _Evaluation) -> None:
     if not ev.view.value("eerder_loopbaancheque_sluit_uit"):
+        # No exclusion: that an old cheque does not count is the SERV's demand, said as one.
+        if ev.facts.eerder_loopbaancheque:
+            ev.info("loopbaancheque_telt_niet")
         return
     eerder = ev.fact("eerder_loopbaancheque")
     if eerder is None:

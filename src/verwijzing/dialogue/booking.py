@@ -18,6 +18,7 @@ from verwijzing.dialogue.choices import read_choice
 from verwijzing.enums import Modality
 from verwijzing.nl_be import format_number, weekday_names
 from verwijzing.notify.phone import InvalidPhone, normalise_phone
+from verwijzing.policy import load_policy
 from verwijzing.privacy.insz import InvalidInsz, citizen_key, normalise_insz
 from verwijzing_rasa import pii
 
@@ -28,6 +29,8 @@ PHONE_SHAPE = pii.PHONE_SHAPE
 REFERENCE_SHAPE = re.compile(r"\bLK[-\s]?([2-9A-HJ-NP-Z]{4})\b", re.IGNORECASE)
 # How many numbered options a person gets: three fit in one SMS and are easy to read aloud.
 OFFERS = 3
+# The policy items the amount of a block rests on (its reserve while they are a proposal).
+AMOUNT_ITEMS = ("bijdrage_per_uur_kortgeschoold", "bijdrage_per_uur_standaard", "blok_uren")
 
 
 @dataclass(frozen=True)
@@ -150,21 +153,24 @@ def pick_offer(text: str, offers: list[dict[str, Any]]) -> dict[str, Any] | None
 
 
 def confirmation_messages(booking: BookingView, per_hour: float | None, block_hours: float | None,
-                          invite_url: str | None) -> list[str]:
-    """What the person reads once the block is booked: reference, moment, cost, what to expect."""
+                          invite_url: str | None, day: dt.date) -> list[str]:
+    """What the person reads once the block is booked: reference, moment, cost, what to expect;
+    the amount with the policy's reserve while it is a proposal on `day`."""
     # Three messages at most: what and when; what it costs and what to expect; what comes next.
     booked = (f"Je afspraak staat vast. Je referentie is {booking.reference}. "
               f"Wanneer: {when(booking.starts_at)}. Met wie: {booking.counsellor}. Waar: {booking.location}.")
     # The sources give the amount (regime B) but not whom the person pays or how: no promise.
     # No block length (figures.block_hours: a regime that settles none) leaves the cost unsaid too.
     if per_hour is not None and block_hours is not None:
-        cost = (f"Dit blok van {format_number(block_hours)} uur kost je "
-                f"{format_number(per_hour * block_hours)} euro. Hoe je betaalt, is nog niet "
-                "beslist: dat is onder voorbehoud.")
+        cost = load_policy().with_reserve(
+            f"Dit blok van {format_number(block_hours)} uur kost je {format_number(per_hour * block_hours)} euro.",
+            AMOUNT_ITEMS, day)
+        cost += " Hoe je betaalt, weten we nog niet."
     else:
-        cost = "Hoeveel je zelf betaalt, is nog niet beslist: dat is onder voorbehoud."
+        cost = "Hoeveel je zelf betaalt, weten we nog niet."
+    # A first block of 2 hours is a first meeting, not a whole trajectory (seed §2.3).
     expect = ("Wat mag je verwachten? Je begeleider vraagt wat je wil veranderen in je werk. "
-              "Samen maken jullie een plan.")
+              "Jullie kijken samen wat een goede volgende stap is.")
     if booking.modality is Modality.OP_LOCATIE:
         expect += " Neem je identiteitskaart mee."
     after = []

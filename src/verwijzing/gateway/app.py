@@ -27,6 +27,7 @@ from verwijzing.gateway.staff import mount_staff
 from verwijzing.gateway.voice.webhook import add_voice_routes
 from verwijzing.gateway.web.chat import add_chat_routes
 from verwijzing.gateway.web.page import add_page_routes
+from verwijzing.gateway.web.sources import add_sources_routes
 from verwijzing.store import make_engine, make_sessionmaker
 
 logger = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ def init_app(config: Settings | None = None) -> web.Application:
     app.router.add_get("/health", health)
     app.router.add_get("/afspraak/{reference}.ics", invite)
     add_page_routes(app)
+    add_sources_routes(app)
     add_chat_routes(app)
     add_voice_routes(app)
     add_sms_routes(app)

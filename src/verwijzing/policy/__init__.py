@@ -9,6 +9,10 @@ rule, with their sources. Code reads figures by name and date and never repeats 
 Every item a citizen text depends on — each parameter value, each regime, and the items without a
 figure in `items.yaml` — has a status by date (`statuses.yaml`: certain, proposal, unknown,
 withdrawn) and each status but `certain` has the wording a text about it must carry.
+
+A proposal that waits for a decree names it (`tot_publicatie`, a key of `publications.yaml`): on
+the day that publication is filled in, it turns certain. That is the one switch that makes the
+loopbaankrediet's figures law in every text (domain.md, regime B), without a code change.
 """
 from __future__ import annotations
 
@@ -32,6 +36,17 @@ STATUSES = ("certain", "proposal", "unknown", "withdrawn")
 CREDIT_REGIME = "loopbaankrediet"
 # (start date, status) sorted by date.
 Statuses = tuple[tuple[dt.date, str], ...]
+
+
+@dataclass(frozen=True)
+class Publication:
+    """The official text that turns a proposal into law (publications.yaml); not out yet while
+    `published` is None."""
+
+    name: str
+    description: str
+    published: dt.date | None
+    reference: str | None
 
 
 def _status_at(statuses: Statuses, day: dt.date) -> str:
@@ -127,6 +142,8 @@ class Item:
     statuses: Statuses
     # A regular expression that finds a text speaking about the item.
     herkenning: str
+    # The item's own plain sentence for its reserve (None: its status's sentence).
+    voorbehoud: str | None = None
 
     def status(self, day: dt.date) -> str:
         return _status_at(self.statuses, day)
@@ -163,6 +180,9 @@ class Policy:
     items: dict[str, Item] = field(default_factory=dict)
     # status -> the words a citizen text about an item with that status must contain (None: none).
     wordings: dict[str, str | None] = field(default_factory=dict)
+    # status -> the plain sentence said after a text about an item with that status (None: none).
+    sentences: dict[str, str | None] = field(default_factory=dict)
+    publications: dict[str, Publication] = field(default_factory=dict)
 
     def status(self, name: str, day: dt.date) -> str:
         """The status on `day` of a parameter, a regime or an item."""
@@ -170,6 +190,35 @@ class Policy:
             if name in table:
                 return table[name].status(day)
         raise PolicyError(f"no policy item {name!r}")
+
+    def reserve(self, names: Iterable[str], day: dt.date) -> str | None:
+        """The plain sentences a text about `names` must end with on `day` when some of them are
+        proposals (the shared one, then the items' own); None when none is. Unknown and
+        withdrawn items are said in the text itself ("weten we nog niet", "er nu niet")."""
+        sentences: list[str] = []
+        for name in names:
+            if self.status(name, day) != "proposal":
+                continue
+            item = self.items.get(name)
+            sentence = item.voorbehoud if item and item.voorbehoud else self.sentences["proposal"]
+            if sentence and sentence not in sentences:
+                sentences.append(sentence)
+        # The shared sentence first: an item's own one adds to it ("Ook dat …").
+        sentences.sort(key=lambda s: s != self.sentences["proposal"])
+        return " ".join(sentences) or None
+
+    def with_reserve(self, text: str, names: Iterable[str], day: dt.date) -> str:
+        """`text`, followed by the reserve its items need on `day` (see reserve), unless the text
+        says it in its own words already."""
+        sentence = self.reserve(names, day)
+        if not sentence or self.says_reserve(text):
+            return text
+        return f"{text} {sentence}"
+
+    def says_reserve(self, text: str) -> bool:
+        """Whether `text` already says that what it tells is a plan (the proposal's wording)."""
+        wording = self.wordings["proposal"]
+        return wording is not None and wording.lower() in text.lower()
 
     def dated_regime(self, day: dt.date) -> Regime:
         for regime in self.regimes.values():
@@ -224,18 +273,46 @@ def _check_status(name: str, status: Any) -> str:
     return status
 
 
-def _dated_statuses(name: str, data: Any) -> Statuses:
-    """A status, or start date -> status."""
+def _dated_statuses(name: str, data: Any, awaits: str | None = None,
+                    publications: dict[str, Publication] | None = None) -> Statuses:
+    """A status, or start date -> status; a proposal that `awaits` a publication turns certain
+    on the day it is published."""
     if isinstance(data, dict):
         pairs = sorted(data.items())
         for start, _ in pairs:
             if not isinstance(start, dt.date):
                 raise PolicyError(f"{name}: status keys must be dates, got {start!r}")
-        return tuple((start, _check_status(name, status)) for start, status in pairs)
-    return ((dt.date.min, _check_status(name, data)),)
+        statuses = tuple((start, _check_status(name, status)) for start, status in pairs)
+    else:
+        statuses = ((dt.date.min, _check_status(name, data)),)
+    return _published(name, statuses, (awaits,) * len(statuses), publications or {})
 
 
-def _parameter(name: str, data: dict[str, Any]) -> Parameter:
+def _published(name: str, statuses: Statuses, awaits: tuple[str | None, ...],
+               publications: dict[str, Publication]) -> Statuses:
+    """Each proposal period that awaits a publication becomes certain from its publication day
+    (from the period's start if it was published before), until the next period starts."""
+    out: list[tuple[dt.date, str]] = []
+    for i, ((start, status), waits_for) in enumerate(zip(statuses, awaits, strict=True)):
+        out.append((start, status))
+        if waits_for is None:
+            continue
+        if waits_for not in publications:
+            raise PolicyError(f"{name}: tot_publicatie {waits_for!r} is not in publications.yaml")
+        if status != "proposal":
+            raise PolicyError(f"{name}: only a proposal can wait for a publication, not {status!r}")
+        published = publications[waits_for].published
+        ends = statuses[i + 1][0] if i + 1 < len(statuses) else None
+        if published is None or (ends is not None and published >= ends):
+            continue
+        if published <= start:
+            out[-1] = (start, "certain")
+        else:
+            out.append((published, "certain"))
+    return tuple(out)
+
+
+def _parameter(name: str, data: dict[str, Any], publications: dict[str, Publication]) -> Parameter:
     entries = sorted((start, entry or {}) for start, entry in data["values"].items())
     for start, _ in entries:
         if not isinstance(start, dt.date):
@@ -246,6 +323,7 @@ def _parameter(name: str, data: dict[str, Any]) -> Parameter:
                               entry.get("status", "unknown" if entry.get("value") is None else None)))
         for start, entry in entries
     )
+    statuses = _published(name, statuses, tuple(entry.get("tot_publicatie") for _, entry in entries), publications)
     return Parameter(
         name=name,
         description=data["description"],
@@ -256,12 +334,33 @@ def _parameter(name: str, data: dict[str, Any]) -> Parameter:
     )
 
 
+def _publications(data: dict[str, Any]) -> dict[str, Publication]:
+    found = {}
+    for name, entry in data.items():
+        published = entry.get("gepubliceerd")
+        if published is not None and not isinstance(published, dt.date):
+            raise PolicyError(f"publications.yaml {name}: gepubliceerd must be a date, got {published!r}")
+        if published is not None and not entry.get("referentie"):
+            raise PolicyError(f"publications.yaml {name}: a publication needs its referentie")
+        found[name] = Publication(name, entry["description"], published, entry.get("referentie"))
+    return found
+
+
 @cache
 def load_policy() -> Policy:
+    return build_policy()
+
+
+def build_policy(published: dict[str, tuple[dt.date, str]] | None = None) -> Policy:
+    """The policy data as shipped; `published` (name -> (date, reference)) fills in publications
+    as if they had appeared, to show what the switch does (tests, `verwijzing` what-ifs)."""
     root = resources.files(__package__)
-    parameters = {name: _parameter(name, data) for name, data in _yaml_files(root / "parameters")}
+    publications = _publications(yaml.safe_load((root / "publications.yaml").read_text(encoding="utf-8")))
+    for name, (day, reference) in (published or {}).items():
+        publications[name] = Publication(name, publications[name].description, day, reference)
+    parameters = {name: _parameter(name, data, publications) for name, data in _yaml_files(root / "parameters")}
     scenarios = {
-        folder.name: {name: _parameter(name, data) for name, data in _yaml_files(folder)}
+        folder.name: {name: _parameter(name, data, publications) for name, data in _yaml_files(folder)}
         for folder in (root / "scenarios").iterdir()
         if folder.is_dir()
     }
@@ -277,7 +376,7 @@ def load_policy() -> Policy:
             end=data.get("end"),
             scenario=bool(data.get("scenario", False)),
             base=data.get("base"),
-            statuses=_dated_statuses(name, data.get("status")),
+            statuses=_dated_statuses(name, data.get("status"), data.get("tot_publicatie"), publications),
             over=tuple(data.get("over") or ()),
         )
         for name, data in regimes_data.items()
@@ -289,14 +388,16 @@ def load_policy() -> Policy:
     items_data = yaml.safe_load((root / "items.yaml").read_text(encoding="utf-8"))
     items = {
         name: Item(name, data["description"], tuple(data["reference"]),
-                   _dated_statuses(name, data.get("status")), data["herkenning"])
+                   _dated_statuses(name, data.get("status"), data.get("tot_publicatie"), publications),
+                   data["herkenning"], data.get("voorbehoud"))
         for name, data in items_data.items()
     }
     statuses_data = yaml.safe_load((root / "statuses.yaml").read_text(encoding="utf-8"))
     if tuple(statuses_data) != STATUSES:
         raise PolicyError(f"statuses.yaml must define {STATUSES}, got {tuple(statuses_data)}")
     wordings = {status: data.get("wording") for status, data in statuses_data.items()}
-    return Policy(parameters, scenarios, regimes, rules, items, wordings)
+    sentences = {status: data.get("zin") for status, data in statuses_data.items()}
+    return Policy(parameters, scenarios, regimes, rules, items, wordings, sentences, publications)
 
 
 def regime_at(day: dt.date, regime_name: str | None = None) -> RegimeView:

@@ -333,7 +333,7 @@ async def confirmation(request: web.Request) -> web.Response:
                   cost_text=f"{format_number(cost)} euro" if cost is not None else None,
                   when=when(booking.starts_at) if booking else None,
                   modality=MODALITY_WORDS[booking.modality] if booking else None,
-                  next_step=next_step(referral.route, referral.woonregio),
+                  next_step=next_step(referral.route, referral.woonregio, peildatum(request)),
                   bookable=referral.route in CREDIT_ROUTES)
 
 
