@@ -349,7 +349,7 @@ class ActionAnnuleerBoeking(Action):
         except BookingError as exc:
             dispatcher.utter_message(text=str(exc))
         else:
-            dispatcher.utter_message(text=f"Je afspraak {reference} is nu geannuleerd. {result.message}")
+            dispatcher.utter_message(text=result.message)
         return [SlotSet(name, None) for name in ATTEMPT_SLOTS]
 
 

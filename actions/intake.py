@@ -20,6 +20,7 @@ from actions.tracker import (
     facts_from_tracker,
     last_answered_fact,
     last_buttons,
+    latest_confidence,
     latest_intent,
     latest_text,
     previous_action,
@@ -39,7 +40,11 @@ from verwijzing.interpret import (
     read_text,
     read_woonregio,
 )
+from verwijzing.interpret.corrections import marks_a_correction
 from verwijzing.interpret.werkstatus import read_ambtenaar
+
+# A classifier this sure that a message corrects the last answer is believed without words for it.
+SURE_CORRECTION = 0.8
 
 
 def read_facts(text: str, asked: str | None) -> tuple[dict[str, Any], Reading]:
@@ -109,8 +114,7 @@ class ActionLeesFeiten(Action):
                 # "nee, 12 jaar bedoel ik" corrects the last answer; "62.. sorry, 26 bedoel ik"
                 # answers the open question and corrects itself; "precies 7 jaar", taken for a
                 # correction too, corrects nothing and answers the open question.
-                last = last_answered_fact(tracker) if latest_intent(tracker) == "corrigeren" and \
-                    not corrects_itself(text, peildatum(), open_question) else None
+                last = last_answered_fact(tracker) if corrects_the_last_answer(tracker, text, open_question) else None
                 facts, reading = read_facts(text, last or open_question)
                 if last and last not in facts:
                     facts, reading = read_facts(text, open_question)
@@ -124,6 +128,19 @@ class ActionLeesFeiten(Action):
         if form or tracker.get_slot("beantwoord"):
             always.append(SlotSet("beantwoord", bool(asked) and asked in found))
         return always + [SlotSet(name, value) for name, value in found.items() if tracker.get_slot(name) != value]
+
+
+def corrects_the_last_answer(tracker: Tracker, text: str, open_question: str | None) -> bool:
+    """Taken for a correction of the previous answer, not an answer to the open question: the
+    classifier says so and the message does not answer and correct the open question itself.
+    A guess of the classifier alone is not enough when the message answers the open question
+    and says nothing of correcting ("ja, in 2019 heb ik er al twee gebruikt" to "did you use a
+    cheque?" is no correction of the years worked): then it answers the question."""
+    if latest_intent(tracker) != "corrigeren" or corrects_itself(text, peildatum(), open_question):
+        return False
+    if marks_a_correction(text) or latest_confidence(tracker) >= SURE_CORRECTION:
+        return True
+    return open_question not in read_facts(text, open_question)[0]
 
 
 def understanding_events(tracker: Tracker, kept: dict[str, Any], reading: Reading,

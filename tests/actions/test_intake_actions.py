@@ -60,6 +60,31 @@ def test_a_correction_changes_the_last_answer(peildatum):
     assert events == [SlotSet("werkervaring_jaren", 12.0)]
 
 
+def test_a_guessed_correction_that_answers_the_open_question_answers_it(peildatum):
+    # The classifier guessed "corrigeren" for an answer that says nothing of correcting: the
+    # "twee" is the number of cheques, not the years worked asked before.
+    peildatum("2026-11-27")
+    history = [
+        {"event": "bot", "text": "Hoeveel jaar heb je in totaal al gewerkt?"},
+        {"event": "user", "text": "sinds 2004"},
+        {"event": "slot", "name": "werkervaring_jaren", "value": 22.0},
+        {"event": "bot", "text": "Heb je ooit al een loopbaancheque gebruikt?"},
+        {"event": "user", "text": "ja, in 2019 heb ik er al twee gebruikt"},
+    ]
+    tracker = make_tracker("ja, in 2019 heb ik er al twee gebruikt", intent="corrigeren", active_loop="intake_form",
+                           slots={"requested_slot": "eerder_loopbaancheque", "werkervaring_jaren": 22.0},
+                           events=history)
+    tracker.latest_message["intent"]["confidence"] = 0.46
+    events, _ = read_facts_of(tracker)
+    assert events == [SlotSet("eerder_loopbaancheque", True)]
+    # Said in words, or by a sure classifier, it is a correction of the last answer.
+    words = make_tracker("sorry, twee jaar bedoel ik", intent="corrigeren", active_loop="intake_form",
+                         slots={"requested_slot": "eerder_loopbaancheque", "werkervaring_jaren": 22.0},
+                         events=[*history[:-1], {"event": "user", "text": "sorry, twee jaar bedoel ik"}])
+    words.latest_message["intent"]["confidence"] = 0.46
+    assert read_facts_of(words)[0] == [SlotSet("werkervaring_jaren", 2.0)]
+
+
 def test_the_form_asks_only_what_the_rules_need(peildatum):
     peildatum("2027-02-01")
     # A job seeker goes to VDAB whatever the rest: the form ends after two answers.

@@ -203,3 +203,9 @@ def test_everything_from_the_data_is_escaped_and_extra_fields_change_nothing(mon
     rows = by_name(parse(page))
     assert rows["figuur"][1:4] == ["€\u00a012,50 per uur", "zeker", "1 januari 2027"]
     assert rows["ding"][1:] == ["later", "geen datum bekend", "§ 1 <i>"]
+
+
+async def test_the_page_says_which_official_text_would_make_the_plan_a_rule(aiohttp_client, config):
+    client = await aiohttp_client(init_app(config))
+    page = await (await client.get("/bronnen")).text()
+    assert "Officiële teksten" in page and "nog niet gepubliceerd" in page

@@ -123,7 +123,7 @@ def booking_rendered() -> Iterator[CitizenText]:
                       reminder_sms("LK-7K3P", start, "Els V.", Modality.OP_LOCATIE, "9000"))
     for refunded, confirmed in ((120, True), (0, True), (0, False)):
         yield CitizenText(f"{where}:cancel_message({refunded}, {confirmed})",
-                          booking_texts.cancel_message(refunded, window, confirmed))
+                          booking_texts.cancel_message("LK-7K3P", refunded, window, confirmed))
     for remaining in (0, 60):
         yield CitizenText(f"{where}:not_enough_credit({remaining})", booking_texts.not_enough_credit(remaining, 120))
     view = BookingView("LK-7K3P", BookingStatus.CONFIRMED, "Els V.", start, start + dt.timedelta(hours=2),

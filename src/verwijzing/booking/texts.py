@@ -66,15 +66,15 @@ def cancelled_sms(reference: str, refunded_minutes: int) -> str:
     return f"Je afspraak {reference} is geannuleerd.{back}"
 
 
-def cancel_message(refunded_minutes: int, window: dt.timedelta, was_confirmed: bool) -> str:
+def cancel_message(reference: str, refunded_minutes: int, window: dt.timedelta, was_confirmed: bool) -> str:
     if not was_confirmed:
-        return "Je reservering is geannuleerd. Er gingen geen uren van je krediet af."
+        return f"Je reservering {reference} is geannuleerd. Er gingen geen uren van je krediet af."
     if refunded_minutes:
-        return f"Je afspraak is geannuleerd. De {hours(refunded_minutes)} uur staan terug op je krediet."
+        return f"Je afspraak {reference} is geannuleerd. De {hours(refunded_minutes)} uur staan terug op je krediet."
     # No source has a rule on late cancelling (policy: kosteloos_annuleren_uren is `unknown`):
     # say what this service does, and that it is not a rule of the government.
     return (
-        f"Je afspraak is geannuleerd. Je annuleerde minder dan {window_words(window)} vooraf. "
+        f"Je afspraak {reference} is geannuleerd. Je annuleerde minder dan {window_words(window)} vooraf. "
         "Daarom krijg je de uren van dit blok voorlopig niet terug. Dat is een afspraak van deze "
         "dienst, geen regel van de overheid. Welke regel de overheid kiest, weten we nog niet."
     )
@@ -103,7 +103,8 @@ def cheque_confirmation_sms(reference: str, starts_at: dt.datetime, counsellor: 
     )
 
 
-CHEQUE_RELEASED = "Je afspraak is geannuleerd. Je kan een nieuw moment kiezen."
+def cheque_released(reference: str) -> str:
+    return f"Je afspraak {reference} is geannuleerd. Je kan een nieuw moment kiezen."
 
 
 def cheque_refused() -> str:

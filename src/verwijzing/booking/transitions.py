@@ -99,10 +99,11 @@ def cancel(
     on_cheque = not figures.uses_credit(booking.slot.day)
     if booking.status == BookingStatus.CANCELLED:
         if on_cheque and booking.confirmed_at is not None:
-            return CancelResult(view_of(booking), 0, texts.CHEQUE_RELEASED)
+            return CancelResult(view_of(booking), 0, texts.cheque_released(booking.reference))
         refunded = ledger.refunded_minutes(session, booking.reference)
         return CancelResult(view_of(booking), figures.hours(refunded),
-                            texts.cancel_message(refunded, free_cancellation, booking.confirmed_at is not None))
+                            texts.cancel_message(booking.reference, refunded, free_cancellation,
+                                                booking.confirmed_at is not None))
     if booking.status not in (BookingStatus.HELD, BookingStatus.CONFIRMED):
         raise WrongStatus(status_words(booking))
     was_confirmed = booking.status == BookingStatus.CONFIRMED
@@ -124,9 +125,9 @@ def cancel(
     record_audit(session, actor=actor or booking.channel, action="cancel", subject=booking.reference,
                  detail={"refunded_minutes": refund, "was_confirmed": was_confirmed}, at=now)
     if was_confirmed and on_cheque:
-        return CancelResult(view_of(booking), 0, texts.CHEQUE_RELEASED)
+        return CancelResult(view_of(booking), 0, texts.cheque_released(booking.reference))
     return CancelResult(view_of(booking), figures.hours(refund),
-                        texts.cancel_message(refund, free_cancellation, was_confirmed))
+                        texts.cancel_message(booking.reference, refund, free_cancellation, was_confirmed))
 
 
 def move(

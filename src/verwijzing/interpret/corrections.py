@@ -40,6 +40,12 @@ def correction_parts(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+def marks_a_correction(text: str) -> bool:
+    """Whether the message says in words that it corrects something ("sorry", "ik bedoel",
+    "niet X maar Y")."""
+    return len(correction_parts(text)) > 1
+
+
 def is_short(part: str) -> bool:
     return len(part.split()) <= SHORT_PART_WORDS
 

@@ -41,7 +41,7 @@ from verwijzing.booking.texts import MODALITY_WORDS, when
 from verwijzing.decision.explain import CREDIT_ROUTES, explain_decision, next_step
 from verwijzing.decision.facts import Route
 from verwijzing.decision.screening import Decision
-from verwijzing.dialogue.booking import distinct_moments
+from verwijzing.dialogue.booking import AMOUNT_ITEMS, distinct_moments
 from verwijzing.enums import Channel, Modality, OutboxStatus
 from verwijzing.gateway.keys import BOOKINGS, SESSIONS, peildatum
 from verwijzing.gateway.staff.auth import (
@@ -71,6 +71,7 @@ from verwijzing.gateway.staff.intake_form import (
 from verwijzing.gateway.staff.render import render
 from verwijzing.nl_be import format_number
 from verwijzing.notify.phone import mask
+from verwijzing.policy import load_policy
 from verwijzing.privacy.audit import record_audit
 from verwijzing.privacy.insz import PepperMissing
 from verwijzing.referrals.record import ReferralError, record_decision
@@ -331,6 +332,7 @@ async def confirmation(request: web.Request) -> web.Response:
     return render(request, "bevestiging.html", referral=referral, route_label=ROUTES[referral.route],
                   decided_label=ROUTES[referral.decided_route], booking=booking, sms=sms, cost=cost,
                   cost_text=f"{format_number(cost)} euro" if cost is not None else None,
+                  cost_reserve=load_policy().reserve(AMOUNT_ITEMS, peildatum(request)),
                   when=when(booking.starts_at) if booking else None,
                   modality=MODALITY_WORDS[booking.modality] if booking else None,
                   next_step=next_step(referral.route, referral.woonregio, peildatum(request)),

@@ -1,7 +1,8 @@
 """`GET /bronnen`: where the assistant's rules come from, generated from the policy data.
 
 One table per kind of policy item (verwijzing.policy): the figures (parameters/*.yaml), the
-regimes and scenarios (regimes.yaml) and the items without a figure (items.yaml). Each row gives
+regimes and scenarios (regimes.yaml) and the items without a figure (items.yaml); then the
+official texts that would turn a plan into a rule (publications.yaml), and whether they are out. Each row gives
 the item's Dutch label (or, when the data has none, its description, which is written in English),
 its value on the reference day (a figure, with its unit), its status on that day in plain Dutch,
 the date from which that applies, and its sources verbatim. The page is for staff and the
@@ -172,6 +173,14 @@ def period_words(regime: Any, day: dt.date) -> str:
     return _sentence_case(text)
 
 
+def publication_words(name: str, publication: Any) -> tuple[str, str, str]:
+    """(what it is, when it was published or that it is not yet, its reference)."""
+    published = getattr(publication, "published", None)
+    return (str(getattr(publication, "description", None) or name),
+            date_words(published) if isinstance(published, dt.date) else "nog niet gepubliceerd",
+            str(getattr(publication, "reference", None) or ""))
+
+
 def _row(name: str, entry: Any, day: dt.date, value: str | None) -> Row:
     label, dutch = _label(entry)
     status = entry.status(day) if callable(getattr(entry, "status", None)) else "unknown"
@@ -190,6 +199,7 @@ def render_sources(day: dt.date) -> str:
         parameters=rows(getattr(policy, "parameters", {}), day, parameter_value),
         regimes=rows(getattr(policy, "regimes", {}), day, period_words),
         items=rows(getattr(policy, "items", {}), day),
+        publications=[publication_words(name, p) for name, p in getattr(policy, "publications", {}).items()],
         legend=[(STATUS_WORDS[s], STATUS_MEANINGS[s]) for s in STATUS_WORDS],
         css=asset_url("chat.css"), favicon=asset_url("favicon.svg"),
     )
