@@ -45,10 +45,13 @@ build/.browser-installed: scripts/install_browser.sh tests/browser/package.json 
 	@if [ -f .env ]; then \
 	  grep -q '^VERWIJZING_CHANNEL_SECRET=.' .env || { sed -i '/^VERWIJZING_CHANNEL_SECRET=$$/d' .env; \
 	    echo "VERWIJZING_CHANNEL_SECRET=$$(openssl rand -hex 32)" >> .env; echo "added VERWIJZING_CHANNEL_SECRET to .env"; }; \
+	  grep -q '^ACTION_SERVER_TOKEN=.' .env || { sed -i '/^ACTION_SERVER_TOKEN=$$/d' .env; \
+	    echo "ACTION_SERVER_TOKEN=$$(openssl rand -hex 32)" >> .env; echo "added ACTION_SERVER_TOKEN to .env"; }; \
 	  touch .env; else \
 	  sed -e "s/^VERWIJZING_INSZ_PEPPER=$$/VERWIJZING_INSZ_PEPPER=$$(openssl rand -hex 32)/" \
 	      -e "s/^VERWIJZING_CHANNEL_SECRET=$$/VERWIJZING_CHANNEL_SECRET=$$(openssl rand -hex 32)/" \
-	      -e "s/^RASA_AUTH_TOKEN=$$/RASA_AUTH_TOKEN=$$(openssl rand -hex 16)/" .env.example > .env; \
+	      -e "s/^RASA_AUTH_TOKEN=$$/RASA_AUTH_TOKEN=$$(openssl rand -hex 16)/" \
+	      -e "s/^ACTION_SERVER_TOKEN=$$/ACTION_SERVER_TOKEN=$$(openssl rand -hex 32)/" .env.example > .env; \
 	  echo "wrote .env with fresh local secrets"; fi
 
 # rasa_plugins goes into both environments: verwijzing_rasa.pii is the one national-number and

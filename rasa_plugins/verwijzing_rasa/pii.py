@@ -9,6 +9,12 @@ it is installed in both environments (.venv-rasa, Python 3.10, for the tracker s
 the project), and its patterns must stay compatible with Python's `re`, which Rasa's
 RegexFeaturizer uses.
 
+Redaction is by shape first (the tidy placeholders below), then by digits: whatever the shapes
+left, any run of digits joined by anything but letters — commas, colons, line breaks, brackets,
+Unicode minus signs, full-width digits — that holds 9 digits or more is masked too
+(`digit_runs`). The booking readers use the same runs, so the answer that would be masked is
+also the one that fills the slot.
+
 Finding is by shape only. Whether a number is a real national number is decided by
 `verwijzing.privacy.insz` (python-stdnum) in the project; redaction never waits for that, so a mistyped
 number is removed too.
@@ -16,6 +22,7 @@ number is removed too.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 RIJKSREGISTERNUMMER = "[rijksregisternummer]"
 TELEFOON = "[telefoon]"
@@ -68,7 +75,46 @@ INSZ, PHONE, OTHER = "insz", "phone", "other"
 
 
 def digits(text: str) -> str:
-    return "".join(c for c in text if c.isdigit())
+    """The decimal digits of `text` as ASCII digits ("８５" and "85" are the same number)."""
+    return "".join(str(unicodedata.decimal(c)) for c in text if unicodedata.category(c) == "Nd")
+
+
+def ascii_digits(text: str) -> str:
+    """`text` with every decimal digit of any script as its ASCII digit, one character for one, so
+    positions stay the same ("０４７０" is "0470" to the shapes, the reader and the redaction)."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(c)) if unicodedata.category(c) == "Nd" else c for c in text)
+
+
+# Any run of decimal digits (any script) joined by characters that are not letters, with a leading
+# + kept: "85,07,30,033,28", "850730\n03328", "(0470) 12 34 56", "+32(470)123456".
+_JOINED = re.compile(r"\+?\d(?:[\W_]*?\d)*")
+# An ISO time in our own slot values ("2027-02-01T11:00:00+01:00"): the T is a letter, so only the
+# time after it could look like a long number. It is no one's number; it must survive storage.
+_ISO_TIME = re.compile(r"(?<=\dT)\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?")
+
+
+def digit_runs(text: str) -> list[tuple[int, int, str]]:
+    """Every run of digits joined by non-letters: (start, end, its digits in ASCII, with a leading
+    + when it has one). What is masked and what the booking readers try are these same runs."""
+    protected = {m.span() for m in _ISO_TIME.finditer(text)}
+    runs = []
+    for match in _JOINED.finditer(text):
+        if match.span() in protected:
+            continue
+        run = match.group()
+        runs.append((match.start(), match.end(), ("+" if run.startswith("+") else "") + digits(run)))
+    return runs
+
+
+def kind_of_digits(number: str) -> str:
+    """INSZ, PHONE or OTHER for a run's digits (with its + if any), by shape alone."""
+    if number.startswith("+") and PHONE_SHAPE.fullmatch(number):
+        return PHONE
+    if INSZ_SHAPE.fullmatch(number):
+        return INSZ
+    return PHONE if PHONE_SHAPE.fullmatch(number) else OTHER
 
 
 def number_spans(text: str) -> list[tuple[str, int, int]]:
@@ -139,7 +185,21 @@ def redact(text: str) -> str:
     (an age, a year, a postcode, a date, a choice) are kept."""
     if not text or not any(c.isdigit() for c in text):
         return text
-    return _RUN.sub(_redact_run, text)
+    return _mask_long_runs(_RUN.sub(_redact_run, ascii_digits(text)))
+
+
+def _mask_long_runs(text: str) -> str:
+    """Whatever the shapes left: a run of 9 or more digits joined by non-letters is masked whole."""
+    out, position = [], 0
+    placeholder = {INSZ: RIJKSREGISTERNUMMER, PHONE: TELEFOON, OTHER: NUMMER}
+    for start, end, number in digit_runs(text):
+        count = len(number.lstrip("+"))
+        if count < _LONG_RUN_DIGITS or _FREEPHONE.fullmatch(number):
+            continue
+        out += [text[position:start], placeholder[kind_of_digits(number)]]
+        position = end
+    out.append(text[position:])
+    return "".join(out)
 
 
 def _redact_run(match: re.Match[str]) -> str:

@@ -7,12 +7,20 @@ multiprocessing helpers (32 MB) and then the worker that answers (302 MB). This 
 same app (rasa_sdk's own `create_app_for_serve`: the same routes, `/health`, tracing and
 plug-ins) from one process. More capacity comes from more action servers (docs/deploy.md), as
 the production topology already has it. The options are rasa_sdk's own (`--help`).
+
+Only Rasa may call it: an action can confirm, move or cancel a booking from the tracker it is
+sent, so a forged tracker must not get in. It listens on 127.0.0.1 unless SANIC_HOST names
+another address, and every call but /health must carry ACTION_SERVER_TOKEN in the
+X-Verwijzing-Token header, which Rasa sends from endpoints.yml (docs/deploy.md). Without the
+token set it does not start.
 """
 from __future__ import annotations
 
 import gc
+import hmac
 import logging
 import os
+import sys
 from typing import Any
 
 from rasa_sdk import utils
@@ -23,6 +31,8 @@ from rasa_sdk.endpoint import (
     create_ssl_config,
 )
 from rasa_sdk.executor import ActionExecutor
+from sanic import Request, response
+from sanic.response import HTTPResponse
 
 
 def warm_up() -> None:
@@ -37,6 +47,10 @@ def warm_up() -> None:
         read_all(sentence, peildatum(), asked)
 
 LOCALHOST = "127.0.0.1"
+# The name of the header, not a secret (the token itself comes from the environment).
+TOKEN_HEADER = "X-Verwijzing-Token"  # noqa: S105
+# What a monitor may ask without the token: it says nothing and changes nothing.
+OPEN_PATHS = frozenset({"/health"})
 
 
 class SelectiveDomainExecutor(ActionExecutor):
@@ -56,7 +70,22 @@ class SelectiveDomainExecutor(ActionExecutor):
         return super().update_and_return_domain(payload, action_name)
 
 
+def only_rasa(token: str) -> Any:
+    """A request middleware: calls without the shared token get 401 before any action runs."""
+    async def check(request: Request) -> HTTPResponse | None:
+        if request.path in OPEN_PATHS:
+            return None
+        if hmac.compare_digest(request.headers.get(TOKEN_HEADER, "").encode(), token.encode()):
+            return None
+        return response.json({"error": "Only Rasa may call this action server."}, status=401)
+    return check
+
+
 def main(argv: list[str] | None = None) -> None:
+    token = os.environ.get("ACTION_SERVER_TOKEN", "")
+    if not token:
+        sys.exit("ACTION_SERVER_TOKEN is not set: the action server only starts with the token Rasa sends "
+                 "(.env, docs/deploy.md).")
     args = create_argument_parser().parse_args(argv)
     utils.configure_colored_logging(args.loglevel)
     utils.configure_file_logging(logging.getLogger(APPLICATION_ROOT_LOGGER_NAME), args.log_file,
@@ -71,6 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     gc.freeze()
     app = create_app_for_serve(executor, cors_origins=args.cors, auto_reload=args.auto_reload,
                                endpoints=args.endpoints)
+    app.register_middleware(only_rasa(token), "request")
     ssl = create_ssl_config(args.ssl_certificate, args.ssl_keyfile, args.ssl_password)
     # Only Rasa calls it: localhost unless the deployment names another address (docs/deploy.md).
     app.run(host=os.environ.get("SANIC_HOST") or LOCALHOST, port=args.port, ssl=ssl, single_process=True, motd=False)

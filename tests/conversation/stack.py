@@ -122,10 +122,15 @@ class RasaServer:
         _stop(self.process, self._log_handle)
 
 
+# The token Rasa sends the action server in every test stack (endpoints.yml).
+ACTION_SERVER_TOKEN = "test-action-server-token"
+
+
 def base_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update({"PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "VERWIJZING_INSZ_PEPPER": "test-pepper",
-                "SANIC_HOST": "127.0.0.1", "RASA_TELEMETRY_ENABLED": "false"})
+                "SANIC_HOST": "127.0.0.1", "RASA_TELEMETRY_ENABLED": "false",
+                "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN})
     env.update(extra)
     return env
 

@@ -1,7 +1,8 @@
 """Booking through the real Rasa and action servers: from "hallo" to a confirmed block, then
 cancel, move and a used-up credit, and proof that the national number and the phone number are
-kept nowhere: the national number typed in six spellings (in six conversations that each book),
-the phone number in five, searched in every table (Rasa's events included), the raw SQLite
+kept nowhere: the national number typed in eleven spellings (in eleven conversations that each
+book: commas, a line break, colons, a Unicode minus and full-width digits among them), the phone
+number in nine, searched in every table (Rasa's events included), the raw SQLite
 files (the WAL too) and the Rasa and action-server logs."""
 from __future__ import annotations
 
@@ -46,8 +47,17 @@ SPELLINGS = {
     "stray-spaces": (lambda n: _groups(n, (2, 2, 2, 3, 2), [".", ".", " - ", "."]), "0470/12.34.56", 2),
     "spaces": (lambda n: _groups(n, (2, 2, 2, 3, 2), [" "] * 4), "0470123456 {insz}", 1),
     "bare": (lambda n: n, "bel me op 0032 470 12 34 56, mijn rijksregisternummer is {insz}", 1),
+    # Issue 18: separators the shapes did not know were stored in plain text, and re-asked.
+    "commas": (lambda n: _groups(n, (2, 2, 2, 3, 2), [","] * 4), "(0470) 12 34 56 en {insz}", 1),
+    "line-break": (lambda n: _groups(n, (6, 5), ["\n"]), "+32(470)123456 en mijn nummer is {insz}", 1),
+    "colons": (lambda n: _groups(n, (2, 2, 2, 3, 2), [":"] * 4), "0470,12,34,56 en {insz}", 1),
+    "unicode-minus": (lambda n: _groups(n, (6, 3, 2), ["\u2212", "\u2212"]), "0470 12 34 56, nummer {insz}", 1),
+    "full-width": (lambda n: "".join(chr(ord(c) + 0xFEE0) for c in n),
+                   "\uff10\uff14\uff17\uff10 \uff11\uff12 \uff13\uff14 \uff15\uff16 en {insz}", 1),
 }
-PHONE_SPELLINGS = [PHONE, "+32 470 12 34 56", "0470/12.34.56", "0470123456", "0032 470 12 34 56"]
+PHONE_SPELLINGS = [PHONE, "+32 470 12 34 56", "0470/12.34.56", "0470123456", "0032 470 12 34 56",
+                   "(0470) 12 34 56", "+32(470)123456", "0470,12,34,56",
+                   "\uff10\uff14\uff17\uff10 \uff11\uff12 \uff13\uff14 \uff15\uff16"]
 PEOPLE = {name: valid_insz(dt.date(1971 + i, 3 + i, 10 + i), 101 + 2 * i) for i, name in enumerate(SPELLINGS)}
 OTHER = valid_insz(dt.date(1990, 1, 2), 45)  # the person who cancels and moves
 OTHER_PHONE = "0471 22 33 44"

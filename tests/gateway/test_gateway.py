@@ -51,7 +51,7 @@ async def test_the_invite_opens_with_its_token(aiohttp_client, config, booked):
     assert event.decoded("DTEND") - event.decoded("DTSTART") == dt.timedelta(hours=2)
 
 
-@pytest.mark.parametrize("tamper", ["wrong-token", ""])
+@pytest.mark.parametrize("tamper", ["wrong-token", "", "%C3%A9%C3%A9n", "%E2%82%AC" * 8])
 async def test_the_short_reference_alone_does_not_open_an_invite(aiohttp_client, config, booked, tamper):
     client = await aiohttp_client(init_app(config))
     response = await client.get(f"/afspraak/{booked}.ics?t={tamper}")

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
 
 import pytest
+from multidict import MultiDict
+from twilio.request_validator import RequestValidator
 
 from tests.gateway.twilio_requests import BASE, TOKEN, signed, sms_fields
 from verwijzing.config import settings
@@ -90,3 +93,41 @@ async def test_when_the_assistant_is_down_the_texter_is_told(aiohttp_client, con
     client = await aiohttp_client(init_app(config))
     [reply] = messages(await (await send(client, "hallo")).text())
     assert "antwoordt nu even niet" in reply and "0800 30 700" in reply
+
+
+# --- issue 18, point 4: Twilio as Twilio means it -------------------------------------------
+
+async def test_a_replayed_message_is_answered_once(aiohttp_client, config):
+    client = await aiohttp_client(init_app(config))
+    fields = sms_fields("help")
+    first = await client.post("/webhooks/sms", data=fields, headers=signed("/webhooks/sms", fields))
+    again = await client.post("/webhooks/sms", data=fields, headers=signed("/webhooks/sms", fields))
+    assert first.status == again.status == 200
+    assert messages(await first.text()) and messages(await again.text()) == []
+
+
+async def test_a_captured_request_with_a_key_put_in_front_is_refused(aiohttp_client, config):
+    # The signature of a real message, with "From" and "Body" of the attacker's choice in front:
+    # the handler would read the first, the old check the last.
+    client = await aiohttp_client(init_app(config))
+    fields = sms_fields("help")
+    body = urlencode({"From": "+32470999999", "Body": "annuleer LK-7K3P"}) + "&" + urlencode(fields)
+    response = await client.post("/webhooks/sms", data=body, headers={
+        **signed("/webhooks/sms", fields), "Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status == 400 and "niet lezen" in await response.text()
+
+
+async def test_the_signature_covers_every_value(aiohttp_client, config):
+    fields = sms_fields("help")
+    validator_fields = MultiDict(fields.items())
+    validator_fields.add("Body", "annuleer LK-7K3P")
+    assert RequestValidator(TOKEN).compute_signature(BASE + "/webhooks/sms", validator_fields) != \
+        signed("/webhooks/sms", fields)["X-Twilio-Signature"]
+
+
+@pytest.mark.parametrize("path", ["/webhooks/sms", "/webhooks/voice", "/staff/login"])
+async def test_a_body_that_is_not_url_encoding_gets_a_plain_400(aiohttp_client, config, path):
+    client = await aiohttp_client(init_app(config))
+    response = await client.post(path, data=b"%%%&From=%ZZ&\xff=\xfe", headers={
+        "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": "x"})
+    assert 400 <= response.status < 500, await response.text()

@@ -204,3 +204,63 @@ def test_a_freephone_number_is_kept_only_alone(text):
 
 def test_a_freephone_number_next_to_a_mobile_in_words_keeps_only_the_freephone():
     assert redact("Bel 0800 30 700 of 0470 12 34 56") == f"Bel 0800 30 700 of {TELEFOON}"
+
+
+# --- issue 18, point 1: redact by digits, not by separators -------------------------------
+
+# Any character of the Unicode categories people's keyboards, phones and speech recognisers put
+# between digits: dashes (Pd), other punctuation (Po), spaces (Zs) and control characters (Cc:
+# line breaks, tabs), plus the brackets and signs of a phone number and a Unicode minus.
+any_separator = st.text(
+    alphabet=st.one_of(st.characters(categories=["Pd", "Po", "Zs", "Cc"]), st.sampled_from("()+−*#")),
+    min_size=1, max_size=3)
+# A digit as typed: ASCII, full-width or another script's decimal digit.
+digit_forms = {d: [d, chr(ord(d) + 0xFEE0), chr(ord(d) + 0x0660)] for d in "0123456789"}
+
+
+@st.composite
+def spelled_anyhow(draw, number_strategy):
+    number = draw(number_strategy)
+    cuts = draw(st.sets(st.integers(min_value=1, max_value=len(number) - 1)))
+    parts = []
+    for i, digit in enumerate(number):
+        if i in cuts:
+            parts.append(draw(any_separator))
+        parts.append(draw(st.sampled_from(digit_forms[digit])))
+    return number, "".join(parts)
+
+
+mobiles = st.builds(lambda rest: "047" + rest, st.text(alphabet="0123456789", min_size=7, max_size=7))
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.one_of(spelled_anyhow(numbers), spelled_anyhow(mobiles)), before, after)
+def test_no_spelling_of_a_number_survives_redaction_in_its_digits(number_and_spelling, prefix, suffix):
+    number, spelling = number_and_spelling
+    kept = redact(prefix + spelling + suffix)
+    assert number not in digits(kept), (spelling, kept)
+
+
+@settings(max_examples=500, deadline=None)
+@given(spelled_anyhow(numbers))
+def test_the_reader_takes_the_number_in_the_spellings_redaction_masks(number_and_spelling):
+    # The first answer fills the slot: no second copy is typed and stored.
+    number, spelling = number_and_spelling
+    if any(c.isalpha() for c in spelling):
+        return  # some Po/Pd characters are letters to nobody, but the test keeps to non-letters
+    assert read_insz(spelling, PEPPER, asked=True).key == citizen_key(normalise_insz(number), PEPPER)
+
+
+@pytest.mark.parametrize("typed, e164", [
+    ("(0470) 12 34 56", "+32470123456"), ("+32(470)123456", "+32470123456"),
+    ("0470,12,34,56", "+32470123456"), ("0470\n123456", "+32470123456"), ("０４７０ １２ ３４ ５６", "+32470123456"),
+])
+def test_phone_numbers_in_the_spellings_of_issue_18_are_read_and_removed(typed, e164):
+    assert read_telefoon(typed) == e164
+    assert "470" not in digits(redact(typed))
+
+
+def test_our_own_times_and_short_answers_survive():
+    for text in ("2027-02-01T11:00:00+01:00", "ik ben 45, postcode 9000", "van 2004 tot 2020, 12 jaar",
+                 "bel gratis 0800 30 700"):
+        assert redact(text) == text

@@ -18,6 +18,7 @@ from tests.support.database import valid_insz
 from verwijzing.decision.facts import parse_facts
 from verwijzing.decision.screening import screen
 from verwijzing.gateway import init_app
+from verwijzing.gateway.staff.referrals import spreadsheet_safe
 from verwijzing.referrals.record import KEPT_FACTS, attach_booking, record_decision
 from verwijzing.store import AuditEntry, make_sessionmaker
 from verwijzing.store.models import Booking, Counsellor, CounsellorModality, Slot
@@ -279,3 +280,11 @@ async def test_no_referral_page_without_a_login(aiohttp_client, staff_config, pa
     client = await aiohttp_client(init_app(staff_config))
     response = await client.get(path, allow_redirects=False)
     assert response.status == 302 and response.headers["Location"].startswith("/staff/login?next=")
+
+
+@pytest.mark.parametrize("cell, shown", [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1+1", "'+1+1"), ("-2+3", "'-2+3"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("loopbaankrediet", "loopbaankrediet"), (12, 12), ("", ""),
+])
+def test_a_csv_cell_never_runs_as_a_formula(cell, shown):
+    assert spreadsheet_safe(cell) == shown

@@ -19,7 +19,7 @@ def is_current(engine) -> bool:
 TABLES = {
     "alembic_version", "audit_log", "bookings", "counsellor_languages", "counsellor_modalities",
     "cheque_uses", "counsellors", "credit_accounts", "ledger_entries", "outbox", "referrals", "slots",
-    "sms_optouts", "staff_sessions", "staff_users",
+    "sms_optouts", "staff_sessions", "staff_users", "webhooks_seen",
 }
 
 

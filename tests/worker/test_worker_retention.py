@@ -17,7 +17,7 @@ from worker_helpers import (
     worker_jobs,
 )
 
-from verwijzing.worker.retention import conversation_cutoffs
+from verwijzing.worker.retention import conversation_cutoffs, run_retention
 
 NOW = at(15, 12)  # March 2027: the loopbaankrediet keeps files 5 years
 DAY = dt.timedelta(days=1)
@@ -81,3 +81,16 @@ def test_our_tables_too_the_phone_goes_once_the_block_is_over(sessions):
 def test_without_rasa_tables_retention_still_runs(sessions):
     counts = worker_jobs(sessions, NOW)["retention"].run()
     assert (counts["events_deleted"], counts["conversations_deleted"]) == (0, 0)
+
+
+def test_webhook_ids_are_forgotten_after_a_day_by_the_real_clock(sessions):
+    from verwijzing.store.seen import REMEMBERED, first_time
+    real_now = dt.datetime.now(dt.UTC)
+    with sessions.begin() as session:
+        assert first_time(session, "SM-old", real_now - REMEMBERED - dt.timedelta(minutes=1))
+        assert first_time(session, "SM-new", real_now)
+        assert not first_time(session, "SM-new", real_now)  # a replay
+    # The stack's reference day (far in the future here) does not decide: the gateway uses real time.
+    assert run_retention(sessions, at(4, 12, year=2040), real_now, 30)["webhook_ids_forgotten"] == 1
+    with sessions.begin() as session:
+        assert not first_time(session, "SM-new", real_now) and first_time(session, "SM-old", real_now)

@@ -10,15 +10,15 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from verwijzing.booking.errors import InsufficientCredit, SlotUnavailable
+from verwijzing.booking.errors import InsufficientCredit, ReferralBooked, SlotUnavailable
 from verwijzing.booking.service import BookingService
 from verwijzing.booking.views import BookingView
 from verwijzing.enums import Channel, Modality
 from verwijzing.privacy.audit import record_audit
-from verwijzing.referrals.record import attach_booking, attach_booking_to_conversation
+from verwijzing.referrals.record import AlreadyBooked, attach_booking, attach_booking_to_conversation
 
 # Refusals after which the hold can never become this booking: give its moment back.
-GIVE_BACK_ON = (InsufficientCredit, SlotUnavailable)
+GIVE_BACK_ON = (InsufficientCredit, SlotUnavailable, ReferralBooked)
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,10 @@ class ReferralLink:
 
     def attach(self, session: Session, view: BookingView, actor: str) -> None:
         if self.referral_id is not None:
-            attach_booking(session, self.referral_id, view.reference)
+            try:
+                attach_booking(session, self.referral_id, view.reference)
+            except AlreadyBooked as booked:
+                raise ReferralBooked(str(booked)) from None  # the whole booking rolls back
             # Who booked for whom: a consulent acts for a citizen.
             record_audit(session, actor=actor, action="geboekt", subject=view.reference, at=dt.datetime.now(dt.UTC),
                          detail={"verwijzing": self.referral_id, "modaliteit": view.modality.value,

@@ -58,6 +58,12 @@ class IdempotencyConflict(BookingError):
     code = "idempotency_conflict"
 
 
+class ReferralBooked(BookingError):
+    """The referral has its booking already (one referral, one booking): a form sent twice."""
+
+    code = "referral_booked"
+
+
 class TooLateToReschedule(BookingError):
     code = "too_late_to_reschedule"
 

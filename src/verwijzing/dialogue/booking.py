@@ -43,9 +43,11 @@ class InszReading:
 
 def read_insz(text: str, pepper: bytes | str, *, asked: bool = False) -> InszReading:
     """The keyed hash of the national number in `text`; the number itself never leaves here.
-    Any spelling people use is found (pii.INSZ_SHAPE); python-stdnum decides whether it is valid.
-    When it was just asked for, a number of the wrong length gets its reason too ("Ik tel er 10")."""
-    candidates = pii.insz_candidates(text)
+    Any spelling people use is found (pii.INSZ_SHAPE, then any run of 11 digits joined by
+    non-letters, as pii.redact masks it); python-stdnum decides whether it is valid. When it was
+    just asked for, a number of the wrong length gets its reason too ("Ik tel er 10")."""
+    candidates = [pii.digits(found) for found in pii.insz_candidates(text)] or \
+        [number for _, _, number in pii.digit_runs(text) if pii.kind_of_digits(number) == pii.INSZ]
     if not candidates:
         if not (asked and 6 <= len(pii.digits(text)) <= 14):
             return InszReading()
@@ -70,6 +72,7 @@ def read_telefoon(text: str) -> str | None:
     Some national numbers have a phone's shape too (00121412245 looks like +1 21412245): a
     phone-shaped part inside a national-number-shaped one, or overlapping a valid national
     number, is not read as a phone."""
+    text = pii.ascii_digits(text)
     national = []
     for start, end in pii.insz_spans(text):
         try:
@@ -88,6 +91,15 @@ def read_telefoon(text: str) -> str | None:
             return normalise_phone(("+" if typed.startswith("+") else "") + pii.digits(typed))
         except InvalidPhone:
             continue
+    # Spellings the shapes do not know ("(0470) 12 34 56", "+32(470)123456"): the runs pii.redact
+    # masks as a phone number.
+    for start, end, number in pii.digit_runs(text):
+        if pii.kind_of_digits(number) == pii.PHONE and \
+                not any(start < n_end and n_start < end for n_start, n_end, _ in national):
+            try:
+                return normalise_phone(number)
+            except InvalidPhone:
+                continue
     return None
 
 

@@ -55,7 +55,8 @@ async def invite(request: web.Request) -> web.Response:
     config = request.app[SETTINGS]
     reference = normalise_reference(request.match_info["reference"])
     token = request.query.get("t", "")
-    if not hmac.compare_digest(token, invite_token(reference, config.insz_pepper)):
+    # compare_digest takes ASCII text only: any other token is simply not ours (404, not a 500).
+    if not token.isascii() or not hmac.compare_digest(token, invite_token(reference, config.insz_pepper)):
         raise web.HTTPNotFound(text="Deze afspraak bestaat niet.")
     try:
         body = await asyncio.to_thread(request.app[BOOKINGS].invite, reference)

@@ -5,15 +5,20 @@ PUBLIC_BASE_URL plus the path and query) and the POSTed form fields; the officia
 RequestValidator checks that signature. Behind a reverse proxy the gateway cannot see the public
 URL itself, so it is configured, never taken from the request's Host header (which a caller
 chooses).
+
+The signature is checked over every value of the form, as Twilio computes it, and a form with a
+key twice is refused: the handlers read one value, and a second one put in front of a captured
+request must not be the one they read. A body that is not URL encoding gets a 400, never a 500.
 """
 from __future__ import annotations
 
 import logging
 
 from aiohttp import web
-from multidict import MultiDictProxy
+from multidict import MultiDict, MultiDictProxy
 from twilio.request_validator import RequestValidator
 
+from verwijzing.gateway.forms import BAD_FORM, posted_form
 from verwijzing.gateway.keys import SETTINGS
 
 logger = logging.getLogger(__name__)
@@ -29,8 +34,11 @@ async def signed_form(request: web.Request) -> MultiDictProxy[str | bytes | byte
     """The webhook's form fields, or 403 when the signature does not match (or cannot be
     checked because TWILIO_AUTH_TOKEN is not set). The values are as aiohttp reads them: Twilio
     sends only text fields, but nothing stops a caller from posting a file, so callers take str()."""
-    form = await request.post()
-    fields = {key: str(value) for key, value in form.items()}
+    form = await posted_form(request)
+    if len(set(form.keys())) != len(form):
+        logger.warning("%s refused: a form field comes more than once", request.path)
+        raise web.HTTPBadRequest(text=BAD_FORM)
+    fields = MultiDict((key, str(value)) for key, value in form.items())
     token = request.app[SETTINGS].twilio_auth_token
     signature = request.headers.get("X-Twilio-Signature", "")
     if not token:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from verwijzing.decision.facts import Facts, InvalidFact, Route, parse_facts
@@ -202,11 +202,28 @@ def record_decision(
     return referral
 
 
+class AlreadyBooked(ReferralError):
+    """The referral has another booking already: one referral, one booking."""
+
+
 def attach_booking(session: Session, referral_id: int, reference: str) -> Referral | None:
-    """The booking made for this referral (the staff console books right after referring)."""
+    """The booking made for this referral (the staff console books right after referring).
+
+    One referral, one booking: the link is set only where none is (one conditional UPDATE, so two
+    forms sent at once cannot both win), and a second, different booking raises AlreadyBooked for
+    the caller to roll its whole booking back."""
+    done = session.execute(
+        update(Referral)
+        .where(Referral.id == referral_id,
+               or_(Referral.booking_reference.is_(None), Referral.booking_reference == reference))
+        .values(booking_reference=reference),
+        execution_options={"synchronize_session": False},
+    )
     referral = session.get(Referral, referral_id)
+    if referral is not None and not getattr(done, "rowcount", 0):
+        raise AlreadyBooked("Voor deze verwijzing is al een afspraak gemaakt.")
     if referral is not None:
-        referral.booking_reference = reference
+        session.refresh(referral)
     return referral
 
 

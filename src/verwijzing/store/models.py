@@ -345,3 +345,14 @@ class SmsOptOut(Base):
 
     phone_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     since: Mapped[dt.datetime]
+
+
+class WebhookSeen(Base):
+    """A Twilio message id (MessageSid) the gateway has answered: a webhook that comes again with
+    the same id is a replay, answered once only. In the database, so that every gateway of
+    `make run-scaled` agrees; kept a day (worker/retention.py), longer than any replay is useful."""
+
+    __tablename__ = "webhooks_seen"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(index=True)

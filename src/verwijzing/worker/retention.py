@@ -47,6 +47,7 @@ from verwijzing.store.models import (
     Referral,
     Slot,
 )
+from verwijzing.store.seen import REMEMBERED, forget_seen
 from verwijzing.worker.locks import try_job_lock
 
 NAME = "retention"
@@ -94,8 +95,10 @@ def run_retention(
         report = apply_retention(session, now)
         years = figures.retention_years(now.astimezone(BRUSSELS).date())
         conversations = forget_conversations(session, conversation_cutoffs(wall_now, years, abandoned_days))
+        # The gateway dates the webhook ids it saw by the real clock.
+        forgotten = forget_seen(session, wall_now - REMEMBERED)
     counts = {name: value for name, value in asdict(report).items() if name != "cutoff"}
-    return {**counts, **conversations}
+    return {**counts, **conversations, "webhook_ids_forgotten": forgotten}
 
 
 # ---- our records ------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from urllib.parse import quote
 from aiohttp import web
 from multidict import MultiDictProxy
 
+from verwijzing.gateway.forms import posted_form
 from verwijzing.gateway.keys import SESSIONS, SETTINGS
 from verwijzing.gateway.staff.context import PREFIX, SESSION_TOKEN, STAFF
 from verwijzing.gateway.staff.render import render, render_login
@@ -95,7 +96,7 @@ def login_required(role: str | None = None) -> Callable[[Handler], Handler]:
 
 async def checked_form(request: web.Request) -> MultiDictProxy[Any]:
     """The POSTed form, after the CSRF check (403 when the token is missing or wrong)."""
-    form = await request.post()
+    form = await posted_form(request)
     token = request.get(SESSION_TOKEN)
     if not token or not sessions.csrf_ok(token, str(form.get("csrf") or "")):
         raise web.HTTPForbidden(text="Dit formulier is verlopen of niet van hier. Laad de pagina opnieuw.")
@@ -135,7 +136,7 @@ async def login_page(request: web.Request) -> web.StreamResponse:
 
 
 async def login(request: web.Request) -> web.StreamResponse:
-    form = await request.post()
+    form = await posted_form(request)
     nonce = request.cookies.get(LOGIN_COOKIE, "")
     sent = str(form.get("csrf") or "")
     if not nonce or not secrets.compare_digest(nonce, sent):

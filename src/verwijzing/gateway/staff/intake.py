@@ -37,6 +37,7 @@ from verwijzing.booking import (
     SlotOffer,
 )
 from verwijzing.booking.book import ReferralLink, hold_and_book
+from verwijzing.booking.errors import ReferralBooked
 from verwijzing.booking.texts import MODALITY_WORDS, when
 from verwijzing.decision.explain import CREDIT_ROUTES, explain_decision, next_step
 from verwijzing.decision.facts import Route
@@ -202,6 +203,7 @@ class _Referral:
     woonregio: str | None
     bijdrage_per_uur: float | None
     overridden: bool
+    staff_member: str | None = None
 
 
 async def _load_referral(request: web.Request) -> _Referral:
@@ -217,7 +219,7 @@ async def _load_referral(request: web.Request) -> _Referral:
             decided = Route((referral.override or {}).get("oorspronkelijke_route") or snapshot.get("route") or route)
             return _Referral(referral.id, route, decided, referral.in_aanmerking, referral.booking_reference,
                              (referral.facts or {}).get("woonregio"), snapshot.get("bijdrage_per_uur"),
-                             overridden=route != decided)
+                             overridden=route != decided, staff_member=referral.staff_member)
 
     found = await asyncio.to_thread(load)
     if found is None:
@@ -254,9 +256,17 @@ def _offer_label(offer: SlotOffer) -> str:
     return f"{when(offer.starts_at)} tot {offer.ends_at:%H.%M} uur, met {offer.counsellor}, {where}"
 
 
+def _own_referral(request: web.Request, referral: _Referral) -> None:
+    """Only the consulent who made the referral books on it, or a beheerder: 403 for anyone else."""
+    member = request[STAFF]
+    if not member.is_beheerder and referral.staff_member != member.login:
+        raise web.HTTPForbidden(text="Alleen de consulent van deze verwijzing, of een beheerder, kan hiervoor boeken.")
+
+
 @login_required()
 async def booking_form(request: web.Request) -> web.StreamResponse:
     referral = await _load_referral(request)
+    _own_referral(request, referral)
     if referral.booking_reference or referral.route not in CREDIT_ROUTES:
         raise web.HTTPSeeOther(f"/staff/intake/{referral.id}/bevestiging")
     values, errors = read_search(request.query)
@@ -266,6 +276,7 @@ async def booking_form(request: web.Request) -> web.StreamResponse:
 @login_required()
 async def book(request: web.Request) -> web.StreamResponse:
     referral = await _load_referral(request)
+    _own_referral(request, referral)
     if referral.booking_reference or referral.route not in CREDIT_ROUTES:
         raise web.HTTPSeeOther(f"/staff/intake/{referral.id}/bevestiging")
     form = await checked_form(request)
@@ -284,6 +295,9 @@ async def book(request: web.Request) -> web.StreamResponse:
         # The same page sent again with another moment (the browser's back button).
         return await _booking_page(request, referral, booking.values, {}, status=409,
                                    problem="Deze pagina was al gebruikt. Kies het moment opnieuw.")
+    except ReferralBooked:
+        # The form was sent twice at once and the other one booked: one referral, one booking.
+        raise web.HTTPSeeOther(f"/staff/intake/{referral.id}/bevestiging") from None
     except BookingError as refused:
         return await _booking_page(request, referral, booking.values, {}, status=409, problem=str(refused))
     except PepperMissing:

@@ -154,6 +154,18 @@ async def referral_conversation(request: web.Request) -> web.Response:
     return render(request, "gesprek.html", referral=row.referral, lines=transcript_lines(events))
 
 
+# A cell a spreadsheet would run as a formula ("=HYPERLINK(…)", "+1+1", "-2+3", "@SUM(…)"), also
+# after a tab or carriage return: OWASP's CSV injection advice, a leading apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: Any) -> Any:
+    """`cell` as a spreadsheet shows it and never runs it; numbers stay numbers."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
+
+
 def _csv_line(row: ReferralRow) -> list[Any]:
     referral = row.referral
     override = referral.override or {}
@@ -190,7 +202,7 @@ async def referral_export(request: web.Request) -> web.Response:
         count = 0
         with request.config_dict[SESSIONS]() as session:
             for row in export_rows(session, filters, conversations=conversations):
-                writer.writerow(_csv_line(row))
+                writer.writerow([spreadsheet_safe(cell) for cell in _csv_line(row)])
                 count += 1
         return out.getvalue(), count
 

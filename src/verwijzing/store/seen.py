@@ -1,0 +1,39 @@
+"""Webhook ids already answered (`webhooks_seen`): a signed Twilio webhook that comes a second
+time is a replay, and the SMS gateway answers it once (gateway/sms/webhook.py).
+
+Twilio signs the URL and the form, not the moment: a captured request stays valid. Each SMS has
+its own MessageSid, so the first request with an id is acted on and any later one with the same
+id gets an empty answer. In the database, so two gateways agree; the worker's retention forgets
+them after REMEMBERED. Not for voice: every webhook of one call carries the same CallSid, and a
+caller may press the same key at the same step twice.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Insert, delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from verwijzing.store.models import WebhookSeen
+
+# How long an id is remembered: a replay later than this is a very old capture, and the
+# conversation it targets has moved on (and retention has forgotten the id).
+REMEMBERED = dt.timedelta(days=1)
+
+
+def first_time(session: Session, sid: str, at: dt.datetime) -> bool:
+    """Record `sid`; whether it was new. Two requests at once: exactly one of them is first."""
+    values = {"sid": sid[:64], "seen_at": at}
+    statement: Insert
+    if session.get_bind().dialect.name == "postgresql":
+        statement = postgresql.insert(WebhookSeen).values(values).on_conflict_do_nothing()
+    else:
+        statement = sqlite.insert(WebhookSeen).values(values).on_conflict_do_nothing()
+    # RETURNING, not rowcount: a skipped row is no row back on both databases.
+    return session.execute(statement.returning(WebhookSeen.sid)).first() is not None
+
+
+def forget_seen(session: Session, before: dt.datetime) -> int:
+    """Forget the ids seen before `before` (the worker's retention); how many went."""
+    return getattr(session.execute(delete(WebhookSeen).where(WebhookSeen.seen_at < before)), "rowcount", 0) or 0
