@@ -18,7 +18,8 @@ def is_current(engine) -> bool:
 
 TABLES = {
     "alembic_version", "audit_log", "bookings", "counsellor_languages", "counsellor_modalities",
-    "cheque_uses", "counsellors", "credit_accounts", "ledger_entries", "outbox", "referrals", "slots",
+    "cheque_uses", "counsellors", "credit_accounts", "ledger_entries", "login_throttles", "outbox", "referrals",
+    "slots",
     "sms_optouts", "staff_sessions", "staff_users", "webhooks_seen",
 }
 

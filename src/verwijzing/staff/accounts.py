@@ -1,29 +1,38 @@
-"""Staff accounts: argon2id password hashes, and a lockout after repeated failed logins.
+"""Staff accounts: argon2id password hashes, and throttling that no one can turn into a lockout.
 
 There is no default account: `verwijzing staff add-user NAME --role ROLE` makes one and asks for
-the password. A login that fails LOCK_AFTER times in a row locks the account for LOCK_FOR, so a
-password cannot be guessed by trying; a successful login resets the count. An unknown login
-costs the same hashing time as a known one, so timing does not tell which logins exist.
+the password. Failed logins slow down further tries with growing delays (OWASP ASVS 2.2.1),
+counted per account *from one address* and per address: someone guessing from elsewhere slows
+themselves, never the real user at their own desk, and no one can lock every beheerder out. An
+unknown login, a wrong password and a throttled try read the same and cost the same hashing
+time, so neither the message nor the timing tells which logins exist.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from verwijzing.enums import StaffRole
-from verwijzing.store.staff_models import StaffUser
+from verwijzing.store.staff_models import LoginThrottle, StaffUser
 
-LOCK_AFTER = 5
-LOCK_FOR = dt.timedelta(minutes=15)
 MIN_PASSWORD = 12
-_LOCKED = (f"Te veel foute pogingen. Probeer het over {LOCK_FOR.seconds // 60} minuten opnieuw, "
-           "of vraag een beheerder.")
+# Free tries before the delays start: per account from one address, and per address (an office
+# behind one address has many consulents).
+FREE_TRIES_ACCOUNT = 3
+FREE_TRIES_ADDRESS = 20
+# The delay doubles with each failure after the free ones, up to this.
+LONGEST_DELAY = dt.timedelta(minutes=5)
+# A count with no failure for this long starts again from zero.
+FORGET_AFTER = dt.timedelta(hours=1)
+REFUSED = "Login of wachtwoord klopt niet."
 _LOGIN = re.compile(r"[a-z0-9][a-z0-9._-]{1,79}")
 
 # argon2-cffi's defaults are argon2id with the RFC 9106 low-memory profile.
@@ -36,7 +45,26 @@ class AccountError(ValueError):
 
 
 class LoginRefused(AccountError):
-    pass
+    """Always the same message; `why` (unknown, wrong, throttled) is for the audit log only."""
+
+    def __init__(self, why: str, account: str | None = None):
+        super().__init__(REFUSED)
+        self.why, self.account = why, account
+
+
+def delay_after(failures: int, free: int) -> dt.timedelta:
+    """How long to wait after `failures` in a row: nothing for the free tries, then 1 s, 2 s, 4 s …"""
+    if failures < free:
+        return dt.timedelta(0)
+    return min(dt.timedelta(seconds=2 ** (failures - free)), LONGEST_DELAY)
+
+
+def throttle_keys(login: str, address: str) -> dict[str, int]:
+    """The counters a try from `address` for `login` touches, with their free tries. Hashed: the
+    table holds no login names or addresses in the clear."""
+    def key(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()
+    return {key(f"account:{login}|{address}"): FREE_TRIES_ACCOUNT, key(f"address:{address}"): FREE_TRIES_ADDRESS}
 
 
 @dataclass(frozen=True)
@@ -64,32 +92,46 @@ def add_user(session: Session, login: str, role: str, password: str, now: dt.dat
     check_new_password(password)
     if session.scalar(select(StaffUser).where(StaffUser.login == login)) is not None:
         raise AccountError(f"Er is al een gebruiker '{login}'.")
-    user = StaffUser(login=login, role=role, password_hash=_hasher.hash(password), created_at=now,
-                     failed_logins=0, locked_until=None)
+    user = StaffUser(login=login, role=role, password_hash=_hasher.hash(password), created_at=now)
     session.add(user)
     session.flush()
     return StaffMember(user.id, user.login, user.role)
 
 
-def authenticate(session: Session, login: str, password: str, now: dt.datetime) -> StaffMember:
-    """The member, or LoginRefused with a message that does not say which part was wrong.
-    The caller must commit also when this raises: the failed-login count is the lockout."""
-    user = session.scalar(select(StaffUser).where(StaffUser.login == login.strip().lower()).with_for_update())
-    if user is None:
-        _verify(_UNKNOWN_USER_HASH, password)
-        raise LoginRefused("Login of wachtwoord klopt niet.")
-    if user.locked_until is not None and user.locked_until > now:
-        raise LoginRefused(_LOCKED)
-    if not _verify(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= LOCK_AFTER:
-            user.locked_until, user.failed_logins = now + LOCK_FOR, 0
-            raise LoginRefused(_LOCKED)
-        raise LoginRefused("Login of wachtwoord klopt niet.")
-    user.failed_logins, user.locked_until = 0, None
+def authenticate(session: Session, login: str, password: str, now: dt.datetime, address: str = "") -> StaffMember:
+    """The member, or LoginRefused (one message whatever went wrong). The caller must commit also
+    when this raises: the failure counts are the throttle."""
+    login = login.strip().lower()
+    counters = {key: _counter(session, key, now) for key in throttle_keys(login, address)}
+    user = session.scalar(select(StaffUser).where(StaffUser.login == login).with_for_update())
+    waiting = any(c.not_before > now for c in counters.values())
+    # The hash is checked (or an equal one spent) whatever the outcome: the same time for all.
+    right = _verify(user.password_hash if user is not None else _UNKNOWN_USER_HASH, password)
+    if waiting or user is None or not right:
+        for key, free in throttle_keys(login, address).items():
+            counter = counters[key]
+            if now - counter.not_before > FORGET_AFTER:
+                counter.failures = 0
+            counter.failures += 1
+            counter.not_before = now + delay_after(counter.failures, free)
+        why = "throttled" if waiting else ("unknown" if user is None else "wrong")
+        raise LoginRefused(why, user.login if user is not None else None)
+    counters[next(iter(counters))].failures = 0  # the account from this address: a fresh start
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return StaffMember(user.id, user.login, user.role)
+
+
+def _counter(session: Session, key: str, now: dt.datetime) -> LoginThrottle:
+    """The counter of `key`, locked for this transaction; made first if there is none (two first
+    failures at once make one row, not a conflict)."""
+    values = {"key": key, "failures": 0, "not_before": now - 2 * FORGET_AFTER}
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(LoginThrottle).values(values).on_conflict_do_nothing())
+    counter = session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
+    if counter is None:  # pragma: no cover - just inserted or already there
+        raise RuntimeError(f"login throttle {key} vanished")
+    return counter
 
 
 def _verify(hashed: str, password: str) -> bool:

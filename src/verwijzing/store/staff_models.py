@@ -23,9 +23,17 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(10))
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime]
-    # Failed logins in a row; at the limit the account is locked until locked_until.
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None]
+
+
+class LoginThrottle(Base):
+    """Failed staff logins in a row for one key (an account from one address, or an address),
+    hashed, and the moment before which a next try is refused (verwijzing.staff.accounts)."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    not_before: Mapped[dt.datetime]
 
 
 class StaffSession(Base):

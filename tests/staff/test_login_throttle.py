@@ -1,0 +1,63 @@
+"""Throttling instead of a lockout (issue 18, point 6): failures slow down the account *from that
+address* and the address itself, with growing delays; the real user elsewhere still gets in, a
+success starts the account's count again, and every refusal says the same."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.staff.conftest import PASSWORD
+from verwijzing.staff.accounts import (
+    FREE_TRIES_ACCOUNT,
+    FREE_TRIES_ADDRESS,
+    LONGEST_DELAY,
+    REFUSED,
+    LoginRefused,
+    authenticate,
+    delay_after,
+)
+from verwijzing.store import make_sessionmaker
+
+NOW = dt.datetime(2027, 3, 1, 9, tzinfo=dt.UTC)
+
+
+def attempt(db, login: str, password: str, at: dt.datetime, address: str) -> str:
+    """'ok', or why it was refused (the message is checked to be the one for all)."""
+    with make_sessionmaker(db).begin() as session:
+        try:
+            authenticate(session, login, password, at, address)
+        except LoginRefused as refused:
+            assert str(refused) == REFUSED
+            return refused.why
+    return "ok"
+
+
+def test_the_delays_grow_and_stop_growing():
+    assert delay_after(FREE_TRIES_ACCOUNT - 1, FREE_TRIES_ACCOUNT) == dt.timedelta(0)
+    steps = [delay_after(n, FREE_TRIES_ACCOUNT) for n in range(FREE_TRIES_ACCOUNT, FREE_TRIES_ACCOUNT + 12)]
+    assert steps[0] == dt.timedelta(seconds=1) and steps == sorted(steps) and steps[-1] == LONGEST_DELAY
+
+
+def test_a_guesser_elsewhere_slows_only_themselves(db, make_user):
+    make_user("an.peeters")
+    for n in range(FREE_TRIES_ACCOUNT + 3):
+        assert attempt(db, "an.peeters", "geraden", NOW + dt.timedelta(milliseconds=n), "203.0.113.9") in (
+            "wrong", "throttled")
+    assert attempt(db, "an.peeters", PASSWORD, NOW + dt.timedelta(seconds=1), "203.0.113.9") == "throttled"
+    # The real user at her own desk is not locked out.
+    assert attempt(db, "an.peeters", PASSWORD, NOW + dt.timedelta(seconds=1), "10.0.0.7") == "ok"
+    # And after the delay, the right password works from the guesser's address too.
+    assert attempt(db, "an.peeters", PASSWORD, NOW + LONGEST_DELAY * 2, "203.0.113.9") == "ok"
+
+
+def test_one_address_spraying_many_accounts_is_slowed_down(db, make_user):
+    for n in range(FREE_TRIES_ADDRESS):
+        assert attempt(db, f"gok{n}", "geraden", NOW, "198.51.100.4") == "unknown"
+    assert attempt(db, "iemand.anders", "geraden", NOW, "198.51.100.4") == "throttled"
+
+
+@pytest.mark.parametrize("login", ["bestaat.niet", "an.peeters"])
+def test_unknown_and_wrong_cannot_be_told_apart_by_the_message(db, make_user, login):
+    make_user("an.peeters")
+    assert attempt(db, login, "fout wachtwoord", NOW, "10.0.0.8") in ("unknown", "wrong")
