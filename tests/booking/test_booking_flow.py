@@ -161,7 +161,7 @@ def test_reschedule_moves_atomically_and_keeps_the_debit(service, sessions, make
     assert [o.slot_id for o in service.free_slots(None, "online", NOW.date(), now=NOW)] == [slot]
     assert [r[0] for r in ledger(sessions)] == ["grant", "debit"]
     assert "verplaatst" in outbox(sessions)[-1].body
-    calendar = Calendar.from_ical(service.invite(held.reference))
+    calendar = Calendar.from_ical(service.invite(held.reference, NOW))
     event = calendar.walk("VEVENT")[0]
     assert int(event["SEQUENCE"]) == 1
 
@@ -257,19 +257,19 @@ def test_confirmation_sms_and_invite(service, sessions, slot):
     assert sms.to_number == "+32470123456" and sms.status == "queued"
     assert held.reference in sms.body and "dinsdag 2 maart om 9 uur" in sms.body
     assert len(sms.body) <= 3 * 153  # fits three SMS segments
-    calendar = Calendar.from_ical(service.invite(held.reference))
+    calendar = Calendar.from_ical(service.invite(held.reference, NOW))
     event = calendar.walk("VEVENT")[0]
     assert event.decoded("DTSTART") == at(2)
     assert str(event["DTSTART"].params["TZID"]) == "Europe/Brussels"
     assert event.decoded("DTEND") - event.decoded("DTSTART") == dt.timedelta(minutes=BLOCK)
     assert held.reference in str(event["SUMMARY"]) and "9000" in str(event["LOCATION"])
     assert calendar.walk("VTIMEZONE")
-    assert CITIZEN not in service.invite(held.reference).decode()
+    assert CITIZEN not in service.invite(held.reference, NOW).decode()
 
 
 def test_online_invite_location(service, slot):
     held = service.hold(slot, "web", "a", modality="telefoon", now=NOW)
-    event = Calendar.from_ical(service.invite(held.reference)).walk("VEVENT")[0]
+    event = Calendar.from_ical(service.invite(held.reference, NOW)).walk("VEVENT")[0]
     assert str(event["LOCATION"]) == "telefoon"
 
 

@@ -33,7 +33,7 @@ def test_the_national_number_is_stored_nowhere(service, sessions, make, db, capl
         service.reschedule(second.reference, make.slot(counsellor, at(10)), NOW)
         service.cancel(first.reference, NOW)
         service.remaining_hours(insz=CITIZEN)
-        service.invite(second.reference)
+        service.invite(second.reference, NOW)
         with sessions.begin() as session:
             referral = record_decision(
                 session, decision={"in_aanmerking": True, "route": "loopbaankrediet", "regime": "loopbaankrediet"},

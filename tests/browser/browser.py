@@ -143,7 +143,7 @@ class Page:
 
     def conversation_id(self) -> str | None:
         cookie = self.driver.get_cookie("verwijzing_gesprek")
-        return cookie["value"] if cookie else None
+        return cookie["value"].split(".")[0] if cookie else None  # the id, without its seal
 
     # --- the keyboard ---
 

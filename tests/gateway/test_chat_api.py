@@ -9,7 +9,7 @@ import pytest
 
 from verwijzing.config import settings
 from verwijzing.gateway import init_app
-from verwijzing.gateway.identity import COOKIE
+from verwijzing.gateway.identity import COOKIE, cookie_value, new_web_id, web_id_from_cookie
 
 
 @pytest.fixture
@@ -56,11 +56,24 @@ async def test_a_new_visitor_has_no_conversation_yet(aiohttp_client, config):
     assert await response.json() == {"messages": []}
 
 
-async def test_an_id_the_browser_made_up_is_not_used(aiohttp_client, config):
+@pytest.mark.parametrize("planted", [
+    "sms-somebody-elses-conversation",
+    "web-" + "A" * 32,  # the right shape, chosen by someone else: fixation
+    "web-" + "A" * 32 + ".bm90IG91cnM",  # with a seal that is not ours
+    "web-" + "A" * 32 + ".é",
+])
+async def test_an_id_the_gateway_did_not_issue_is_not_used(aiohttp_client, config, planted):
     client = await aiohttp_client(init_app(config))
-    client.session.cookie_jar.update_cookies({COOKIE: "sms-somebody-elses-conversation"})
+    client.session.cookie_jar.update_cookies({COOKIE: planted})
     response = await client.get("/chat")
     assert await response.json() == {"messages": []}  # not looked up: Rasa is down, yet no 503
+
+
+def test_an_issued_id_is_read_back_and_only_with_our_secret():
+    web_id = new_web_id()
+    value = cookie_value(web_id, b"ours")
+    assert web_id_from_cookie(value, b"ours") == web_id
+    assert web_id_from_cookie(value, b"theirs") is None
 
 
 async def test_erasing_gives_a_new_httponly_strict_cookie(aiohttp_client, config):
@@ -68,14 +81,15 @@ async def test_erasing_gives_a_new_httponly_strict_cookie(aiohttp_client, config
     response = await client.post("/chat/wis", json={})
     assert response.status == 200
     cookie = response.cookies[COOKIE]
-    assert cookie.value.startswith("web-") and len(cookie.value) == 36
+    assert cookie.value.startswith("web-") and len(cookie.value.split(".")[0]) == 36
     assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/"
     assert not cookie["secure"]  # http://localhost; https public addresses get Secure
     again = await client.post("/chat/wis", json={})
     assert again.cookies[COOKIE].value != cookie.value
 
 
-async def test_on_https_the_cookie_is_secure(aiohttp_client, config):
+async def test_on_https_the_cookie_is_secure_and_host_only(aiohttp_client, config):
     client = await aiohttp_client(init_app(dataclasses.replace(config, public_base_url="https://loopbaan.example")))
     response = await client.post("/chat/wis", json={})
-    assert response.cookies[COOKIE]["secure"]
+    cookie = response.cookies["__Host-" + COOKIE]
+    assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"]

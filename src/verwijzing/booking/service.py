@@ -59,7 +59,7 @@ from verwijzing.booking.views import (
     view_of,
 )
 from verwijzing.config import peildatum_now, settings
-from verwijzing.enums import BookingStatus, Channel, Modality
+from verwijzing.enums import ACTIVE_STATUSES, BookingStatus, Channel, Modality
 from verwijzing.nl_be import BRUSSELS
 from verwijzing.notify.ics import booking_invite
 from verwijzing.places.postcodes import UnknownPostcode, province_of
@@ -164,11 +164,14 @@ class BookingService:
         with self._read() as session:
             return ledger.has_used_cheque(session, key)
 
-    def invite(self, reference: str) -> bytes:
-        """The .ics calendar invite of a booking."""
+    def invite(self, reference: str, now: dt.datetime) -> bytes:
+        """The .ics calendar invite of a booking that is still to come: the link dies with a
+        cancellation and once the block is over (BookingNotFound, as for an unknown one)."""
         with self._read() as session:
             booking = self._existing(session, reference, lock=False)
             view = view_of(booking)
+            if view.status not in ACTIVE_STATUSES or view.ends_at <= now:
+                raise BookingNotFound("Deze afspraak bestaat niet (meer).")
             return booking_invite(
                 reference=view.reference,
                 starts_at=view.starts_at,

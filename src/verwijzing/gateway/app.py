@@ -5,13 +5,15 @@ import asyncio
 import hmac
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
 from verwijzing.booking import BookingNotFound, BookingService
 from verwijzing.booking.references import normalise_reference
-from verwijzing.config import Settings, settings
+from verwijzing.config import Settings, peildatum_now, settings
 from verwijzing.dialogue.booking import invite_token
 from verwijzing.gateway.assistant import Assistant
 from verwijzing.gateway.keys import (
@@ -59,7 +61,7 @@ async def invite(request: web.Request) -> web.Response:
     if not token.isascii() or not hmac.compare_digest(token, invite_token(reference, config.insz_pepper)):
         raise web.HTTPNotFound(text="Deze afspraak bestaat niet.")
     try:
-        body = await asyncio.to_thread(request.app[BOOKINGS].invite, reference)
+        body = await asyncio.to_thread(request.app[BOOKINGS].invite, reference, peildatum_now())
     except BookingNotFound:
         raise web.HTTPNotFound(text="Deze afspraak bestaat niet.") from None
     return web.Response(body=body, content_type="text/calendar", charset="utf-8",
@@ -94,9 +96,45 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response({**state, "ok": all(state.values())}, status=200 if all(state.values()) else 503)
 
 
+# A year of "https only" for browsers that once came over https (the public address is https).
+HSTS = "max-age=31536000; includeSubDomains"
+# What the gateway will not start without: each keeps people's numbers or conversations safe.
+REQUIRED_SECRETS = {
+    "VERWIJZING_INSZ_PEPPER": "insz_pepper",
+    "VERWIJZING_CHANNEL_SECRET": "channel_secret",
+    "RASA_AUTH_TOKEN": "rasa_auth_token",
+}
+
+
+@web.middleware
+async def strict_transport(request: web.Request, handler: Any) -> web.StreamResponse:
+    """On an https public address every answer tells the browser to come back over https only."""
+    try:
+        response: web.StreamResponse = await handler(request)
+    except web.HTTPException as answer:
+        answer.headers["Strict-Transport-Security"] = HSTS
+        raise
+    response.headers["Strict-Transport-Security"] = HSTS
+    return response
+
+
+class QuietAccessLogger(AbstractAccessLogger):
+    """The access log without query strings: the invite link's token (?t=…) and anything else a
+    query carries stay out of the log files."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info("%s %s %s %s %.3f s", request.remote, request.method, request.path, response.status, time)
+
+
+def missing_secrets(config: Settings) -> list[str]:
+    return [name for name, field in REQUIRED_SECRETS.items() if not getattr(config, field)]
+
+
 def init_app(config: Settings | None = None) -> web.Application:
     app = web.Application()
     app[SETTINGS] = config or settings()
+    if app[SETTINGS].public_is_https:
+        app.middlewares.append(strict_transport)
     app.cleanup_ctx.append(_resources)
     app.router.add_get("/health", health)
     app.router.add_get("/afspraak/{reference}.ics", invite)
@@ -112,7 +150,12 @@ def init_app(config: Settings | None = None) -> web.Application:
 def main() -> None:
     logging.basicConfig(level=logging.INFO)
     config = settings()
-    web.run_app(init_app(config), host=config.gateway_host, port=config.gateway_port)
+    if missing := missing_secrets(config):
+        # One plain line, and no start: without these, numbers and conversations are not safe.
+        raise SystemExit(f"De gateway start niet: {', '.join(missing)} ontbreekt "
+                         "(zie .env.example; `make setup` vult ze in).")
+    web.run_app(init_app(config), host=config.gateway_host, port=config.gateway_port,
+                access_log_class=QuietAccessLogger)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import logging
 from aiohttp import web
 
 from verwijzing.gateway.assistant import AssistantUnavailable, transcript
-from verwijzing.gateway.identity import COOKIE, new_web_id, web_id_from_cookie
+from verwijzing.gateway.identity import cookie_name, cookie_value, new_web_id, web_id_from_cookie
 from verwijzing.gateway.keys import ASSISTANT, ENGINE, SETTINGS
 from verwijzing.store.conversations import erase_conversation
 
@@ -36,12 +36,15 @@ def _json_error(status: int, message: str) -> web.Response:
 
 
 def conversation_id(request: web.Request) -> str | None:
-    return web_id_from_cookie(request.cookies.get(COOKIE))
+    config = request.app[SETTINGS]
+    return web_id_from_cookie(request.cookies.get(cookie_name(config.public_is_https)), config.channel_secret)
 
 
 def set_cookie(request: web.Request, response: web.StreamResponse, sender: str) -> None:
-    response.set_cookie(COOKIE, sender, max_age=COOKIE_MAX_AGE, path="/", httponly=True, samesite="Strict",
-                        secure=request.app[SETTINGS].public_is_https)
+    config = request.app[SETTINGS]
+    response.set_cookie(cookie_name(config.public_is_https), cookie_value(sender, config.channel_secret),
+                        max_age=COOKIE_MAX_AGE, path="/", httponly=True, samesite="Strict",
+                        secure=config.public_is_https)
 
 
 async def history(request: web.Request) -> web.Response:
