@@ -76,7 +76,9 @@ for i in 0 1; do
         --credentials credentials.yml --enable-api --auth-token "$RASA_AUTH_TOKEN" \
         --interface 127.0.0.1 --port "$rasa_port"
 done
+# The rate limits count in the same Redis, so that more gateways would count together.
 RASA_URLS="http://127.0.0.1:5005,http://127.0.0.1:5006" RASA_URL=http://127.0.0.1:5005 \
+    VERWIJZING_LIMITS_REDIS_URL="${VERWIJZING_LIMITS_REDIS_URL:-${REDIS_URL:-redis://127.0.0.1:6379/0}}" \
     ACTION_SERVER_URL=http://127.0.0.1:5055/webhook start gateway .venv/bin/python -m verwijzing.gateway.app
 # The background jobs: `verwijzing worker` where it exists (safe to run several), else the SMS dispatcher.
 if .venv/bin/verwijzing worker --help >/dev/null 2>&1; then

@@ -39,6 +39,12 @@ class Settings:
     rasa_urls: tuple[str, ...] = ()
     # Rasa's stored conversations with no event for this many days are deleted by the worker.
     abandoned_days: int = 30
+    # The rate limits' counts in Redis (several gateways); empty: in this process (gateway/limits.py).
+    limits_redis_url: str = ""
+    # Reverse proxies in front of the gateway whose X-Forwarded-For is trusted (0: none).
+    proxy_hops: int = 0
+    # The rate limits are on unless a load test from one address switches them off.
+    rate_limits: bool = True
 
     @property
     def public_is_https(self) -> bool:
@@ -91,6 +97,9 @@ def settings() -> Settings:
         handoff_number=env.get("VERWIJZING_HANDOFF_NUMBER") or "+3280030700",
         rasa_urls=_urls("RASA_URLS", env.get("RASA_URLS") or ""),
         abandoned_days=_days("VERWIJZING_ABANDONED_DAYS", env.get("VERWIJZING_ABANDONED_DAYS") or "30"),
+        limits_redis_url=env.get("VERWIJZING_LIMITS_REDIS_URL", ""),
+        proxy_hops=_hops(env.get("VERWIJZING_PROXY_HOPS") or "0"),
+        rate_limits=_choice("VERWIJZING_RATE_LIMITS", env.get("VERWIJZING_RATE_LIMITS") or "on", ("on", "off")) == "on",
     )
 
 
@@ -121,6 +130,12 @@ def _positive(name: str, raw: str) -> int:
 def _days(name: str, raw: str) -> int:
     if not raw.isdigit() or int(raw) == 0:
         raise ConfigError(f"{name} must be a whole number of days above 0, got {raw!r}")
+    return int(raw)
+
+
+def _hops(raw: str) -> int:
+    if not raw.isdigit() or int(raw) > 5:
+        raise ConfigError(f"VERWIJZING_PROXY_HOPS must be the number of proxies in front (0 to 5), got {raw!r}")
     return int(raw)
 
 

@@ -21,13 +21,15 @@ from verwijzing.gateway.keys import (
     BOOKINGS,
     ENGINE,
     HTTP,
+    LIMITS,
     SESSIONS,
     SETTINGS,
 )
+from verwijzing.gateway.limits import MemoryCounter, RedisCounter, limit_middleware
 from verwijzing.gateway.sms.webhook import add_sms_routes
 from verwijzing.gateway.staff import mount_staff
 from verwijzing.gateway.voice.webhook import add_voice_routes
-from verwijzing.gateway.web.chat import add_chat_routes
+from verwijzing.gateway.web.chat import add_chat_routes, conversation_id
 from verwijzing.gateway.web.page import add_page_routes
 from verwijzing.gateway.web.sources import add_sources_routes
 from verwijzing.store import make_engine, make_sessionmaker
@@ -135,6 +137,12 @@ def init_app(config: Settings | None = None) -> web.Application:
     app[SETTINGS] = config or settings()
     if app[SETTINGS].public_is_https:
         app.middlewares.append(strict_transport)
+    counter = RedisCounter(app[SETTINGS].limits_redis_url) if app[SETTINGS].limits_redis_url else MemoryCounter()
+    app[LIMITS] = counter
+    if app[SETTINGS].rate_limits:
+        app.middlewares.append(limit_middleware(counter, app[SETTINGS].proxy_hops, conversation_id))
+    if isinstance(counter, RedisCounter):
+        app.on_cleanup.append(lambda _: counter.close())
     app.cleanup_ctx.append(_resources)
     app.router.add_get("/health", health)
     app.router.add_get("/afspraak/{reference}.ics", invite)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from verwijzing.booking import BookingService
 from verwijzing.config import Settings
 from verwijzing.gateway.assistant import Assistant
+from verwijzing.gateway.limits import Counter
 
 SETTINGS = web.AppKey("settings", Settings)
 BOOKINGS = web.AppKey("bookings", BookingService)
@@ -18,6 +19,7 @@ HTTP = web.AppKey("http", aiohttp.ClientSession)
 ASSISTANT = web.AppKey("assistant", Assistant)
 ENGINE = web.AppKey("engine", Engine)
 SESSIONS = web.AppKey("sessions", sessionmaker[Session])
+LIMITS = web.AppKey("limits", Counter)
 
 
 def peildatum(request: web.Request) -> dt.date:

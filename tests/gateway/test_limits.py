@@ -1,0 +1,98 @@
+"""Rate limits (issue 18, point 8) through real HTTP: a 429 with a plain Dutch sentence past the
+budget — JSON on the chat, TwiML on the webhooks — counted per address and per conversation,
+never by a header a caller writes, and shared through Redis by two gateways."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import uuid
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tests.gateway.twilio_requests import BASE, TOKEN, signed, sms_fields
+from verwijzing.config import settings
+from verwijzing.gateway import init_app
+from verwijzing.gateway.limits import CHAT, HEALTH, SMS_SENDER, TOO_MANY, WINDOW, MemoryCounter, RedisCounter
+
+REDIS = os.environ.get("VERWIJZING_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+@pytest.fixture
+def config(db, monkeypatch):
+    monkeypatch.setenv("VERWIJZING_CHANNEL_SECRET", "limits-test-secret")
+    return dataclasses.replace(settings(), database_url=str(db.url.render_as_string(hide_password=False)),
+                               rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/webhook",
+                               twilio_auth_token=TOKEN, public_base_url=BASE)
+
+
+async def test_the_counter_starts_again_each_minute():
+    now = [0.0]
+    counter = MemoryCounter(clock=lambda: now[0])
+    assert [await counter.hit("k") for _ in range(3)] == [1, 2, 3]
+    now[0] += WINDOW
+    assert await counter.hit("k") == 1
+
+
+async def test_health_past_its_budget_gets_a_plain_429(aiohttp_client, config):
+    client = await aiohttp_client(init_app(config))
+    statuses = [(await client.get("/health")).status for _ in range(HEALTH.per_address + 1)]
+    assert 429 not in statuses[:-1] and statuses[-1] == 429
+    last = await client.get("/health")
+    assert last.status == 429 and last.headers["Retry-After"] == str(WINDOW) and TOO_MANY in await last.text()
+
+
+async def test_one_conversation_past_its_budget_hears_it_in_dutch(aiohttp_client, config):
+    # Over http: the test client sends no Secure cookie.
+    client = await aiohttp_client(init_app(dataclasses.replace(config, public_base_url="http://localhost:8080")))
+    await client.post("/chat/wis", json={})  # a conversation id of our own
+    statuses = [(await client.get("/chat")).status for _ in range(CHAT.per_conversation + 1)]
+    assert statuses[-1] == 429 and 429 not in statuses[:-1]
+    refused = await client.get("/chat")
+    assert (await refused.json())["error"] == TOO_MANY
+
+
+async def test_a_forwarded_for_header_does_not_buy_a_new_budget(aiohttp_client, config):
+    client = await aiohttp_client(init_app(config))
+    for n in range(HEALTH.per_address):
+        await client.get("/health", headers={"X-Forwarded-For": f"10.0.0.{n}"})
+    assert (await client.get("/health", headers={"X-Forwarded-For": "10.9.9.9"})).status == 429
+
+
+async def test_behind_a_trusted_proxy_the_client_is_the_forwarded_address(aiohttp_client, config):
+    client = await aiohttp_client(init_app(dataclasses.replace(config, proxy_hops=1)))
+    for _ in range(HEALTH.per_address):
+        await client.get("/health", headers={"X-Forwarded-For": "203.0.113.5"})
+    assert (await client.get("/health", headers={"X-Forwarded-For": "203.0.113.5"})).status == 429
+    assert (await client.get("/health", headers={"X-Forwarded-For": "203.0.113.6"})).status != 429
+
+
+async def test_one_sms_sender_past_its_budget_gets_twiml(aiohttp_client, config):
+    client = await aiohttp_client(init_app(config))
+    for _ in range(SMS_SENDER.per_address):
+        fields = sms_fields("help", "+32470555555")
+        assert (await client.post("/webhooks/sms", data=fields, headers=signed("/webhooks/sms", fields))).status == 200
+    fields = sms_fields("help", "+32470555555")
+    refused = await client.post("/webhooks/sms", data=fields, headers=signed("/webhooks/sms", fields))
+    assert refused.status == 429
+    assert [m.text for m in ET.fromstring(await refused.text()).iter("Message")] == [TOO_MANY]
+    other = sms_fields("help", "+32470666666")  # another person is not held back
+    assert (await client.post("/webhooks/sms", data=other, headers=signed("/webhooks/sms", other))).status == 200
+
+
+async def test_two_gateways_count_together_through_redis(aiohttp_client, config):
+    shared = dataclasses.replace(config, limits_redis_url=REDIS)
+    first, second = await aiohttp_client(init_app(shared)), await aiohttp_client(init_app(shared))
+    # A fresh key space for this run: the window's keys are per address, and both clients are 127.0.0.1.
+    probe = RedisCounter(REDIS)
+    try:
+        # Counts left by an earlier run in the same minute would decide this one.
+        async for key in probe.redis.scan_iter("verwijzing:limit:*"):
+            await probe.redis.delete(key)
+    finally:
+        await probe.close()
+    half = HEALTH.per_address // 2
+    for client in (first, second):
+        for _ in range(half):
+            await client.get("/health", headers={"X-Test": uuid.uuid4().hex})
+    assert (await first.get("/health")).status == 429
