@@ -1,6 +1,7 @@
 """Booking a first block, and cancelling or moving it: thin adapters over verwijzing.booking."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -8,7 +9,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.repair import count_miss, facts_read_this_turn, gave_up, hand_over, is_miss, wants_person
+from actions.repair import GAVE_UP, count_miss, facts_read_this_turn, gave_up, hand_over, is_miss, wants_person
 from actions.safety import never_silent
 from actions.services import booking_service, channel_of
 from actions.tracker import (
@@ -19,7 +20,7 @@ from actions.tracker import (
     set_this_turn,
     text_slot,
 )
-from verwijzing.booking import BookingError, figures
+from verwijzing.booking import BookingError, figures, texts
 from verwijzing.booking.book import ReferralLink, book_held
 from verwijzing.booking.texts import when
 from verwijzing.config import peildatum, settings
@@ -44,12 +45,19 @@ from verwijzing.dialogue.booking import (
 from verwijzing.dialogue.repair import offers_reask
 from verwijzing.enums import Modality
 from verwijzing.interpret import read_modaliteit, read_postcode
+from verwijzing.notify.phone import mask
+from verwijzing.privacy import codes
 from verwijzing.privacy.sealed import seal, unseal
 
 BOOKING_FORM, CANCEL_FORM, MOVE_FORM = "boeking_form", "annulering_form", "verplaatsing_form"
 CHANGE_FORMS = (CANCEL_FORM, MOVE_FORM)
 # Slots that belong to one booking attempt, cleared once it is done.
 ATTEMPT_SLOTS = ("gekozen_slot", "aangeboden_sloten", "vastgehouden_referentie", "referentie_wijziging")
+# Who the person is, for one booking or change only: after it the conversation forgets them, so
+# the next person at a shared PC (or a spoofed SMS sender) cannot spend the credit (issue 18).
+IDENTITY_SLOTS = ("rijksregisternummer", "telefoon", "sms_code", "sms_code_wacht")
+CODE = "sms_code"
+CODE_WAITING = "sms_code_wacht"
 
 
 def read_booking_facts(text: str, tracker: Tracker, form: str | None) -> dict[str, Any]:
@@ -93,11 +101,48 @@ def phone_of(tracker: Tracker) -> str | None:
     return unseal(tracker.get_slot("telefoon"), settings().insz_pepper)
 
 
+def forget_identity() -> list[EventType]:
+    return [SlotSet(name, None) for name in IDENTITY_SLOTS]
+
+
+def send_code(dispatcher: CollectingDispatcher, subject: str, phone: str | None,
+              reference: str | None) -> list[EventType]:
+    """A one-time code to `phone` for `subject` (a booking reference, or a credit's key): the
+    form then asks for it. Without a phone there is no proof to ask for: a person helps."""
+    if not phone:
+        dispatcher.utter_message(text=texts.NO_PHONE_FOR_CODE)
+        return [SlotSet(GAVE_UP, True)]
+    code, pending = codes.new_code(subject, settings().insz_pepper, dt.datetime.now(dt.UTC))
+    booking_service().send_code(phone, texts.code_sms(code, int(codes.VALID_FOR.total_seconds() // 60)), reference)
+    dispatcher.utter_message(text=texts.code_sent(mask(phone)))
+    return [SlotSet(CODE_WAITING, pending.as_slot()), SlotSet(CODE, None)]
+
+
+def code_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The answer to the code question: proof for its subject, a try less, or the end of it.
+    [] when the message holds no code at all (the form asks again)."""
+    typed = codes.typed_code(latest_text(tracker))
+    pending = codes.Pending.from_slot(tracker.get_slot(CODE_WAITING))
+    if typed is None:
+        return []
+    if pending is None:
+        dispatcher.utter_message(text=texts.CODE_ENDED)
+        return [SlotSet(GAVE_UP, True)]
+    result = codes.check(pending, typed, settings().insz_pepper, dt.datetime.now(dt.UTC))
+    if result.ok:
+        return [SlotSet(CODE, pending.subject), SlotSet(CODE_WAITING, None)]
+    if result.pending is None:  # too many tries, or too late: a person, not another guess
+        dispatcher.utter_message(text=texts.CODE_ENDED)
+        return [SlotSet(CODE_WAITING, None), SlotSet(GAVE_UP, True)]
+    dispatcher.utter_message(text=texts.code_wrong(codes.TRIES - result.pending.tries))
+    return [SlotSet(CODE_WAITING, result.pending.as_slot())]
+
+
 def unfinished(dispatcher: CollectingDispatcher) -> list[EventType]:
     """A booking form that gave up (or lacks what it needs): nothing is done, a person is named,
     and the attempt is cleared."""
     dispatcher.utter_message(response="utter_opgegeven")
-    return [SlotSet(name, None) for name in ATTEMPT_SLOTS] + [SlotSet("opgegeven", False)]
+    return [SlotSet(name, None) for name in ATTEMPT_SLOTS] + [SlotSet("opgegeven", False)] + forget_identity()
 
 
 def read_reference_fact(text: str) -> dict[str, Any]:
@@ -234,8 +279,12 @@ class _BookingValidation(_FormValidation):
     @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         asked = tracker.get_slot("requested_slot")
-        answered = tracker.slots_to_validate()
-        events = await self.check(dispatcher, tracker, answered)
+        if asked == CODE:
+            events = code_answer(dispatcher, tracker)
+            answered = {CODE: True} if any(e.get("name") == CODE and e.get("value") for e in events) else {}
+        else:
+            answered = tracker.slots_to_validate()
+            events = await self.check(dispatcher, tracker, answered)
         # A national number that is not valid gets its reason, even next to a valid phone number.
         insz = read_insz(latest_text(tracker), settings().insz_pepper, asked=asked == "rijksregisternummer")
         if wants_person(tracker):
@@ -243,14 +292,17 @@ class _BookingValidation(_FormValidation):
         elif insz.problem and "rijksregisternummer" not in answered:
             dispatcher.utter_message(text=insz.problem)
             events += count_miss(tracker)
-        elif asked and not answered and is_miss(tracker):
+        elif asked == CODE and not answered and not events:
+            events += count_miss(tracker)  # no six digits: asked again, then a person
+        elif asked and asked != CODE and not answered and is_miss(tracker):
             events += count_miss(tracker)
         elif answered and tracker.get_slot("herhaal_teller"):
             events.append(SlotSet("herhaal_teller", 0))
         if gave_up(events):
             return events + [SlotSet("requested_slot", None)]  # ends the form; the action after it says why
         slots = {**tracker.slots, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
-        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        required = [name for name in await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+                    if name != CODE or slots.get(CODE_WAITING) or slots.get(CODE)]
         missing = next((name for name in required if slots.get(name) in (None, "")), None)
         return events + [SlotSet("requested_slot", missing)]
 
@@ -269,6 +321,10 @@ class ValidateBoekingForm(_BookingValidation, FormValidationAction):
         if "modaliteit" in answered and "gekozen_slot" not in answered and tracker.get_slot("aangeboden_sloten"):
             # Another way of meeting: the options shown before no longer fit.
             return [SlotSet("aangeboden_sloten", None), SlotSet("gekozen_slot", None)]
+        if answered.get("rijksregisternummer"):
+            earlier, phone = booking_service().earlier_booking(answered["rijksregisternummer"])
+            if earlier:  # a next block on this credit: the phone of its booking must answer
+                return send_code(dispatcher, answered["rijksregisternummer"], phone, None)
         chosen = answered.get("gekozen_slot")
         if not chosen:
             return []
@@ -292,8 +348,10 @@ class ActionBevestigBoeking(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         reference = tracker.get_slot("vastgehouden_referentie")
         service, key = booking_service(), tracker.get_slot("rijksregisternummer")
-        reset = [SlotSet(name, None) for name in ATTEMPT_SLOTS] + [SlotSet("opgegeven", False)]
-        if tracker.get_slot("opgegeven") or not (reference and key):
+        # Whatever happens now, the attempt and who made it are forgotten (identity is per attempt).
+        reset = [SlotSet(name, None) for name in ATTEMPT_SLOTS] + [SlotSet("opgegeven", False)] + forget_identity()
+        proven = not service.earlier_booking(key)[0] if key else False
+        if tracker.get_slot("opgegeven") or not (reference and key) or not (proven or tracker.get_slot(CODE) == key):
             if reference:
                 service.give_back(reference, actor="chat", why="opgegeven")  # the moment is free again at once
             return unfinished(dispatcher)
@@ -322,7 +380,8 @@ class _ChangeValidation(_BookingValidation):
             dispatcher.utter_message(text=f"Ik vind geen lopende afspraak met referentie {reference}. "
                                           "Kijk de referentie na in je sms.")
             return [SlotSet("referentie_wijziging", None)]
-        return [SlotSet("modaliteit", booking.modality.value)]
+        phone = booking_service().phone_of(reference)
+        return [SlotSet("modaliteit", booking.modality.value), *send_code(dispatcher, reference, phone, reference)]
 
 
 class ValidateAnnuleringForm(_ChangeValidation, FormValidationAction):
@@ -342,15 +401,16 @@ class ActionAnnuleerBoeking(Action):
     @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         reference, key = tracker.get_slot("referentie_wijziging"), tracker.get_slot("rijksregisternummer")
-        if tracker.get_slot("opgegeven") or not (reference and key):
-            return unfinished(dispatcher)  # only the owner may cancel: no key, no cancel
+        if tracker.get_slot("opgegeven") or not (reference and key) or tracker.get_slot(CODE) != reference:
+            # Only the owner may cancel: their national number, and the code sent to the booking's phone.
+            return unfinished(dispatcher)
         try:
             result = booking_service().cancel(reference, actor="chat", owner_key=key)
         except BookingError as exc:
             dispatcher.utter_message(text=str(exc))
         else:
             dispatcher.utter_message(text=result.message)
-        return [SlotSet(name, None) for name in ATTEMPT_SLOTS]
+        return [SlotSet(name, None) for name in ATTEMPT_SLOTS] + forget_identity()
 
 
 class ActionVerplaatsBoeking(Action):
@@ -361,8 +421,8 @@ class ActionVerplaatsBoeking(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         reference, key = tracker.get_slot("referentie_wijziging"), tracker.get_slot("rijksregisternummer")
         chosen = tracker.get_slot("gekozen_slot")
-        if tracker.get_slot("opgegeven") or not (reference and key and chosen):
-            return unfinished(dispatcher)  # only the owner may move: no key, no move
+        if tracker.get_slot("opgegeven") or not (reference and key and chosen) or tracker.get_slot(CODE) != reference:
+            return unfinished(dispatcher)  # only the owner may move (as for cancelling)
         try:
             moved = booking_service().reschedule(reference, int(chosen), actor="chat", owner_key=key)
         except BookingError as exc:
@@ -370,4 +430,4 @@ class ActionVerplaatsBoeking(Action):
         else:
             dispatcher.utter_message(text=f"Je afspraak {reference} is verplaatst naar {when(moved.starts_at)}, "
                                           f"met {moved.counsellor}.")
-        return [SlotSet(name, None) for name in ATTEMPT_SLOTS]
+        return [SlotSet(name, None) for name in ATTEMPT_SLOTS] + forget_identity()

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset, EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, AllSlotsReset, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.booking import IDENTITY_SLOTS
 from actions.repair import facts_read_this_turn
 from actions.safety import never_silent
 from actions.tracker import latest_intent
@@ -53,3 +54,18 @@ class ActionStoppen(Action):
             return [SlotSet("menu_keuze", "intake")]
         dispatcher.utter_message(response="utter_afscheid" if latest_intent(tracker) == "afscheid" else "utter_gestopt")
         return [SlotSet("menu_keuze", None)]
+
+
+class ActionSessionStart(Action):
+    """A new session (after a day without a message, bot/basis.yml) goes on with the facts of the
+    last one, as Rasa's own does, but never with who the person was: their national number's key,
+    phone and code proof stay behind (issue 18: the next person at a shared PC, or a message
+    from a spoofed number a day later, starts as nobody)."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        kept = [SlotSet(name, value) for name, value in tracker.slots.items()
+                if value is not None and name not in IDENTITY_SLOTS]
+        return [SessionStarted(), *kept, ActionExecuted("action_listen")]

@@ -61,3 +61,17 @@ def test_rasa_sends_the_domain_only_where_it_is_read():
     for name in ("endpoints.yml", "endpoints.scaled.yml"):
         endpoint = yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))["action_endpoint"]
         assert endpoint["enable_selective_domain"] is True, name
+
+
+def test_a_new_session_keeps_the_facts_but_not_who_the_person_was():
+    # Issue 18: the next person at a shared PC, or a spoofed SMS a day later, starts as nobody.
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.conversation import ActionSessionStart
+    tracker = make_tracker("hallo", slots={"werkervaring_jaren": 12.0, "rijksregisternummer": "a" * 64,
+                                           "telefoon": "sealed", "sms_code": "LK-7K3P", "boeking_referentie": "LK-7K3P"})
+    events = asyncio.run(ActionSessionStart().run(CollectingDispatcher(), tracker, DOMAIN))
+    kept = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert events[0]["event"] == "session_started" and events[-1]["event"] == "action"
+    assert kept["werkervaring_jaren"] == 12.0 and kept["boeking_referentie"] == "LK-7K3P"
+    assert not {"rijksregisternummer", "telefoon", "sms_code"} & kept.keys()

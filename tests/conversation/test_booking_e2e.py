@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -164,20 +165,57 @@ def test_the_booking_is_found_by_the_cli(stack, booked):
     assert missing.returncode == 1
 
 
-def test_more_blocks_until_the_credit_is_used_up(stack, booked):
+def latest_code(actions, to: str) -> str:
+    """The one-time code last queued by SMS to `to` (the outbox: no worker sends it here)."""
+    engine = make_engine(actions.env["DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            bodies = connection.execute(text("SELECT body FROM outbox WHERE to_number = :to ORDER BY id DESC"),
+                                        {"to": to}).scalars().all()
+    finally:
+        engine.dispose()
+    return next(m.group(1) for body in bodies if (m := re.search(r"code voor loopbaanbegeleiding is (\d{6})", body)))
+
+
+def test_a_booking_leaves_no_identity_in_the_conversation(stack, booked):
     rasa, _, _ = stack
+    kept = slots(rasa, booked[0])
+    assert kept["boeking_referentie"]
+    assert not any(kept[name] for name in ("rijksregisternummer", "telefoon", "sms_code"))
+
+
+def test_more_blocks_need_the_code_sent_to_the_phone_of_the_booking(stack, booked):
+    rasa, actions, _ = stack
     sender = booked[0]
     for _ in range(2):  # 6 hours of credit: this person has 2 blocks left after the first
         say(rasa, sender, "ik wil nog een afspraak maken")
-        reply = say(rasa, sender, "1")
-        assert "Je afspraak staat vast" in reply
+        say(rasa, sender, "1")
+        asked = say(rasa, sender, f"{PHONE} en {TYPED_INSZ}")
+        assert "code van 6 cijfers" in asked and "56" in asked
+        assert "Je afspraak staat vast" in say(rasa, sender, latest_code(actions, E164))
     say(rasa, sender, "ik wil nog een afspraak maken")
-    reply = say(rasa, sender, "1")
-    assert "Je loopbaankrediet is op" in reply
+    say(rasa, sender, "1")
+    say(rasa, sender, f"{PHONE} en {TYPED_INSZ}")
+    assert "Je loopbaankrediet is op" in say(rasa, sender, latest_code(actions, E164))
 
 
-def test_cancel_and_move_by_reference(stack):
-    rasa, _, _ = stack
+def test_the_next_person_at_a_shared_pc_cannot_spend_the_credit(stack, booked):
+    # Same conversation (the cookie of the person before), the victim's national number typed
+    # (a typed number is no proof), another phone: the code goes to the victim's phone.
+    rasa, actions, _ = stack
+    sender = booked[0]
+    say(rasa, sender, "ik wil nog een afspraak maken")
+    say(rasa, sender, "1")
+    asked = say(rasa, sender, f"0499 99 99 99 en {TYPED_INSZ}")
+    assert "code van 6 cijfers" in asked and "56" in asked  # the victim's phone, not theirs
+    replies = [say(rasa, sender, "123456") for _ in range(5)]
+    assert "klopt niet" in replies[0] and "geldt niet meer" in replies[-1]
+    assert "Je afspraak staat vast" not in "\n".join(replies)
+    assert not slots(rasa, sender)["sms_code"]
+
+
+def test_cancel_and_move_by_reference_need_the_code(stack):
+    rasa, actions, _ = stack
     sender = "wijziger"
     for line in INTAKE:
         say(rasa, sender, line.replace("12 jaar", "20 jaar"))
@@ -186,10 +224,16 @@ def test_cancel_and_move_by_reference(stack):
     say(rasa, sender, f"{OTHER_PHONE}, {OTHER}")
     reference = slots(rasa, sender)["boeking_referentie"]
     assert reference
-    moved = say(rasa, sender, f"kan ik {reference} verplaatsen?")
+    other_e164 = "+32471223344"
+    asked = say(rasa, sender, f"kan ik {reference} verplaatsen?")
+    assert "code van 6 cijfers" in asked
+    say(rasa, sender, latest_code(actions, other_e164))
+    moved = say(rasa, sender, OTHER)
     assert "1. " in moved
     assert f"{reference} is verplaatst naar" in say(rasa, sender, "1")
-    cancelled = say(rasa, sender, f"annuleer {reference}")
+    assert "code van 6 cijfers" in say(rasa, sender, f"annuleer {reference}")
+    say(rasa, sender, latest_code(actions, other_e164))
+    cancelled = say(rasa, sender, OTHER)
     assert f"{reference} is geannuleerd" in cancelled
 
 

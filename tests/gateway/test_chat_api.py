@@ -93,3 +93,15 @@ async def test_on_https_the_cookie_is_secure_and_host_only(aiohttp_client, confi
     response = await client.post("/chat/wis", json={})
     cookie = response.cookies["__Host-" + COOKIE]
     assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"]
+
+
+def test_references_of_an_earlier_session_are_hidden_from_the_page():
+    from verwijzing.gateway.assistant import HIDDEN_REFERENCE, transcript
+    events = [{"event": "user", "text": "annuleer LK-7K3P"},
+              {"event": "bot", "text": "Je afspraak LK-7K3P is geannuleerd."},
+              {"event": "session_started"},
+              {"event": "user", "text": "hallo"},
+              {"event": "bot", "text": "Je referentie is LK-9ABC."}]
+    lines = [line["text"] for line in transcript(events)]
+    assert lines == [f"annuleer {HIDDEN_REFERENCE}", f"Je afspraak {HIDDEN_REFERENCE} is geannuleerd.", "hallo",
+                     "Je referentie is LK-9ABC."]

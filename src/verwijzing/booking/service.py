@@ -62,6 +62,7 @@ from verwijzing.config import peildatum_now, settings
 from verwijzing.enums import ACTIVE_STATUSES, BookingStatus, Channel, Modality
 from verwijzing.nl_be import BRUSSELS
 from verwijzing.notify.ics import booking_invite
+from verwijzing.notify.sms import queue_sms
 from verwijzing.places.postcodes import UnknownPostcode, province_of
 from verwijzing.privacy.audit import record_audit
 from verwijzing.store.engine import make_engine, make_sessionmaker
@@ -157,6 +158,29 @@ class BookingService:
             if session.get(CreditAccount, key) is None:
                 return figures.hours(figures.credit_minutes(day))
             return figures.hours(ledger.balance(session, key))
+
+    def phone_of(self, reference: str) -> str | None:
+        """The phone number kept on a booking that can still change (for a one-time code), or None."""
+        with self._read() as session:
+            booking = session.scalar(select(Booking).where(Booking.reference == reference))
+            if booking is None or booking.status not in [s.value for s in ACTIVE_STATUSES]:
+                return None
+            return booking.phone
+
+    def earlier_booking(self, citizen_key: str) -> tuple[bool, str | None]:
+        """Whether this credit was booked on before, and the phone of its latest booking that still
+        keeps one: a next booking on the credit needs a code sent to that phone."""
+        with self._read() as session:
+            bookings = session.scalars(
+                select(Booking).where(Booking.citizen_key == citizen_key, Booking.confirmed_at.is_not(None))
+                .order_by(Booking.confirmed_at.desc())).all()
+            phone = next((b.phone for b in bookings if b.phone), None)
+            return bool(bookings), phone
+
+    def send_code(self, to: str, body: str, reference: str | None) -> None:
+        """Queue a one-time code SMS through the outbox (sent by the worker, like every SMS)."""
+        with self._sessions.begin() as session:
+            queue_sms(session, to=to, body=body, at=self._now(None), booking_reference=reference)
 
     def cheque_used(self, *, insz: str | None = None, citizen_key: str | None = None) -> bool:
         """Whether the person has a confirmed booking on a transitional loopbaancheque."""

@@ -80,6 +80,25 @@ def cancel_message(reference: str, refunded_minutes: int, window: dt.timedelta, 
     )
 
 
+# One-time codes (privacy/codes.py): proof that the person holds the phone of the booking.
+def code_sms(code: str, minutes: int) -> str:
+    return f"Je code voor loopbaanbegeleiding is {code}. Geef hem aan niemand. Hij geldt {minutes} minuten."
+
+
+def code_sent(phone_ending: str) -> str:
+    return (f"Ik stuur een sms met een code van 6 cijfers naar het gsm-nummer van je afspraak "
+            f"(dat eindigt op {phone_ending}). Zo weten we dat jij het bent.")
+
+
+def code_wrong(tries_left: int) -> str:
+    return f"Die code klopt niet. Je kan het nog {tries_left} keer proberen."
+
+
+CODE_ENDED = "Die code geldt niet meer. Voor je veiligheid stop ik hier."
+NO_PHONE_FOR_CODE = ("Bij je afspraak hoort geen gsm-nummer. Dan kan ik niet nagaan dat jij het bent. "
+                     "Een consulent van VDAB helpt je verder: bel gratis 0800 30 700.")
+
+
 def not_enough_credit(remaining_minutes: int, block: int) -> str:
     if remaining_minutes <= 0:
         return (

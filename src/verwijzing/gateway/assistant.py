@@ -1,9 +1,7 @@
 """Talking to Rasa on localhost: one turn, the conversation so far, the last reply.
-
 The gateway speaks to Rasa through the project's channel (`verwijzing_rasa.channel`), which
 tells Rasa the person's channel, so SMS and voice get their own wording. Rasa's HTTP API (behind
 RASA_AUTH_TOKEN) gives the stored conversation, already redacted by the tracker store.
-
 With several Rasa servers (`make run-scaled`) each turn goes to the least busy one: any server
 may take any conversation, because they share the tracker store (PostgreSQL) and Rasa's Redis
 lock store serialises the turns of one conversation across servers. A server that refuses the
@@ -12,6 +10,7 @@ one cannot process it twice. A timeout is not retried elsewhere (the turn may ha
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -105,21 +104,35 @@ class Assistant:
         return list(tracker.get("events") or [])
 
 
+# A booking reference: what, with a national number, once opened a booking to change.
+_REFERENCE = re.compile(r"\bLK[-\s]?[2-9A-HJ-NP-Z]{4}\b", re.IGNORECASE)
+HIDDEN_REFERENCE = "LK-····"
+
+
 def transcript(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """What the person saw: their messages and the bot's, in order. A button's payload is shown
-    as the button's title, as the page showed it when it was pressed."""
+    as the button's title, as the page showed it when it was pressed. Booking references of an
+    earlier session are hidden: whoever opens the page a day later at a shared PC does not get
+    them (the person has them in their SMS)."""
     lines: list[dict[str, Any]] = []
     last_buttons: tuple[Button, ...] = ()
-    for event in events:
+    starts = [i for i, event in enumerate(events) if event.get("event") == "session_started"]
+    current = starts[-1] if starts else 0
+    for i, event in enumerate(events):
+        def shown(text: str, earlier: bool = i < current) -> str:
+            return _REFERENCE.sub(HIDDEN_REFERENCE, text) if earlier else text
+
         if event.get("event") == "user":
             text = str(event.get("text") or "")
             title = next((b.title for b in last_buttons if b.payload == text), None)
-            lines.append({"from": "user", "text": title or text, "buttons": []})
+            lines.append({"from": "user", "text": shown(title or text), "buttons": []})
         elif event.get("event") == "bot":
             data = event.get("data") or {}
             message = bot_message({"text": event.get("text"), "buttons": data.get("buttons")})
             if message.text or message.buttons:
-                lines.append(message.as_json())
+                line = message.as_json()
+                line["text"] = shown(str(line.get("text") or ""))
+                lines.append(line)
                 last_buttons = message.buttons or last_buttons
     return lines
 
