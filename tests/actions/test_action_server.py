@@ -68,8 +68,9 @@ def test_a_new_session_keeps_the_facts_but_not_who_the_person_was():
     from rasa_sdk.executor import CollectingDispatcher
 
     from actions.conversation import ActionSessionStart
-    tracker = make_tracker("hallo", slots={"werkervaring_jaren": 12.0, "rijksregisternummer": "a" * 64,
-                                           "telefoon": "sealed", "sms_code": "LK-7K3P", "boeking_referentie": "LK-7K3P"})
+    tracker = make_tracker("hallo", slots={
+        "werkervaring_jaren": 12.0, "rijksregisternummer": "a" * 64, "telefoon": "sealed", "sms_code": "LK-7K3P",
+        "boeking_referentie": "LK-7K3P"})
     events = asyncio.run(ActionSessionStart().run(CollectingDispatcher(), tracker, DOMAIN))
     kept = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert events[0]["event"] == "session_started" and events[-1]["event"] == "action"
