@@ -131,3 +131,26 @@ async def test_a_body_that_is_not_url_encoding_gets_a_plain_400(aiohttp_client, 
     response = await client.post(path, data=b"%%%&From=%ZZ&\xff=\xfe", headers={
         "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": "x"})
     assert 400 <= response.status < 500, await response.text()
+
+
+async def test_wis_asks_first_and_wis_ja_erases_the_sms_conversation(aiohttp_client, config, db):
+    # Issue 18: SMS users can erase too (the conversation's rows go; Rasa is down here, so the
+    # stored conversation is faked in Rasa's own table).
+    from sqlalchemy import text as sql
+
+    from verwijzing.gateway.identity import caller_id
+    client = await aiohttp_client(init_app(config))
+    sender = caller_id("sms", "+32470123456", b"sms-test-secret")
+    with db.begin() as connection:
+        connection.execute(sql("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
+                               "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), "
+                               "action_name VARCHAR(255), data TEXT)"))
+        connection.execute(sql("INSERT INTO events (id, sender_id, type_name, timestamp, data) "
+                               "VALUES (1, :s, 'user', 1, '{}')"), {"s": sender})
+    [asked] = messages(await (await send(client, "wis")).text())
+    assert "WIS JA" in asked and "afspraak blijft" in asked
+    [done] = messages(await (await send(client, "Wis ja")).text())
+    assert "gewist" in done
+    with db.begin() as connection:
+        assert connection.execute(sql("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar() == 0
+        connection.execute(sql("DROP TABLE events"))

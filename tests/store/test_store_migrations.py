@@ -19,7 +19,7 @@ def is_current(engine) -> bool:
 TABLES = {
     "alembic_version", "audit_log", "bookings", "counsellor_languages", "counsellor_modalities",
     "cheque_uses", "counsellors", "credit_accounts", "ledger_entries", "login_throttles", "outbox", "referrals",
-    "slots",
+    "slots", "erased_conversations",
     "sms_optouts", "staff_sessions", "staff_users", "webhooks_seen",
 }
 

@@ -1,22 +1,42 @@
 """Rasa's stored conversations (its SQL tracker store's `events` table) on our database.
 
-Rasa has no API to forget a conversation, so erasing one ("Wis mijn gesprek") deletes its rows
-here, in the table Rasa's SQLTrackerStore owns. Rasa reads a tracker from this table on every
-turn, so the next message starts a new conversation.
+Rasa has no API to forget a conversation, so erasing one ("Wis mijn gesprek", SMS "WIS JA")
+deletes its rows here, in the table Rasa's SQLTrackerStore owns, in one transaction with the rest
+of what hangs on it: its referrals lose the link (their facts stay, without anything that leads to
+the person, for the statistics the notice names), the SMS texts already sent about its bookings go,
+and a tombstone (`erased_conversations`) tells the tracker store not to write back a turn that was
+running meanwhile. A booking itself stays: only cancelling ends it, and the page says so.
 """
 from __future__ import annotations
 
-from sqlalchemy import Engine, column, delete, inspect, table
+import time
+
+from sqlalchemy import Engine, column, delete, inspect, select, table, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from verwijzing.enums import OutboxStatus
+from verwijzing.store.models import ErasedConversation, OutboxMessage, Referral
 
 RASA_EVENTS = "events"
 # The columns we read of Rasa's table (Rasa owns it: no model, no migration of ours).
 EVENTS = table(RASA_EVENTS, column("sender_id"), column("type_name"), column("timestamp"))
 
 
-def erase_conversation(engine: Engine, sender_id: str) -> int:
-    """Delete every stored event of one conversation; returns how many were deleted."""
-    if not inspect(engine).has_table(RASA_EVENTS):
-        return 0  # Rasa has stored nothing yet on this database
+def erase_conversation(engine: Engine, sender_id: str, at: float | None = None) -> dict[str, int]:
+    """Erase one conversation (see above); how many events, referral links and SMS texts went."""
+    at = time.time() if at is None else at
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    tombstone = insert(ErasedConversation).values(sender_id=sender_id, erased_at=at)
     with engine.begin() as connection:
-        result = connection.execute(delete(EVENTS).where(EVENTS.c.sender_id == sender_id))
-    return result.rowcount or 0
+        connection.execute(tombstone.on_conflict_do_update(index_elements=["sender_id"], set_={"erased_at": at}))
+        references = [r for r in connection.execute(
+            select(Referral.booking_reference).where(Referral.conversation_id == sender_id)).scalars() if r]
+        unlinked = connection.execute(
+            update(Referral).where(Referral.conversation_id == sender_id).values(conversation_id=None)).rowcount
+        texts = connection.execute(delete(OutboxMessage).where(
+            OutboxMessage.booking_reference.in_(references),
+            OutboxMessage.status == OutboxStatus.SENT.value)).rowcount if references else 0
+        events = 0
+        if inspect(connection).has_table(RASA_EVENTS):  # Rasa may have stored nothing yet
+            events = connection.execute(delete(EVENTS).where(EVENTS.c.sender_id == sender_id)).rowcount
+    return {"events": events or 0, "referrals_unlinked": unlinked or 0, "sms_texts": texts or 0}

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -356,3 +357,15 @@ class WebhookSeen(Base):
 
     sid: Mapped[str] = mapped_column(String(64), primary_key=True)
     seen_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class ErasedConversation(Base):
+    """A conversation the person erased, and when (epoch seconds, Rasa's clock for its events).
+    Rasa's tracker store honours it: a turn that was running while the person erased cannot write
+    the conversation back (rasa_plugins/verwijzing_rasa/tracker_store.py); the same id may go on
+    afterwards (SMS and phone keep their id), from an empty conversation."""
+
+    __tablename__ = "erased_conversations"
+
+    sender_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    erased_at: Mapped[float] = mapped_column(Float)

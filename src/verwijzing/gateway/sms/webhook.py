@@ -21,13 +21,14 @@ from twilio.twiml.messaging_response import MessagingResponse
 from verwijzing.content import load
 from verwijzing.gateway.assistant import AssistantUnavailable, last_reply
 from verwijzing.gateway.identity import caller_id, phone_key
-from verwijzing.gateway.keys import ASSISTANT, LIMITS, SESSIONS, SETTINGS
+from verwijzing.gateway.keys import ASSISTANT, ENGINE, LIMITS, SESSIONS, SETTINGS
 from verwijzing.gateway.limits import SMS_SENDER, too_many
 from verwijzing.gateway.options import choose
 from verwijzing.gateway.sms.text import reply_text, split, to_gsm7
 from verwijzing.gateway.twilio_auth import signed_form
 from verwijzing.notify.optout import is_opted_out, opt_in, opt_out
 from verwijzing.notify.phone import InvalidPhone, normalise_phone
+from verwijzing.store.conversations import erase_conversation
 from verwijzing.store.seen import first_time
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ def _content() -> dict[str, Any]:
 
 
 def keyword(body: str) -> str | None:
-    """"stop", "start" or "help" when the whole message is one of their keywords."""
+    """"stop", "start", "help", "wis" or "wis_ja" when the whole message is one of their keywords."""
     word = body.strip().strip(".!").upper()
     return next((name for name, words in _content()["sleutelwoorden"].items() if word in words), None)
 
@@ -91,6 +92,11 @@ async def incoming(request: web.Request) -> web.Response:
         return twiml()  # they asked for no more SMS: not even an answer, until START
     if asked == "help":
         return twiml(text("help"))
+    if asked == "wis":
+        return twiml(text("wis_vraag"))
+    if asked == "wis_ja":
+        await asyncio.to_thread(erase_conversation, request.app[ENGINE], sender)
+        return twiml(text("wis_klaar"))
     if not body.strip():
         return twiml(text("leeg"))
 
