@@ -26,6 +26,7 @@ help:
 	@echo "make test      - set up what is missing and run every test"
 	@echo "make test-fast - the tests that need neither Rasa nor a browser (under two minutes)"
 	@echo "make lint      - ruff, mypy and the layer contract (import-linter)"
+	@echo "make security  - the security tests alone (make test runs them too)"
 	@echo "make run-scaled - two Rasa and two action servers on PostgreSQL and Redis (docs/deploy.md)"
 	@echo "make setup     - only the environments (.venv, .venv-rasa, Dutch spaCy pipeline, .env)"
 
@@ -98,6 +99,18 @@ run-scaled: setup $(MODEL)
 # The model trains (when its inputs changed) while the tests that need no Rasa run (scripts/test.sh).
 test: setup
 	scripts/test.sh
+
+# The security tests alone (issue 18; `make test` runs them too): redaction in every spelling,
+# erasure with a turn in flight, one-time codes and the shared PC, Twilio's signature, replays and
+# repeated keys, the action server's token, the login throttle, sealed ids, rate limits, and every
+# route against a corpus of bad input.
+SECURITY_TESTS := tests/privacy tests/gateway/test_limits.py tests/gateway/test_sms.py tests/gateway/test_chat_api.py \
+	tests/gateway/test_gateway.py tests/gateway/test_bad_input_corpus.py tests/staff/test_bad_input_corpus_staff.py \
+	tests/staff/test_login_throttle.py tests/staff/test_access.py tests/conversation/test_action_server_access.py \
+	tests/conversation/test_booking_e2e.py
+.PHONY: security
+security: setup $(MODEL)
+	RASA_TELEMETRY_ENABLED=false $(VENV)/bin/pytest -q -n 2 --dist loadfile $(SECURITY_TESTS)
 
 # No Rasa environment, no model, no browser: the loop while changing code (CONTRIBUTING.md).
 test-fast: $(VENV)/.installed .env
