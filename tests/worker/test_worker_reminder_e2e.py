@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -57,16 +58,24 @@ async def test_replying_annuleer_with_the_reference_cancels_the_booking(tmp_path
                 settings(), database_url=database_url, rasa_url=rasa.base, rasa_auth_token=TOKEN,
                 action_server_url=actions.url, twilio_auth_token=TWILIO_TOKEN, public_base_url=BASE)
             async with TestClient(TestServer(init_app(config))) as gateway:
-                answers = []
-                for n, body in enumerate([reply, INSZ]):
+                async def send(n: int, body: str) -> str:
                     fields = sms_fields(body, PHONE, 500 + n)
                     response = await gateway.post("/webhooks/sms", data=fields,
                                                   headers=signed("/webhooks/sms", fields))
                     assert response.status == 200
-                    answers.append("\n".join(m.text or "" for m in ET.fromstring(await response.text())
-                                             .findall("Message")))
-            assert "rijksregisternummer" in answers[0]  # the reference was read from the reply
-            assert "geannuleerd" in answers[1]
+                    return "\n".join(m.text or "" for m in ET.fromstring(await response.text()).findall("Message"))
+
+                answers = [await send(0, reply)]
+                # The reference was read from the reply; a code goes to the booking's phone (issue 18).
+                assert "code van 6 cijfers" in answers[0]
+                jobs["sms"].run()
+                code = re.search(r"code voor loopbaanbegeleiding is (\d{6})",
+                                 next(body for to, body in reversed(phone.delivered) if "code" in body))
+                assert code
+                answers.append(await send(1, code.group(1)))
+                assert "rijksregisternummer" in answers[1]
+                answers.append(await send(2, INSZ))
+            assert "geannuleerd" in answers[2]
             assert bookings.show(held.reference).status == BookingStatus.CANCELLED
         finally:
             engine.dispose()
