@@ -12,7 +12,8 @@ async def test_no_console_route_answers_bad_input_with_a_500(staff_client):
     client = await staff_client("beheerder")
     staff = next(iter(client.app._subapps))  # noqa: SLF001 - the mounted console
     routes = sorted({(r.method, "/staff" + concrete(r.resource.canonical)) for r in staff.router.routes()
-                     if r.resource is not None and r.method in ("GET", "POST") and "logout" not in r.resource.canonical})
+                     if r.resource is not None and r.method in ("GET", "POST")
+                     and "logout" not in r.resource.canonical})
     tried, errors = 0, []
     for method, path in routes:
         for query in QUERIES:
