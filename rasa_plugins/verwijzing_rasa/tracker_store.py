@@ -35,6 +35,10 @@ from sqlalchemy.orm import sessionmaker
 from verwijzing_rasa import action_validation, gc_freeze
 from verwijzing_rasa.pii import redact
 
+# The gateway's tombstones of erased conversations (verwijzing.store.conversations).
+ERASED = "erased_conversations"
+ERASED_AT = sa.text(f"SELECT erased_at FROM {ERASED} WHERE sender_id = :sender_id")  # noqa: S608 - a constant
+
 # Rasa loads this module for every stack of the project (endpoints.yml): the place to make its
 # check of action server answers cheap (see action_validation.py; same check, same errors).
 action_validation.install()
@@ -131,6 +135,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self.engine = sqlite_engine(url)
             self.sessionmaker = sessionmaker(bind=self.engine)
         self._statements = _Statements(self.SQLEvent.__table__)
+        self._tombstones = False  # whether the erased_conversations table was seen
 
     # Reading and writing: the same rows and the same order as stock Rasa's SQLTrackerStore (the
     # latest conversation session: events at or after its latest `session_started`, by id), with
@@ -151,8 +156,23 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             return None
         return DialogueStateTracker.from_dict(sender_id, [json.loads(row) for row in rows], self.domain.slots)
 
+    def _erased_at(self, session: Any, sender_id: str) -> float | None:
+        """When the person erased this conversation (the gateway's tombstone), or None. The table
+        is the project's (its migrations); a database without it has had nothing erased."""
+        if not self._tombstones:
+            self._tombstones = sa.inspect(self.engine).has_table(ERASED)
+            if not self._tombstones:
+                return None
+        erased: float | None = session.execute(ERASED_AT, {"sender_id": sender_id}).scalar()
+        return erased
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
+            erased = self._erased_at(session, tracker.sender_id)
+            if erased is not None and any((event.timestamp or 0) <= erased for event in tracker.events):
+                # A turn that was running while the person erased: it must not write the erased
+                # conversation back. What comes after the erasure starts from nothing.
+                return
             stored = session.execute(self._statements.session_count, {"sender_id": tracker.sender_id}).scalar_one()
             new = list(itertools.islice(tracker.events, stored, None))
             for event in new:  # the stored ones were redacted when they were saved
