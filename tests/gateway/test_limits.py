@@ -18,6 +18,12 @@ from verwijzing.gateway.limits import CHAT, HEALTH, SMS_SENDER, TOO_MANY, WINDOW
 REDIS = os.environ.get("VERWIJZING_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 
 
+@pytest.fixture(autouse=True)
+def one_window(monkeypatch):
+    """Every request of a test in one window: a test that crossed a minute would start counting again."""
+    monkeypatch.setattr("verwijzing.gateway.limits._now", lambda: 1_000_000.0)
+
+
 @pytest.fixture
 def config(db, monkeypatch):
     monkeypatch.setenv("VERWIJZING_CHANNEL_SECRET", "limits-test-secret")
