@@ -61,3 +61,24 @@ def test_one_address_spraying_many_accounts_is_slowed_down(db, make_user):
 def test_unknown_and_wrong_cannot_be_told_apart_by_the_message(db, make_user, login):
     make_user("an.peeters")
     assert attempt(db, login, "fout wachtwoord", NOW, "10.0.0.8") in ("unknown", "wrong")
+
+
+def test_every_outcome_costs_exactly_one_password_hash(db, make_user, monkeypatch):
+    # The same time for unknown, wrong and throttled, by construction: one argon2 check each
+    # (the hash is the time; a timing measurement would only add noise to this fact).
+    import verwijzing.staff.accounts as accounts
+    real, calls = accounts._verify, []  # noqa: SLF001
+
+    def counted(hashed: str, password: str) -> bool:
+        calls.append(hashed)
+        return real(hashed, password)
+
+    monkeypatch.setattr(accounts, "_verify", counted)
+    make_user("an.peeters")
+    outcomes = [attempt(db, "bestaat.niet", "x", NOW, "10.1.1.1"),
+                attempt(db, "an.peeters", "fout", NOW, "10.1.1.2")]
+    for n in range(FREE_TRIES_ACCOUNT + 1):
+        outcomes.append(attempt(db, "an.peeters", "fout", NOW + dt.timedelta(milliseconds=n), "10.1.1.3"))
+    outcomes.append(attempt(db, "an.peeters", PASSWORD, NOW + dt.timedelta(seconds=3), "10.1.1.4"))
+    assert "unknown" in outcomes and "wrong" in outcomes and "throttled" in outcomes and outcomes[-1] == "ok"
+    assert len(calls) == len(outcomes)
