@@ -94,3 +94,15 @@ def test_webhook_ids_are_forgotten_after_a_day_by_the_real_clock(sessions):
     assert run_retention(sessions, at(4, 12, year=2040), real_now, 30)["webhook_ids_forgotten"] == 1
     with sessions.begin() as session:
         assert not first_time(session, "SM-new", real_now) and first_time(session, "SM-old", real_now)
+
+
+def test_staff_login_counts_unused_for_an_hour_are_forgotten(sessions):
+    from verwijzing.staff.accounts import FORGET_AFTER
+    from verwijzing.store.staff_models import LoginThrottle
+    real_now = dt.datetime.now(dt.UTC)
+    with sessions.begin() as session:
+        session.add_all([LoginThrottle(key="a" * 64, failures=4, not_before=real_now - FORGET_AFTER * 2),
+                         LoginThrottle(key="b" * 64, failures=4, not_before=real_now)])
+    assert run_retention(sessions, at(4, 12, year=2040), real_now, 30)["login_counts_forgotten"] == 1
+    with sessions() as session:
+        assert [t.key[0] for t in session.scalars(select(LoginThrottle))] == ["b"]

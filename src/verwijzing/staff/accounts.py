@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -120,6 +120,13 @@ def authenticate(session: Session, login: str, password: str, now: dt.datetime, 
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return StaffMember(user.id, user.login, user.role)
+
+
+def forget_login_counts(session: Session, now: dt.datetime) -> int:
+    """Drop the counts that would start from zero anyway (no failure for FORGET_AFTER): the
+    worker's retention, so the table does not grow with every address that ever tried."""
+    done = session.execute(delete(LoginThrottle).where(LoginThrottle.not_before < now - FORGET_AFTER))
+    return getattr(done, "rowcount", 0) or 0
 
 
 def _counter(session: Session, key: str, now: dt.datetime) -> LoginThrottle:

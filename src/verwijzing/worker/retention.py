@@ -38,6 +38,7 @@ import verwijzing.booking.figures as figures
 from verwijzing.enums import ACTIVE_STATUSES, LedgerReason
 from verwijzing.nl_be import BRUSSELS
 from verwijzing.privacy.audit import record_audit
+from verwijzing.staff.accounts import forget_login_counts
 from verwijzing.store.conversations import EVENTS, RASA_EVENTS
 from verwijzing.store.models import (
     AuditEntry,
@@ -95,10 +96,11 @@ def run_retention(
         report = apply_retention(session, now)
         years = figures.retention_years(now.astimezone(BRUSSELS).date())
         conversations = forget_conversations(session, conversation_cutoffs(wall_now, years, abandoned_days))
-        # The gateway dates the webhook ids it saw by the real clock.
+        # The gateway dates the webhook ids it saw, and the staff login counts, by the real clock.
         forgotten = forget_seen(session, wall_now - REMEMBERED)
+        throttles = forget_login_counts(session, wall_now)
     counts = {name: value for name, value in asdict(report).items() if name != "cutoff"}
-    return {**counts, **conversations, "webhook_ids_forgotten": forgotten}
+    return {**counts, **conversations, "webhook_ids_forgotten": forgotten, "login_counts_forgotten": throttles}
 
 
 # ---- our records ------------------------------------------------------------------------------
