@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -257,3 +258,19 @@ async def test_without_a_channel_secret_the_caller_reaches_a_person(aiohttp_clie
     root = await twiml(client, call_fields())
     assert root.find("Dial").text == HANDOFF
     assert rasa.received == []
+
+
+def test_every_question_the_phone_asks_to_end_with_the_hash_waits_for_it():
+    # One source each: the voice question says "en dan een hekje", so its Gather must wait for
+    # "#" (a six-digit SMS code taken one key at a time would be lost).
+    import yaml
+
+    from verwijzing.gateway.voice.webhook import FREE_NUMBER_SLOTS
+    root = Path(__file__).resolve().parents[2]
+    hashed = set()
+    for path in (root / "bot").glob("*.yml"):
+        for name, variations in (yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {}).items():
+            if name.startswith("utter_ask_") and any(v.get("channel") == "voice" and "hekje" in v.get("text", "")
+                                                     for v in variations):
+                hashed.add(name.removeprefix("utter_ask_"))
+    assert "sms_code" in hashed and hashed <= FREE_NUMBER_SLOTS

@@ -51,7 +51,7 @@ GREETING = "/begroeting"
 # The questions whose answer is a number typed on the keypad (or a place, or a code): their
 # Gather waits for "#" instead of taking one key.
 FREE_NUMBER_SLOTS = frozenset({"woonregio", "werkregio", "werkervaring_jaren", "leeftijd", "postcode", "telefoon",
-                               "rijksregisternummer", "referentie_wijziging"})
+                               "rijksregisternummer", "referentie_wijziging", "sms_code"})
 
 WELCOME_BACK = "Welkom terug. We gaan verder waar we waren."
 NOTHING_HEARD = "Ik hoorde niets."
