@@ -106,7 +106,8 @@ test: setup
 # route against a corpus of bad input.
 SECURITY_TESTS := tests/privacy tests/gateway/test_limits.py tests/gateway/test_sms.py tests/gateway/test_chat_api.py \
 	tests/gateway/test_gateway.py tests/gateway/test_bad_input_corpus.py tests/staff/test_bad_input_corpus_staff.py \
-	tests/staff/test_login_throttle.py tests/staff/test_access.py tests/conversation/test_action_server_access.py \
+	tests/staff/test_login_throttle.py tests/staff/test_second_factor.py tests/staff/test_access.py \
+	tests/conversation/test_action_server_access.py \
 	tests/conversation/test_booking_e2e.py
 .PHONY: security
 security: setup $(MODEL)

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import re
 
+import pyotp
 import pytest
 from argon2 import PasswordHasher, profiles
 
@@ -15,6 +16,14 @@ from verwijzing.staff.accounts import add_user
 from verwijzing.store import make_sessionmaker
 
 PASSWORD = "correct horse battery staple"
+# The authenticator app of the test accounts (their second factor, set up already), and the
+# channel secret it is sealed with (staff_config's).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+CHANNEL_SECRET = "staff-test-secret"
+
+
+def app_code(secret: str = TOTP_SECRET) -> str:
+    return pyotp.TOTP(secret).now()
 # The guided intake's reference date (tests/staff/test_intake*.py).
 PEILDATUM = dt.date(2027, 3, 1)
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -42,7 +51,7 @@ def production_hashes() -> None:
 
 @pytest.fixture
 def staff_config(db, monkeypatch):
-    monkeypatch.setenv("VERWIJZING_CHANNEL_SECRET", "staff-test-secret")
+    monkeypatch.setenv("VERWIJZING_CHANNEL_SECRET", CHANNEL_SECRET)
     monkeypatch.setenv("VERWIJZING_INSZ_PEPPER", "staff-test-pepper")
     return dataclasses.replace(settings(), database_url=str(db.url.render_as_string(hide_password=False)),
                                rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/webhook")
@@ -50,17 +59,20 @@ def staff_config(db, monkeypatch):
 
 @pytest.fixture
 def make_user(db):
-    def make(login: str, role: str = "consulent", password: str = PASSWORD) -> str:
+    def make(login: str, role: str = "consulent", password: str = PASSWORD, second_factor: bool = True) -> str:
         with make_sessionmaker(db).begin() as session:
-            add_user(session, login, role, password, dt.datetime.now(dt.UTC))
+            add_user(session, login, role, password, dt.datetime.now(dt.UTC),
+                     totp_secret=TOTP_SECRET if second_factor else None, seal_key=CHANNEL_SECRET.encode())
         return login
     return make
 
 
-async def log_in(client, login: str, password: str = PASSWORD, next: str = "/staff/"):
+async def log_in(client, login: str, password: str = PASSWORD, next: str = "/staff/", code: str | None = None):
     page = await client.get(f"/staff/login?next={next}")
     return await client.post("/staff/login", data={"csrf": csrf_of(await page.text()), "login": login,
-                                                    "wachtwoord": password, "next": next}, allow_redirects=False)
+                                                    "wachtwoord": password, "next": next,
+                                                    "code": app_code() if code is None else code},
+                             allow_redirects=False)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from tests.browser.browser import (
 )
 from tests.conversation.stack import free_port
 from tests.staff import dashboard_data as data
-from tests.staff.conftest import PASSWORD
+from tests.staff.conftest import PASSWORD, TOTP_SECRET, app_code
 from tests.support.database import temporary_database
 from verwijzing.staff.accounts import add_user
 from verwijzing.store import make_engine, make_sessionmaker
@@ -35,7 +35,8 @@ def console():
         upgrade(engine)
         with make_sessionmaker(engine).begin() as session:
             data.seed(session)
-            add_user(session, "lotte", "consulent", PASSWORD, dt.datetime.now(dt.UTC))
+            add_user(session, "lotte", "consulent", PASSWORD, dt.datetime.now(dt.UTC), totp_secret=TOTP_SECRET,
+                     seal_key=b"test-secret")
         data.add_events(engine)
         engine.dispose()
         port = free_port()
@@ -50,6 +51,7 @@ def console():
                 driver.get(base + "/staff/dashboard")
                 driver.find_element(By.ID, "login").send_keys("lotte")
                 driver.find_element(By.ID, "wachtwoord").send_keys(PASSWORD)
+                driver.find_element(By.ID, "code").send_keys(app_code())
                 driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
                 yield driver
             finally:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyotp
 import pytest
 
-from tests.staff.conftest import PASSWORD
+from tests.staff.conftest import CHANNEL_SECRET, PASSWORD, TOTP_SECRET
 from verwijzing.staff.accounts import (
     FREE_TRIES_ACCOUNT,
     FREE_TRIES_ADDRESS,
@@ -26,7 +27,8 @@ def attempt(db, login: str, password: str, at: dt.datetime, address: str) -> str
     """'ok', or why it was refused (the message is checked to be the one for all)."""
     with make_sessionmaker(db).begin() as session:
         try:
-            authenticate(session, login, password, at, address)
+            authenticate(session, login, password, at, address, code=pyotp.TOTP(TOTP_SECRET).at(at),
+                         seal_key=CHANNEL_SECRET.encode())
         except LoginRefused as refused:
             assert str(refused) == REFUSED
             return refused.why

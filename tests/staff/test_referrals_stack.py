@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conversation.stack import running_stack
-from tests.staff.conftest import log_in
+from tests.staff.conftest import TOTP_SECRET, log_in
 from verwijzing.config import settings
 from verwijzing.gateway import init_app
 from verwijzing.staff.accounts import add_user
@@ -62,9 +62,11 @@ async def test_asking_for_a_person_after_it_shows_in_the_console(conversation, a
     assert "0800 30 700" in replies[-1]
     engine = make_engine(url)
     with make_sessionmaker(engine).begin() as session:
-        add_user(session, "els", "consulent", "correct horse battery staple", dt.datetime.now(dt.UTC))
+        add_user(session, "els", "consulent", "correct horse battery staple", dt.datetime.now(dt.UTC),
+                 totp_secret=TOTP_SECRET, seal_key=b"els-secret")
     engine.dispose()
-    config = dataclasses.replace(settings(), database_url=url, rasa_url="http://127.0.0.1:9")
+    config = dataclasses.replace(settings(), database_url=url, rasa_url="http://127.0.0.1:9",
+                                 channel_secret=b"els-secret")
     client = await aiohttp_client(init_app(config))
     assert (await log_in(client, "els", "correct horse battery staple")).status == 302
     listed = await (await client.get("/staff/verwijzingen?mens=1&kanaal=sms")).text()

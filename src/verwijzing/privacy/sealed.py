@@ -31,8 +31,8 @@ def seal(value: str, secret: bytes | str) -> str:
 
 def unseal(sealed: str | None, secret: bytes | str) -> str | None:
     """The value, or None when `sealed` is empty, not sealed, or sealed with another secret."""
-    if not sealed or not sealed.startswith(PREFIX):
-        return None
+    if not sealed or not sealed.startswith(PREFIX) or not secret:
+        return None  # nothing sealed, or no key to open it with
     try:
         return _fernet(secret).decrypt(sealed[len(PREFIX):].encode("ascii")).decode()
     except InvalidToken:

@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from verwijzing.enums import StaffRole
+from verwijzing.staff import second_factor
 from verwijzing.store.staff_models import LoginThrottle, StaffUser
 
 MIN_PASSWORD = 12
@@ -83,7 +84,10 @@ def check_new_password(password: str) -> None:
         raise AccountError(f"Kies een wachtwoord van minstens {MIN_PASSWORD} tekens.")
 
 
-def add_user(session: Session, login: str, role: str, password: str, now: dt.datetime) -> StaffMember:
+def add_user(session: Session, login: str, role: str, password: str, now: dt.datetime,
+             *, totp_secret: str | None = None, seal_key: bytes = b"") -> StaffMember:
+    """A new account. Its second factor is set up at its first login; `totp_secret` gives it one
+    now (a test's authenticator, or an account moved from elsewhere)."""
     login = login.strip().lower()
     if not _LOGIN.fullmatch(login):
         raise AccountError("Een login heeft 2 tot 80 kleine letters, cijfers, '.', '_' of '-'.")
@@ -92,21 +96,26 @@ def add_user(session: Session, login: str, role: str, password: str, now: dt.dat
     check_new_password(password)
     if session.scalar(select(StaffUser).where(StaffUser.login == login)) is not None:
         raise AccountError(f"Er is al een gebruiker '{login}'.")
-    user = StaffUser(login=login, role=role, password_hash=_hasher.hash(password), created_at=now)
+    user = StaffUser(login=login, role=role, password_hash=_hasher.hash(password), created_at=now,
+                     totp_secret=second_factor.sealed(totp_secret, seal_key) if totp_secret else None)
     session.add(user)
     session.flush()
     return StaffMember(user.id, user.login, user.role)
 
 
-def authenticate(session: Session, login: str, password: str, now: dt.datetime, address: str = "") -> StaffMember:
-    """The member, or LoginRefused (one message whatever went wrong). The caller must commit also
-    when this raises: the failure counts are the throttle."""
+def authenticate(session: Session, login: str, password: str, now: dt.datetime, address: str = "", *,
+                 code: str = "", seal_key: bytes = b"") -> StaffMember:
+    """The member, or LoginRefused (one message whatever went wrong). An account with a second
+    factor needs its code too (from the app, or a recovery code, used up). The caller must commit
+    also when this raises: the failure counts are the throttle."""
     login = login.strip().lower()
     counters = {key: _counter(session, key, now) for key in throttle_keys(login, address)}
     user = session.scalar(select(StaffUser).where(StaffUser.login == login).with_for_update())
     waiting = any(c.not_before > now for c in counters.values())
     # The hash is checked (or an equal one spent) whatever the outcome: the same time for all.
     right = _verify(user.password_hash if user is not None else _UNKNOWN_USER_HASH, password)
+    if right and user is not None and user.totp_secret:
+        right = _second_factor_ok(user, code, seal_key, now)
     if waiting or user is None or not right:
         for key, free in throttle_keys(login, address).items():
             counter = counters[key]
@@ -120,6 +129,22 @@ def authenticate(session: Session, login: str, password: str, now: dt.datetime, 
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return StaffMember(user.id, user.login, user.role)
+
+
+def _second_factor_ok(user: StaffUser, code: str, seal_key: bytes, now: dt.datetime) -> bool:
+    secret = second_factor.opened(user.totp_secret, seal_key)
+    if secret is not None and second_factor.code_ok(secret, code, now):
+        return True
+    left = second_factor.use_recovery_code(user.recovery_codes, code) if code.strip() else None
+    if left is None:
+        return False
+    user.recovery_codes = left
+    return True
+
+
+def needs_second_factor_setup(session: Session, member: StaffMember) -> bool:
+    user = session.get(StaffUser, member.id)
+    return user is not None and not user.totp_secret
 
 
 def forget_login_counts(session: Session, now: dt.datetime) -> int:

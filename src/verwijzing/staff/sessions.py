@@ -24,9 +24,11 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def open_session(session: Session, member: StaffMember, now: dt.datetime) -> str:
+def open_session(session: Session, member: StaffMember, now: dt.datetime, *, second_factor: bool) -> str:
+    """A new session; without `second_factor` it opens only the second step (its setup)."""
     token = secrets.token_urlsafe(32)
-    session.add(StaffSession(token_hash=_digest(token), user_id=member.id, created_at=now, last_seen_at=now))
+    session.add(StaffSession(token_hash=_digest(token), user_id=member.id, created_at=now, last_seen_at=now,
+                             second_factor=second_factor, code_tries=0))
     # A login is a good moment to forget this member's sessions that have ended.
     session.execute(delete(StaffSession).where(StaffSession.user_id == member.id,
                                                StaffSession.last_seen_at < now - IDLE))
@@ -34,7 +36,8 @@ def open_session(session: Session, member: StaffMember, now: dt.datetime) -> str
 
 
 def resume(session: Session, token: str | None, now: dt.datetime) -> StaffMember | None:
-    """The member of a live session (its idle clock restarts), or None."""
+    """The member of a live session (its idle clock restarts), or None. A session without its
+    second factor yet is live too: `has_second_factor` tells the guard what it may open."""
     if not token:
         return None
     row = session.execute(
@@ -49,6 +52,18 @@ def resume(session: Session, token: str | None, now: dt.datetime) -> StaffMember
         return None
     live.last_seen_at = now
     return StaffMember(user.id, user.login, user.role)
+
+
+def live(session: Session, token: str | None) -> StaffSession | None:
+    if not token:
+        return None
+    found: StaffSession | None = session.scalar(select(StaffSession).where(StaffSession.token_hash == _digest(token)))
+    return found
+
+
+def has_second_factor(session: Session, token: str | None) -> bool:
+    found = live(session, token)
+    return bool(found and found.second_factor)
 
 
 def close(session: Session, token: str | None) -> None:

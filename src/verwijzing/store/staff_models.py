@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from verwijzing.enums import StaffRole
@@ -23,6 +23,10 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(10))
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime]
+    # The second factor (RFC 6238 TOTP): its secret sealed with VERWIJZING_CHANNEL_SECRET (a copy of
+    # the table opens nothing), set at the first login; and the SHA-256 of the unused recovery codes.
+    totp_secret: Mapped[str | None] = mapped_column(String(300))
+    recovery_codes: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class LoginThrottle(Base):
@@ -45,3 +49,9 @@ class StaffSession(Base):
     created_at: Mapped[dt.datetime]
     # Ends at the first of: idle too long (last_seen_at) or too old (created_at).
     last_seen_at: Mapped[dt.datetime]
+    # Whether the second factor was given: until then the session opens only the second step.
+    second_factor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A new TOTP secret shown at the first login, sealed, until its first code proves it was saved.
+    totp_pending: Mapped[str | None] = mapped_column(String(300))
+    # Wrong codes in this session: at the limit the session ends.
+    code_tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

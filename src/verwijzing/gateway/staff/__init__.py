@@ -14,6 +14,7 @@ from verwijzing.gateway.staff.dashboard import add_dashboard_routes
 from verwijzing.gateway.staff.intake import add_intake_routes
 from verwijzing.gateway.staff.referrals import add_referral_routes
 from verwijzing.gateway.staff.render import render
+from verwijzing.gateway.staff.second_step import add_second_step_routes
 
 STATIC = resources.files(__package__) / "static"
 
@@ -38,6 +39,7 @@ def staff_app() -> web.Application:
     app.router.add_get(auth.LOGIN_PATH.removeprefix(PREFIX), auth.login_page)
     app.router.add_post(auth.LOGIN_PATH.removeprefix(PREFIX), auth.login)
     app.router.add_post("/logout", auth.logout)
+    add_second_step_routes(app)
     app.router.add_get("/static/{name}", static_file)
     audit_log.add_audit_routes(app)
     add_referral_routes(app)

@@ -32,7 +32,7 @@ from verwijzing.gateway.staff.context import PREFIX, SESSION_TOKEN, STAFF
 from verwijzing.gateway.staff.render import render, render_login
 from verwijzing.privacy.audit import record_audit
 from verwijzing.staff import sessions
-from verwijzing.staff.accounts import LoginRefused, StaffMember, authenticate
+from verwijzing.staff.accounts import LoginRefused, StaffMember, authenticate, needs_second_factor_setup
 
 __all__ = ["STAFF", "SESSION_TOKEN", "actor", "audit", "checked_form", "login_required", "now", "staff_guard"]
 
@@ -42,6 +42,9 @@ COOKIE = "verwijzing_staff"
 LOGIN_COOKIE = "verwijzing_staff_login"
 HOME = f"{PREFIX}/"
 LOGIN_PATH = f"{PREFIX}/login"
+# The second factor's setup at the first login (second_step.py): all a session without it opens.
+SECOND_STEP_PATH = f"{PREFIX}/tweede-stap"
+HALF_SESSION_PATHS = frozenset({SECOND_STEP_PATH, f"{PREFIX}/logout"})
 STATIC_PATHS = f"{PREFIX}/static/"
 API_PATHS = f"{PREFIX}/api/"
 
@@ -71,13 +74,19 @@ async def staff_guard(request: web.Request, handler: Handler) -> web.StreamRespo
         return await handler(request)
     token = request.cookies.get(COOKIE)
 
-    def resume() -> StaffMember | None:
+    def resume() -> tuple[StaffMember | None, bool]:
         with request.config_dict[SESSIONS].begin() as session:
-            return sessions.resume(session, token, now())
+            member = sessions.resume(session, token, now())
+            return member, member is not None and sessions.has_second_factor(session, token)
 
-    member = await asyncio.to_thread(resume)
+    member, complete = await asyncio.to_thread(resume)
     if member is None:
         return _to_login(request)
+    if not complete and request.path not in HALF_SESSION_PATHS:
+        # Password given, second factor not set up yet: only its setup opens.
+        if _is_api(request):
+            return web.json_response({"error": "Stel eerst je tweede stap in."}, status=401)
+        raise web.HTTPFound(f"{SECOND_STEP_PATH}?next={quote(request.path_qs, safe='/')}")
     request[STAFF], request[SESSION_TOKEN] = member, token or ""
     response = await handler(request)
     # Staff pages show personal data: never kept in a shared cache or the browser's history cache.
@@ -129,7 +138,7 @@ def _set_cookie(request: web.Request, response: web.StreamResponse, name: str, v
                         secure=request.config_dict[SETTINGS].public_is_https, **extra)
 
 
-def _safe_next(raw: str | None) -> str:
+def safe_next(raw: str | None) -> str:
     """Only a path inside the console: never an address elsewhere (an open redirect)."""
     if raw and (raw == PREFIX or raw.startswith(HOME)) and "\\" not in raw:
         return raw
@@ -138,7 +147,7 @@ def _safe_next(raw: str | None) -> str:
 
 async def login_page(request: web.Request) -> web.StreamResponse:
     nonce = secrets.token_urlsafe(24)
-    response = render_login(request, nonce=nonce, next=_safe_next(request.query.get("next")))
+    response = render_login(request, nonce=nonce, next=safe_next(request.query.get("next")))
     _set_cookie(request, response, LOGIN_COOKIE, nonce, max_age=1800)
     return response
 
@@ -150,27 +159,33 @@ async def login(request: web.Request) -> web.StreamResponse:
     if not nonce or not secrets.compare_digest(nonce, sent):
         raise web.HTTPForbidden(text="Dit formulier is verlopen of niet van hier. Laad de pagina opnieuw.")
     login_name, password = str(form.get("login") or ""), str(form.get("wachtwoord") or "")
-    target = _safe_next(str(form.get("next") or ""))
+    code = str(form.get("code") or "")
+    target = safe_next(str(form.get("next") or ""))
 
     address = request.remote or ""
 
+    seal_key = request.config_dict[SETTINGS].channel_secret
+    setup = False
+
     def attempt() -> tuple[str | None, str | None]:
+        nonlocal setup
         with request.config_dict[SESSIONS].begin() as session:
             try:
-                member = authenticate(session, login_name, password, now(), address)
+                member = authenticate(session, login_name, password, now(), address, code=code, seal_key=seal_key)
             except LoginRefused as refused:
                 # Returned, not raised: the transaction must commit the failure counts.
                 record_audit(session, actor="onbekend", action="login_mislukt", subject=refused.account,
                              detail={"waarom": refused.why}, at=now())
                 return None, str(refused)
             record_audit(session, actor=f"staff:{member.login}", action="login", subject=None, at=now())
-            return sessions.open_session(session, member, now()), None
+            setup = needs_second_factor_setup(session, member)
+            return sessions.open_session(session, member, now(), second_factor=not setup), None
 
     token, refused = await asyncio.get_running_loop().run_in_executor(LOGINS, attempt)
     if token is None:
         logger.info("staff login refused")  # no login name: a typo may be someone's password
         return render_login(request, nonce=nonce, next=target, error=refused, login=login_name, status=401)
-    response = web.HTTPFound(target)
+    response = web.HTTPFound(f"{SECOND_STEP_PATH}?next={quote(target, safe='/')}" if setup else target)
     _set_cookie(request, response, COOKIE, token)
     response.del_cookie(LOGIN_COOKIE, path=PREFIX)
     raise response

@@ -1,0 +1,75 @@
+"""The staff's second factor (issue 18, point 6; ASVS level 2): a TOTP code from an app with the
+password, set up at the first login, with recovery codes — through real HTTP on a real database."""
+from __future__ import annotations
+
+import re
+
+import pyotp
+from sqlalchemy import select
+
+from tests.staff.conftest import PASSWORD, TOTP_SECRET, csrf_of, log_in
+from verwijzing.gateway import init_app
+from verwijzing.staff.accounts import REFUSED
+from verwijzing.store import StaffUser, make_sessionmaker
+
+
+async def test_an_account_with_an_app_needs_its_code(aiohttp_client, staff_config, make_user):
+    make_user("an.peeters")
+    client = await aiohttp_client(init_app(staff_config))
+    for code in ("", "000000"):  # (a third failure would slow this address down: the throttle)
+        refused = await log_in(client, "an.peeters", code=code)
+        assert refused.status == 401 and REFUSED in await refused.text()
+    assert (await client.get("/staff/", allow_redirects=False)).status == 302
+    assert (await log_in(client, "an.peeters", next="/staff/audit")).headers["Location"] == "/staff/audit"
+
+
+async def test_the_first_login_sets_up_the_app_before_anything_opens(aiohttp_client, staff_config, make_user, db):
+    make_user("nieuw", second_factor=False)
+    client = await aiohttp_client(init_app(staff_config))
+    response = await log_in(client, "nieuw", code="", next="/staff/verwijzingen")
+    assert response.status == 302 and response.headers["Location"].startswith("/staff/tweede-stap")
+    # Nothing else opens with the password alone.
+    blocked = await client.get("/staff/verwijzingen", allow_redirects=False)
+    assert blocked.status == 302 and blocked.headers["Location"].startswith("/staff/tweede-stap")
+    assert (await client.get("/staff/api/gesprekken", allow_redirects=False)).status in (401, 404)
+    page = await (await client.get("/staff/tweede-stap?next=/staff/verwijzingen")).text()
+    assert "<svg" in page and "Sleutel" in page
+    key = re.search(r"Sleutel: <code>([A-Z2-7 ]+)</code>", page).group(1).replace(" ", "")
+    wrong = await client.post("/staff/tweede-stap", data={"csrf": csrf_of(page), "code": "000000",
+                                                            "next": "/staff/verwijzingen"})
+    assert wrong.status == 400 and "klopt niet" in await wrong.text()
+    done = await client.post("/staff/tweede-stap", data={"csrf": csrf_of(page), "code": pyotp.TOTP(key).now(),
+                                                           "next": "/staff/verwijzingen"})
+    text = await done.text()
+    assert done.status == 200 and "herstelcodes" in text
+    recovery = re.findall(r"<code>([0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4})</code>", text)
+    assert len(recovery) == 8
+    assert (await client.get("/staff/verwijzingen", allow_redirects=False)).status == 200
+    with make_sessionmaker(db)() as session:
+        user = session.scalar(select(StaffUser).where(StaffUser.login == "nieuw"))
+        assert user.totp_secret and key not in user.totp_secret  # kept sealed, never as typed
+        assert all(code not in repr(user.recovery_codes) for code in recovery)
+
+    # From now on the login asks the code; a recovery code works once.
+    other = await aiohttp_client(init_app(staff_config))
+    assert (await log_in(other, "nieuw", code="")).status == 401
+    assert (await log_in(other, "nieuw", code=recovery[0])).status == 302
+    again = await aiohttp_client(init_app(staff_config))
+    assert (await log_in(again, "nieuw", code=recovery[0])).status == 401
+
+
+async def test_five_wrong_codes_at_setup_end_the_session(aiohttp_client, staff_config, make_user):
+    make_user("nieuw2", second_factor=False)
+    client = await aiohttp_client(init_app(staff_config))
+    await log_in(client, "nieuw2", code="")
+    page = await (await client.get("/staff/tweede-stap")).text()
+    for _ in range(5):
+        last = await client.post("/staff/tweede-stap", data={"csrf": csrf_of(page), "code": "000000"},
+                                 allow_redirects=False)
+    assert last.status == 302 and last.headers["Location"] == "/staff/login"
+    assert (await client.get("/staff/tweede-stap", allow_redirects=False)).headers["Location"].startswith(
+        "/staff/login")
+
+
+def test_the_test_app_is_the_one_the_fixtures_use():
+    assert pyotp.TOTP(TOTP_SECRET).now().isdigit() and PASSWORD
