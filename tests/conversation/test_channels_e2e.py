@@ -24,8 +24,10 @@ from verwijzing.booking import BookingService
 from verwijzing.config import settings
 from verwijzing.gateway import init_app
 from verwijzing.gateway.identity import COOKIE
+from verwijzing.gateway.keys import SETTINGS
 from verwijzing.gateway.sms.text import MAX_SEGMENTS, fits_gsm7, segments
 from verwijzing.store import make_engine, make_sessionmaker
+from verwijzing_rasa.pii import digits
 
 pytestmark = pytest.mark.rasa
 DAY = "2027-02-01"
@@ -144,3 +146,57 @@ async def test_the_web_chat_keeps_and_erases_its_conversation(web, stack):
     engine = make_engine(os.environ.get("DATABASE_URL") or stack[2])
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar() == 0
+
+
+# --- issue 18, point 1: every spelling, through every door -----------------------------------
+
+SPELLED = [
+    lambda n: n, lambda n: f"{n[:2]}.{n[2:4]}.{n[4:6]}-{n[6:9]}.{n[9:]}", lambda n: f"{n[:6]} {n[6:9]} {n[9:]}",
+    lambda n: ",".join([n[:2], n[2:4], n[4:6], n[6:9], n[9:]]), lambda n: f"{n[:6]}\n{n[6:]}",
+    lambda n: ":".join([n[:2], n[2:4], n[4:6], n[6:9], n[9:]]), lambda n: "\u2212".join([n[:6], n[6:9], n[9:]]),
+    lambda n: "".join(chr(ord(c) + 0xFEE0) for c in n), lambda n: f"({n[:6]}) {n[6:]}",
+    lambda n: " / ".join([n[:6], n[6:]]), lambda n: "_".join(n), lambda n: f"{n[:3]}…{n[3:]}",
+]
+PHONES_SPELLED = ["(0470) 12 34 56", "+32(470)123456", "0470,12,34,56", "0470\n123456", "0470:12:34:56",
+                  "+32 470 12 34 56", "0470/12.34.56", "0032470123456", "0470–12–34–56", "0470 12 34 56",
+                  "\uff10\uff14\uff17\uff10\uff11\uff12\uff13\uff14\uff15\uff16", "04 70 12 34 56"]
+
+
+def voice_fields(call: str, speech: str) -> dict[str, str]:
+    return {"AccountSid": "AC" + "0" * 32, "CallSid": call, "From": "+32470999000", "To": "+3293000001",
+            "CallStatus": "in-progress", "Direction": "inbound", "ApiVersion": "2010-04-01",
+            "SpeechResult": speech, "Confidence": "0.9"}
+
+
+async def test_no_spelling_through_chat_sms_or_phone_is_kept_in_the_store_or_the_logs(gateway, web, stack):
+    rasa, actions, database_url = stack
+    numbers = [valid_insz(dt.date(1970, 1, 1) + dt.timedelta(days=40 * i), 11 + i) for i in range(len(SPELLED))]
+    typed = [f"mijn rijksregisternummer is {spell(n)} en mijn gsm {phone}"
+             for spell, n, phone in zip(SPELLED, numbers, PHONES_SPELLED, strict=True)]
+    for i, message in enumerate(typed):
+        door = i % 3
+        if door == 0:  # the web chat, each its own browser
+            cookie_free = init_app(dataclasses.replace(gateway.app[SETTINGS], public_base_url="http://localhost:8080"))
+            async with TestClient(TestServer(cookie_free)) as browser:
+                assert (await browser.post("/chat", json={"message": "hallo"})).status == 200
+                assert (await browser.post("/chat", json={"message": message})).status == 200
+        elif door == 1:  # an SMS from its own number
+            sender = f"+3247055{i:04d}"
+            await sms(gateway, "hallo", 900 + 2 * i, sender)
+            await sms(gateway, message, 901 + 2 * i, sender)
+        else:  # a phone call, as the speech recogniser writes it
+            call = f"CA{i:032d}"
+            for fields in (voice_fields(call, ""), voice_fields(call, message)):
+                step = "" if not fields["SpeechResult"] else "?stap=antwoord"
+                fields = {k: v for k, v in fields.items() if v or k != "SpeechResult"}
+                response = await gateway.post(f"/webhooks/voice{step}", data=fields,
+                                              headers=signed(f"/webhooks/voice{step}", fields))
+                assert response.status == 200
+    with make_engine(database_url).connect() as connection:
+        stored = "\n".join(connection.execute(text("SELECT data FROM events")).scalars().all())
+    logs = rasa.log.read_text() + actions.log.read_text()
+    for number in numbers:
+        assert number not in digits(stored) and number not in digits(logs), number
+    assert "470123456" not in digits(stored)
+    print(f"\n{len(typed)} spellings of a national number and a phone, through the chat, SMS and the phone: "
+          "none in Rasa's events or the logs")
