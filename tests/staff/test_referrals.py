@@ -288,3 +288,17 @@ async def test_no_referral_page_without_a_login(aiohttp_client, staff_config, pa
 ])
 def test_a_csv_cell_never_runs_as_a_formula(cell, shown):
     assert spreadsheet_safe(cell) == shown
+
+
+def test_the_staff_transcript_shows_no_number_in_any_spelling_even_if_one_was_stored():
+    # Issue 18: the transcript redacts again with the one function (verwijzing_rasa.pii.redact),
+    # so a number that reached the store some other way is still not shown to staff.
+    from tests.conversation.test_channels_e2e import PHONES_SPELLED, SPELLED
+    from verwijzing.gateway.staff.referrals import transcript_lines
+    from verwijzing_rasa.pii import digits
+    numbers = [valid_insz(dt.date(1970, 1, 1) + dt.timedelta(days=40 * i), 11 + i) for i in range(len(SPELLED))]
+    events = [{"event": "user", "timestamp": 1.0, "text": f"nummer {spell(n)}, gsm {phone}"}
+              for spell, n, phone in zip(SPELLED, numbers, PHONES_SPELLED, strict=True)]
+    events.append({"event": "bot", "timestamp": 2.0, "text": f"Je gaf {numbers[0]}.", "data": {}})
+    shown = repr(transcript_lines(events))
+    assert not any(n in digits(shown) for n in numbers) and "470123456" not in digits(shown)
