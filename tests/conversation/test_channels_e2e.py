@@ -20,6 +20,7 @@ from tests.conversation.stack import TOKEN, running_stack
 from tests.gateway.twilio_requests import BASE, signed, sms_fields
 from tests.gateway.twilio_requests import TOKEN as TWILIO_TOKEN
 from tests.support.database import valid_insz
+from tests.support.spellings import PHONES_SPELLED, SPELLED
 from verwijzing.booking import BookingService
 from verwijzing.config import settings
 from verwijzing.gateway import init_app
@@ -149,18 +150,6 @@ async def test_the_web_chat_keeps_and_erases_its_conversation(web, stack):
 
 
 # --- issue 18, point 1: every spelling, through every door -----------------------------------
-
-SPELLED = [
-    lambda n: n, lambda n: f"{n[:2]}.{n[2:4]}.{n[4:6]}-{n[6:9]}.{n[9:]}", lambda n: f"{n[:6]} {n[6:9]} {n[9:]}",
-    lambda n: ",".join([n[:2], n[2:4], n[4:6], n[6:9], n[9:]]), lambda n: f"{n[:6]}\n{n[6:]}",
-    lambda n: ":".join([n[:2], n[2:4], n[4:6], n[6:9], n[9:]]), lambda n: "\u2212".join([n[:6], n[6:9], n[9:]]),
-    lambda n: "".join(chr(ord(c) + 0xFEE0) for c in n), lambda n: f"({n[:6]}) {n[6:]}",
-    lambda n: " / ".join([n[:6], n[6:]]), lambda n: "_".join(n), lambda n: f"{n[:3]}…{n[3:]}",
-]
-PHONES_SPELLED = ["(0470) 12 34 56", "+32(470)123456", "0470,12,34,56", "0470\n123456", "0470:12:34:56",
-                  "+32 470 12 34 56", "0470/12.34.56", "0032470123456", "0470–12–34–56", "0470 12 34 56",
-                  "\uff10\uff14\uff17\uff10\uff11\uff12\uff13\uff14\uff15\uff16", "04 70 12 34 56"]
-
 
 def voice_fields(call: str, speech: str) -> dict[str, str]:
     return {"AccountSid": "AC" + "0" * 32, "CallSid": call, "From": "+32470999000", "To": "+3293000001",

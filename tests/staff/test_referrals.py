@@ -293,7 +293,7 @@ def test_a_csv_cell_never_runs_as_a_formula(cell, shown):
 def test_the_staff_transcript_shows_no_number_in_any_spelling_even_if_one_was_stored():
     # Issue 18: the transcript redacts again with the one function (verwijzing_rasa.pii.redact),
     # so a number that reached the store some other way is still not shown to staff.
-    from tests.conversation.test_channels_e2e import PHONES_SPELLED, SPELLED
+    from tests.support.spellings import PHONES_SPELLED, SPELLED
     from verwijzing.gateway.staff.referrals import transcript_lines
     from verwijzing_rasa.pii import digits
     numbers = [valid_insz(dt.date(1970, 1, 1) + dt.timedelta(days=40 * i), 11 + i) for i in range(len(SPELLED))]

@@ -85,22 +85,14 @@ def _label(entry: Any) -> tuple[str, bool]:
     return str(getattr(entry, "name", "")), True
 
 
-def _source_words(source: Any) -> str:
-    # A YAML list item with ": " in it ("- productbeslissing (issue 4): minimale gegevens") is read
-    # as a one-key mapping; it is shown as it was written.
-    if isinstance(source, Mapping):
-        return "; ".join(f"{key}: {value}" for key, value in source.items())
-    return str(source)
-
-
 def _sources(entry: Any) -> tuple[str, ...]:
     """The entry's `reference` strings, verbatim."""
     reference = getattr(entry, "reference", None)
     if reference is None:
         return ()
-    if isinstance(reference, str | Mapping):
-        return (_source_words(reference),)
-    return tuple(_source_words(r) for r in reference)
+    if isinstance(reference, str):
+        return (reference,)
+    return tuple(str(r) for r in reference)
 
 
 def _dated(pairs: Any) -> list[tuple[dt.date, Any]]:
