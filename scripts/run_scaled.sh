@@ -5,7 +5,9 @@
 #   action servers  127.0.0.1:5055, 127.0.0.1:5056
 #   Rasa servers    127.0.0.1:5005 (actions on 5055), 127.0.0.1:5006 (actions on 5056),
 #                   one endpoints.scaled.yml: SQL tracker store on PostgreSQL, Redis lock store
-#   gateway         127.0.0.1:8080, spreading turns over both Rasa servers (RASA_URLS)
+#   gateways        127.0.0.1:8080 and :8081 (GATEWAY_PORT and the next one), each spreading turns
+#                   over both Rasa servers (RASA_URLS); what they must agree on (rate limits in
+#                   Redis; Twilio ids seen, login throttles, staff sessions in PostgreSQL) is shared
 #   worker          the background jobs (SMS outbox, …), as `make run`
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,7 +67,7 @@ start() {  # start NAME COMMAND…: in the background, its output in var/log/NAM
     names+=("$name")
 }
 
-echo "verwijzing: 2 actieservers, 2 Rasa-servers, de gateway en de worker starten (logs in var/log/) …"
+echo "verwijzing: 2 actieservers, 2 Rasa-servers, 2 gateways en de worker starten (logs in var/log/) …"
 for i in 0 1; do
     action_port=$((5055 + i)) rasa_port=$((5005 + i))
     SANIC_HOST=127.0.0.1 start "actions-$action_port" \
@@ -76,10 +78,16 @@ for i in 0 1; do
         --credentials credentials.yml --enable-api --auth-token "$RASA_AUTH_TOKEN" \
         --interface 127.0.0.1 --port "$rasa_port"
 done
-# The rate limits count in the same Redis, so that more gateways would count together.
-RASA_URLS="http://127.0.0.1:5005,http://127.0.0.1:5006" RASA_URL=http://127.0.0.1:5005 \
-    VERWIJZING_LIMITS_REDIS_URL="${VERWIJZING_LIMITS_REDIS_URL:-${REDIS_URL:-redis://127.0.0.1:6379/0}}" \
-    ACTION_SERVER_URL=http://127.0.0.1:5055/webhook start gateway .venv/bin/python -m verwijzing.gateway.app
+# Two gateways, as behind a load balancer: any request may reach either. The rate limits count
+# in the same Redis, so that the two count together.
+gateway_host=${GATEWAY_HOST:-127.0.0.1} gateway_port=${GATEWAY_PORT:-8080}
+gateways=("http://$gateway_host:$gateway_port" "http://$gateway_host:$((gateway_port + 1))")
+for i in 0 1; do
+    GATEWAY_PORT=$((gateway_port + i)) RASA_URLS="http://127.0.0.1:5005,http://127.0.0.1:5006" \
+        RASA_URL=http://127.0.0.1:5005 ACTION_SERVER_URL=http://127.0.0.1:5055/webhook \
+        VERWIJZING_LIMITS_REDIS_URL="${VERWIJZING_LIMITS_REDIS_URL:-${REDIS_URL:-redis://127.0.0.1:6379/0}}" \
+        start "gateway-$((gateway_port + i))" .venv/bin/python -m verwijzing.gateway.app
+done
 # The background jobs: `verwijzing worker` where it exists (safe to run several), else the SMS dispatcher.
 if .venv/bin/verwijzing worker --help >/dev/null 2>&1; then
     start worker .venv/bin/verwijzing worker
@@ -87,12 +95,13 @@ else
     start sms-dispatch .venv/bin/verwijzing sms-dispatch
 fi
 
-gateway="http://${GATEWAY_HOST:-127.0.0.1}:${GATEWAY_PORT:-8080}"
-# The gateway's /health asks the first Rasa and action server; the second ones are asked here.
-checks=("$gateway/health" "http://127.0.0.1:5006/status?token=$RASA_AUTH_TOKEN" "http://127.0.0.1:5056/health")
+# Each gateway's /health asks the first Rasa and action server; the second ones are asked here.
+checks=("${gateways[0]}/health" "${gateways[1]}/health" "http://127.0.0.1:5006/status?token=$RASA_AUTH_TOKEN"
+        "http://127.0.0.1:5056/health")
 if wait_until_ready 300 "${checks[@]}"; then
-    echo "klaar: open ${gateway/127.0.0.1/localhost} (Rasa op :5005 en :5006, acties op :5055 en :5056," \
-         "locks in Redis ${REDIS_HOST}:${REDIS_PORT}/${REDIS_DB}) — Ctrl-C stopt alles"
+    echo "klaar: open ${gateways[0]/127.0.0.1/localhost} of ${gateways[1]/127.0.0.1/localhost}" \
+         "(Rasa op :5005 en :5006, acties op :5055 en :5056, locks en tellers in Redis" \
+         "${REDIS_HOST}:${REDIS_PORT}/${REDIS_DB}) — Ctrl-C stopt alles"
 else
     echo "verwijzing: na 5 minuten antwoordt nog niet alles; kijk in var/log/." >&2
 fi

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
 
 import pytest
+from sqlalchemy import text as sql
 from twilio.request_validator import RequestValidator
 
 from tests.conversation.stack import TOKEN, running_stack
@@ -20,6 +21,8 @@ from tests.support.database import valid_insz
 from verwijzing.booking import BookingService
 from verwijzing.config import settings
 from verwijzing.gateway import init_app
+from verwijzing.gateway.identity import caller_id
+from verwijzing.store import make_engine
 
 pytestmark = pytest.mark.rasa
 DAY = "2027-02-01"
@@ -161,6 +164,34 @@ async def test_star_silence_a_miss_and_hidden_numbers_on_the_real_stack(stack, a
     # Two callers without a number each get their own conversation: the second is greeted.
     one = Call(client, "anonymous", "CA" + "1" * 32)
     other = Call(client, "anonymous", "CA" + "2" * 32)
-    await one.webhook(f"{BASE}/webhooks/voice")
-    await one.webhook(f"{BASE}/webhooks/voice?stap=antwoord", Digits="1")
+    greeted = await one.webhook(f"{BASE}/webhooks/voice")
+    await one.webhook(greeted.find("Gather").get("action"), Digits="1")
     assert heard(await other.webhook(f"{BASE}/webhooks/voice")).startswith("Hallo!")
+
+
+async def test_a_caller_erases_the_conversation_by_voice_and_keypad_and_is_greeted_anew(stack, aiohttp_client):
+    _, actions = stack
+    client = await aiohttp_client(gateway(stack))
+    caller = "+32471000222"
+    call = Call(client, caller, "CA" + "9" * 32)
+    first = await call.webhook(f"{BASE}/webhooks/voice")
+    second = await call.webhook(first.find("Gather").get("action"), Digits=key_for("iets anders", heard(first)))
+    sender = caller_id("voice", caller, b"voice-e2e-channel-secret")
+    assert stored_events(actions.env["DATABASE_URL"], sender) > 0
+    asked = await call.webhook(second.find("Gather").get("action"), SpeechResult="wis mijn gesprek")
+    assert "Wil je dit gesprek wissen?" in heard(asked)
+    done = await call.webhook(asked.find("Gather").get("action"), Digits="1")
+    assert heard(done).startswith("Je gesprek is gewist.")
+    assert stored_events(actions.env["DATABASE_URL"], sender) == 0
+    # Calling again from the same number: a new conversation, not "welkom terug".
+    again = await Call(client, caller, "CA" + "8" * 32).webhook(f"{BASE}/webhooks/voice")
+    assert heard(again).startswith("Hallo!")
+
+
+def stored_events(database_url: str, sender: str) -> int:
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sql("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar()
+    finally:
+        engine.dispose()

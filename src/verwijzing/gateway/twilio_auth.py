@@ -9,9 +9,15 @@ chooses).
 The signature is checked over every value of the form, as Twilio computes it, and a form with a
 key twice is refused: the handlers read one value, and a second one put in front of a captured
 request must not be the one they read. A body that is not URL encoding gets a 400, never a 500.
+
+A signature does not say when: a captured request stays valid. `seen_before` records the id a
+webhook carries (an SMS's MessageSid; on the phone the call's start and each step's own id) in
+the database, so that two gateways agree on which request came first.
 """
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import logging
 
 from aiohttp import web
@@ -19,7 +25,8 @@ from multidict import MultiDict, MultiDictProxy
 from twilio.request_validator import RequestValidator
 
 from verwijzing.gateway.forms import BAD_FORM, posted_form
-from verwijzing.gateway.keys import SETTINGS
+from verwijzing.gateway.keys import SESSIONS, SETTINGS
+from verwijzing.store.seen import first_time
 
 logger = logging.getLogger(__name__)
 
@@ -48,3 +55,16 @@ async def signed_form(request: web.Request) -> MultiDictProxy[str | bytes | byte
         logger.warning("%s refused: the X-Twilio-Signature does not match", request.path)
         raise web.HTTPForbidden(text=FORBIDDEN)
     return form
+
+
+async def seen_before(request: web.Request, sid: str) -> bool:
+    """Whether a webhook with this id was answered already (a replay); records it when not.
+    An empty id counts as seen: Twilio always sends one, so its absence is not Twilio."""
+    if not sid:
+        return True
+
+    def record() -> bool:
+        with request.app[SESSIONS].begin() as session:
+            return first_time(session, sid, dt.datetime.now(dt.UTC))
+
+    return not await asyncio.to_thread(record)

@@ -1,11 +1,12 @@
 """Webhook ids already answered (`webhooks_seen`): a signed Twilio webhook that comes a second
-time is a replay, and the SMS gateway answers it once (gateway/sms/webhook.py).
+time is a replay, answered once (gateway/twilio_auth.seen_before).
 
 Twilio signs the URL and the form, not the moment: a captured request stays valid. Each SMS has
 its own MessageSid, so the first request with an id is acted on and any later one with the same
-id gets an empty answer. In the database, so two gateways agree; the worker's retention forgets
-them after REMEMBERED. Not for voice: every webhook of one call carries the same CallSid, and a
-caller may press the same key at the same step twice.
+id gets an empty answer. The phone has no id per request (every webhook of a call carries the
+same CallSid), so it records the CallSid of a call's start and, for each later step, the random
+step id that the previous reply put in its URLs (gateway/voice/webhook.py). In the database, so
+two gateways agree; the worker's retention forgets them after REMEMBERED.
 """
 from __future__ import annotations
 

@@ -25,11 +25,10 @@ from verwijzing.gateway.keys import ASSISTANT, ENGINE, LIMITS, SESSIONS, SETTING
 from verwijzing.gateway.limits import SMS_SENDER, too_many
 from verwijzing.gateway.options import choose
 from verwijzing.gateway.sms.text import reply_text, split, to_gsm7
-from verwijzing.gateway.twilio_auth import signed_form
+from verwijzing.gateway.twilio_auth import seen_before, signed_form
 from verwijzing.notify.optout import is_opted_out, opt_in, opt_out
 from verwijzing.notify.phone import InvalidPhone, normalise_phone
 from verwijzing.store.conversations import erase_conversation
-from verwijzing.store.seen import first_time
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +59,7 @@ def twiml(*bodies: str) -> web.Response:
 async def incoming(request: web.Request) -> web.Response:
     form = await signed_form(request)
     config = request.app[SETTINGS]
-    sid = str(form.get("MessageSid", ""))
-    if not sid or not await asyncio.to_thread(_first_time, request.app[SESSIONS], sid):
+    if await seen_before(request, str(form.get("MessageSid", ""))):
         logger.warning("sms: a message id seen before (or none); answered once already")
         return twiml()
     try:
@@ -111,11 +109,6 @@ async def incoming(request: web.Request) -> web.Response:
 
 
 Ts = TypeVarTuple("Ts")
-
-
-def _first_time(sessions: sessionmaker[Session], sid: str) -> bool:
-    with sessions.begin() as session:
-        return first_time(session, sid, dt.datetime.now(dt.UTC))
 
 
 def _in_transaction(sessions: sessionmaker[Session], change: Callable[[Session, *Ts], None], *args: *Ts) -> None:

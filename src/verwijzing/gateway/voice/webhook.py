@@ -11,7 +11,15 @@ answers with the keypad or by speaking, and may press a key while the voice is s
 - silence: the question once more, then a way out (the VDAB number, and 0), then goodbye —
   never an endless loop. The `stap` query parameter of the URLs we give Twilio says why it
   calls back: `antwoord` (the Gather heard something), `stilte&keer=N` (it heard nothing N
-  times); no `stap` is a new call.
+  times), `wissen` (the answer to "wil je dit gesprek wissen?"); no `stap` is a new call;
+- "9" when nothing is asked (the end of an answer), or saying "wis mijn gesprek" at any time,
+  asks whether to erase the conversation; "1" then erases it as "Wis mijn gesprek" does on the
+  web (store/conversations.erase_conversation). A booking stays, and the caller hears so first.
+
+Replays: Twilio signs the URL and the form, not the moment, so a captured request stays valid.
+Each reply's URLs carry their own step id (`beurt`, random) and a call starts once per CallSid;
+`seen_before` takes each of them once, in the database, so a replayed request (pressing "1" on an
+erase or a booking question again) is answered with an empty reply that does nothing.
 
 The voice is Google's nl-BE Standard-A through Twilio (`Google.nl-BE-Standard-A`): Twilio's own
 voices have no Flemish, and Amazon Polly's only nl-BE voice (Lisa) is neural-only and dearer.
@@ -19,9 +27,12 @@ Changing it is one constant, VOICE.
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
+import re
+import secrets
 from typing import Any, Protocol
 
 from aiohttp import web
@@ -31,10 +42,11 @@ from verwijzing.config import ConfigError
 from verwijzing.dialogue.repair import PERSON_PAYLOAD
 from verwijzing.gateway.assistant import AssistantUnavailable, BotMessage, last_reply
 from verwijzing.gateway.identity import caller_id
-from verwijzing.gateway.keys import ASSISTANT, SETTINGS
+from verwijzing.gateway.keys import ASSISTANT, ENGINE, SETTINGS
 from verwijzing.gateway.options import choose, reply_choices
-from verwijzing.gateway.twilio_auth import signed_form
+from verwijzing.gateway.twilio_auth import seen_before, signed_form
 from verwijzing.gateway.voice.speech import spoken_reply
+from verwijzing.store.conversations import erase_conversation
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +56,10 @@ LANGUAGE = "nl-BE"
 VOICE = "Google.nl-BE-Standard-A"
 # Seconds Twilio waits for the first key or word, and between keys.
 TIMEOUT = 6
-PERSON_KEY, REPEAT_KEY = "0", "*"
+PERSON_KEY, REPEAT_KEY, ERASE_KEY = "0", "*", "9"
+# The step id in every URL a reply gives Twilio (see "Replays" above): 16 random bytes.
+STEP_ID = "beurt"
+_STEP_ID_SHAPE = re.compile(r"[A-Za-z0-9_-]{22}")
 # A new call sends this: the greeting intent, never read by the NLU (no guessing what "" means).
 GREETING = "/begroeting"
 
@@ -61,7 +76,17 @@ GOODBYE = "Ik hoor niets meer. Bel gerust later terug. Dag!"
 HANDOFF = "Ik verbind je door met een medewerker. Even geduld."
 NO_ANSWER = "Er neemt nu niemand op. Bel later gratis naar VDAB: 0800 30 700. Dag!"
 UNAVAILABLE = "Sorry, de assistent antwoordt nu even niet."
-ANYTHING_ELSE = "Heb je nog een vraag? Zeg ze maar. Of druk 0 om met een mens te praten."
+ANYTHING_ELSE = ("Heb je nog een vraag? Zeg ze maar. Of druk 0 om met een mens te praten. "
+                 "Wil je dit gesprek wissen? Druk dan 9.")
+ERASE_QUESTION = ("Wil je dit gesprek wissen? Je antwoorden zijn dan weg. Dat kan je niet ongedaan maken. "
+                  "Een afspraak blijft wel staan. Die annuleer je apart. "
+                  "Druk 1 om alles te wissen. Druk 2 om verder te gaan.")
+ERASED = "Je gesprek is gewist. Een afspraak blijft wel staan. Dag!"
+NOT_ERASED = "Goed, we wissen niets."
+# Said words that ask to erase (as a speech recogniser writes them), and words that turn it around.
+_ERASE_WORDS = frozenset({"wis", "wissen", "wist", "verwijder", "verwijderen"})
+_ERASE_WHAT = frozenset({"gesprek", "alles", "gegevens", "antwoorden"})
+_NOT = frozenset({"niet", "geen", "nee"})
 NOT_UNDERSTOOD = "Sorry, dat heb ik niet goed gehoord."
 
 # What Twilio sends as From when the caller hides their number (its own docs list these).
@@ -115,9 +140,15 @@ def in_a_form(events: list[dict[str, Any]]) -> bool:
 
 # --- TwiML ---------------------------------------------------------------------------------------
 
-def _url(request: web.Request, **query: str) -> str:
+def _url(request: web.Request, step_id: str, **query: str) -> str:
     base = request.app[SETTINGS].public_base_url.rstrip("/") + PATH
-    return base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+    return base + "?" + "&".join(f"{k}={v}" for k, v in {**query, STEP_ID: step_id}.items())
+
+
+def asks_to_erase(speech: str) -> bool:
+    """"wis mijn gesprek", "Alles wissen." — and not "ik wil mijn gesprek niet wissen"."""
+    words = set(re.findall(r"\w+", speech.lower()))
+    return bool(words & _ERASE_WORDS) and bool(words & _ERASE_WHAT) and not words & _NOT
 
 
 class _Verb(Protocol):
@@ -138,14 +169,17 @@ def one_key(reply: list[BotMessage], slot: str | None) -> bool:
         and slot not in FREE_NUMBER_SLOTS
 
 
-def ask(request: web.Request, text: str, *, single_key: bool, silences: int = 0) -> web.Response:
-    """Say `text` inside a Gather; when nothing is heard, Twilio calls back with the silence count."""
+def ask(request: web.Request, text: str, *, single_key: bool, silences: int = 0, step: str = "antwoord"
+        ) -> web.Response:
+    """Say `text` inside a Gather; when nothing is heard, Twilio calls back with the silence count.
+    Both URLs carry one new step id: Twilio follows only one of them."""
+    step_id = secrets.token_urlsafe(16)
     response = VoiceResponse()
-    gather = response.gather(input="dtmf speech", language=LANGUAGE, action=_url(request, stap="antwoord"),
+    gather = response.gather(input="dtmf speech", language=LANGUAGE, action=_url(request, step_id, stap=step),
                              method="POST", timeout=TIMEOUT, speech_timeout="auto", finish_on_key="#",
                              **({"num_digits": 1} if single_key else {}))
     _say(gather, text)
-    response.redirect(_url(request, stap="stilte", keer=str(silences + 1)), method="POST")
+    response.redirect(_url(request, step_id, stap="stilte", keer=str(silences + 1)), method="POST")
     return _twiml(response)
 
 
@@ -161,7 +195,8 @@ def ask_reply(request: web.Request, reply: list[BotMessage], slot: str | None, *
     single = one_key(reply, slot)
     text = spoken_reply(reply, digits_then_hash=not single and slot in FREE_NUMBER_SLOTS)
     if waits_for_nothing(reply, slot):
-        text = f"{text} {ANYTHING_ELSE}"
+        # Nothing to type here: one key (0 or 9) answers at once; speech still works.
+        text, single = f"{text} {ANYTHING_ELSE}", True
     return ask(request, f"{before} {text}".strip() or NOT_UNDERSTOOD, single_key=single, silences=silences)
 
 
@@ -192,6 +227,11 @@ async def _conversation(request: web.Request, sender: str) -> tuple[list[BotMess
     return last_reply(events), requested_slot(events), in_a_form(events)
 
 
+async def _asks_nothing(request: web.Request, sender: str) -> bool:
+    reply, slot, _ = await _conversation(request, sender)
+    return bool(reply) and waits_for_nothing(reply, slot)
+
+
 async def _turn(request: web.Request, sender: str, text: str) -> web.Response:
     reply = await request.app[ASSISTANT].turn(sender, text, CHANNEL)
     # Which question is open now decides how the keypad answers it (one key, or digits and #).
@@ -219,6 +259,29 @@ async def _silence(request: web.Request, sender: str, silences: int) -> web.Resp
     return goodbye()
 
 
+async def _erase_answer(request: web.Request, sender: str, digits: str, speech: str) -> web.Response:
+    """The answer to ERASE_QUESTION: "1" (or "ja") erases, anything else goes on where they were."""
+    if digits == "1" or (not digits and re.fullmatch(r"\W*ja\b.*", speech.lower())):
+        await asyncio.to_thread(erase_conversation, request.app[ENGINE], sender)
+        response = VoiceResponse()
+        _say(response, ERASED)
+        response.hangup()
+        return _twiml(response)
+    reply, slot, _ = await _conversation(request, sender)
+    if not reply:
+        return await _start(request, sender)
+    return ask_reply(request, question_of(reply), slot, before=NOT_ERASED)
+
+
+def _replay_id(request: web.Request, form: Any) -> str:
+    """What makes this request one of a kind: a new call's CallSid, or the step id of a reply."""
+    if not request.query.get("stap"):
+        call_sid = str(form.get("CallSid") or "")
+        return f"voice-call:{call_sid}" if call_sid else ""
+    step_id = request.query.get(STEP_ID, "")
+    return f"voice-step:{step_id}" if _STEP_ID_SHAPE.fullmatch(step_id) else ""
+
+
 # A call that is over: Twilio reports it only when a status callback points here; nothing to say.
 ENDED = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 
@@ -226,6 +289,9 @@ ENDED = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 async def voice(request: web.Request) -> web.Response:
     form = await signed_form(request)
     if str(form.get("CallStatus") or "") in ENDED:
+        return _twiml(VoiceResponse())
+    if await seen_before(request, _replay_id(request, form)):
+        logger.warning("voice: a request answered before (a replay), or without its step id; nothing done")
         return _twiml(VoiceResponse())
     step = request.query.get("stap", "")
     digits = str(form.get("Digits") or "").strip()
@@ -241,6 +307,11 @@ async def voice(request: web.Request) -> web.Response:
             # lists such conversations); what Rasa answers is not said: the caller is put through.
             await request.app[ASSISTANT].turn(sender, PERSON_PAYLOAD, CHANNEL)
             return hand_over(request)
+        if step == "wissen":
+            return await _erase_answer(request, sender, digits, speech)
+        if (speech and not digits and asks_to_erase(speech)) or (digits == ERASE_KEY and await _asks_nothing(
+                request, sender)):
+            return ask(request, ERASE_QUESTION, single_key=True, step="wissen")
         if REPEAT_KEY in digits:
             reply, slot, _ = await _conversation(request, sender)
             if not reply:

@@ -1,0 +1,134 @@
+"""`make run-scaled` as a person starts it: scripts/run_scaled.sh on PostgreSQL and Redis, with two
+gateways, two Rasa servers, two action servers and the worker, all real processes.
+
+What two gateways behind a load balancer must agree on is checked across them: a web
+conversation begun on one goes on on the other (the sealed cookie), an SMS webhook replayed to the
+other gateway is answered once (the ids seen are in PostgreSQL), and the rate limits count
+together (Redis). Takes about two minutes: the two Rasa servers load the model."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import time
+import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
+
+import aiohttp
+import pytest
+
+from tests.conversation.stack import ROOT, free_port
+from tests.gateway.twilio_requests import BASE, signed, sms_fields
+from tests.gateway.twilio_requests import TOKEN as TWILIO_TOKEN
+from tests.scale.cluster import require_redis, unique_key_prefix
+from tests.support.database import require_postgres, temporary_postgres_database
+from verwijzing.gateway.identity import cookie_name
+from verwijzing.gateway.limits import HEALTH, WINDOW
+
+pytestmark = [pytest.mark.rasa, pytest.mark.postgres, pytest.mark.timeout(900)]
+FIXED_PORTS = (5005, 5006, 5055, 5056)  # scripts/run_scaled.sh's Rasa and action servers
+
+
+def port_pair() -> int:
+    """A port whose next one is free too: the two gateways listen on GATEWAY_PORT and the next."""
+    for _ in range(50):
+        port = free_port()
+        if port < 65535 and port_free(port + 1):
+            return port
+    raise RuntimeError("no two free ports next to each other")
+
+
+def port_free(port: int) -> bool:
+    import socket
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+@pytest.fixture(scope="module")
+def gateways(tmp_path_factory):
+    busy = [port for port in FIXED_PORTS if not port_free(port)]
+    if busy:
+        message = f"ports {busy} are in use (a running `make run`?); scripts/run_scaled.sh needs them"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    redis_env = require_redis(unique_key_prefix())
+    redis_url = f"redis://{redis_env['REDIS_HOST']}:{redis_env['REDIS_PORT']}/{redis_env['REDIS_DB']}"
+    log = tmp_path_factory.mktemp("scaled") / "run_scaled.out"
+    with temporary_postgres_database(require_postgres()) as database_url:
+        port = port_pair()
+        env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+               "REDIS_KEY_PREFIX": redis_env["REDIS_KEY_PREFIX"], "VERWIJZING_LIMITS_REDIS_URL": redis_url,
+               "GATEWAY_HOST": "127.0.0.1", "GATEWAY_PORT": str(port), "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+               "PUBLIC_BASE_URL": BASE, "VERWIJZING_PEILDATUM": dt.date.today().isoformat()}
+        with log.open("w") as out:
+            script = subprocess.Popen([str(ROOT / "scripts" / "run_scaled.sh")], cwd=ROOT, env=env, stdout=out,
+                                      stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 420
+            while "klaar:" not in log.read_text():
+                assert script.poll() is None, f"run_scaled.sh stopped:\n{log.read_text()[-3000:]}"
+                assert time.monotonic() < deadline, f"run_scaled.sh not ready in 7 minutes:\n{log.read_text()[-3000:]}"
+                time.sleep(1)
+            yield [f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port + 1}"], log
+        finally:
+            os.killpg(script.pid, signal.SIGTERM)
+            try:
+                script.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(script.pid, signal.SIGKILL)
+                script.wait()
+
+
+async def test_the_script_starts_two_gateways_that_both_answer(gateways):
+    urls, log = gateways
+    assert "2 gateways" in log.read_text()
+    async with aiohttp.ClientSession() as http:
+        for url in urls:
+            async with http.get(f"{url}/health") as response:
+                assert response.status == 200, await response.text()
+
+
+async def test_a_web_conversation_begun_on_one_gateway_goes_on_on_the_other(gateways):
+    (one, other), _ = gateways
+    name = cookie_name(BASE.startswith("https"))
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
+        async with http.post(f"{one}/chat", json={"message": "hallo"}) as response:
+            assert response.status == 200, await response.text()
+            cookie = response.cookies[name].value
+            button = (await response.json())["messages"][-1]["buttons"][0]
+        headers = {"Cookie": f"{name}={cookie}"}
+        async with http.post(f"{other}/chat", json={"message": button["payload"]}, headers=headers) as response:
+            assert response.status == 200, await response.text()
+            assert "Werk je nu?" in (await response.json())["messages"][-1]["text"]
+        async with http.get(f"{one}/chat", headers=headers) as response:
+            said = [m["text"] for m in (await response.json())["messages"] if m["from"] == "user"]
+    assert said == ["hallo", button["title"]]
+
+
+async def test_an_sms_replayed_to_the_other_gateway_is_answered_once(gateways):
+    (one, other), _ = gateways
+    fields = sms_fields("hallo", sender="+32470556677")
+    headers = {**signed("/webhooks/sms", fields), "Content-Type": "application/x-www-form-urlencoded"}
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{one}/webhooks/sms", data=urlencode(fields), headers=headers) as response:
+            first = ET.fromstring(await response.text())
+        async with http.post(f"{other}/webhooks/sms", data=urlencode(fields), headers=headers) as response:
+            again = ET.fromstring(await response.text())
+    assert first.findall("Message"), "the first request gets the assistant's answer"
+    assert list(again) == []
+
+
+async def test_the_two_gateways_count_one_budget_together(gateways):
+    (one, other), _ = gateways
+    # Fixed one-minute windows: start at a new one, so that only these requests count (the
+    # script's own readiness checks asked /health too) and all of them in the same window.
+    time.sleep(WINDOW - time.time() % WINDOW + 0.5)
+    statuses = []
+    async with aiohttp.ClientSession() as http:
+        for i in range(HEALTH.per_address + 2):
+            async with http.get(f"{(one, other)[i % 2]}/health") as response:
+                statuses.append(response.status)
+    # Each gateway alone saw half the budget; together they refuse past it.
+    assert statuses == [200] * HEALTH.per_address + [429, 429], statuses
