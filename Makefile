@@ -102,9 +102,11 @@ test: setup
 
 # The security tests alone (issue 18; `make test` runs them too): redaction in every spelling,
 # erasure with a turn in flight, one-time codes and the shared PC, Twilio's signature, replays and
-# repeated keys, the action server's token, the login throttle, sealed ids, rate limits, and every
-# route against a corpus of bad input.
+# repeated keys (SMS and phone), erasing by phone, the action server's token, the login throttle,
+# sealed ids, rate limits (two gateways of `make run-scaled` counting together), and every route
+# against a corpus of bad input.
 SECURITY_TESTS := tests/privacy tests/gateway/test_limits.py tests/gateway/test_sms.py tests/gateway/test_chat_api.py \
+	tests/gateway/test_voice.py tests/scale/test_run_scaled.py \
 	tests/gateway/test_gateway.py tests/gateway/test_bad_input_corpus.py tests/staff/test_bad_input_corpus_staff.py \
 	tests/staff/test_login_throttle.py tests/staff/test_second_factor.py tests/staff/test_access.py \
 	tests/conversation/test_action_server_access.py \

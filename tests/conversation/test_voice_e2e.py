@@ -153,13 +153,14 @@ async def test_star_silence_a_miss_and_hidden_numbers_on_the_real_stack(stack, a
     call = Call(client, "+32471000111", "CA" + "f" * 32)
     first = await call.webhook(f"{BASE}/webhooks/voice")
     assert "Waarmee wil je hulp?" in heard(first)
+    # Each step follows the URLs of the reply before it, as Twilio does (each is taken once).
     again = await call.webhook(first.find("Gather").get("action"), Digits="*")
     assert heard(again) == heard(first)
-    silent = await call.webhook(first.find("Redirect").text)
+    silent = await call.webhook(again.find("Redirect").text)
     assert heard(silent).startswith("Ik hoorde niets. Waarmee wil je hulp?")
     assert "Hallo" not in heard(silent)
     # A key that is no choice: asked in other words, still with keys for the answers.
-    missed = await call.webhook(first.find("Gather").get("action"), Digits="9")
+    missed = await call.webhook(silent.find("Gather").get("action"), Digits="9")
     assert "Sorry" in heard(missed) and "Druk 1 " in heard(missed), heard(missed)
     # Two callers without a number each get their own conversation: the second is greeted.
     one = Call(client, "anonymous", "CA" + "1" * 32)

@@ -84,3 +84,21 @@ def test_every_outcome_costs_exactly_one_password_hash(db, make_user, monkeypatc
     outcomes.append(attempt(db, "an.peeters", PASSWORD, NOW + dt.timedelta(seconds=3), "10.1.1.4"))
     assert "unknown" in outcomes and "wrong" in outcomes and "throttled" in outcomes and outcomes[-1] == "ok"
     assert len(calls) == len(outcomes)
+
+
+def test_the_counters_name_no_address_or_login_that_hashing_could_find_back(db, make_user):
+    import hashlib
+
+    from sqlalchemy import select
+
+    from verwijzing.store.staff_models import LoginThrottle
+    make_user("an.peeters")
+    attempt(db, "an.peeters", "geraden", NOW, "203.0.113.9")
+    with make_sessionmaker(db)() as session:
+        keys = set(session.scalars(select(LoginThrottle.key)))
+    assert len(keys) == 2
+    # A plain hash of an IPv4 address is found back by hashing all 2³² of them; these are keyed.
+    plain = {hashlib.sha256(text.encode()).hexdigest()
+             for text in ("address:203.0.113.9", "account:an.peeters|203.0.113.9", "203.0.113.9")}
+    assert not keys & plain
+    assert not any("203.0.113" in key or "peeters" in key for key in keys)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 
@@ -60,11 +61,12 @@ def delay_after(failures: int, free: int) -> dt.timedelta:
     return min(dt.timedelta(seconds=2 ** (failures - free)), LONGEST_DELAY)
 
 
-def throttle_keys(login: str, address: str) -> dict[str, int]:
-    """The counters a try from `address` for `login` touches, with their free tries. Hashed: the
-    table holds no login names or addresses in the clear."""
+def throttle_keys(login: str, address: str, secret: bytes) -> dict[str, int]:
+    """The counters a try from `address` for `login` touches, with their free tries. Keyed hashes:
+    the table holds no login names or addresses, and without the secret they cannot be found back
+    by hashing every IPv4 address (a plain hash of 2³² addresses can)."""
     def key(text: str) -> str:
-        return hashlib.sha256(text.encode()).hexdigest()
+        return hmac.new(secret, f"login-throttle:{text}".encode(), hashlib.sha256).hexdigest()
     return {key(f"account:{login}|{address}"): FREE_TRIES_ACCOUNT, key(f"address:{address}"): FREE_TRIES_ADDRESS}
 
 
@@ -109,7 +111,7 @@ def authenticate(session: Session, login: str, password: str, now: dt.datetime, 
     factor needs its code too (from the app, or a recovery code, used up). The caller must commit
     also when this raises: the failure counts are the throttle."""
     login = login.strip().lower()
-    counters = {key: _counter(session, key, now) for key in throttle_keys(login, address)}
+    counters = {key: _counter(session, key, now) for key in throttle_keys(login, address, seal_key)}
     user = session.scalar(select(StaffUser).where(StaffUser.login == login).with_for_update())
     waiting = any(c.not_before > now for c in counters.values())
     # The hash is checked (or an equal one spent) whatever the outcome: the same time for all.
@@ -117,7 +119,7 @@ def authenticate(session: Session, login: str, password: str, now: dt.datetime, 
     if right and user is not None and user.totp_secret:
         right = _second_factor_ok(user, code, seal_key, now)
     if waiting or user is None or not right:
-        for key, free in throttle_keys(login, address).items():
+        for key, free in throttle_keys(login, address, seal_key).items():
             counter = counters[key]
             if now - counter.not_before > FORGET_AFTER:
                 counter.failures = 0
