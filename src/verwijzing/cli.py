@@ -1,4 +1,5 @@
-"""The `verwijzing` command (contract.md): screen, booking show, seed-demo, sms-dispatch, worker.
+"""The `verwijzing` command (contract.md): screen, booking show, seed-demo, sms-dispatch, worker,
+staff add-user, counsellors import.
 
 Bad input ends with exit 2 and one plain line on stderr naming the field, never a traceback.
 """
@@ -116,6 +117,15 @@ def _cmd_staff_add_user(args: argparse.Namespace) -> int:
     return add_user_command(config.settings().database_url, args.name, args.role, args.password_stdin)
 
 
+def _cmd_counsellors_import(args: argparse.Namespace) -> int:
+    # A database and the register's checks: load on use.
+    from verwijzing.counsellors.command import import_command
+
+    found = config.settings()
+    return import_command(found.database_url, args.file, trial=args.controleer, now=config.peildatum_now(),
+                          seal_key=found.channel_secret)
+
+
 def _seconds(raw: str) -> float:
     try:
         value = float(raw)
@@ -159,6 +169,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_user.add_argument("--password-stdin", action="store_true",
                           help="read the password from standard input instead of asking (for scripts)")
     add_user.set_defaults(handler=_cmd_staff_add_user)
+    counsellors = commands.add_parser("counsellors", help="the counsellors' mandate register (docs/counsellors.md)")
+    counsellors_commands = counsellors.add_subparsers(dest="counsellors_command", required=True)
+    register = counsellors_commands.add_parser(
+        "import", help="read the whole register from a UTF-8 CSV file: all of it, or nothing when a line is wrong")
+    register.add_argument("file", help="the register, e.g. register.csv")
+    register.add_argument("--controleer", action="store_true",
+                          help="check the file and say what would change, without changing anything")
+    register.set_defaults(handler=_cmd_counsellors_import)
     return parser
 
 

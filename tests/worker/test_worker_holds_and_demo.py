@@ -57,8 +57,8 @@ def test_the_demo_agenda_stays_four_weeks_ahead(sessions):
 
 def test_no_slot_is_invented_in_a_database_that_is_not_the_demo(sessions):
     """Real counsellors, even one who happens to share a demo counsellor's name and office."""
-    first_postcode = demo._offices()[0][1]  # noqa: SLF001
-    counsellor(sessions, demo._name(0), first_postcode)  # noqa: SLF001
+    first = demo.register_entries()[0]
+    counsellor(sessions, first.name, first.office_postcode)
     counsellor(sessions, "Els Wouters", "9000")
 
     assert worker_jobs(sessions, at(8, 7))["demo-agenda"].run() == {"slots_added": 0}

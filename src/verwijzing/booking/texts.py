@@ -66,6 +66,17 @@ def cancelled_sms(reference: str, refunded_minutes: int) -> str:
     return f"Je afspraak {reference} is geannuleerd.{back}"
 
 
+def counsellor_gone_sms(reference: str, starts_at: dt.datetime, refunded_minutes: int) -> str:
+    """A booking the register cancelled: the counsellor may no longer work with the credit then."""
+    back = (f" De {hours(refunded_minutes)} uur staan terug op je krediet." if refunded_minutes
+            else " Er gaat niets af van je krediet of je loopbaancheque.")
+    return (
+        f"Je afspraak {reference} van {when(starts_at)} gaat niet door. Je begeleider mag dan niet meer "
+        f"met het loopbaankrediet werken.{back} Kies een nieuw moment: stuur 'nieuwe afspraak' naar dit "
+        "nummer. Of bel VDAB gratis: 0800 30 700."
+    )
+
+
 def cancel_message(reference: str, refunded_minutes: int, window: dt.timedelta, was_confirmed: bool) -> str:
     if not was_confirmed:
         return f"Je reservering {reference} is geannuleerd. Er gingen geen uren van je krediet af."

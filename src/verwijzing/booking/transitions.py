@@ -130,6 +130,28 @@ def cancel(
                         texts.cancel_message(booking.reference, refund, free_cancellation, was_confirmed))
 
 
+def cancel_for_counsellor(session: Session, booking: Booking, now: dt.datetime, *, why: str) -> int:
+    """Cancel a hold or a booking because its counsellor may no longer work on that day (the
+    register's import). Not the person's doing: the hours always go back (or the cheque is free
+    again), and they get an SMS that says why and how to choose a new moment. Returns the
+    minutes given back."""
+    was_confirmed = booking.status == BookingStatus.CONFIRMED
+    refund = 0
+    if was_confirmed and not figures.uses_credit(booking.slot.day):
+        session.execute(delete(ChequeUse).where(ChequeUse.booking_reference == booking.reference))
+    elif was_confirmed:
+        refund = ledger.refund_booking(session, booking.citizen_key, booking.reference, booking.slot.day, now)
+    booking.status = BookingStatus.CANCELLED.value
+    booking.cancelled_at = now
+    if booking.phone and was_confirmed:
+        queue_sms(session, to=booking.phone, at=now, booking_reference=booking.reference,
+                  body=texts.counsellor_gone_sms(booking.reference, booking.slot.starts_at, refund))
+        booking.phone = None
+    record_audit(session, actor="register", action="cancel", subject=booking.reference,
+                 detail={"refunded_minutes": refund, "was_confirmed": was_confirmed, "reason": why}, at=now)
+    return refund
+
+
 def move(
     session: Session, booking: Booking, new_slot_id: int, now: dt.datetime, *, actor: str | None,
     free_cancellation: dt.timedelta, hold_time: dt.timedelta,

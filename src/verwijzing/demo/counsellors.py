@@ -1,7 +1,9 @@
 """Fictional demo data: counsellors across Flanders and Brussels with four weeks of slots.
 
 Everything here is made up (names, offices, mandates); it exists so that the assistant can be
-tried and tested without real counsellor data. A few counsellors are deliberately not bookable
+tried and tested without real counsellor data. The counsellors are an ordinary register file,
+`mandaatregister.csv` beside this module, imported through the same path as a real one
+(`verwijzing counsellors import`, docs/counsellors.md). A few counsellors are deliberately not bookable
 (mandate ended, beroepskwalificatie not yet valid or missing, mandate ending or starting within
 the four weeks) so that the validity filter is visible in the demo and covered by the tests.
 
@@ -12,6 +14,8 @@ every booking would say "geen vrij moment" once the first four weeks are over.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, inspect, select
@@ -20,45 +24,22 @@ from sqlalchemy.orm import Session
 
 from verwijzing.booking import figures
 from verwijzing.booking.service import BookingService
-from verwijzing.enums import ACTIVE_STATUSES, Modality
+from verwijzing.counsellors.importer import import_register
+from verwijzing.counsellors.register import Entry, read_register
+from verwijzing.enums import ACTIVE_STATUSES
 from verwijzing.nl_be import BRUSSELS
-from verwijzing.places.postcodes import province_of, region_of
 from verwijzing.store.engine import make_engine, make_sessionmaker
 from verwijzing.store.migrate import upgrade
 from verwijzing.store.models import (
     Booking,
     Counsellor,
-    CounsellorLanguage,
-    CounsellorModality,
     Slot,
 )
 
 DEMO_WEEKS = 4
 
-# Office postcodes per province (real postcodes, fictional offices); 40 counsellors in all.
-_OFFICES = {
-    "antwerpen": ("2000", "2018", "2060", "2100", "2300", "2800", "2400", "2500"),
-    "oost-vlaanderen": ("9000", "9000", "9100", "9200", "9300", "9700", "9900"),
-    "vlaams-brabant": ("3000", "3000", "1800", "1500", "3300", "1700", "3200"),
-    "west-vlaanderen": ("8000", "8500", "8400", "8800", "8900", "8700"),
-    "limburg": ("3500", "3600", "3700", "3800", "3900", "3630"),
-    "brussel": ("1000", "1030", "1050", "1070", "1080", "1200"),
-}
-_FIRST_NAMES = (
-    "Lotte", "Wout", "Sien", "Jef", "Lien", "Pieter-Jan", "Fien", "Bram", "Marie", "Arne",
-    "Nele", "Joris", "Hanne", "Stijn", "Elke", "Thijs", "Ine", "Koen", "Griet", "Ruben",
-    "An", "Dries", "Leen", "Wim", "Katrien", "Jonas", "Liesbeth", "Tom", "Evi", "Sander",
-    "Saar", "Bart", "Hilde", "Lars", "Mieke", "Jens", "Veerle", "Kobe", "Tine", "Seppe",
-)
-_SURNAMES = (
-    "Peeters", "Janssens", "Maes", "Vermeulen", "Mertens", "Willems", "Claes", "Goossens",
-    "Wouters", "De Smet", "Verhaegen", "Van den Broeck", "Hermans", "Aerts", "Pauwels",
-    "Verhoeven", "Michiels", "De Clercq", "Van Damme", "Verstraete", "Lambrechts",
-    "Vandenberghe", "De Backer", "Coppens", "Smets", "Bogaert", "Van Acker", "Martens",
-    "Stevens", "Cools", "Vermeiren", "Geerts", "Segers", "Dewitte", "Baert", "Van de Velde",
-    "Vanhove", "Desmedt", "Buyse", "Wuyts",
-)
-_EXTRA_LANGUAGES = ("fr", "en", "de", "ar", "tr", "pl", "es")
+# The demo's register: 40 fictional counsellors in every province and Brussels.
+REGISTER = Path(__file__).with_name("mandaatregister.csv")
 # Start times (Brussels) per weekly rhythm; evenings too, because people who work book then.
 _RHYTHMS = (
     ((9, 0), (13, 30)),
@@ -73,13 +54,23 @@ def seed_demo(session: Session, start_date: dt.date) -> int:
     created. The caller commits."""
     created = 0
     if not session.scalar(select(func.count()).select_from(Counsellor)):
-        counsellors = [_counsellor(i, province, postcode, start_date)
-                       for i, (province, postcode) in enumerate(_offices())]
-        session.add_all(counsellors)
+        # Only into an empty database: the file is a whole register, and importing it next to
+        # real counsellors would take them out of it.
+        midnight = dt.datetime.combine(start_date, dt.time(0), BRUSSELS)
+        created = import_register(session, register_entries(), midnight, b"").added
         session.flush()
-        created = len(counsellors)
     top_up_demo(session, start_date)
     return created
+
+
+@cache
+def register_entries() -> list[Entry]:
+    """The demo register's counsellors, in the file's order (a counsellor's number in it decides
+    their weekly rhythm and whether they are one of the deliberate cases)."""
+    register = read_register(REGISTER.read_bytes())
+    if register.problems:
+        raise ValueError(f"{REGISTER.name}: " + "; ".join(str(p) for p in register.problems))
+    return register.entries
 
 
 def top_up_demo(session: Session, start_date: dt.date) -> int:
@@ -173,17 +164,6 @@ def _easter(year: int) -> dt.date:
     return dt.date(year, month, day + 1)
 
 
-def _offices() -> list[tuple[str, str]]:
-    # Interleave provinces so that the numbering below spreads the special cases around.
-    queues = {province: list(codes) for province, codes in _OFFICES.items()}
-    result: list[tuple[str, str]] = []
-    while any(queues.values()):
-        for province, codes in queues.items():
-            if codes:
-                result.append((province, codes.pop(0)))
-    return result
-
-
 def _special_dates(i: int, start: dt.date) -> dict[str, dt.date | None]:
     """The dates that make counsellor `i` deliberately (partly) unbookable, relative to `start`."""
     days = dt.timedelta
@@ -197,13 +177,11 @@ def _special_dates(i: int, start: dt.date) -> dict[str, dt.date | None]:
     return special.get(i, {})
 
 
-def _name(i: int) -> str:
-    return f"{_FIRST_NAMES[i % len(_FIRST_NAMES)]} {_SURNAMES[(i * 7) % len(_SURNAMES)]}"
-
-
 def _demo_counsellors(session: Session) -> dict[int, Counsellor]:
-    """The demo's own counsellors in the database, by their number in _offices()."""
-    wanted = {(_name(i), postcode): i for i, (_, postcode) in enumerate(_offices())}
+    """The demo's own counsellors in the database, by their number in the demo register. Found by
+    name and office, so that a demo database made before the register had mandate numbers is
+    topped up too."""
+    wanted = {(entry.name, entry.office_postcode): i for i, entry in enumerate(register_entries())}
     found = session.scalars(select(Counsellor).where(Counsellor.name.in_([n for n, _ in wanted])))
     return {wanted[(c.name, c.office_postcode)]: c for c in found if (c.name, c.office_postcode) in wanted}
 
@@ -233,37 +211,3 @@ def _valid(dates: dict[str, dt.date | None], day: dt.date) -> bool:
 
     return within(dates["mandate_valid_from"], dates["mandate_valid_to"]) and within(
         dates["beroepskwalificatie_valid_from"], dates["beroepskwalificatie_valid_to"])
-
-
-def _counsellor(i: int, province: str, postcode: str, start: dt.date) -> Counsellor:
-    if province_of(postcode) != province:
-        raise ValueError(f"demo data: {postcode} is not in {province}")
-    dates: dict[str, dt.date | None] = {
-        "mandate_valid_from": start - dt.timedelta(days=365 * (1 + i % 5)),
-        "mandate_valid_to": None,
-        "beroepskwalificatie_valid_from": start - dt.timedelta(days=90),
-    } | _special_dates(i, start)
-    modalities = {Modality.ONLINE} if i % 9 == 4 else {Modality.OP_LOCATIE}
-    if i % 2 == 0:
-        modalities.add(Modality.ONLINE)
-    if i % 3 == 0:
-        modalities.add(Modality.TELEFOON)
-    languages = {"nl"}
-    if province == "brussel" or i % 5 == 0:
-        languages.add("fr")
-    if i % 3 == 1:
-        languages.add("en")
-    if i % 7 == 2:
-        languages.add(_EXTRA_LANGUAGES[2 + (i // 7) % (len(_EXTRA_LANGUAGES) - 2)])
-    return Counsellor(
-        name=_name(i),
-        mandate_valid_from=dates["mandate_valid_from"],
-        mandate_valid_to=dates["mandate_valid_to"],
-        beroepskwalificatie_valid_from=dates["beroepskwalificatie_valid_from"],
-        beroepskwalificatie_valid_to=None,
-        office_postcode=postcode,
-        province=province,
-        region=region_of(postcode),
-        modalities=[CounsellorModality(modality=m.value) for m in sorted(modalities)],
-        languages=[CounsellorLanguage(language=lang) for lang in sorted(languages)],
-    )

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -88,7 +89,14 @@ class Counsellor(Base):
     __tablename__ = "counsellors"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The register's key (counsellors/importer.py); None for counsellors made before the register.
+    mandate_number: Mapped[str | None] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    # Sealed with VERWIJZING_CHANNEL_SECRET (privacy/sealed.py): no phone number is stored readable.
+    phone_sealed: Mapped[str | None] = mapped_column(String(300))
+    office_address: Mapped[str | None] = mapped_column(String(200))
+    wheelchair_access: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     mandate_valid_from: Mapped[dt.date] = mapped_column(Date)
     mandate_valid_to: Mapped[dt.date | None] = mapped_column(Date)
     # None: no beroepskwalificatie (yet). The qualification only takes effect once a ministerial

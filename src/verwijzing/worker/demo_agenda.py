@@ -27,6 +27,6 @@ def keep_demo_agenda(sessions: sessionmaker[Session], today: dt.date) -> dict[st
             return {"skipped": 1}
         # demo.py keeps the fictional counsellors' names and offices; these two read them.
         found = len(demo._demo_counsellors(session))  # noqa: SLF001
-        if not is_demo_database(found, len(demo._offices())):  # noqa: SLF001
+        if not is_demo_database(found, len(demo.register_entries())):
             return {"slots_added": 0}
         return {"slots_added": demo.top_up_demo(session, today)}
