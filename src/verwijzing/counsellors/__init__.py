@@ -1,0 +1,1 @@
+"""The counsellors with a mandate: their register (docs/counsellors.md)."""
