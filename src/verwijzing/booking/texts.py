@@ -72,7 +72,7 @@ def counsellor_gone_sms(reference: str, starts_at: dt.datetime, refunded_minutes
             else " Er gaat niets af van je krediet of je loopbaancheque.")
     return (
         f"Je afspraak {reference} van {when(starts_at)} gaat niet door. Je begeleider mag dan niet meer "
-        f"met het loopbaankrediet werken.{back} Kies een nieuw moment: stuur 'nieuwe afspraak' naar dit "
+        f"met het loopbaankrediet werken.{back} Kies een nieuw moment: stuur 'afspraak maken' naar dit "
         "nummer. Of bel VDAB gratis: 0800 30 700."
     )
 
