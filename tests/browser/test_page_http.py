@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.gateway import offline_settings
 from verwijzing.booking.figures import retention_years
-from verwijzing.config import settings
 from verwijzing.gateway import init_app
 from verwijzing.gateway.web.page import ASSETS
 
@@ -26,8 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def config(tmp_path):
     # Nothing listens on port 9: the page itself needs no assistant.
-    return dataclasses.replace(settings(), database_url=f"sqlite:///{tmp_path / 'page.db'}",
-                               rasa_url="http://127.0.0.1:9", peildatum_override=dt.date(2027, 3, 1))
+    return offline_settings(f"sqlite:///{tmp_path / 'page.db'}", peildatum_override=dt.date(2027, 3, 1))
 
 
 class _Tags(HTMLParser):

@@ -3,12 +3,10 @@ caller sends — broken URL encoding, stray bytes, wrong JSON, repeated keys, od
 body — the answer is never a 500. Real HTTP over init_app, Rasa down."""
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from tests.gateway.twilio_requests import BASE, TOKEN
-from verwijzing.config import settings
+from tests.support.gateway import offline_settings
 from verwijzing.gateway import init_app
 
 FORM = "application/x-www-form-urlencoded"
@@ -26,9 +24,7 @@ QUERIES = ["", "?t=%ff", "?t=%C3%A9", "?next=%00", "?next=//evil.example", "?kee
 def config(db, monkeypatch):
     monkeypatch.setenv("VERWIJZING_CHANNEL_SECRET", "corpus-secret")
     monkeypatch.setenv("VERWIJZING_INSZ_PEPPER", "corpus-pepper")
-    return dataclasses.replace(settings(), database_url=str(db.url.render_as_string(hide_password=False)),
-                               rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/webhook",
-                               twilio_auth_token=TOKEN, public_base_url=BASE, rate_limits=False)
+    return offline_settings(db, twilio_auth_token=TOKEN, public_base_url=BASE, rate_limits=False)
 
 
 def concrete(path: str) -> str:

@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from verwijzing.config import settings
+from tests.support.gateway import offline_settings
 from verwijzing.gateway import init_app
 from verwijzing.gateway.identity import COOKIE, cookie_value, new_web_id, web_id_from_cookie
 
@@ -15,8 +15,7 @@ from verwijzing.gateway.identity import COOKIE, cookie_value, new_web_id, web_id
 @pytest.fixture
 def config(db, monkeypatch):
     monkeypatch.setenv("VERWIJZING_CHANNEL_SECRET", "chat-test-secret")
-    return dataclasses.replace(settings(), database_url=str(db.url.render_as_string(hide_password=False)),
-                               rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/webhook")
+    return offline_settings(db)
 
 
 async def test_a_message_that_is_not_json_is_a_plain_415(aiohttp_client, config):

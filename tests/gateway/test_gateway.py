@@ -8,8 +8,8 @@ import pytest
 from icalendar import Calendar
 
 from tests.support.database import valid_insz
+from tests.support.gateway import offline_settings
 from verwijzing.booking import BookingService
-from verwijzing.config import settings
 from verwijzing.demo.counsellors import seed_demo
 from verwijzing.dialogue.booking import invite_url
 from verwijzing.gateway import init_app
@@ -24,8 +24,7 @@ DAY = dt.date(2027, 3, 1)
 def config(db, monkeypatch):
     monkeypatch.setenv("VERWIJZING_INSZ_PEPPER", PEPPER)
     # Nothing listens on these ports: Rasa and the action server are "down".
-    return dataclasses.replace(settings(), database_url=str(db.url.render_as_string(hide_password=False)),
-                               rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/webhook")
+    return offline_settings(db)
 
 
 @pytest.fixture

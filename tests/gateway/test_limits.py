@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from tests.gateway.twilio_requests import BASE, TOKEN, signed, sms_fields
-from verwijzing.config import settings
+from tests.support.gateway import offline_settings
 from verwijzing.gateway import init_app
 from verwijzing.gateway.limits import CHAT, HEALTH, SMS_SENDER, TOO_MANY, WINDOW, MemoryCounter, RedisCounter
 
@@ -27,9 +27,7 @@ def one_window(monkeypatch):
 @pytest.fixture
 def config(db, monkeypatch):
     monkeypatch.setenv("VERWIJZING_CHANNEL_SECRET", "limits-test-secret")
-    return dataclasses.replace(settings(), database_url=str(db.url.render_as_string(hide_password=False)),
-                               rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/webhook",
-                               twilio_auth_token=TOKEN, public_base_url=BASE)
+    return offline_settings(db, twilio_auth_token=TOKEN, public_base_url=BASE)
 
 
 async def test_the_counter_starts_again_each_minute():

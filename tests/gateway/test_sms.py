@@ -12,16 +12,14 @@ from multidict import MultiDict
 from twilio.request_validator import RequestValidator
 
 from tests.gateway.twilio_requests import BASE, TOKEN, signed, sms_fields
-from verwijzing.config import settings
+from tests.support.gateway import offline_settings
 from verwijzing.gateway import init_app
 
 
 @pytest.fixture
 def config(db, monkeypatch):
     monkeypatch.setenv("VERWIJZING_CHANNEL_SECRET", "sms-test-secret")
-    return dataclasses.replace(settings(), database_url=str(db.url.render_as_string(hide_password=False)),
-                               rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/webhook",
-                               twilio_auth_token=TOKEN, public_base_url=BASE)
+    return offline_settings(db, twilio_auth_token=TOKEN, public_base_url=BASE)
 
 
 async def send(client, body: str, sender: str = "+32470123456", headers=None):

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from verwijzing.config import settings
+from tests.support.gateway import offline_settings
 from verwijzing.gateway import init_app
 from verwijzing.gateway.web import sources
 from verwijzing.gateway.web.page import SECURITY_HEADERS
@@ -32,9 +32,7 @@ def squash(text: str) -> str:
 @pytest.fixture
 def config(tmp_path):
     # Nothing listens on port 9: the page needs neither the assistant nor a filled database.
-    return dataclasses.replace(settings(), database_url=f"sqlite:///{tmp_path / 'bronnen.db'}",
-                               rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/webhook",
-                               peildatum_override=DAY)
+    return offline_settings(f"sqlite:///{tmp_path / 'bronnen.db'}", peildatum_override=DAY)
 
 
 class _Page(HTMLParser):

@@ -10,7 +10,7 @@ import pyotp
 import pytest
 from argon2 import PasswordHasher, profiles
 
-from verwijzing.config import settings
+from tests.support.gateway import offline_settings
 from verwijzing.gateway import init_app
 from verwijzing.staff.accounts import add_user
 from verwijzing.store import make_sessionmaker
@@ -53,8 +53,7 @@ def production_hashes() -> None:
 def staff_config(db, monkeypatch):
     monkeypatch.setenv("VERWIJZING_CHANNEL_SECRET", CHANNEL_SECRET)
     monkeypatch.setenv("VERWIJZING_INSZ_PEPPER", "staff-test-pepper")
-    return dataclasses.replace(settings(), database_url=str(db.url.render_as_string(hide_password=False)),
-                               rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9/webhook")
+    return offline_settings(db)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ referral with its channel and facts, and when the person then asks for a person,
 lists it as such and shows the conversation (SQLite; the pages' own tests run on both databases)."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import urllib.request
@@ -13,7 +12,7 @@ from sqlalchemy import select
 
 from tests.conversation.stack import running_stack
 from tests.staff.conftest import TOTP_SECRET, log_in
-from verwijzing.config import settings
+from tests.support.gateway import offline_settings
 from verwijzing.gateway import init_app
 from verwijzing.staff.accounts import add_user
 from verwijzing.store import Referral, make_engine, make_sessionmaker
@@ -65,8 +64,7 @@ async def test_asking_for_a_person_after_it_shows_in_the_console(conversation, a
         add_user(session, "els", "consulent", "correct horse battery staple", dt.datetime.now(dt.UTC),
                  totp_secret=TOTP_SECRET, seal_key=b"els-secret")
     engine.dispose()
-    config = dataclasses.replace(settings(), database_url=url, rasa_url="http://127.0.0.1:9",
-                                 channel_secret=b"els-secret")
+    config = offline_settings(url, channel_secret=b"els-secret")
     client = await aiohttp_client(init_app(config))
     assert (await log_in(client, "els", "correct horse battery staple")).status == 302
     listed = await (await client.get("/staff/verwijzingen?mens=1&kanaal=sms")).text()
