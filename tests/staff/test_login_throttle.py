@@ -102,3 +102,25 @@ def test_the_counters_name_no_address_or_login_that_hashing_could_find_back(db, 
              for text in ("address:203.0.113.9", "account:an.peeters|203.0.113.9", "203.0.113.9")}
     assert not keys & plain
     assert not any("203.0.113" in key or "peeters" in key for key in keys)
+
+
+async def test_behind_a_proxy_each_forwarded_address_has_its_own_count(aiohttp_client, staff_config, make_user):
+    """With VERWIJZING_PROXY_HOPS every connection is the proxy's: the throttle counts the
+    forwarded address (as the rate limits do), or one guesser would slow every member down."""
+    import dataclasses
+
+    from tests.staff.conftest import app_code, csrf_of
+    from verwijzing.gateway import init_app
+    make_user("an.peeters")
+    client = await aiohttp_client(init_app(dataclasses.replace(staff_config, proxy_hops=1, rate_limits=False)))
+
+    async def try_login(password: str, forwarded: str) -> int:
+        headers = {"X-Forwarded-For": forwarded}
+        page = await client.get("/staff/login", headers=headers)
+        response = await client.post("/staff/login", headers=headers, allow_redirects=False, data={
+            "csrf": csrf_of(await page.text()), "login": "an.peeters", "wachtwoord": password, "code": app_code()})
+        return response.status
+
+    for _ in range(FREE_TRIES_ADDRESS + 2):
+        assert await try_login("geraden", "203.0.113.9") == 401
+    assert await try_login(PASSWORD, "198.51.100.7") == 302

@@ -28,6 +28,7 @@ from multidict import MultiDictProxy
 
 from verwijzing.gateway.forms import posted_form
 from verwijzing.gateway.keys import SESSIONS, SETTINGS
+from verwijzing.gateway.limits import client_address
 from verwijzing.gateway.staff.context import PREFIX, SESSION_TOKEN, STAFF
 from verwijzing.gateway.staff.render import render, render_login
 from verwijzing.privacy.audit import record_audit
@@ -162,7 +163,9 @@ async def login(request: web.Request) -> web.StreamResponse:
     code = str(form.get("code") or "")
     target = safe_next(str(form.get("next") or ""))
 
-    address = request.remote or ""
+    # The throttle's address is the rate limits' one: behind a proxy the connection is the proxy's
+    # for everybody, and counting that would let one guesser slow every member down.
+    address = client_address(request, request.config_dict[SETTINGS].proxy_hops)
 
     seal_key = request.config_dict[SETTINGS].channel_secret
     setup = False
