@@ -73,3 +73,29 @@ async def test_five_wrong_codes_at_setup_end_the_session(aiohttp_client, staff_c
 
 def test_the_test_app_is_the_one_the_fixtures_use():
     assert pyotp.TOTP(TOTP_SECRET).now().isdigit() and PASSWORD
+
+
+async def test_a_password_only_session_cannot_replace_a_second_factor_set_up_elsewhere(aiohttp_client, staff_config,
+                                                                                     make_user, db):
+    """Someone who knows only the password logged in before the member set up the app: once it is
+    set up, that half session ends; it cannot put its own secret in place of the member's."""
+    make_user("nieuw3", second_factor=False)
+    intruder = await aiohttp_client(init_app(staff_config))
+    await log_in(intruder, "nieuw3", code="")
+    intruder_page = await (await intruder.get("/staff/tweede-stap")).text()
+    intruder_key = re.search(r"Sleutel: <code>([A-Z2-7 ]+)</code>", intruder_page).group(1).replace(" ", "")
+
+    member = await aiohttp_client(init_app(staff_config))
+    await log_in(member, "nieuw3", code="")
+    page = await (await member.get("/staff/tweede-stap")).text()
+    key = re.search(r"Sleutel: <code>([A-Z2-7 ]+)</code>", page).group(1).replace(" ", "")
+    done = await member.post("/staff/tweede-stap", data={"csrf": csrf_of(page), "code": pyotp.TOTP(key).now()})
+    assert done.status == 200
+
+    late = await intruder.post("/staff/tweede-stap", allow_redirects=False,
+                               data={"csrf": csrf_of(intruder_page), "code": pyotp.TOTP(intruder_key).now()})
+    assert late.status == 302 and late.headers["Location"].startswith("/staff/login")
+    fresh = await aiohttp_client(init_app(staff_config))
+    assert (await log_in(fresh, "nieuw3", code=pyotp.TOTP(key).now())).status == 302
+    assert (await log_in(await aiohttp_client(init_app(staff_config)), "nieuw3",
+                         code=pyotp.TOTP(intruder_key).now())).status == 401

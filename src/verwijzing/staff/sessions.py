@@ -35,9 +35,11 @@ def open_session(session: Session, member: StaffMember, now: dt.datetime, *, sec
     return token
 
 
-def resume(session: Session, token: str | None, now: dt.datetime) -> StaffMember | None:
-    """The member of a live session (its idle clock restarts), or None. A session without its
-    second factor yet is live too: `has_second_factor` tells the guard what it may open."""
+def resume(session: Session, token: str | None, now: dt.datetime) -> tuple[StaffMember, bool] | None:
+    """The member of a live session (its idle clock restarts) and whether the session has its
+    second factor (without it, it may open only the second factor's setup); or None. A session
+    still without one ends once the account has a second factor (set up in another session):
+    someone who only knew the password must not replace it."""
     if not token:
         return None
     row = session.execute(
@@ -47,11 +49,12 @@ def resume(session: Session, token: str | None, now: dt.datetime) -> StaffMember
     if row is None:
         return None
     live, user = row
-    if now - live.last_seen_at > IDLE or now - live.created_at > MAX_AGE:
+    if now - live.last_seen_at > IDLE or now - live.created_at > MAX_AGE or (
+            not live.second_factor and user.totp_secret):
         session.delete(live)
         return None
     live.last_seen_at = now
-    return StaffMember(user.id, user.login, user.role)
+    return StaffMember(user.id, user.login, user.role), live.second_factor
 
 
 def live(session: Session, token: str | None) -> StaffSession | None:
@@ -61,9 +64,9 @@ def live(session: Session, token: str | None) -> StaffSession | None:
     return found
 
 
-def has_second_factor(session: Session, token: str | None) -> bool:
-    found = live(session, token)
-    return bool(found and found.second_factor)
+def close_half_sessions(session: Session, user_id: int) -> None:
+    """End the member's sessions that have no second factor (once it is set up)."""
+    session.execute(delete(StaffSession).where(StaffSession.user_id == user_id, StaffSession.second_factor.is_(False)))
 
 
 def close(session: Session, token: str | None) -> None:

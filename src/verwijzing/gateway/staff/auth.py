@@ -75,14 +75,14 @@ async def staff_guard(request: web.Request, handler: Handler) -> web.StreamRespo
         return await handler(request)
     token = request.cookies.get(COOKIE)
 
-    def resume() -> tuple[StaffMember | None, bool]:
+    def resume() -> tuple[StaffMember, bool] | None:
         with request.config_dict[SESSIONS].begin() as session:
-            member = sessions.resume(session, token, now())
-            return member, member is not None and sessions.has_second_factor(session, token)
+            return sessions.resume(session, token, now())
 
-    member, complete = await asyncio.to_thread(resume)
-    if member is None:
+    resumed = await asyncio.to_thread(resume)
+    if resumed is None:
         return _to_login(request)
+    member, complete = resumed
     if not complete and request.path not in HALF_SESSION_PATHS:
         # Password given, second factor not set up yet: only its setup opens.
         if _is_api(request):

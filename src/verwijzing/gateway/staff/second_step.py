@@ -80,11 +80,15 @@ async def setup(request: web.Request) -> web.StreamResponse:
                     sessions.close(session, token)
                     return "ended", None
                 return "wrong", secret
-            user = session.get(StaffUser, member.id)
+            user = session.get(StaffUser, member.id, with_for_update=True)
+            if user is None or user.totp_secret:
+                # Set up meanwhile in another session (the guard ends this one from now on).
+                sessions.close(session, token)
+                return "ended", None
             codes, kept = second_factor.new_recovery_codes()
-            if user is not None:
-                user.totp_secret, user.recovery_codes = live.totp_pending, kept
+            user.totp_secret, user.recovery_codes = live.totp_pending, kept
             live.second_factor, live.totp_pending, live.code_tries = True, None, 0
+            sessions.close_half_sessions(session, member.id)
             record_audit(session, actor=f"staff:{member.login}", action="tweede_stap_ingesteld", subject=None,
                          at=now())
             return "done", codes
