@@ -79,13 +79,13 @@ for i in 0 1; do
         --interface 127.0.0.1 --port "$rasa_port"
 done
 # Two gateways, as behind a load balancer: any request may reach either. The rate limits count
-# in the same Redis, so that the two count together.
+# in the lock store's Redis (VERWIJZING_LIMITS_REDIS_URL from redis-env above), so that the two
+# count together.
 gateway_host=${GATEWAY_HOST:-127.0.0.1} gateway_port=${GATEWAY_PORT:-8080}
 gateways=("http://$gateway_host:$gateway_port" "http://$gateway_host:$((gateway_port + 1))")
 for i in 0 1; do
     GATEWAY_PORT=$((gateway_port + i)) RASA_URLS="http://127.0.0.1:5005,http://127.0.0.1:5006" \
         RASA_URL=http://127.0.0.1:5005 ACTION_SERVER_URL=http://127.0.0.1:5055/webhook \
-        VERWIJZING_LIMITS_REDIS_URL="${VERWIJZING_LIMITS_REDIS_URL:-${REDIS_URL:-redis://127.0.0.1:6379/0}}" \
         start "gateway-$((gateway_port + i))" .venv/bin/python -m verwijzing.gateway.app
 done
 # The background jobs: `verwijzing worker` where it exists (safe to run several), else the SMS dispatcher.

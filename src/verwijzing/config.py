@@ -9,7 +9,7 @@ import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from verwijzing.nl_be import BRUSSELS
 
@@ -41,6 +41,8 @@ class Settings:
     abandoned_days: int = 30
     # The rate limits' counts in Redis (several gateways); empty: in this process (gateway/limits.py).
     limits_redis_url: str = ""
+    # Their keys start with REDIS_KEY_PREFIX, as Rasa's locks do: stacks sharing one Redis stay apart.
+    limits_key_prefix: str = "verwijzing"
     # Reverse proxies in front of the gateway whose X-Forwarded-For is trusted (0: none).
     proxy_hops: int = 0
     # The rate limits are on unless a load test from one address switches them off.
@@ -98,6 +100,7 @@ def settings() -> Settings:
         rasa_urls=_urls("RASA_URLS", env.get("RASA_URLS") or ""),
         abandoned_days=_days("VERWIJZING_ABANDONED_DAYS", env.get("VERWIJZING_ABANDONED_DAYS") or "30"),
         limits_redis_url=env.get("VERWIJZING_LIMITS_REDIS_URL", ""),
+        limits_key_prefix=env.get("REDIS_KEY_PREFIX") or "verwijzing",
         proxy_hops=_hops(env.get("VERWIJZING_PROXY_HOPS") or "0"),
         rate_limits=_choice("VERWIJZING_RATE_LIMITS", env.get("VERWIJZING_RATE_LIMITS") or "on", ("on", "off")) == "on",
     )
@@ -183,6 +186,10 @@ def redis_lock_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
         raise ConfigError(f"the Redis database must be a number (0-15), got {found['REDIS_DB']!r}")
     if not found["REDIS_KEY_PREFIX"].isalnum():
         raise ConfigError(f"REDIS_KEY_PREFIX must be letters and digits only, got {found['REDIS_KEY_PREFIX']!r}")
+    # The gateways' rate limits count in the same Redis (gateway/limits.py), unless set apart.
+    password = f":{quote(found['REDIS_PASSWORD'], safe='')}@" if found["REDIS_PASSWORD"] else ""
+    found["VERWIJZING_LIMITS_REDIS_URL"] = env.get("VERWIJZING_LIMITS_REDIS_URL") or (
+        f"redis://{password}{found['REDIS_HOST']}:{found['REDIS_PORT']}/{found['REDIS_DB']}")
     return found
 
 

@@ -13,8 +13,9 @@ import pytest
 from tests.gateway.twilio_requests import BASE, TOKEN, signed, sms_fields
 from tests.support.gateway import offline_settings
 from verwijzing.gateway import init_app
-from verwijzing.gateway.limits import CHAT, HEALTH, SMS_SENDER, TOO_MANY, WINDOW, MemoryCounter, RedisCounter
+from verwijzing.gateway.limits import CHAT, HEALTH, SMS_PER_SENDER, TOO_MANY, WINDOW, Door, MemoryCounter, RedisCounter
 
+WEBHOOKS_OF_TWO = Door("webhooks", per_address=2)
 REDIS = os.environ.get("VERWIJZING_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 
 
@@ -71,15 +72,19 @@ async def test_behind_a_trusted_proxy_the_client_is_the_forwarded_address(aiohtt
     assert (await client.get("/health", headers={"X-Forwarded-For": "203.0.113.6"})).status != 429
 
 
-async def test_one_sms_sender_past_its_budget_gets_twiml(aiohttp_client, config):
+async def test_one_sms_sender_past_its_budget_reads_it_once(aiohttp_client, config):
     client = await aiohttp_client(init_app(config))
-    for _ in range(SMS_SENDER.per_address):
+    for _ in range(SMS_PER_SENDER):
         fields = sms_fields("help", "+32470555555")
         assert (await client.post("/webhooks/sms", data=fields, headers=signed("/webhooks/sms", fields))).status == 200
-    fields = sms_fields("help", "+32470555555")
-    refused = await client.post("/webhooks/sms", data=fields, headers=signed("/webhooks/sms", fields))
-    assert refused.status == 429
-    assert [m.text for m in ET.fromstring(await refused.text()).iter("Message")] == [TOO_MANY]
+    # 200, not 429: Twilio does not act on a 4xx (error 11217), so the sender would read nothing.
+    replies = []
+    for _ in range(2):
+        fields = sms_fields("help", "+32470555555")
+        refused = await client.post("/webhooks/sms", data=fields, headers=signed("/webhooks/sms", fields))
+        assert refused.status == 200
+        replies.append([m.text for m in ET.fromstring(await refused.text()).iter("Message")])
+    assert replies == [[TOO_MANY], []]  # once a minute: an SMS back costs money
     other = sms_fields("help", "+32470666666")  # another person is not held back
     assert (await client.post("/webhooks/sms", data=other, headers=signed("/webhooks/sms", other))).status == 200
 
@@ -100,3 +105,29 @@ async def test_two_gateways_count_together_through_redis(aiohttp_client, config)
         for _ in range(half):
             await client.get("/health", headers={"X-Test": uuid.uuid4().hex})
     assert (await first.get("/health")).status == 429
+
+
+async def test_the_phone_past_its_budget_hears_it_in_the_voice_of_the_line(aiohttp_client, config, monkeypatch):
+    from verwijzing.gateway.twiml import VOICE
+    monkeypatch.setattr("verwijzing.gateway.limits.WEBHOOKS", WEBHOOKS_OF_TWO)
+    monkeypatch.setattr("verwijzing.gateway.limits.door_of", lambda request: WEBHOOKS_OF_TWO)
+    client = await aiohttp_client(init_app(config))
+    answers = [await client.post("/webhooks/voice", data={}) for _ in range(4)]
+    assert [a.status for a in answers[2:]] == [200, 200]
+    said = ET.fromstring(await answers[2].text())
+    assert [(e.tag, e.get("voice")) for e in said] == [("Say", VOICE), ("Hangup", None)]
+    assert said.find("Say").text == TOO_MANY
+    assert [e.tag for e in ET.fromstring(await answers[3].text())] == ["Hangup"]
+
+
+class _FailingCounter:
+    async def hit(self, key: str) -> int:
+        raise ConnectionError("redis is down")
+
+
+async def test_when_the_counter_does_not_answer_requests_go_through(aiohttp_client, config, monkeypatch):
+    monkeypatch.setattr("verwijzing.gateway.app.MemoryCounter", _FailingCounter)
+    client = await aiohttp_client(init_app(config))
+    response = await client.get("/bronnen")
+    assert response.status == 200
+    assert (await client.get("/health")).status != 500

@@ -17,7 +17,8 @@ from twilio.request_validator import RequestValidator
 
 from verwijzing.config import settings
 from verwijzing.gateway import init_app
-from verwijzing.gateway.voice.webhook import LANGUAGE, VOICE, asks_to_erase
+from verwijzing.gateway.twiml import LANGUAGE, VOICE
+from verwijzing.gateway.voice.webhook import asks_to_erase
 from verwijzing.store.models import ErasedConversation
 
 TOKEN = "voice-test-auth-token"

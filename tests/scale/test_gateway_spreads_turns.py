@@ -121,12 +121,13 @@ def test_rasa_urls_from_the_environment_or_rasa_url_alone(monkeypatch):
 
 
 def test_the_lock_store_settings_from_redis_url_or_its_parts():
+    # The gateways' rate limits go to the same Redis (run_scaled.sh exports all of these).
     assert redis_lock_env({"REDIS_URL": "redis://:ge%40heim@redis.intern:6380/3"}) == {
         "REDIS_HOST": "redis.intern", "REDIS_PORT": "6380", "REDIS_DB": "3", "REDIS_PASSWORD": "ge@heim",
-        "REDIS_KEY_PREFIX": "verwijzing"}
+        "REDIS_KEY_PREFIX": "verwijzing", "VERWIJZING_LIMITS_REDIS_URL": "redis://:ge%40heim@redis.intern:6380/3"}
     assert redis_lock_env({"REDIS_HOST": "10.0.0.5", "REDIS_DB": "2", "REDIS_KEY_PREFIX": "acc"}) == {
         "REDIS_HOST": "10.0.0.5", "REDIS_PORT": "6379", "REDIS_DB": "2", "REDIS_PASSWORD": "",
-        "REDIS_KEY_PREFIX": "acc"}
+        "REDIS_KEY_PREFIX": "acc", "VERWIJZING_LIMITS_REDIS_URL": "redis://10.0.0.5:6379/2"}
     assert redis_lock_env({})["REDIS_HOST"] == "127.0.0.1"
     for wrong in ({"REDIS_URL": "http://redis:6379"}, {"REDIS_PORT": "redis"}, {"REDIS_DB": "een"},
                   {"REDIS_KEY_PREFIX": "my-stack"}):

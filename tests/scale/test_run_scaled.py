@@ -58,10 +58,12 @@ def gateways(tmp_path_factory):
     log = tmp_path_factory.mktemp("scaled") / "run_scaled.out"
     with temporary_postgres_database(require_postgres()) as database_url:
         port = port_pair()
-        env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-               "REDIS_KEY_PREFIX": redis_env["REDIS_KEY_PREFIX"], "VERWIJZING_LIMITS_REDIS_URL": redis_url,
-               "GATEWAY_HOST": "127.0.0.1", "GATEWAY_PORT": str(port), "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
-               "PUBLIC_BASE_URL": BASE, "VERWIJZING_PEILDATUM": dt.date.today().isoformat()}
+        # The rate limits' Redis is not given: the script takes the lock store's (and its prefix).
+        inherited = {k: v for k, v in os.environ.items() if k != "VERWIJZING_LIMITS_REDIS_URL"}
+        env = {**inherited, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+               "REDIS_KEY_PREFIX": redis_env["REDIS_KEY_PREFIX"], "GATEWAY_HOST": "127.0.0.1",
+               "GATEWAY_PORT": str(port), "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "PUBLIC_BASE_URL": BASE,
+               "VERWIJZING_PEILDATUM": dt.date.today().isoformat()}
         with log.open("w") as out:
             script = subprocess.Popen([str(ROOT / "scripts" / "run_scaled.sh")], cwd=ROOT, env=env, stdout=out,
                                       stderr=subprocess.STDOUT, start_new_session=True)

@@ -137,7 +137,9 @@ def init_app(config: Settings | None = None) -> web.Application:
     app[SETTINGS] = config or settings()
     if app[SETTINGS].public_is_https:
         app.middlewares.append(strict_transport)
-    counter = RedisCounter(app[SETTINGS].limits_redis_url) if app[SETTINGS].limits_redis_url else MemoryCounter()
+    found = app[SETTINGS]
+    counter = (RedisCounter(found.limits_redis_url, prefix=found.limits_key_prefix) if found.limits_redis_url
+               else MemoryCounter())
     app[LIMITS] = counter
     if app[SETTINGS].rate_limits:
         app.middlewares.append(limit_middleware(counter, app[SETTINGS].proxy_hops, conversation_id))

@@ -19,11 +19,14 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from verwijzing_rasa.pii import ascii_digits
+
 VALID_FOR = dt.timedelta(minutes=10)
 TRIES = 5
 DIGITS = 6
-# Six digits typed on their own, maybe in groups ("123 456", "123-456").
-_TYPED = re.compile(r"^\D*(\d(?:[\s.-]?\d){5})\D*$")
+# The code's digits typed on their own, maybe in groups ("123 456", "123-456"); digits of any
+# script are read as ASCII first (pii.ascii_digits, the one reader of digits).
+_TYPED = re.compile(rf"^[^0-9]*([0-9](?:[\s.-]?[0-9]){{{DIGITS - 1}}})[^0-9]*$")
 
 
 @dataclass(frozen=True)
@@ -62,9 +65,9 @@ def new_code(subject: str, secret: bytes, now: dt.datetime) -> tuple[str, Pendin
 
 
 def typed_code(text: str) -> str | None:
-    """The six digits of a message that is only a code ("123 456" too); None otherwise."""
-    match = _TYPED.match(text or "")
-    return re.sub(r"\D", "", match.group(1)) if match else None
+    """The digits of a message that is only a code ("123 456" too); None otherwise."""
+    match = _TYPED.match(ascii_digits(text or ""))
+    return re.sub(r"[^0-9]", "", match.group(1)) if match else None
 
 
 @dataclass(frozen=True)

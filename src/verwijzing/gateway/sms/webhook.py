@@ -22,7 +22,7 @@ from verwijzing.content import load
 from verwijzing.gateway.assistant import AssistantUnavailable, last_reply
 from verwijzing.gateway.identity import caller_id, phone_key
 from verwijzing.gateway.keys import ASSISTANT, ENGINE, LIMITS, SESSIONS, SETTINGS
-from verwijzing.gateway.limits import SMS_SENDER, too_many
+from verwijzing.gateway.limits import SMS_PER_SENDER, counted, too_many
 from verwijzing.gateway.options import choose
 from verwijzing.gateway.sms.text import reply_text, split, to_gsm7
 from verwijzing.gateway.twilio_auth import seen_before, signed_form
@@ -70,8 +70,9 @@ async def incoming(request: web.Request) -> web.Response:
     key, sender = phone_key(number, config.channel_secret), caller_id("sms", number, config.channel_secret)
     # Each sender its own budget, counted only once the signature is checked (a forged From
     # cannot spend someone else's).
-    if await request.app[LIMITS].hit(f"{SMS_SENDER.name}:c:{key}") > SMS_SENDER.per_address:
-        return too_many(request)
+    count = await counted(request.app[LIMITS], f"sms:c:{key}")
+    if count > SMS_PER_SENDER:
+        return too_many(request, count, SMS_PER_SENDER)
     body = str(form.get("Body", ""))
     sessions = request.app[SESSIONS]
     asked = keyword(body)

@@ -21,9 +21,7 @@ Each reply's URLs carry their own step id (`beurt`, random) and a call starts on
 `seen_before` takes each of them once, in the database, so a replayed request (pressing "1" on an
 erase or a booking question again) is answered with an empty reply that does nothing.
 
-The voice is Google's nl-BE Standard-A through Twilio (`Google.nl-BE-Standard-A`): Twilio's own
-voices have no Flemish, and Amazon Polly's only nl-BE voice (Lisa) is neural-only and dearer.
-Changing it is one constant, VOICE.
+The voice and its language are one constant each, in `gateway/twiml.py`.
 """
 from __future__ import annotations
 
@@ -45,6 +43,7 @@ from verwijzing.gateway.identity import caller_id
 from verwijzing.gateway.keys import ASSISTANT, ENGINE, SETTINGS
 from verwijzing.gateway.options import choose, reply_choices
 from verwijzing.gateway.twilio_auth import seen_before, signed_form
+from verwijzing.gateway.twiml import LANGUAGE, VOICE
 from verwijzing.gateway.voice.speech import spoken_reply
 from verwijzing.store.conversations import erase_conversation
 
@@ -52,8 +51,6 @@ logger = logging.getLogger(__name__)
 
 PATH = "/webhooks/voice"
 CHANNEL = "voice"
-LANGUAGE = "nl-BE"
-VOICE = "Google.nl-BE-Standard-A"
 # Seconds Twilio waits for the first key or word, and between keys.
 TIMEOUT = 6
 PERSON_KEY, REPEAT_KEY, ERASE_KEY = "0", "*", "9"
@@ -222,14 +219,12 @@ def _twiml(response: VoiceResponse) -> web.Response:
 
 # --- the webhook ---------------------------------------------------------------------------------
 
-async def _conversation(request: web.Request, sender: str) -> tuple[list[BotMessage], str | None, bool]:
+Conversation = tuple[list[BotMessage], str | None, bool]  # the last reply, the open question, in a form
+
+
+async def _conversation(request: web.Request, sender: str) -> Conversation:
     events = await request.app[ASSISTANT].events(sender)
     return last_reply(events), requested_slot(events), in_a_form(events)
-
-
-async def _asks_nothing(request: web.Request, sender: str) -> bool:
-    reply, slot, _ = await _conversation(request, sender)
-    return bool(reply) and waits_for_nothing(reply, slot)
 
 
 async def _turn(request: web.Request, sender: str, text: str) -> web.Response:
@@ -239,12 +234,12 @@ async def _turn(request: web.Request, sender: str, text: str) -> web.Response:
     return ask_reply(request, reply, slot)
 
 
-async def _start(request: web.Request, sender: str) -> web.Response:
+async def _start(request: web.Request, sender: str, known: Conversation | None = None) -> web.Response:
     # A caller who was cut off in the middle of a question goes on where they were: their
     # answers are kept (same number, same conversation), and hearing the whole greeting and the
     # first questions again would be a penalty for a dropped line. Otherwise the call starts the
-    # intake with the greeting intent, as "hallo" does in the chat.
-    reply, slot, asking = await _conversation(request, sender)
+    # intake with the greeting intent, as "hallo" does in the chat. `known`: already read.
+    reply, slot, asking = known or await _conversation(request, sender)
     if asking and reply:
         return ask_reply(request, question_of(reply), slot, before=WELCOME_BACK)
     return await _turn(request, sender, GREETING)
@@ -267,9 +262,10 @@ async def _erase_answer(request: web.Request, sender: str, digits: str, speech: 
         _say(response, ERASED)
         response.hangup()
         return _twiml(response)
-    reply, slot, _ = await _conversation(request, sender)
+    known = await _conversation(request, sender)
+    reply, slot, _ = known
     if not reply:
-        return await _start(request, sender)
+        return await _start(request, sender, known)
     return ask_reply(request, question_of(reply), slot, before=NOT_ERASED)
 
 
@@ -309,16 +305,15 @@ async def voice(request: web.Request) -> web.Response:
             return hand_over(request)
         if step == "wissen":
             return await _erase_answer(request, sender, digits, speech)
-        if (speech and not digits and asks_to_erase(speech)) or (digits == ERASE_KEY and await _asks_nothing(
-                request, sender)):
+        if speech and not digits and asks_to_erase(speech):
             return ask(request, ERASE_QUESTION, single_key=True, step="wissen")
-        if REPEAT_KEY in digits:
-            reply, slot, _ = await _conversation(request, sender)
-            if not reply:
-                return await _start(request, sender)
-            return ask_reply(request, reply, slot)
         if digits:
-            reply, _, _ = await _conversation(request, sender)
+            known = await _conversation(request, sender)
+            reply, slot, _ = known
+            if digits == ERASE_KEY and reply and waits_for_nothing(reply, slot):
+                return ask(request, ERASE_QUESTION, single_key=True, step="wissen")
+            if REPEAT_KEY in digits:
+                return ask_reply(request, reply, slot) if reply else await _start(request, sender, known)
             # A key of the menu just heard sends exactly what its button sends on the web.
             return await _turn(request, sender, choose(digits, reply) or digits)
         if speech:
