@@ -47,6 +47,7 @@ def test_five_wrong_tries_and_it_is_over():
 @pytest.mark.parametrize("text, code", [("123456", "123456"), ("123 456", "123456"), (" 123-456 ", "123456"),
                                         ("12345", None), ("1234567", None), ("mijn code 123456 en 99", None),
                                         # a phone's full-width or Arabic-Indic digits are the same code
-                                        ("１２３ ４５６", "123456"), ("\u0661\u0662\u0663\u0664\u0665\u0666", "123456")])
+                                        ("１２３ ４５６", "123456"),
+                                        ("\u0661\u0662\u0663\u0664\u0665\u0666", "123456")])
 def test_a_code_is_read_only_when_the_message_is_the_code(text, code):
     assert typed_code(text) == code
