@@ -45,7 +45,6 @@ from verwijzing.dialogue.booking import (
 from verwijzing.dialogue.repair import offers_reask
 from verwijzing.enums import Modality
 from verwijzing.interpret import read_modaliteit, read_postcode
-from verwijzing.notify.phone import mask
 from verwijzing.privacy import codes
 from verwijzing.privacy.sealed import seal, unseal
 
@@ -114,7 +113,7 @@ def send_code(dispatcher: CollectingDispatcher, subject: str, phone: str | None,
         return [SlotSet(GAVE_UP, True)]
     code, pending = codes.new_code(subject, settings().insz_pepper, dt.datetime.now(dt.UTC))
     booking_service().send_code(phone, texts.code_sms(code, int(codes.VALID_FOR.total_seconds() // 60)), reference)
-    dispatcher.utter_message(text=texts.code_sent(mask(phone)))
+    dispatcher.utter_message(text=texts.code_sent(codes.DIGITS))
     return [SlotSet(CODE_WAITING, pending.as_slot()), SlotSet(CODE, None)]
 
 

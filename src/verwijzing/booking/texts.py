@@ -96,9 +96,10 @@ def code_sms(code: str, minutes: int) -> str:
     return f"Je code voor loopbaanbegeleiding is {code}. Geef hem aan niemand. Hij geldt {minutes} minuten."
 
 
-def code_sent(phone_ending: str) -> str:
-    return (f"Ik stuur een sms met een code van 6 cijfers naar het gsm-nummer van je afspraak "
-            f"(dat eindigt op {phone_ending}). Zo weten we dat jij het bent.")
+def code_sent(digits: int) -> str:
+    # No part of the number: whoever typed the national number must not learn someone's phone.
+    return (f"Ik stuur een sms met een code van {digits} cijfers naar het gsm-nummer van je afspraak. "
+            "Zo weten we dat jij het bent.")
 
 
 def code_wrong(tries_left: int) -> str:
@@ -106,7 +107,9 @@ def code_wrong(tries_left: int) -> str:
 
 
 CODE_ENDED = "Die code geldt niet meer. Voor je veiligheid stop ik hier."
-NO_PHONE_FOR_CODE = ("Bij je afspraak hoort geen gsm-nummer. Dan kan ik niet nagaan dat jij het bent. "
+# True in both cases: no phone was given, or it was wiped once the block was over (retention).
+NO_PHONE_FOR_CODE = ("Ik heb geen gsm-nummer van je om een code naar te sturen. Dan kan ik niet nagaan dat jij "
+                     "het bent. "
                      "Een consulent van VDAB helpt je verder: bel gratis 0800 30 700.")
 
 
