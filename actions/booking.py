@@ -320,21 +320,25 @@ class ValidateBoekingForm(_BookingValidation, FormValidationAction):
         if "modaliteit" in answered and "gekozen_slot" not in answered and tracker.get_slot("aangeboden_sloten"):
             # Another way of meeting: the options shown before no longer fit.
             return [SlotSet("aangeboden_sloten", None), SlotSet("gekozen_slot", None)]
+        events: list[EventType] = []
         if answered.get("rijksregisternummer"):
             earlier, phone = booking_service().earlier_booking(answered["rijksregisternummer"])
             if earlier:  # a next block on this credit: the phone of its booking must answer
-                return send_code(dispatcher, answered["rijksregisternummer"], phone, None)
+                events = send_code(dispatcher, answered["rijksregisternummer"], phone, None)
+                if gave_up(events):
+                    return events
         chosen = answered.get("gekozen_slot")
         if not chosen:
-            return []
+            return events
+        # The moment chosen in the same message is held too: the code then proves who confirms it.
         try:
             held = booking_service().hold(
                 int(chosen), channel_of(tracker), f"{tracker.sender_id}:{len(tracker.events)}",
                 modality=text_slot(tracker, "modaliteit"))
         except BookingError as exc:
             dispatcher.utter_message(text=str(exc))
-            return [SlotSet("gekozen_slot", None), SlotSet("aangeboden_sloten", None)]
-        return [SlotSet("vastgehouden_referentie", held.reference)]
+            return [*events, SlotSet("gekozen_slot", None), SlotSet("aangeboden_sloten", None)]
+        return [*events, SlotSet("vastgehouden_referentie", held.reference)]
 
 
 class ActionBevestigBoeking(Action):

@@ -76,3 +76,34 @@ def test_a_new_session_keeps_the_facts_but_not_who_the_person_was():
     assert events[0]["event"] == "session_started" and events[-1]["event"] == "action"
     assert kept["werkervaring_jaren"] == 12.0 and kept["boeking_referentie"] == "LK-7K3P"
     assert not {"rijksregisternummer", "telefoon", "sms_code"} & kept.keys()
+
+
+def test_a_moment_chosen_with_the_national_number_of_a_used_credit_is_held_and_the_code_sent(action_database):
+    """One message that chooses a moment and gives the national number of a credit booked on
+    before: the code goes out and the moment is held too (it was not, and the booking ended
+    unfinished)."""
+    import datetime as dt
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.booking import CODE_WAITING, ValidateBoekingForm
+    from tests.booking.booking_helpers import Make
+    from verwijzing.booking import BookingService
+    from verwijzing.booking.checks import citizen_key_of
+    from verwijzing.store import make_engine, make_sessionmaker
+    engine = make_engine(action_database)
+    sessions = make_sessionmaker(engine)
+    make = Make(sessions)
+    counsellor = make.counsellor()
+    soon = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=3)
+    first, second = make.slot(counsellor, soon), make.slot(counsellor, soon + dt.timedelta(days=1))
+    service = BookingService(sessions, pepper=b"test-pepper")
+    held = service.hold(first, "web", "earlier-booking", modality="online")
+    key = citizen_key_of("85073003328", None, b"test-pepper")
+    service.confirm(held.reference, citizen_key=key, phone="+32470123456")
+    tracker = make_tracker("2, 85073003328", slots={"modaliteit": "online"})
+    events = asyncio.run(ValidateBoekingForm().check(
+        CollectingDispatcher(), tracker, {"rijksregisternummer": key, "gekozen_slot": str(second)}))
+    names = {e["name"] for e in events if e["event"] == "slot"}
+    assert CODE_WAITING in names and "vastgehouden_referentie" in names
+    engine.dispose()
