@@ -347,3 +347,16 @@ def test_the_mandate_is_explained_where_it_is_named():
     _, messages = _read("2027-03-01")
     for text in (messages[-1], answer("vraag_begeleiders", dt.date(2027, 3, 1)) or ""):
         assert "mandaat" in text and "Vlaamse overheid" in text and ("mag werken" in text or "laat" in text)
+
+
+def test_a_decision_says_each_reserve_sentence_once_also_next_to_an_items_own():
+    """The old cheque's own reserve comes with the shared one; the cost after it must not repeat
+    the shared sentence (it did: the joined pair was remembered, not each sentence)."""
+    from verwijzing.decision.explain import explain_decision
+    from verwijzing.decision.screening import screen
+    from verwijzing.policy import load_policy
+    facts = {**BASE, "eerder_loopbaancheque": True}
+    day = dt.date(2027, 3, 1)
+    said = " ".join(explain_decision(screen(parse_facts(facts), day)).messages)
+    shared = load_policy().sentences["proposal"]
+    assert shared and said.count(shared) <= 1, said

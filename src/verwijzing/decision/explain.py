@@ -70,11 +70,11 @@ def explain_decision(decision: Decision, woonregio: str | None = None) -> Explan
 
     def reserved(text: str, items: tuple[str, ...]) -> str:
         policy = load_policy()
-        sentence = policy.reserve(items, day)
-        if sentence is None or sentence in said or policy.says_reserve(text):
+        if policy.says_reserve(text):
             return text
-        said.append(sentence)
-        return f"{text} {sentence}"
+        new = [sentence for sentence in policy.reserve_sentences(items, day) if sentence not in said]
+        said.extend(new)
+        return " ".join([text, *new])
 
     outcome = reserved(*_outcome(decision))
     cost = reserved(*_cost(decision)) if decision.in_aanmerking and decision.route in CREDIT_ROUTES else None

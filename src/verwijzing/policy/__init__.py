@@ -195,6 +195,10 @@ class Policy:
         """The plain sentences a text about `names` must end with on `day` when some of them are
         proposals (the shared one, then the items' own); None when none is. Unknown and
         withdrawn items are said in the text itself ("weten we nog niet", "er nu niet")."""
+        return " ".join(self.reserve_sentences(names, day)) or None
+
+    def reserve_sentences(self, names: Iterable[str], day: dt.date) -> list[str]:
+        """The sentences of `reserve`, one by one (a text that says several keeps each once)."""
         sentences: list[str] = []
         for name in names:
             if self.status(name, day) != "proposal":
@@ -205,7 +209,7 @@ class Policy:
                 sentences.append(sentence)
         # The shared sentence first: an item's own one adds to it ("Ook dat …").
         sentences.sort(key=lambda s: s != self.sentences["proposal"])
-        return " ".join(sentences) or None
+        return sentences
 
     def with_reserve(self, text: str, names: Iterable[str], day: dt.date) -> str:
         """`text`, followed by the reserve its items need on `day` (see reserve), unless the text
