@@ -171,7 +171,7 @@ class AskSlot(Action):
 # options are the free moments of the day.
 ASKED_SLOTS = ("hulpvraag", "werkstatus", "woonregio", "werkregio", "werkervaring_jaren", "eerder_loopbaancheque",
                "eerder_gebruikt_uren", "leeftijd", "opleidingsniveau", "modaliteit", "postcode", "telefoon",
-               "rijksregisternummer", "referentie_wijziging")
+               "rijksregisternummer", "referentie_wijziging", "sms_code")
 ASK_ACTIONS = {slot: type(f"ActionAsk_{slot}", (AskSlot,), {"slot": slot}) for slot in ASKED_SLOTS}
 # Module attributes, so the action server can pickle them into its worker process.
 globals().update({cls.__name__: cls for cls in ASK_ACTIONS.values()})

@@ -70,7 +70,8 @@ def test_eligible_kortgeschoolde_hears_outcome_and_why_then_cost_then_the_offer(
     understood, outcome = outcome.split("\n")
     # First what the decision rests on, with the way to correct it.
     assert understood == ("Ik heb begrepen: een vraag over je loopbaan, je werkt, je woont in Vlaanderen, "
-                          "12 jaar gewerkt, nog geen loopbaankrediet gebruikt, 45 jaar oud, geen diploma middelbaar. "
+                          "12 jaar gewerkt, nog geen loopbaankrediet gebruikt, 45 jaar oud, "
+                          "je hebt geen diploma of getuigschrift van het middelbaar. "
                           "Klopt er iets niet? Typ dan 'klopt niet'.")
     assert outcome.startswith("Goed nieuws! Je kan het loopbaankrediet krijgen, als je nog uren over hebt.")
     assert outcome.endswith("Het is nog niet definitief.")  # the credit is a plan until its decree

@@ -24,7 +24,7 @@ ANSWERS = {
     "woonregio": ("type", "Gent"),
     "werkervaring_jaren": ("type", "12 jaar"),
     "leeftijd": ("type", "41"),
-    "opleidingsniveau": ("button", "Een diploma van het middelbaar", Keys.ENTER),
+    "opleidingsniveau": ("button", "Ik heb een diploma of getuigschrift van het middelbaar", Keys.ENTER),
     "eerder_loopbaancheque": ("button", "Nee", Keys.SPACE),
     "eerder_gebruikt_uren": ("button", "Nee, nog niet", Keys.SPACE),
 }

@@ -52,7 +52,7 @@ async def test_the_decision_page_shows_what_to_read_out_and_the_sources(console)
     assert shown.facts["Toestemming"] == "In persoon, aan de balie"
     # The citizen's own text.
     assert "Goed nieuws! Je kan het loopbaankrediet krijgen, als je nog uren over hebt." in html
-    assert "Jij hebt geen diploma van het middelbaar. Je betaalt dus 15 euro per uur" in html
+    assert "Jij hebt geen diploma of getuigschrift van het middelbaar. Je betaalt dus 15 euro per uur" in html
     assert all(row[2] for row in shown.rows[1:]), "every reason names its source"
 
 
