@@ -1,6 +1,7 @@
 """Booking references ("LK-7K3P"): made at random, read back however people type them."""
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 
@@ -13,6 +14,11 @@ REFERENCE_PREFIX = "LK-"
 # No 0/O and 1/I: references are read out on the phone and typed from an SMS.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 REFERENCE_LENGTH = 4
+# A reference in a text, as we write it ("LK-7K3P") and as people type it back ("lk 7k3p",
+# "LK7K3P"); group 1 is its code. The one pattern the reader, the page and the voice use.
+TYPED_REFERENCE = re.compile(
+    rf"\b{REFERENCE_PREFIX[:-1]}[-\s]?([{REFERENCE_ALPHABET}]{{{REFERENCE_LENGTH}}})\b", re.IGNORECASE)
+WRITTEN_REFERENCE = re.compile(rf"\b{re.escape(REFERENCE_PREFIX)}([{REFERENCE_ALPHABET}]{{{REFERENCE_LENGTH}}})\b")
 
 
 def make_reference(choice: Callable[[str], str] = secrets.choice) -> str:

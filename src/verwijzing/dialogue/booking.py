@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from verwijzing.booking.references import TYPED_REFERENCE
 from verwijzing.booking.texts import when
 from verwijzing.booking.views import BookingView, SlotOffer
 from verwijzing.dialogue.choices import read_choice
@@ -26,7 +27,6 @@ from verwijzing_rasa import pii
 # the NLU regex features (verwijzing_rasa.pii): a spelling this reader accepts is never stored.
 INSZ_SHAPE = pii.INSZ_SHAPE
 PHONE_SHAPE = pii.PHONE_SHAPE
-REFERENCE_SHAPE = re.compile(r"\bLK[-\s]?([2-9A-HJ-NP-Z]{4})\b", re.IGNORECASE)
 # How many numbered options a person gets: three fit in one SMS and are easy to read aloud.
 OFFERS = 3
 # The policy items the amount of a block rests on (its reserve while they are a proposal).
@@ -113,7 +113,7 @@ def says_no_phone(text: str) -> bool:
 
 
 def read_reference(text: str) -> str | None:
-    match = REFERENCE_SHAPE.search(text)
+    match = TYPED_REFERENCE.search(text)
     return f"LK-{match.group(1).upper()}" if match else None
 
 

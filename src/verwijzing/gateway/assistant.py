@@ -10,13 +10,14 @@ one cannot process it twice. A timeout is not retried elsewhere (the turn may ha
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 import aiohttp
+
+from verwijzing.booking.references import TYPED_REFERENCE
 
 WEBHOOK = "/webhooks/gateway/webhook"
 
@@ -104,8 +105,6 @@ class Assistant:
         return list(tracker.get("events") or [])
 
 
-# A booking reference: what, with a national number, once opened a booking to change.
-_REFERENCE = re.compile(r"\bLK[-\s]?[2-9A-HJ-NP-Z]{4}\b", re.IGNORECASE)
 HIDDEN_REFERENCE = "LK-····"
 
 
@@ -119,22 +118,25 @@ def transcript(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     starts = [i for i, event in enumerate(events) if event.get("event") == "session_started"]
     current = starts[-1] if starts else 0
     for i, event in enumerate(events):
-        def shown(text: str, earlier: bool = i < current) -> str:
-            return _REFERENCE.sub(HIDDEN_REFERENCE, text) if earlier else text
-
+        earlier = i < current
         if event.get("event") == "user":
             text = str(event.get("text") or "")
             title = next((b.title for b in last_buttons if b.payload == text), None)
-            lines.append({"from": "user", "text": shown(title or text), "buttons": []})
+            lines.append({"from": "user", "text": _shown(title or text, earlier), "buttons": []})
         elif event.get("event") == "bot":
             data = event.get("data") or {}
             message = bot_message({"text": event.get("text"), "buttons": data.get("buttons")})
             if message.text or message.buttons:
                 line = message.as_json()
-                line["text"] = shown(str(line.get("text") or ""))
+                line["text"] = _shown(str(line.get("text") or ""), earlier)
                 lines.append(line)
                 last_buttons = message.buttons or last_buttons
     return lines
+
+
+def _shown(text: str, earlier: bool) -> str:
+    # A booking reference: what, with a national number, once opened a booking to change.
+    return TYPED_REFERENCE.sub(HIDDEN_REFERENCE, text) if earlier else text
 
 
 def last_reply(events: list[dict[str, Any]]) -> list[BotMessage]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from verwijzing.booking.references import WRITTEN_REFERENCE
 from verwijzing.gateway.assistant import BotMessage
 from verwijzing.gateway.options import Choice, lists_choices, reply_choices
 from verwijzing.nl_be import month_names, weekday_date_words, weekday_names
@@ -216,12 +217,9 @@ def phone_words(text: str) -> str:
 
 # --- references ----------------------------------------------------------------------------------
 
-_REFERENCE = re.compile(r"\bLK-([2-9A-HJ-NP-Z]{4})\b")
-
-
 def references(text: str) -> str:
     """"LK-7K3P" spelled out, "L K 7 K 3 P": a voice reads a code letter by letter only then."""
-    return _REFERENCE.sub(lambda m: " ".join("LK" + m.group(1)), text)
+    return WRITTEN_REFERENCE.sub(lambda m: " ".join("LK" + m.group(1)), text)
 
 
 # --- whole texts and menus -----------------------------------------------------------------------
