@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pyotp
 import pytest
 from sqlalchemy import select, update
 
-from tests.staff.conftest import PASSWORD, log_in
+from tests.staff.conftest import PASSWORD, TOTP_SECRET, log_in
 from verwijzing.gateway import init_app
 from verwijzing.staff import sessions
 from verwijzing.staff.accounts import FREE_TRIES_ACCOUNT, REFUSED
@@ -61,8 +62,11 @@ async def test_login_sets_a_strict_httponly_cookie_and_goes_where_it_was_asked(a
 async def test_login_never_redirects_elsewhere(aiohttp_client, staff_config, make_user):
     make_user("an.peeters")
     client = await aiohttp_client(init_app(staff_config))
-    for target in ("https://evil.example/", "//evil.example/staff", "/elders"):
-        response = await log_in(client, "an.peeters", next=target)
+    # Three logins within a minute: each with a code of its own (a code works once).
+    app = pyotp.TOTP(TOTP_SECRET)
+    now = dt.datetime.now(dt.UTC)
+    for offset, target in zip((-30, 0, 30), ("https://evil.example/", "//evil.example/staff", "/elders"), strict=True):
+        response = await log_in(client, "an.peeters", next=target, code=app.at(now + dt.timedelta(seconds=offset)))
         assert response.headers["Location"] == "/staff/", target
 
 

@@ -2,6 +2,7 @@
 password, set up at the first login, with recovery codes — through real HTTP on a real database."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pyotp
@@ -96,6 +97,19 @@ async def test_a_password_only_session_cannot_replace_a_second_factor_set_up_els
                                data={"csrf": csrf_of(intruder_page), "code": pyotp.TOTP(intruder_key).now()})
     assert late.status == 302 and late.headers["Location"].startswith("/staff/login")
     fresh = await aiohttp_client(init_app(staff_config))
-    assert (await log_in(fresh, "nieuw3", code=pyotp.TOTP(key).now())).status == 302
+    # (the next code of the app: the one of setting it up is used)
+    next_code = pyotp.TOTP(key).at(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30))
+    assert (await log_in(fresh, "nieuw3", code=next_code)).status == 302
     assert (await log_in(await aiohttp_client(init_app(staff_config)), "nieuw3",
                          code=pyotp.TOTP(intruder_key).now())).status == 401
+
+
+async def test_a_code_of_the_app_works_once(aiohttp_client, staff_config, make_user):
+    """ASVS 2.8.4: a code seen over a shoulder (or phished) does not open a second session."""
+    make_user("an.eenmaal")
+    code = pyotp.TOTP(TOTP_SECRET).now()
+    first = await aiohttp_client(init_app(staff_config))
+    assert (await log_in(first, "an.eenmaal", code=code)).status == 302
+    second = await aiohttp_client(init_app(staff_config))
+    refused = await log_in(second, "an.eenmaal", code=code)
+    assert refused.status == 401 and REFUSED in await refused.text()

@@ -111,15 +111,17 @@ def authenticate(session: Session, login: str, password: str, now: dt.datetime, 
     factor needs its code too (from the app, or a recovery code, used up). The caller must commit
     also when this raises: the failure counts are the throttle."""
     login = login.strip().lower()
-    counters = {key: _counter(session, key, now) for key in throttle_keys(login, address, seal_key)}
+    frees = throttle_keys(login, address, seal_key)
+    counters = {key: _counter(session, key, now) for key in frees}
     user = session.scalar(select(StaffUser).where(StaffUser.login == login).with_for_update())
     waiting = any(c.not_before > now for c in counters.values())
     # The hash is checked (or an equal one spent) whatever the outcome: the same time for all.
     right = _verify(user.password_hash if user is not None else _UNKNOWN_USER_HASH, password)
+    step: int | None = None
     if right and user is not None and user.totp_secret:
-        right = _second_factor_ok(user, code, seal_key, now)
+        right, step = _second_factor_ok(user, code, seal_key, now, use_up=not waiting)
     if waiting or user is None or not right:
-        for key, free in throttle_keys(login, address, seal_key).items():
+        for key, free in frees.items():
             counter = counters[key]
             if now - counter.not_before > FORGET_AFTER:
                 counter.failures = 0
@@ -128,20 +130,27 @@ def authenticate(session: Session, login: str, password: str, now: dt.datetime, 
         why = "throttled" if waiting else ("unknown" if user is None else "wrong")
         raise LoginRefused(why, user.login if user is not None else None)
     counters[next(iter(counters))].failures = 0  # the account from this address: a fresh start
+    if step is not None:  # taken only by a login that succeeds: a refused one uses nothing up
+        user.totp_last_step = step
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return StaffMember(user.id, user.login, user.role)
 
 
-def _second_factor_ok(user: StaffUser, code: str, seal_key: bytes, now: dt.datetime) -> bool:
+def _second_factor_ok(user: StaffUser, code: str, seal_key: bytes, now: dt.datetime, *,
+                      use_up: bool) -> tuple[bool, int | None]:
+    """Whether `code` is a code of the app not used before (and its time step), or an unused
+    recovery code (used up only when `use_up`: a throttled try spends nothing)."""
     secret = second_factor.opened(user.totp_secret, seal_key)
-    if secret is not None and second_factor.code_ok(secret, code, now):
-        return True
+    step = second_factor.code_step(secret, code, now) if secret is not None else None
+    if second_factor.take_step(user.totp_last_step, step):
+        return True, step
     left = second_factor.use_recovery_code(user.recovery_codes, code) if code.strip() else None
     if left is None:
-        return False
-    user.recovery_codes = left
-    return True
+        return False, None
+    if use_up:
+        user.recovery_codes = left
+    return True, None
 
 
 def needs_second_factor_setup(session: Session, member: StaffMember) -> bool:

@@ -35,10 +35,21 @@ def opened(value: str | None, key: bytes) -> str | None:
     return unseal(value, key)
 
 
-def code_ok(secret: str, code: str, now: dt.datetime) -> bool:
-    """A code of the app for `now`, or for the 30 seconds before or after (clocks differ a bit)."""
+def code_step(secret: str, code: str, now: dt.datetime) -> int | None:
+    """The time step (RFC 6238's counter) whose code of the app was typed: the one of `now`, or
+    the 30 seconds before or after (clocks differ a bit); None when it is none of them. The caller
+    takes a step only once (ASVS 2.8.4: a code seen over a shoulder does not work again)."""
     typed = "".join(c for c in code if c.isdigit())
-    return len(typed) == 6 and pyotp.TOTP(secret).verify(typed, for_time=now, valid_window=1)
+    if len(typed) != 6:
+        return None
+    totp = pyotp.TOTP(secret)
+    step = totp.timecode(now)
+    return next((s for s in (step - 1, step, step + 1) if hmac.compare_digest(totp.generate_otp(s), typed)), None)
+
+
+def take_step(last: int | None, step: int | None) -> bool:
+    """Whether `step` is a code not used before: later than the last one taken."""
+    return step is not None and (last is None or step > last)
 
 
 def qr_svg(secret: str, login: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, false
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from verwijzing.enums import StaffRole
@@ -27,6 +27,8 @@ class StaffUser(Base):
     # the table opens nothing), set at the first login; and the SHA-256 of the unused recovery codes.
     totp_secret: Mapped[str | None] = mapped_column(String(300))
     recovery_codes: Mapped[list[str] | None] = mapped_column(JSON)
+    # The time step of the last code taken: each code works once (staff/second_factor.take_step).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class LoginThrottle(Base):

@@ -72,7 +72,8 @@ async def setup(request: web.Request) -> web.StreamResponse:
             secret = second_factor.opened(live.totp_pending, key) if live else None
             if live is None or secret is None:
                 return "again", None
-            if not second_factor.code_ok(secret, code, now()):
+            step = second_factor.code_step(secret, code, now())
+            if step is None:
                 live.code_tries += 1
                 record_audit(session, actor=f"staff:{member.login}", action="tweede_stap_mislukt", subject=None,
                              at=now())
@@ -86,7 +87,7 @@ async def setup(request: web.Request) -> web.StreamResponse:
                 sessions.close(session, token)
                 return "ended", None
             codes, kept = second_factor.new_recovery_codes()
-            user.totp_secret, user.recovery_codes = live.totp_pending, kept
+            user.totp_secret, user.recovery_codes, user.totp_last_step = live.totp_pending, kept, step
             live.second_factor, live.totp_pending, live.code_tries = True, None, 0
             sessions.close_half_sessions(session, member.id)
             record_audit(session, actor=f"staff:{member.login}", action="tweede_stap_ingesteld", subject=None,
