@@ -7,6 +7,7 @@ here commits, so a change is complete or not there at all.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -109,21 +110,11 @@ def cancel(
     was_confirmed = booking.status == BookingStatus.CONFIRMED
     if was_confirmed and booking.slot.starts_at <= now:
         raise WrongStatus(texts.TOO_LATE_TO_CANCEL)
-    refund = 0
-    if was_confirmed and on_cheque:
-        # No source says a cancelled cheque appointment costs the cheque (domain.md has no rule on
-        # late cancellation), so the cheque is free again, whenever they cancel.
-        session.execute(delete(ChequeUse).where(ChequeUse.booking_reference == booking.reference))
-    elif was_confirmed and refund_due(booking.slot.starts_at, now, free_cancellation):
-        refund = ledger.refund_booking(session, booking.citizen_key, booking.reference, booking.slot.day, now)
-    booking.status = BookingStatus.CANCELLED.value
-    booking.cancelled_at = now
-    if booking.phone:
-        queue_sms(session, to=booking.phone, at=now, booking_reference=booking.reference,
-                  body=texts.cancelled_sms(booking.reference, refund))
-        booking.phone = None
-    record_audit(session, actor=actor or booking.channel, action="cancel", subject=booking.reference,
-                 detail={"refunded_minutes": refund, "was_confirmed": was_confirmed}, at=now)
+    # No source says a cancelled cheque appointment costs the cheque (domain.md has no rule on
+    # late cancellation), so the cheque is free again, whenever they cancel.
+    refund = _release(session, booking, now, refund=refund_due(booking.slot.starts_at, now, free_cancellation),
+                      sms=lambda minutes: texts.cancelled_sms(booking.reference, minutes),
+                      actor=actor or booking.channel, detail={})
     if was_confirmed and on_cheque:
         return CancelResult(view_of(booking), 0, texts.cheque_released(booking.reference))
     return CancelResult(view_of(booking), figures.hours(refund),
@@ -135,21 +126,31 @@ def cancel_for_counsellor(session: Session, booking: Booking, now: dt.datetime, 
     register's import). Not the person's doing: the hours always go back (or the cheque is free
     again), and they get an SMS that says why and how to choose a new moment. Returns the
     minutes given back."""
+    said = booking.status == BookingStatus.CONFIRMED  # a hold: its confirmation will say it
+    return _release(session, booking, now, refund=True, actor="register", detail={"reason": why},
+                    sms=(lambda minutes: texts.counsellor_gone_sms(booking.reference, booking.slot.starts_at,
+                                                                   minutes)) if said else None)
+
+
+def _release(session: Session, booking: Booking, now: dt.datetime, *, refund: bool,
+             sms: Callable[[int], str] | None, actor: str, detail: dict[str, Any]) -> int:
+    """Cancel an active hold or booking: under the cheque its cheque is free again; under the
+    credit its block's hours come back when `refund`; `sms(minutes given back)` goes to the phone
+    of the booking (then forgotten); the audit trail records it. The minutes given back."""
     was_confirmed = booking.status == BookingStatus.CONFIRMED
-    refund = 0
+    refunded = 0
     if was_confirmed and not figures.uses_credit(booking.slot.day):
         session.execute(delete(ChequeUse).where(ChequeUse.booking_reference == booking.reference))
-    elif was_confirmed:
-        refund = ledger.refund_booking(session, booking.citizen_key, booking.reference, booking.slot.day, now)
+    elif was_confirmed and refund:
+        refunded = ledger.refund_booking(session, booking.citizen_key, booking.reference, booking.slot.day, now)
     booking.status = BookingStatus.CANCELLED.value
     booking.cancelled_at = now
-    if booking.phone and was_confirmed:
-        queue_sms(session, to=booking.phone, at=now, booking_reference=booking.reference,
-                  body=texts.counsellor_gone_sms(booking.reference, booking.slot.starts_at, refund))
+    if booking.phone and sms is not None:
+        queue_sms(session, to=booking.phone, at=now, booking_reference=booking.reference, body=sms(refunded))
         booking.phone = None
-    record_audit(session, actor="register", action="cancel", subject=booking.reference,
-                 detail={"refunded_minutes": refund, "was_confirmed": was_confirmed, "reason": why}, at=now)
-    return refund
+    record_audit(session, actor=actor, action="cancel", subject=booking.reference,
+                 detail={"refunded_minutes": refunded, "was_confirmed": was_confirmed, **detail}, at=now)
+    return refunded
 
 
 def move(

@@ -46,10 +46,6 @@ class ImportResult:
     # Cancelled bookings that had no phone to send the SMS to: a consulent calls them.
     without_phone: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"nieuw": self.added, "gewijzigd": self.changed, "ongewijzigd": self.unchanged,
-                "uit_het_register": self.left_register, "momenten_ingetrokken": self.moments_withdrawn,
-                "afspraken_geannuleerd": self.bookings_cancelled, "zonder_gsm": self.without_phone}
 
 
 def import_register(session: Session, entries: list[Entry], now: dt.datetime, seal_key: bytes) -> ImportResult:

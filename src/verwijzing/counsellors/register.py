@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import babel
@@ -265,6 +265,3 @@ def _date(column: str, raw: str, wrong: _Wrong) -> dt.date | None:
     wrong(column, f"'{raw}' is geen datum. Schrijf ze zo: 2027-01-31 of 31/01/2027.")
     return None
 
-
-def problems_text(problems: Iterable[Problem]) -> str:
-    return "\n".join(str(problem) for problem in problems)
