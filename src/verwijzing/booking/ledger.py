@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 import verwijzing.booking.figures as figures
@@ -22,6 +21,7 @@ from verwijzing.booking.errors import (
 )
 from verwijzing.enums import LedgerReason
 from verwijzing.policy import regime_at
+from verwijzing.store.engine import insert_for
 from verwijzing.store.models import Booking, ChequeUse, CreditAccount, LedgerEntry
 
 
@@ -65,8 +65,7 @@ def lock_account(session: Session, key: str, day: dt.date, now: dt.datetime) -> 
     simultaneous first booking of the same person wait for the first and then find the account
     instead of granting the credit twice. (On SQLite the write lock taken at BEGIN already
     serialises everything; FOR UPDATE is left out of the SQL there.)"""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_for(session)
     # RETURNING, not rowcount: drivers do not agree on the rowcount of a skipped insert.
     created = session.execute(
         insert(CreditAccount)
@@ -134,8 +133,7 @@ def use_cheque(session: Session, key: str, reference: str, day: dt.date, now: dt
     exclusive = figures.single_cheque_only(day)
     if exclusive and has_used_cheque(session, key):
         raise ChequeAlreadyUsed(texts.cheque_refused())
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_for(session)
     recorded = session.execute(
         insert(ChequeUse)
         .values(citizen_key=key, regime=regime, booking_reference=reference, created_at=now)

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, inspect, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from verwijzing.booking import figures
@@ -28,7 +27,7 @@ from verwijzing.counsellors.importer import import_register
 from verwijzing.counsellors.register import Entry, read_register
 from verwijzing.enums import ACTIVE_STATUSES
 from verwijzing.nl_be import BRUSSELS
-from verwijzing.store.engine import make_engine, make_sessionmaker
+from verwijzing.store.engine import insert_for, make_engine, make_sessionmaker
 from verwijzing.store.migrate import upgrade
 from verwijzing.store.models import (
     Booking,
@@ -112,7 +111,7 @@ def top_up_demo(session: Session, start_date: dt.date) -> int:
                 })
     if rows:
         # ON CONFLICT DO NOTHING: two processes seeding at once both skip what the other added.
-        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        insert = insert_for(session)
         session.execute(insert(Slot).on_conflict_do_nothing(index_elements=["counsellor_id", "starts_at"]), rows)
     return len(rows)
 

@@ -12,11 +12,10 @@ import hashlib
 import hmac
 import re
 
-from sqlalchemy import Insert, insert
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from verwijzing.config import ConfigError
+from verwijzing.store.engine import insert_for
 from verwijzing.store.models import SmsOptOut
 
 _E164 = re.compile(r"\+[1-9]\d{7,14}")
@@ -44,18 +43,8 @@ def phone_key(e164: str, secret: bytes) -> str:
 def opt_out(session: Session, key: str, at: dt.datetime) -> None:
     """Record a STOP. A second STOP changes nothing (`since` stays the first one); two at the same
     moment do not fail on the primary key."""
-    dialect = session.get_bind().dialect.name
     values = {"phone_key": key, "since": at}
-    statement: Insert
-    if dialect == "postgresql":
-        statement = postgresql.insert(SmsOptOut).values(values).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        statement = sqlite.insert(SmsOptOut).values(values).on_conflict_do_nothing()
-    else:  # pragma: no cover - the store supports SQLite and PostgreSQL only
-        if session.get(SmsOptOut, key) is not None:
-            return
-        statement = insert(SmsOptOut).values(values)
-    session.execute(statement)
+    session.execute(insert_for(session)(SmsOptOut).values(values).on_conflict_do_nothing())
 
 
 def opt_in(session: Session, key: str) -> None:

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from verwijzing.enums import StaffRole
 from verwijzing.staff import second_factor
+from verwijzing.store.engine import insert_for
 from verwijzing.store.staff_models import LoginThrottle, StaffUser
 
 MIN_PASSWORD = 12
@@ -169,7 +169,7 @@ def _counter(session: Session, key: str, now: dt.datetime) -> LoginThrottle:
     """The counter of `key`, locked for this transaction; made first if there is none (two first
     failures at once make one row, not a conflict)."""
     values = {"key": key, "failures": 0, "not_before": now - 2 * FORGET_AFTER}
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = insert_for(session)
     session.execute(insert(LoginThrottle).values(values).on_conflict_do_nothing())
     counter = session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
     if counter is None:  # pragma: no cover - just inserted or already there

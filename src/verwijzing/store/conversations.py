@@ -12,9 +12,9 @@ from __future__ import annotations
 import time
 
 from sqlalchemy import Engine, column, delete, inspect, select, table, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from verwijzing.enums import OutboxStatus
+from verwijzing.store.engine import insert_for
 from verwijzing.store.models import ErasedConversation, OutboxMessage, Referral
 
 RASA_EVENTS = "events"
@@ -25,7 +25,7 @@ EVENTS = table(RASA_EVENTS, column("sender_id"), column("type_name"), column("ti
 def erase_conversation(engine: Engine, sender_id: str, at: float | None = None) -> dict[str, int]:
     """Erase one conversation (see above); how many events, referral links and SMS texts went."""
     at = time.time() if at is None else at
-    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    insert = insert_for(engine)
     tombstone = insert(ErasedConversation).values(sender_id=sender_id, erased_at=at)
     with engine.begin() as connection:
         connection.execute(tombstone.on_conflict_do_update(index_elements=["sender_id"], set_={"erased_at": at}))

@@ -1,10 +1,12 @@
 """One way to get an engine and sessions for a database URL (SQLite file or PostgreSQL)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -71,3 +73,10 @@ def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     # Objects stay readable after commit: services return plain values built after the commit.
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def insert_for(bind: Engine | Connection | Session) -> Callable[[Any], postgresql.Insert | sqlite.Insert]:
+    """The INSERT of the database behind `bind` that can say ON CONFLICT: PostgreSQL's or SQLite's
+    (the same SQL, two constructs in SQLAlchemy). Two writers at once then wait or skip, never fail."""
+    engine = bind.get_bind() if isinstance(bind, Session) else bind
+    return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Insert, delete
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from verwijzing.store.engine import insert_for
 from verwijzing.store.models import WebhookSeen
 
 # How long an id is remembered: a replay later than this is a very old capture, and the
@@ -26,11 +26,7 @@ REMEMBERED = dt.timedelta(days=1)
 def first_time(session: Session, sid: str, at: dt.datetime) -> bool:
     """Record `sid`; whether it was new. Two requests at once: exactly one of them is first."""
     values = {"sid": sid[:64], "seen_at": at}
-    statement: Insert
-    if session.get_bind().dialect.name == "postgresql":
-        statement = postgresql.insert(WebhookSeen).values(values).on_conflict_do_nothing()
-    else:
-        statement = sqlite.insert(WebhookSeen).values(values).on_conflict_do_nothing()
+    statement = insert_for(session)(WebhookSeen).values(values).on_conflict_do_nothing()
     # RETURNING, not rowcount: a skipped row is no row back on both databases.
     return session.execute(statement.returning(WebhookSeen.sid)).first() is not None
 
