@@ -106,3 +106,17 @@ def test_staff_login_counts_unused_for_an_hour_are_forgotten(sessions):
     assert run_retention(sessions, at(4, 12, year=2040), real_now, 30)["login_counts_forgotten"] == 1
     with sessions() as session:
         assert [t.key[0] for t in session.scalars(select(LoginThrottle))] == ["b"]
+
+
+def test_tombstones_of_erased_conversations_go_after_a_day(sessions):
+    """They only stop a turn in flight; kept longer they would keep the id of what was erased."""
+    from verwijzing.store.conversations import TOMBSTONE_KEPT
+    from verwijzing.store.models import ErasedConversation
+    real_now = dt.datetime.now(dt.UTC)
+    with sessions.begin() as session:
+        session.add_all([
+            ErasedConversation(sender_id="web-oud", erased_at=(real_now - TOMBSTONE_KEPT * 2).timestamp()),
+            ErasedConversation(sender_id="web-net", erased_at=real_now.timestamp())])
+    assert run_retention(sessions, at(4, 12, year=2040), real_now, 30)["tombstones_forgotten"] == 1
+    with sessions() as session:
+        assert [t.sender_id for t in session.scalars(select(ErasedConversation))] == ["web-net"]

@@ -9,9 +9,11 @@ running meanwhile. A booking itself stays: only cancelling ends it, and the page
 """
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from sqlalchemy import Engine, column, delete, inspect, select, table, update
+from sqlalchemy.orm import Session
 
 from verwijzing.enums import OutboxStatus
 from verwijzing.store.engine import insert_for
@@ -20,6 +22,9 @@ from verwijzing.store.models import ErasedConversation, OutboxMessage, Referral
 RASA_EVENTS = "events"
 # The columns we read of Rasa's table (Rasa owns it: no model, no migration of ours).
 EVENTS = table(RASA_EVENTS, column("sender_id"), column("type_name"), column("timestamp"))
+# How long a tombstone is kept: far longer than any turn runs. After that it would only keep the
+# id of a conversation the person asked to erase.
+TOMBSTONE_KEPT = dt.timedelta(days=1)
 
 
 def erase_conversation(engine: Engine, sender_id: str, at: float | None = None) -> dict[str, int]:
@@ -40,3 +45,10 @@ def erase_conversation(engine: Engine, sender_id: str, at: float | None = None) 
         if inspect(connection).has_table(RASA_EVENTS):  # Rasa may have stored nothing yet
             events = connection.execute(delete(EVENTS).where(EVENTS.c.sender_id == sender_id)).rowcount
     return {"events": events or 0, "referrals_unlinked": unlinked or 0, "sms_texts": texts or 0}
+
+
+def forget_tombstones(session: Session, now: dt.datetime) -> int:
+    """Drop the tombstones older than TOMBSTONE_KEPT (the worker's retention); how many went."""
+    done = session.execute(delete(ErasedConversation).where(
+        ErasedConversation.erased_at < (now - TOMBSTONE_KEPT).timestamp()))
+    return getattr(done, "rowcount", 0) or 0

@@ -39,7 +39,7 @@ from verwijzing.enums import ACTIVE_STATUSES, LedgerReason
 from verwijzing.nl_be import BRUSSELS
 from verwijzing.privacy.audit import record_audit
 from verwijzing.staff.accounts import forget_login_counts
-from verwijzing.store.conversations import EVENTS, RASA_EVENTS
+from verwijzing.store.conversations import EVENTS, RASA_EVENTS, forget_tombstones
 from verwijzing.store.models import (
     AuditEntry,
     Booking,
@@ -99,8 +99,10 @@ def run_retention(
         # The gateway dates the webhook ids it saw, and the staff login counts, by the real clock.
         forgotten = forget_seen(session, wall_now - REMEMBERED)
         throttles = forget_login_counts(session, wall_now)
+        tombstones = forget_tombstones(session, wall_now)
     counts = {name: value for name, value in asdict(report).items() if name != "cutoff"}
-    return {**counts, **conversations, "webhook_ids_forgotten": forgotten, "login_counts_forgotten": throttles}
+    return {**counts, **conversations, "webhook_ids_forgotten": forgotten, "login_counts_forgotten": throttles,
+            "tombstones_forgotten": tombstones}
 
 
 # ---- our records ------------------------------------------------------------------------------
