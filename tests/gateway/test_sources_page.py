@@ -15,7 +15,7 @@ from tests.support.gateway import offline_settings
 from verwijzing.gateway import init_app
 from verwijzing.gateway.web import sources
 from verwijzing.gateway.web.page import SECURITY_HEADERS
-from verwijzing.gateway.web.sources import STATUS_WORDS, render_sources, value_words
+from verwijzing.gateway.web.sources import render_sources, status_words, value_words
 from verwijzing.nl_be import date_words
 from verwijzing.policy import load_policy
 
@@ -134,7 +134,7 @@ async def test_each_row_says_the_status_and_value_of_the_day(aiohttp_client, con
     rows = by_name(parse(text))
     policy = load_policy()
     for name in [*policy.parameters, *policy.regimes, *policy.items]:
-        assert STATUS_WORDS[policy.status(name, day)] in rows[name], name
+        assert status_words(policy.status(name, day)) in rows[name], name
     for name, parameter in policy.parameters.items():
         assert rows[name][1].removeprefix("nog ") == value_words(parameter.at(day), parameter.unit), name
 

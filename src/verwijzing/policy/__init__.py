@@ -351,6 +351,13 @@ def _publications(data: dict[str, Any]) -> dict[str, Publication]:
 
 
 @cache
+def status_legend() -> dict[str, tuple[str, str]]:
+    """Each status as a reader names it, and what it means (statuses.yaml's `woord`, `betekenis`)."""
+    data = yaml.safe_load((resources.files(__package__) / "statuses.yaml").read_text(encoding="utf-8"))
+    return {status: (str(entry["woord"]), str(entry["betekenis"])) for status, entry in data.items()}
+
+
+@cache
 def load_policy() -> Policy:
     return build_policy()
 

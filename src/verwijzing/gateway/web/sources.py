@@ -27,22 +27,8 @@ from aiohttp import web
 from verwijzing.gateway.keys import peildatum
 from verwijzing.gateway.web.page import SECURITY_HEADERS, asset_url
 from verwijzing.nl_be import date_words, euro, format_number
-from verwijzing.policy import load_policy
+from verwijzing.policy import load_policy, status_legend
 
-# The statuses of statuses.yaml as a reader says them; a status added later shows by its name.
-STATUS_WORDS = {
-    "certain": "zeker",
-    "proposal": "plan, nog niet definitief",
-    "unknown": "nog niet bekend",
-    "withdrawn": "ingetrokken",
-}
-# What each status word means, for the legend above the tables (same order as STATUS_WORDS).
-STATUS_MEANINGS = {
-    "certain": "Een bron zegt het en het geldt, of het is een keuze van onze eigen dienst.",
-    "proposal": "Het is een voorstel of een wens. Het kan nog veranderen.",
-    "unknown": "Geen enkele bron legt het vast.",
-    "withdrawn": "Het was aangekondigd, maar is ingetrokken.",
-}
 # Units of parameters/*.yaml in words; "EUR" is written as an amount, "A/B" as "A per B".
 # A unit added later that is not here is shown as it is written in the data.
 UNIT_WORDS = {"year": "jaar", "hour": "uur", "count": ""}
@@ -67,7 +53,8 @@ def environment() -> jinja2.Environment:
 
 
 def status_words(status: str) -> str:
-    return STATUS_WORDS.get(status, status)
+    """The status as a reader says it (statuses.yaml's `woord`); a status added later by its name."""
+    return status_legend().get(status, (status, ""))[0]
 
 
 def _sentence_case(text: str) -> str:
@@ -192,7 +179,7 @@ def render_sources(day: dt.date) -> str:
         regimes=rows(getattr(policy, "regimes", {}), day, period_words),
         items=rows(getattr(policy, "items", {}), day),
         publications=[publication_words(name, p) for name, p in getattr(policy, "publications", {}).items()],
-        legend=[(STATUS_WORDS[s], STATUS_MEANINGS[s]) for s in STATUS_WORDS],
+        legend=list(status_legend().values()),
         css=asset_url("chat.css"), favicon=asset_url("favicon.svg"),
     )
 
