@@ -39,6 +39,8 @@ async def test_the_first_login_sets_up_the_app_before_anything_opens(aiohttp_cli
     wrong = await client.post("/staff/tweede-stap", data={"csrf": csrf_of(page), "code": "000000",
                                                             "next": "/staff/verwijzingen"})
     assert wrong.status == 400 and "klopt niet" in await wrong.text()
+    page = await wrong.text()  # the page again keeps where the member was going
+    assert 'name="next" value="/staff/verwijzingen"' in page
     done = await client.post("/staff/tweede-stap", data={"csrf": csrf_of(page), "code": pyotp.TOTP(key).now(),
                                                            "next": "/staff/verwijzingen"})
     text = await done.text()

@@ -34,11 +34,13 @@ TRIES = 5
 WRONG = "Die code klopt niet. Kijk in je app en typ de 6 cijfers die er nu staan."
 
 
-def _page(request: web.Request, secret: str, error: str | None = None, status: int = 200) -> web.Response:
+def _page(request: web.Request, secret: str, target: str | None, error: str | None = None,
+          status: int = 200) -> web.Response:
+    """The setup page; `target` is where the member goes after it (from the link or the form)."""
     member = request[STAFF]
     return render(request, "tweede_stap.html", status=status, error=error,
                   qr=second_factor.qr_svg(secret, member.login), secret=second_factor.spaced(secret),
-                  next=safe_next(request.query.get("next")))
+                  next=safe_next(target))
 
 
 async def setup_page(request: web.Request) -> web.StreamResponse:
@@ -58,7 +60,7 @@ async def setup_page(request: web.Request) -> web.StreamResponse:
     secret = await asyncio.to_thread(pending)
     if secret is None:
         raise web.HTTPFound(safe_next(request.query.get("next")))
-    return _page(request, secret)
+    return _page(request, secret, request.query.get("next"))
 
 
 async def setup(request: web.Request) -> web.StreamResponse:
@@ -102,7 +104,7 @@ async def setup(request: web.Request) -> web.StreamResponse:
         response.del_cookie(COOKIE, path=PREFIX)
         raise response
     if outcome == "wrong":
-        return _page(request, value, error=WRONG, status=400)
+        return _page(request, value, str(form.get("next") or ""), error=WRONG, status=400)
     return render(request, "herstelcodes.html", codes=value, next=safe_next(str(form.get("next") or "")))
 
 
