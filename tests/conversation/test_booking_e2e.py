@@ -165,16 +165,21 @@ def test_the_booking_is_found_by_the_cli(stack, booked):
     assert missing.returncode == 1
 
 
-def latest_code(actions, to: str) -> str:
-    """The one-time code last queued by SMS to `to` (the outbox: no worker sends it here)."""
+def outbox_to(actions, to: str) -> list[str]:
+    """The SMS texts queued to `to`, the latest first (the outbox: no worker sends them here)."""
     engine = make_engine(actions.env["DATABASE_URL"])
     try:
         with engine.connect() as connection:
-            bodies = connection.execute(text("SELECT body FROM outbox WHERE to_number = :to ORDER BY id DESC"),
-                                        {"to": to}).scalars().all()
+            return list(connection.execute(text("SELECT body FROM outbox WHERE to_number = :to ORDER BY id DESC"),
+                                           {"to": to}).scalars().all())
     finally:
         engine.dispose()
-    return next(m.group(1) for body in bodies if (m := re.search(r"code voor loopbaanbegeleiding is (\d{6})", body)))
+
+
+def latest_code(actions, to: str) -> str:
+    """The one-time code last queued by SMS to `to`."""
+    return next(m.group(1) for body in outbox_to(actions, to)
+                if (m := re.search(r"code voor loopbaanbegeleiding is (\d{6})", body)))
 
 
 def test_a_booking_leaves_no_identity_in_the_conversation(stack, booked):
@@ -191,7 +196,7 @@ def test_more_blocks_need_the_code_sent_to_the_phone_of_the_booking(stack, booke
         say(rasa, sender, "ik wil nog een afspraak maken")
         say(rasa, sender, "1")
         asked = say(rasa, sender, f"{PHONE} en {TYPED_INSZ}")
-        assert "code van 6 cijfers" in asked and "56" in asked
+        assert "code van 6 cijfers" in asked and "56" not in asked  # no part of the phone is said
         assert "Je afspraak staat vast" in say(rasa, sender, latest_code(actions, E164))
     say(rasa, sender, "ik wil nog een afspraak maken")
     say(rasa, sender, "1")
@@ -207,7 +212,10 @@ def test_the_next_person_at_a_shared_pc_cannot_spend_the_credit(stack, booked):
     say(rasa, sender, "ik wil nog een afspraak maken")
     say(rasa, sender, "1")
     asked = say(rasa, sender, f"0499 99 99 99 en {TYPED_INSZ}")
-    assert "code van 6 cijfers" in asked and "56" in asked  # the victim's phone, not theirs
+    assert "code van 6 cijfers" in asked and "56" not in asked  # no part of the victim's phone is said
+    # The code goes to the victim's phone, not to the one typed.
+    assert latest_code(actions, E164)
+    assert not any("code voor loopbaanbegeleiding" in body for body in outbox_to(actions, "+32499999999"))
     replies = [say(rasa, sender, "123456") for _ in range(5)]
     assert "klopt niet" in replies[0] and "geldt niet meer" in replies[-1]
     assert "Je afspraak staat vast" not in "\n".join(replies)

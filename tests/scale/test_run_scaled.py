@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 import signal
 import subprocess
 import time
@@ -18,7 +19,7 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 
-from tests.conversation.stack import ROOT, free_port
+from tests.conversation.stack import ROOT
 from tests.gateway.twilio_requests import BASE, signed, sms_fields
 from tests.gateway.twilio_requests import TOKEN as TWILIO_TOKEN
 from tests.scale.cluster import require_redis, unique_key_prefix
@@ -31,10 +32,12 @@ FIXED_PORTS = (5005, 5006, 5055, 5056)  # scripts/run_scaled.sh's Rasa and actio
 
 
 def port_pair() -> int:
-    """A port whose next one is free too: the two gateways listen on GATEWAY_PORT and the next."""
-    for _ in range(50):
-        port = free_port()
-        if port < 65535 and port_free(port + 1):
+    """A port whose next one is free too: the two gateways listen on GATEWAY_PORT and the next.
+    Below the ephemeral range: a port the system hands out (free_port, outgoing connections) may
+    be taken by a test running beside this one before the gateways bind it."""
+    start = random.randrange(18000, 19000, 2)
+    for port in range(start, start + 200, 2):
+        if port_free(port) and port_free(port + 1):
             return port
     raise RuntimeError("no two free ports next to each other")
 
@@ -75,12 +78,19 @@ def gateways(tmp_path_factory):
                 time.sleep(1)
             yield [f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port + 1}"], log
         finally:
-            os.killpg(script.pid, signal.SIGTERM)
-            try:
-                script.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(script.pid, signal.SIGKILL)
-                script.wait()
+            stop(script)
+
+
+def stop(script: subprocess.Popen) -> None:
+    """The script and what it started (its own process group), also when it already ended."""
+    try:
+        os.killpg(script.pid, signal.SIGTERM)
+        script.wait(timeout=60)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(script.pid, signal.SIGKILL)
+        script.wait()
 
 
 async def test_the_script_starts_two_gateways_that_both_answer(gateways):
