@@ -126,6 +126,13 @@ def _cmd_counsellors_import(args: argparse.Namespace) -> int:
                           seal_key=found.channel_secret)
 
 
+def _cmd_counsellors_invite(args: argparse.Namespace) -> int:
+    from verwijzing.counsellors.command import invite_command
+    found = config.settings()
+    return invite_command(found.database_url, args.mandate_number, now=dt.datetime.now(dt.UTC),
+                          base_url=found.public_base_url)
+
+
 def _seconds(raw: str) -> float:
     try:
         value = float(raw)
@@ -177,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     register.add_argument("--controleer", action="store_true",
                           help="check the file and say what would change, without changing anything")
     register.set_defaults(handler=_cmd_counsellors_import)
+    invitation = counsellors_commands.add_parser(
+        "invite", help="make a counsellor's account and e-mail them a link to set its password (72 hours)")
+    invitation.add_argument("mandate_number", help="the counsellor's mandate number in the register, e.g. LK-2027-0001")
+    invitation.set_defaults(handler=_cmd_counsellors_invite)
     return parser
 
 

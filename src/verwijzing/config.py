@@ -47,6 +47,17 @@ class Settings:
     proxy_hops: int = 0
     # The rate limits are on unless a load test from one address switches them off.
     rate_limits: bool = True
+    # How many weeks ahead the counsellors' hours become bookable moments (counsellors/moments.py).
+    agenda_weeks: int = 8
+    # E-mail to counsellors (notify/mail.py): written as .eml files under mail_dir, or sent by SMTP.
+    mail_mode: str = "local"
+    mail_dir: str = "var/mail"
+    mail_from: str = "verwijzing <noreply@localhost>"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
 
     @property
     def public_is_https(self) -> bool:
@@ -103,10 +114,20 @@ def settings() -> Settings:
         limits_key_prefix=env.get("REDIS_KEY_PREFIX") or "verwijzing",
         proxy_hops=_hops(env.get("VERWIJZING_PROXY_HOPS") or "0"),
         rate_limits=_choice("VERWIJZING_RATE_LIMITS", env.get("VERWIJZING_RATE_LIMITS") or "on", ("on", "off")) == "on",
+        agenda_weeks=_weeks(env.get("VERWIJZING_AGENDA_WEEKS") or "8"),
+        mail_mode=_choice("VERWIJZING_MAIL_MODE", env.get("VERWIJZING_MAIL_MODE") or "local", MAIL_MODES),
+        mail_dir=env.get("VERWIJZING_MAIL_DIR") or "var/mail",
+        mail_from=env.get("VERWIJZING_MAIL_FROM") or "verwijzing <noreply@localhost>",
+        smtp_host=env.get("SMTP_HOST", ""),
+        smtp_port=_port(env.get("SMTP_PORT") or "587", "SMTP_PORT"),
+        smtp_username=env.get("SMTP_USERNAME", ""),
+        smtp_password=env.get("SMTP_PASSWORD", ""),
+        smtp_starttls=_choice("SMTP_STARTTLS", env.get("SMTP_STARTTLS") or "on", ("on", "off")) == "on",
     )
 
 
 SMS_MODES = ("local", "twilio")
+MAIL_MODES = ("local", "smtp")
 
 
 def _choice(name: str, raw: str, allowed: tuple[str, ...]) -> str:
@@ -136,15 +157,21 @@ def _days(name: str, raw: str) -> int:
     return int(raw)
 
 
+def _weeks(raw: str) -> int:
+    if not raw.isdigit() or not 1 <= int(raw) <= 52:
+        raise ConfigError(f"VERWIJZING_AGENDA_WEEKS must be a number of weeks from 1 to 52, got {raw!r}")
+    return int(raw)
+
+
 def _hops(raw: str) -> int:
     if not raw.isdigit() or int(raw) > 5:
         raise ConfigError(f"VERWIJZING_PROXY_HOPS must be the number of proxies in front (0 to 5), got {raw!r}")
     return int(raw)
 
 
-def _port(raw: str) -> int:
+def _port(raw: str, name: str = "GATEWAY_PORT") -> int:
     if not raw.isdigit() or not 0 < int(raw) < 65536:
-        raise ConfigError(f"GATEWAY_PORT must be a port number, got {raw!r}")
+        raise ConfigError(f"{name} must be a port number, got {raw!r}")
     return int(raw)
 
 
@@ -154,8 +181,12 @@ def peildatum() -> dt.date:
 
 def peildatum_now() -> dt.datetime:
     """Now, as the whole stack sees it: VERWIJZING_PEILDATUM moves the day, keeps the hour."""
+    return now_on(settings().peildatum_override)
+
+
+def now_on(override: dt.date | None) -> dt.datetime:
+    """Now in Brussels, on the `override` day when one is given (the hour stays)."""
     real = dt.datetime.now(BRUSSELS)
-    override = settings().peildatum_override
     if override is None:
         return real
     return dt.datetime.combine(override, real.timetz())

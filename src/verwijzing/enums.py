@@ -58,4 +58,10 @@ class Consent(StrEnum):
 
 class StaffRole(StrEnum):
     CONSULENT = "consulent"  # a VDAB consulent: guided referrals, bookings, the referral list
-    BEHEERDER = "beheerder"  # also the audit log
+    BEHEERDER = "beheerder"  # also the audit log and the counsellors' accounts
+    # A loopbaanbegeleider with a mandate: only their own agenda, hours, bookings and sessions.
+    BEGELEIDER = "begeleider"
+
+
+# The VDAB roles: the console's referral, intake and dashboard pages are theirs.
+VDAB_ROLES = frozenset({StaffRole.CONSULENT, StaffRole.BEHEERDER})

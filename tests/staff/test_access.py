@@ -117,7 +117,7 @@ async def test_an_unknown_login_and_a_wrong_password_read_the_same(aiohttp_clien
 async def test_a_consulent_cannot_open_the_audit_log_a_beheerder_can(staff_client):
     consulent = await staff_client("consulent")
     response = await consulent.get("/staff/audit")
-    assert response.status == 403 and "alleen voor beheerders" in await response.text()
+    assert response.status == 403 and "hoort niet bij jouw rol" in await response.text()
     assert "Auditlog" not in (await (await consulent.get("/staff/")).text())  # not in the menu either
     beheerder = await staff_client("beheerder")
     response = await beheerder.get("/staff/audit")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from worker_helpers import BLOCK, PHONE, SECRET, book, counsellor, slot
 
+from verwijzing.notify.mail import queue_mail
 from verwijzing.store import make_engine, make_sessionmaker
 from verwijzing.store.migrate import upgrade
 
@@ -26,10 +27,14 @@ def stack_env(tmp_path) -> dict[str, str]:
     upgrade(engine)
     sessions = make_sessionmaker(engine)
     book(sessions, slot(sessions, counsellor(sessions), BLOCK))  # its confirmation SMS is queued
+    with sessions.begin() as session:
+        queue_mail(session, to="els.wouters@begeleiding.example", subject="Kies je wachtwoord",
+                   text="Dag Els, kies je wachtwoord via deze link.", at=BLOCK)
     engine.dispose()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VERWIJZING_", "TWILIO_"))}
     return env | {"DATABASE_URL": url, "VERWIJZING_CHANNEL_SECRET": SECRET.decode(),
-                  "VERWIJZING_SMS_MODE": "local", "VERWIJZING_SMS_LOG": str(tmp_path / "sms-outbox.log")}
+                  "VERWIJZING_SMS_MODE": "local", "VERWIJZING_SMS_LOG": str(tmp_path / "sms-outbox.log"),
+                  "VERWIJZING_MAIL_MODE": "local", "VERWIJZING_MAIL_DIR": str(tmp_path / "mail")}
 
 
 def test_the_worker_sends_then_stops_cleanly_on_sigterm(stack_env):
@@ -57,8 +62,10 @@ def test_once_runs_every_job_and_prints_the_counts(stack_env):
                           timeout=60)
     assert done.returncode == 0, done.stderr
     counts = json.loads(done.stdout)
-    assert list(counts) == ["sms", "holds", "reminders", "retention", "demo-agenda"]
+    assert list(counts) == ["sms", "mail", "holds", "reminders", "retention", "demo-agenda", "moments"]
     assert counts["sms"]["sent"] == 1
+    assert counts["mail"]["sent"] == 1
+    assert [f.suffix for f in Path(stack_env["VERWIJZING_MAIL_DIR"]).iterdir()] == [".eml"]
 
 
 def test_without_the_channel_secret_it_says_what_is_missing(stack_env):

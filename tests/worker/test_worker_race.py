@@ -95,7 +95,7 @@ def test_two_workers_racing_queue_each_reminder_once_and_send_each_sms_once(post
         for engine in engines:
             engine.dispose()
 
-    assert len(results) == 2 * PASSES * 5
+    assert len(results) == 2 * PASSES * 6
     errors = [(name, type(r).__name__) for result in results for name, r in result.items() if isinstance(r, Exception)]
     assert errors == []
     assert Counter(m.booking_reference for m in reminders(sessions)) == Counter(references)

@@ -26,10 +26,13 @@ _CITIZEN_KEY = re.compile(r"[0-9a-f]{64}")
 def check_bookable(slot: Slot, modality: Modality, now: dt.datetime) -> None:
     if slot.starts_at <= now:
         raise SlotUnavailable(texts.SLOT_PASSED)
+    if slot.withdrawn or (slot.bookable_until is not None and slot.bookable_until <= now):
+        raise SlotUnavailable(texts.SLOT_NOT_OFFERED)
     counsellor = slot.counsellor
     if not valid_on(counsellor, slot.day):
         raise SlotUnavailable(texts.COUNSELLOR_NOT_VALID)
-    if modality not in counsellor.modality_set:
+    if modality not in counsellor.modality_set or (
+            slot.modalities is not None and f",{modality.value}," not in slot.modalities):
         raise ModalityNotOffered(texts.modality_not_offered(modality))
 
 

@@ -124,9 +124,16 @@ class BookingService:
                 home = province_of(near_postcode)
             except UnknownPostcode as error:
                 raise InvalidInput(str(error)) from None
-        statement = queries.free_slots_statement(modality, day_from, now, limit, home=home, language=language)
+        offers: list[SlotOffer] = []
         with self._read() as session:
-            return [offer_of(slot, modality) for slot in session.scalars(statement).unique()]
+            for provinces, not_provinces in queries.province_tiers(home):
+                statement = queries.free_slots_statement(modality, day_from, now, limit - len(offers),
+                                                         provinces=provinces, not_provinces=not_provinces,
+                                                         language=language)
+                offers += [offer_of(slot, modality) for slot in session.scalars(statement).unique()]
+                if len(offers) >= limit:
+                    break
+        return offers
 
     def close(self) -> None:
         """Release the database connections (a process that made the service ends with this)."""

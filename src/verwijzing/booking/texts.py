@@ -156,6 +156,8 @@ SLOT_PASSED = "Dat moment is al voorbij. Kies een ander moment."
 HELD_SLOT_PASSED = "Dat moment is al voorbij. Kies een nieuw moment."
 HOLD_EXPIRED = "Je reservering is verlopen en het moment is intussen weg. Kies een nieuw moment."
 COUNSELLOR_NOT_VALID = "Deze begeleider kan die dag niet. Kies een ander moment."
+# The counsellor took the moment out of their hours, or it starts sooner than they accept.
+SLOT_NOT_OFFERED = "Dat moment kan je niet meer boeken. Kies een ander moment."
 NO_SUCH_BOOKING = "Ik vind geen afspraak met die referentie. Kijk de code in je sms nog eens na."
 CONFIRMED_BY_SOMEONE_ELSE = "Deze afspraak is al door iemand anders bevestigd."
 SOMEONE_ELSES_BOOKING = "Deze afspraak is van iemand anders."

@@ -1,15 +1,21 @@
 """`verwijzing counsellors import FILE.csv [--controleer]`: the register into the database, as
-docs/counsellors.md describes, with what it did (or every problem in the file) in plain Dutch."""
+docs/counsellors.md describes, with what it did (or every problem in the file) in plain Dutch;
+`verwijzing counsellors invite MANDAATNUMMER`: a counsellor's account and its e-mailed link."""
 from __future__ import annotations
 
 import datetime as dt
 import sys
 from pathlib import Path
 
+from sqlalchemy import select
+
 from verwijzing.counsellors.importer import ImportResult, import_register
+from verwijzing.counsellors.invitations import InvitationError, invite
 from verwijzing.counsellors.register import read_register
+from verwijzing.privacy.audit import record_audit
 from verwijzing.store.engine import make_engine, make_sessionmaker
 from verwijzing.store.migrate import upgrade
+from verwijzing.store.models import Counsellor
 
 EXIT_BAD_FILE = 2
 
@@ -55,3 +61,29 @@ def summary(result: ImportResult, *, trial: bool) -> str:
     if cancelled:
         text += " (de personen krijgen een sms)" if not trial else " (de personen zouden een sms krijgen)"
     return text
+
+
+def invite_command(database_url: str | None, mandate_number: str, *, now: dt.datetime, base_url: str) -> int:
+    """`verwijzing counsellors invite MANDAATNUMMER`: the counsellor's account and an e-mailed link
+    to set its password (the same as the console's button on /staff/begeleiders)."""
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        with make_sessionmaker(engine).begin() as session:
+            counsellor_id = session.scalar(
+                select(Counsellor.id).where(Counsellor.mandate_number == mandate_number.strip()))
+            if counsellor_id is None:
+                print(f"verwijzing: mandaatnummer {mandate_number} staat niet in het register.", file=sys.stderr)
+                return EXIT_BAD_FILE
+            try:
+                invited = invite(session, counsellor_id, now, base_url)
+            except InvitationError as refused:
+                print(f"verwijzing: {refused}", file=sys.stderr)
+                return EXIT_BAD_FILE
+            record_audit(session, actor="cli", action="begeleider_uitgenodigd", subject=str(counsellor_id),
+                         detail={"nieuw_account": invited.new_account}, at=now)
+    finally:
+        engine.dispose()
+    print(f"uitnodiging voor {invited.name} klaar: de worker stuurt ze naar {invited.login} "
+          f"(de link werkt 72 uur). Login: {invited.login}")
+    return 0

@@ -35,7 +35,11 @@ LONGEST_DELAY = dt.timedelta(minutes=5)
 # A count with no failure for this long starts again from zero.
 FORGET_AFTER = dt.timedelta(hours=1)
 REFUSED = "Login of wachtwoord klopt niet."
-_LOGIN = re.compile(r"[a-z0-9][a-z0-9._-]{1,79}")
+# A counsellor's login is their e-mail address (counsellors/invitations.py), hence "@" and "+".
+_LOGIN = re.compile(r"[a-z0-9][a-z0-9._@+-]{1,79}")
+# The password of an account whose invitation was not used yet: not an argon2 hash, so no
+# password verifies against it (`_verify` is False on an invalid hash).
+NO_PASSWORD = "!uitgenodigd"  # noqa: S105 - the marker of no password, not one
 
 # argon2-cffi's defaults are argon2id with the RFC 9106 low-memory profile.
 _hasher = PasswordHasher()
@@ -75,10 +79,20 @@ class StaffMember:
     id: int
     login: str
     role: str
+    # Role begeleider: the counsellor whose agenda this member sees (and only that one).
+    counsellor_id: int | None = None
 
     @property
     def is_beheerder(self) -> bool:
         return self.role == StaffRole.BEHEERDER.value
+
+    @property
+    def is_begeleider(self) -> bool:
+        return self.role == StaffRole.BEGELEIDER.value
+
+    @classmethod
+    def of(cls, user: StaffUser) -> StaffMember:
+        return cls(user.id, user.login, user.role, user.counsellor_id)
 
 
 def check_new_password(password: str) -> None:
@@ -86,23 +100,39 @@ def check_new_password(password: str) -> None:
         raise AccountError(f"Kies een wachtwoord van minstens {MIN_PASSWORD} tekens.")
 
 
-def add_user(session: Session, login: str, role: str, password: str, now: dt.datetime,
-             *, totp_secret: str | None = None, seal_key: bytes = b"") -> StaffMember:
+def add_user(session: Session, login: str, role: str, password: str | None, now: dt.datetime,
+             *, totp_secret: str | None = None, seal_key: bytes = b"", counsellor_id: int | None = None) -> StaffMember:
     """A new account. Its second factor is set up at its first login; `totp_secret` gives it one
-    now (a test's authenticator, or an account moved from elsewhere)."""
+    now (a test's authenticator, or an account moved from elsewhere). Without a `password` no
+    password opens it until its invitation sets one. A begeleider is always one counsellor of the
+    register (`counsellor_id`), and only a begeleider is."""
     login = login.strip().lower()
     if not _LOGIN.fullmatch(login):
-        raise AccountError("Een login heeft 2 tot 80 kleine letters, cijfers, '.', '_' of '-'.")
+        raise AccountError("Een login heeft 2 tot 80 kleine letters, cijfers, '.', '_', '@', '+' of '-'.")
     if role not in {r.value for r in StaffRole}:
         raise AccountError(f"Rol moet {' of '.join(r.value for r in StaffRole)} zijn.")
-    check_new_password(password)
+    if (role == StaffRole.BEGELEIDER.value) != (counsellor_id is not None):
+        raise AccountError("Een begeleider krijgt een account met een uitnodiging uit het register "
+                           "(docs/counsellors.md), niet met add-user.")
+    if password is not None:
+        check_new_password(password)
     if session.scalar(select(StaffUser).where(StaffUser.login == login)) is not None:
         raise AccountError(f"Er is al een gebruiker '{login}'.")
-    user = StaffUser(login=login, role=role, password_hash=_hasher.hash(password), created_at=now,
+    hashed = _hasher.hash(password) if password is not None else NO_PASSWORD
+    user = StaffUser(login=login, role=role, password_hash=hashed, created_at=now, counsellor_id=counsellor_id,
                      totp_secret=second_factor.sealed(totp_secret, seal_key) if totp_secret else None)
     session.add(user)
     session.flush()
-    return StaffMember(user.id, user.login, user.role)
+    return StaffMember.of(user)
+
+
+def set_password(user: StaffUser, password: str) -> None:
+    check_new_password(password)
+    user.password_hash = _hasher.hash(password)
+
+
+def has_password(user: StaffUser) -> bool:
+    return user.password_hash != NO_PASSWORD
 
 
 def authenticate(session: Session, login: str, password: str, now: dt.datetime, address: str = "", *,
@@ -134,7 +164,7 @@ def authenticate(session: Session, login: str, password: str, now: dt.datetime, 
         user.totp_last_step = step
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    return StaffMember(user.id, user.login, user.role)
+    return StaffMember.of(user)
 
 
 def _second_factor_ok(user: StaffUser, code: str, seal_key: bytes, now: dt.datetime, *,

@@ -54,7 +54,7 @@ def resume(session: Session, token: str | None, now: dt.datetime) -> tuple[Staff
         session.delete(live)
         return None
     live.last_seen_at = now
-    return StaffMember(user.id, user.login, user.role), live.second_factor
+    return StaffMember.of(user), live.second_factor
 
 
 def live(session: Session, token: str | None) -> StaffSession | None:

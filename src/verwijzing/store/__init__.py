@@ -1,5 +1,6 @@
 """The store: tables, engine and sessions, migrations. No business rules live here."""
 from verwijzing.store.engine import make_engine, make_sessionmaker, normalise_url
+from verwijzing.store.mail_models import MailMessage
 from verwijzing.store.migrate import upgrade
 from verwijzing.store.models import (
     AuditEntry,
@@ -15,7 +16,7 @@ from verwijzing.store.models import (
     Referral,
     Slot,
 )
-from verwijzing.store.staff_models import StaffSession, StaffUser
+from verwijzing.store.staff_models import StaffInvitation, StaffSession, StaffUser
 
 __all__ = [
     "AuditEntry",
@@ -27,9 +28,11 @@ __all__ = [
     "CounsellorModality",
     "CreditAccount",
     "LedgerEntry",
+    "MailMessage",
     "OutboxMessage",
     "Referral",
     "Slot",
+    "StaffInvitation",
     "StaffSession",
     "StaffUser",
     "make_engine",

@@ -24,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     TypeDecorator,
     UniqueConstraint,
     false,
@@ -104,6 +105,9 @@ class Counsellor(Base):
     beroepskwalificatie_valid_from: Mapped[dt.date | None] = mapped_column(Date)
     beroepskwalificatie_valid_to: Mapped[dt.date | None] = mapped_column(Date)
     office_postcode: Mapped[str] = mapped_column(String(4))
+    # The shortest notice the counsellor accepts: a moment is not offered later than this many
+    # hours before it starts (their own hours page sets it; counsellors/moments.py applies it).
+    min_notice_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     # Dutch slugs: antwerpen, limburg, oost-vlaanderen, west-vlaanderen, vlaams-brabant, brussel.
     province: Mapped[str] = mapped_column(String(20), index=True)
     region: Mapped[str] = mapped_column(String(3))  # VLG / BRU / WAL, as in domain.md
@@ -146,10 +150,35 @@ class CounsellorLanguage(Base):
     language: Mapped[str] = mapped_column(String(8), primary_key=True)  # ISO 639-1, e.g. "nl"
 
 
+class AvailabilityWindow(Base):
+    """A counsellor's hours (counsellors/availability.py): a weekly window (`weekday`), or a date
+    override (`day`) whose windows replace the weekly ones on that date; an override without
+    times is a day off. Times are Brussels wall-clock times."""
+
+    __tablename__ = "availability"
+    __table_args__ = (
+        CheckConstraint("(weekday IS NULL) <> (day IS NULL)", name="weekly_or_date"),
+        CheckConstraint("weekday IS NULL OR weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("(starts IS NULL) = (ends IS NULL)", name="both_times"),
+        CheckConstraint("starts IS NOT NULL OR day IS NOT NULL", name="day_off_on_a_date"),
+        CheckConstraint("starts IS NULL OR ends > starts", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counsellor_id: Mapped[int] = mapped_column(ForeignKey("counsellors.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int | None] = mapped_column(Integer)
+    day: Mapped[dt.date | None] = mapped_column(Date)
+    starts: Mapped[dt.time | None] = mapped_column(Time)
+    ends: Mapped[dt.time | None] = mapped_column(Time)
+    # ",online,op_locatie," (availability.modalities_text); empty for a day off.
+    modalities: Mapped[str] = mapped_column(String(40), default="")
+    location: Mapped[str | None] = mapped_column(String(200))
+
+
 class Slot(Base):
-    """A block of time a counsellor offers, in any of the counsellor's modalities; the booking
-    says which one was chosen. One row per block (not per modality) so that the same hour can
-    never be sold twice in two modalities."""
+    """A block of time a counsellor offers, in any of the counsellor's modalities (or those of the
+    window it came from, `modalities`); the booking says which one was chosen. One row per block
+    (not per modality) so that the same hour can never be sold twice in two modalities."""
 
     __tablename__ = "slots"
     __table_args__ = (
@@ -162,8 +191,17 @@ class Slot(Base):
     # The Brussels date of `starts_at`, kept so that "valid on the slot date" and "from day X" are
     # plain date comparisons in SQL on both databases.
     day: Mapped[dt.date] = mapped_column(Date, index=True)
-    starts_at: Mapped[dt.datetime]
+    # Indexed: the free-moment query walks it in order and stops at the first few (queries.py).
+    starts_at: Mapped[dt.datetime] = mapped_column(index=True)
     ends_at: Mapped[dt.datetime]
+    # Moments made from a counsellor's hours (counsellors/moments.py): the ways of working of their
+    # window (",online,"; None: all of the counsellor's), where (None: the office), and the last
+    # moment it may be booked (the counsellor's shortest notice; None: until it starts).
+    modalities: Mapped[str | None] = mapped_column(String(40))
+    location: Mapped[str | None] = mapped_column(String(200))
+    bookable_until: Mapped[dt.datetime | None]
+    # No longer in the counsellor's hours, but kept for the history of an old booking on it.
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     counsellor: Mapped[Counsellor] = relationship(lazy="joined", innerjoin=True)
 

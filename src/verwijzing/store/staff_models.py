@@ -29,6 +29,22 @@ class StaffUser(Base):
     recovery_codes: Mapped[list[str] | None] = mapped_column(JSON)
     # The time step of the last code taken: each code works once (staff/second_factor.take_step).
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Role begeleider only: the counsellor of the register this account is (one account each).
+    counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("counsellors.id", ondelete="CASCADE"), unique=True)
+
+
+class StaffInvitation(Base):
+    """A one-time link to set an account's first password (counsellors/invitations.py): only the
+    SHA-256 of its token is kept, it runs out after a while, and it works once."""
+
+    __tablename__ = "staff_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
 
 
 class LoginThrottle(Base):

@@ -1,4 +1,4 @@
-"""The worker's jobs and their intervals, wired to one database and one SMS sender.
+"""The worker's jobs and their intervals, wired to one database, one SMS sender and one mail sender.
 
 Clocks: `clock` is the stack's reference time (VERWIJZING_PEILDATUM moves the day), which
 bookings, holds and slots are written in; `wall` is the real time, which the outbox's retry
@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from verwijzing.config import peildatum_now
 from verwijzing.nl_be import BRUSSELS
+from verwijzing.notify.mail import MailDispatcher
 from verwijzing.notify.sms import OutboxDispatcher
-from verwijzing.worker import demo_agenda, holds, reminders, retention
+from verwijzing.worker import demo_agenda, holds, moments, reminders, retention
 from verwijzing.worker.schedule import Job
 
 Clock = Callable[[], dt.datetime]
@@ -23,12 +24,17 @@ Clock = Callable[[], dt.datetime]
 # Seconds between runs. The outbox often (a confirmation should arrive while the person is still
 # in the chat); holds about as often as they can run out; the rest rarely.
 SMS = "sms"  # the outbox: `verwijzing sms-dispatch` runs only this job
+MAIL = "mail"  # the e-mail outbox: only when the worker was given a MailDispatcher
 EVERY = {
     SMS: 5.0,
+    MAIL: 10.0,
     holds.NAME: 60.0,
     reminders.NAME: 300.0,
     retention.NAME: 3600.0,
     demo_agenda.NAME: 3600.0,
+    # Counsellors' saved hours count at once; this adds the day that comes into view, and follows
+    # the register's mandate dates.
+    moments.NAME: 900.0,
 }
 
 
@@ -41,8 +47,11 @@ class WorkerSetup:
     sessions: sessionmaker[Session]
     dispatcher: OutboxDispatcher
     abandoned_days: int
+    # How many weeks ahead the counsellors' hours become moments (VERWIJZING_AGENDA_WEEKS).
+    agenda_weeks: int = 8
     clock: Clock = peildatum_now
     wall: Clock = wall_now
+    mail: MailDispatcher | None = None
 
 
 def build_jobs(
@@ -50,12 +59,16 @@ def build_jobs(
 ) -> list[Job]:
     """The jobs, in the order a pass runs them; `only` and `every` as for `run_worker`."""
     s = setup
+    mail = s.mail
     runs: dict[str, Callable[[], dict[str, int]]] = {
         SMS: lambda: s.dispatcher.drain(s.wall).counts(),
+        # Retry times are in the real time, as for SMS.
+        **({MAIL: lambda: mail.drain(s.wall).counts()} if mail is not None else {}),
         holds.NAME: lambda: holds.expire_holds(s.sessions, s.clock()),
         reminders.NAME: lambda: reminders.queue_reminders(s.sessions, s.clock()),
         retention.NAME: lambda: retention.run_retention(s.sessions, s.clock(), s.wall(), s.abandoned_days),
         demo_agenda.NAME: lambda: demo_agenda.keep_demo_agenda(s.sessions, s.clock().astimezone(BRUSSELS).date()),
+        moments.NAME: lambda: moments.keep_moments(s.sessions, s.clock(), s.agenda_weeks),
     }
     unknown = set(only or ()) - runs.keys()
     if unknown:

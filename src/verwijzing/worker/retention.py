@@ -4,7 +4,8 @@ Our tables, once older than the period: bookings (and the slots they were for), 
 audit log and the outbox go. Each person's credit account and the balance of their ledger stay,
 folded into one carry-over entry, because the credit is once per career and a career is longer
 than the retention period. The account is known only by the keyed hash, never by the number.
-Phone numbers go much earlier: as soon as no SMS about the booking can follow any more.
+Phone numbers go much earlier: as soon as no SMS about the booking can follow any more. E-mails to
+counsellors go 30 days after they were sent or failed (their address and body already went then).
 
 Rasa's stored conversations (its tracker store's `events` table on the same database): events
 older than the policy's period go, and a conversation with no event for
@@ -35,8 +36,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, sessionmaker
 
 import verwijzing.booking.figures as figures
+from verwijzing.counsellors.invitations import forget_invitations
 from verwijzing.enums import ACTIVE_STATUSES, LedgerReason
 from verwijzing.nl_be import BRUSSELS
+from verwijzing.notify.mail import forget_mail
 from verwijzing.privacy.audit import record_audit
 from verwijzing.staff.accounts import forget_login_counts
 from verwijzing.store.conversations import EVENTS, RASA_EVENTS, forget_tombstones
@@ -100,9 +103,13 @@ def run_retention(
         forgotten = forget_seen(session, wall_now - REMEMBERED)
         throttles = forget_login_counts(session, wall_now)
         tombstones = forget_tombstones(session, wall_now)
+        # The mail dispatcher writes sent_at by the real clock too.
+        mails = forget_mail(session, wall_now)
+        # A counsellor's invitation link is of no use a day after it ran out (counsellors/invitations.py).
+        invitations = forget_invitations(session, wall_now)
     counts = {name: value for name, value in asdict(report).items() if name != "cutoff"}
     return {**counts, **conversations, "webhook_ids_forgotten": forgotten, "login_counts_forgotten": throttles,
-            "tombstones_forgotten": tombstones}
+            "tombstones_forgotten": tombstones, "mail_deleted": mails, "invitations_forgotten": invitations}
 
 
 # ---- our records ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""The staff console under /staff/: login, guided referrals, the referral list, the dashboard and
-the audit log. An aiohttp sub-application mounted at /staff, so its guard (`auth.staff_guard`,
+"""The staff console under /staff/: login, guided referrals, the referral list, the dashboard, the
+audit log, the counsellors' invitations, and each counsellor's own agenda. An aiohttp
+sub-application mounted at /staff, so its guard (`auth.staff_guard`,
 default deny) runs for every path under it, known or not; handlers read the gateway's shared
 state through `request.config_dict`."""
 from __future__ import annotations
@@ -9,12 +10,15 @@ from importlib import resources
 from aiohttp import web
 
 from verwijzing.gateway.staff import audit_log, auth
+from verwijzing.gateway.staff.agenda import add_agenda_routes
 from verwijzing.gateway.staff.context import PREFIX
+from verwijzing.gateway.staff.counsellors import add_counsellor_routes
 from verwijzing.gateway.staff.dashboard import add_dashboard_routes
 from verwijzing.gateway.staff.intake import add_intake_routes
 from verwijzing.gateway.staff.referrals import add_referral_routes
 from verwijzing.gateway.staff.render import render
 from verwijzing.gateway.staff.second_step import add_second_step_routes
+from verwijzing.gateway.staff.welcome import add_welcome_routes
 
 STATIC = resources.files(__package__) / "static"
 
@@ -45,6 +49,9 @@ def staff_app() -> web.Application:
     add_referral_routes(app)
     add_intake_routes(app)
     add_dashboard_routes(app)
+    add_counsellor_routes(app)
+    add_welcome_routes(app)
+    add_agenda_routes(app)
     return app
 
 

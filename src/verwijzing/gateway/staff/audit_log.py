@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import func, select
 
+from verwijzing.enums import StaffRole
 from verwijzing.gateway.keys import SESSIONS
 from verwijzing.gateway.staff.auth import login_required
 from verwijzing.gateway.staff.render import render
@@ -19,7 +20,7 @@ PAGE = 100
 Line = tuple[dt.datetime, str, str, str | None, dict[str, Any]]
 
 
-@login_required(role="beheerder")
+@login_required(StaffRole.BEHEERDER)
 async def audit_page(request: web.Request) -> web.Response:
     page = int(request.query.get("pagina", "1")) if request.query.get("pagina", "1").isdigit() else 1
     page = max(page, 1)

@@ -1,8 +1,10 @@
 """Who may use the staff console, and how: sessions, roles, CSRF, the audit trail.
 
 Default deny: `staff_guard` (a middleware) refuses every path under /staff/ without a live
-session — pages with a redirect to the login page, /staff/api/ with 401 — except the login page
-and the console's static files. `login_required(role=…)` on a handler adds the role check.
+session — pages with a redirect to the login page, /staff/api/ with 401 — except the login page,
+an invitation's page and the console's static files. `login_required(…roles)` on a handler adds
+the role check (default: the VDAB roles). A begeleider (a counsellor) is kept to the agenda's
+paths by the guard too: a handler that forgot its role check still shows them nothing else.
 Every POST form carries a CSRF token derived from the session (or, on the login page, a
 double-submit cookie); `checked_form` refuses a form without the right one.
 
@@ -26,6 +28,7 @@ from urllib.parse import quote
 from aiohttp import web
 from multidict import MultiDictProxy
 
+from verwijzing.enums import VDAB_ROLES, StaffRole
 from verwijzing.gateway.forms import posted_form
 from verwijzing.gateway.keys import SESSIONS, SETTINGS
 from verwijzing.gateway.limits import client_address
@@ -48,6 +51,11 @@ SECOND_STEP_PATH = f"{PREFIX}/tweede-stap"
 HALF_SESSION_PATHS = frozenset({SECOND_STEP_PATH, f"{PREFIX}/logout"})
 STATIC_PATHS = f"{PREFIX}/static/"
 API_PATHS = f"{PREFIX}/api/"
+# An invitation's link (gateway/staff/welcome.py): its token is the proof, there is no session yet.
+WELCOME_PATHS = f"{PREFIX}/welkom/"
+# All a begeleider's session opens: their own agenda, hours and sessions.
+AGENDA_PATH = f"{PREFIX}/agenda"
+COUNSELLOR_PATHS = (AGENDA_PATH, f"{PREFIX}/logout", SECOND_STEP_PATH)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # Two argon2 hashes at a time per gateway: enough for a team logging in at nine o'clock.
@@ -71,7 +79,7 @@ def _to_login(request: web.Request) -> web.StreamResponse:
 @web.middleware
 async def staff_guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     # Only the console's own paths get here: it is the sub-application's middleware.
-    if request.path == LOGIN_PATH or request.path.startswith(STATIC_PATHS):
+    if request.path == LOGIN_PATH or request.path.startswith((STATIC_PATHS, WELCOME_PATHS)):
         return await handler(request)
     token = request.cookies.get(COOKIE)
 
@@ -88,6 +96,13 @@ async def staff_guard(request: web.Request, handler: Handler) -> web.StreamRespo
         if _is_api(request):
             return web.json_response({"error": "Stel eerst je tweede stap in."}, status=401)
         raise web.HTTPFound(f"{SECOND_STEP_PATH}?next={quote(request.path_qs, safe='/')}")
+    if member.is_begeleider and not _counsellor_path(request.path):
+        if request.path in (PREFIX, HOME):
+            raise web.HTTPFound(AGENDA_PATH)
+        if _is_api(request):
+            return web.json_response({"error": "Dit mag je niet met jouw rol."}, status=403)
+        request[STAFF], request[SESSION_TOKEN] = member, token or ""
+        return render(request, "geweigerd.html", status=403)
     request[STAFF], request[SESSION_TOKEN] = member, token or ""
     response = await handler(request)
     # Staff pages show personal data: never kept in a shared cache or the browser's history cache.
@@ -95,15 +110,23 @@ async def staff_guard(request: web.Request, handler: Handler) -> web.StreamRespo
     return response
 
 
-def login_required(role: str | None = None) -> Callable[[Handler], Handler]:
-    """Only a logged-in member (the guard already checked) of `role` ("beheerder" can do all)."""
+def _counsellor_path(path: str) -> bool:
+    return any(path == allowed or path.startswith(f"{allowed}/") for allowed in COUNSELLOR_PATHS)
+
+
+def login_required(*roles: StaffRole) -> Callable[[Handler], Handler]:
+    """Only a logged-in member (the guard already checked) of one of `roles`; none given: the
+    VDAB roles (consulent and beheerder). A beheerder is not a counsellor: the agenda pages,
+    which name one counsellor's bookings, are for the role begeleider alone."""
+    allowed = frozenset(r.value for r in roles or VDAB_ROLES)
+
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
         async def wrapped(request: web.Request) -> web.StreamResponse:
             member = request.get(STAFF)
             if member is None:
                 return _to_login(request)
-            if role is not None and member.role != role and not member.is_beheerder:
+            if member.role not in allowed:
                 if _is_api(request):
                     return web.json_response({"error": "Dit mag je niet met jouw rol."}, status=403)
                 return render(request, "geweigerd.html", status=403)
@@ -146,19 +169,34 @@ def safe_next(raw: str | None) -> str:
     return HOME
 
 
-async def login_page(request: web.Request) -> web.StreamResponse:
+def with_form_nonce(request: web.Request, page: Callable[[str], web.Response]) -> web.Response:
+    """A page with a form for someone without a session: its CSRF token is a new random nonce,
+    also set as a cookie that only this site's forms can send back (double submit)."""
     nonce = secrets.token_urlsafe(24)
-    response = render_login(request, nonce=nonce, next=safe_next(request.query.get("next")))
+    response = page(nonce)
     _set_cookie(request, response, LOGIN_COOKIE, nonce, max_age=1800)
     return response
 
 
-async def login(request: web.Request) -> web.StreamResponse:
+async def public_form(request: web.Request) -> tuple[MultiDictProxy[Any], str]:
+    """The POSTed form of a page made by `with_form_nonce`, and its nonce; 403 when they differ."""
     form = await posted_form(request)
     nonce = request.cookies.get(LOGIN_COOKIE, "")
     sent = str(form.get("csrf") or "")
     if not nonce or not secrets.compare_digest(nonce, sent):
         raise web.HTTPForbidden(text="Dit formulier is verlopen of niet van hier. Laad de pagina opnieuw.")
+    return form, nonce
+
+
+async def login_page(request: web.Request) -> web.StreamResponse:
+    # After an invitation's password (welcome.py) the page says it was kept.
+    notice = "Je wachtwoord is bewaard. Meld je nu aan." if request.query.get("welkom") == "1" else None
+    return with_form_nonce(request, lambda nonce: render_login(request, nonce=nonce, notice=notice,
+                                                               next=safe_next(request.query.get("next"))))
+
+
+async def login(request: web.Request) -> web.StreamResponse:
+    form, nonce = await public_form(request)
     login_name, password = str(form.get("login") or ""), str(form.get("wachtwoord") or "")
     code = str(form.get("code") or "")
     target = safe_next(str(form.get("next") or ""))

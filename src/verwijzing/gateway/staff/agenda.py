@@ -1,0 +1,239 @@
+"""A counsellor's own pages (role begeleider): `/staff/agenda`, their moments and bookings, and
+`/staff/agenda/uren`, their weekly hours, date overrides and shortest notice. Every query is on
+the member's own counsellor: the id comes from the session, never from the request.
+
+Saving hours brings the moments in line at once (counsellors/hours.py); booked moments are never
+touched: the agenda marks those the hours no longer give.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from aiohttp import web
+from multidict import MultiDictProxy
+from sqlalchemy import select
+
+from verwijzing.config import now_on
+from verwijzing.counsellors import hours as hours_store
+from verwijzing.counsellors.agenda import agenda
+from verwijzing.counsellors.availability import Window, modalities_of
+from verwijzing.counsellors.hours import block_of
+from verwijzing.counsellors.hours_form import (
+    MODALITY_WORDS,
+    NOTICE_CHOICES,
+    RowInput,
+    parse_notice,
+    parse_override,
+    parse_weekly,
+)
+from verwijzing.counsellors.moments import SyncResult
+from verwijzing.enums import StaffRole
+from verwijzing.gateway.keys import SESSIONS, SETTINGS
+from verwijzing.gateway.staff.auth import AGENDA_PATH, STAFF, actor, checked_form, login_required
+from verwijzing.gateway.staff.render import render
+from verwijzing.nl_be import weekday_date_words, weekday_names
+from verwijzing.privacy.audit import record_audit
+from verwijzing.store.models import AvailabilityWindow, Counsellor
+
+HOURS_PATH = f"{AGENDA_PATH}/uren"
+# Rows of the weekly form: the saved windows and this many empty ones to add new.
+EMPTY_ROWS = 4
+MOST_ROWS = 40
+
+
+def _now(request: web.Request) -> dt.datetime:
+    """The stack's reference time (VERWIJZING_PEILDATUM moves the day), as bookings use."""
+    return now_on(request.config_dict[SETTINGS].peildatum_override)
+
+
+def _counsellor_id(request: web.Request) -> int:
+    member = request[STAFF]
+    if member.counsellor_id is None:  # pragma: no cover - add_user refuses a begeleider without one
+        raise web.HTTPForbidden(text="Dit account hoort bij geen begeleider.")
+    return int(member.counsellor_id)
+
+
+@login_required(StaffRole.BEGELEIDER)
+async def agenda_page(request: web.Request) -> web.Response:
+    counsellor_id, weeks, now = _counsellor_id(request), request.config_dict[SETTINGS].agenda_weeks, _now(request)
+
+    def load() -> tuple[str, list[Any], bool]:
+        with request.config_dict[SESSIONS]() as session:
+            counsellor = session.get(Counsellor, counsellor_id)
+            lines = agenda(session, counsellor_id, now, weeks)
+            own = hours_store.hours(session, counsellor_id)
+            return counsellor.name if counsellor else "", lines, bool(own.weekly or own.overrides)
+
+    name, lines, has_hours = await asyncio.to_thread(load)
+    days: dict[dt.date, list[Any]] = {}
+    for line in lines:
+        days.setdefault(line.starts_at.date(), []).append(line)
+    return render(request, "agenda.html", counsellor_name=name,
+                  days=[(weekday_date_words(d), found) for d, found in days.items()],
+                  has_hours=has_hours, weeks=weeks, conflicts=sum(line.outside_hours for line in lines),
+                  booked=sum(line.booked is not None for line in lines), words=MODALITY_WORDS_BY_VALUE)
+
+
+MODALITY_WORDS_BY_VALUE = {m.value: word for m, word in MODALITY_WORDS.items()}
+
+
+def _rows_of(windows: list[AvailabilityWindow]) -> list[dict[str, Any]]:
+    return [{"dag": str(w.weekday), "van": f"{w.starts:%H:%M}" if w.starts else "",
+             "tot": f"{w.ends:%H:%M}" if w.ends else "", "manieren": {m.value for m in modalities_of(w.modalities)},
+             "plaats": w.location or ""} for w in windows]
+
+
+def _hours_page(request: web.Request, *, counsellor: Counsellor, rows: list[dict[str, Any]],
+                overrides: Overrides, notice: int, problems: list[str] | None = None,
+                override_problems: list[str] | None = None, saved: str | None = None,
+                status: int = 200) -> web.Response:
+    allowed = [(m.value, MODALITY_WORDS[m]) for m in MODALITY_WORDS if m in counsellor.modality_set]
+    blank = {"dag": "", "van": "", "tot": "", "manieren": set(), "plaats": ""}
+    rows = rows + [dict(blank) for _ in range(EMPTY_ROWS)]
+    return render(request, "uren.html", status=status, rows=rows, weekdays=list(enumerate(weekday_names())),
+                  allowed=allowed, overrides=overrides, notice=notice, notice_choices=NOTICE_CHOICES,
+                  problems=problems or [], override_problems=override_problems or [], saved=saved,
+                  office=counsellor.office_address or "",
+                  block_hours=block_of(_now(request).date()).total_seconds() / 3600)
+
+
+Overrides = list[tuple[str, str, str]]  # (ISO date, the date in words, "vrij" or the hours)
+
+
+def _load_hours(request: web.Request, counsellor_id: int) -> tuple[Counsellor, list[dict[str, Any]], Overrides]:
+    with request.config_dict[SESSIONS]() as session:
+        counsellor = session.get(Counsellor, counsellor_id)
+        if counsellor is None:
+            raise web.HTTPNotFound(text="Deze begeleider staat niet meer in het register.")
+        session.expunge(counsellor)
+        windows = session.scalars(
+            select(AvailabilityWindow).where(AvailabilityWindow.counsellor_id == counsellor_id)
+            .order_by(AvailabilityWindow.weekday, AvailabilityWindow.day, AvailabilityWindow.starts)).all()
+        today = _now(request).date()
+        weekly = [w for w in windows if w.weekday is not None]
+        overrides = [(w.day.isoformat(), weekday_date_words(w.day),
+                      f"{w.starts:%H:%M} tot {w.ends:%H:%M}" if w.starts and w.ends else "vrij")
+                     for w in windows if w.day is not None and w.day >= today]
+        return counsellor, _rows_of(weekly), overrides
+
+
+@login_required(StaffRole.BEGELEIDER)
+async def hours_page(request: web.Request) -> web.Response:
+    counsellor, rows, overrides = await asyncio.to_thread(_load_hours, request, _counsellor_id(request))
+    saved = request.query.get("bewaard")
+    return _hours_page(request, counsellor=counsellor, rows=rows, overrides=overrides,
+                       notice=counsellor.min_notice_hours, saved=_saved_text(request.query) if saved else None)
+
+
+def _saved_text(query: Any) -> str:
+    def number(key: str) -> int:
+        raw = str(query.get(key, "0"))
+        return int(raw) if raw.isdigit() else 0
+    text = f"Bewaard. {number('nieuw')} nieuwe momenten, {number('weg')} momenten ingetrokken."
+    if number("conflict"):
+        text += (f" {number('conflict')} geboekte momenten vallen buiten je uren. Ze blijven staan: "
+                 "zie je agenda.")
+    return text
+
+
+def _redirect_saved(result: SyncResult) -> web.HTTPFound:
+    return web.HTTPFound(f"{HOURS_PATH}?bewaard=1&nieuw={result.added}&weg={result.withdrawn}"
+                         f"&conflict={len(result.conflicts)}")
+
+
+def _typed_rows(form: MultiDictProxy[Any]) -> list[RowInput]:
+    rows = []
+    for i in range(MOST_ROWS):
+        if f"van-{i}" not in form and f"dag-{i}" not in form:
+            continue
+        # Repeated keys: the first one counts, as everywhere in the console (forms.posted_form).
+        rows.append(RowInput(day=str(form.get(f"dag-{i}") or ""), starts=str(form.get(f"van-{i}") or ""),
+                             ends=str(form.get(f"tot-{i}") or ""),
+                             modalities=frozenset(str(v) for v in form.getall(f"manier-{i}", [])),
+                             location=str(form.get(f"plaats-{i}") or "")))
+    return rows
+
+
+@login_required(StaffRole.BEGELEIDER)
+async def save_hours(request: web.Request) -> web.StreamResponse:
+    form = await checked_form(request)
+    counsellor_id, weeks, now, who = (_counsellor_id(request), request.config_dict[SETTINGS].agenda_weeks,
+                                      _now(request), actor(request))
+    counsellor, saved_rows, overrides = await asyncio.to_thread(_load_hours, request, counsellor_id)
+    typed = _typed_rows(form)
+    weekly, problems = parse_weekly(typed, counsellor.modality_set, block_of(now.date()))
+    notice = parse_notice(str(form.get("opvoorhand") or ""))
+    if notice is None:
+        problems.append("Kies hoe lang op voorhand iemand ten laatste boekt.")
+    if problems or notice is None:
+        rows = [{"dag": r.day, "van": r.starts, "tot": r.ends, "manieren": set(r.modalities), "plaats": r.location}
+                for r in typed if r.starts or r.ends or r.location]
+        return _hours_page(request, counsellor=counsellor, rows=rows, overrides=overrides,
+                           notice=notice or counsellor.min_notice_hours, problems=problems, status=400)
+
+    def save() -> SyncResult:
+        with request.config_dict[SESSIONS].begin() as session:
+            result = hours_store.save_weekly(session, counsellor_id, weekly, notice, now.astimezone(dt.UTC), weeks)
+            record_audit(session, actor=who, action="uren_bewaard", subject=str(counsellor_id),
+                         detail={"vensters": sum(len(w) for w in weekly.values()), "opvoeg_uren": notice,
+                                 **result.counts()}, at=dt.datetime.now(dt.UTC))
+            return result
+
+    raise _redirect_saved(await asyncio.to_thread(save))
+
+
+@login_required(StaffRole.BEGELEIDER)
+async def save_override(request: web.Request) -> web.StreamResponse:
+    form = await checked_form(request)
+    counsellor_id, weeks, now, who = (_counsellor_id(request), request.config_dict[SETTINGS].agenda_weeks,
+                                      _now(request), actor(request))
+    counsellor, rows, overrides = await asyncio.to_thread(_load_hours, request, counsellor_id)
+    row = RowInput(day=str(form.get("datum") or ""), starts=str(form.get("van") or ""),
+                   ends=str(form.get("tot") or ""), modalities=frozenset(str(v) for v in form.getall("manier", [])),
+                   location=str(form.get("plaats") or ""))
+    day_off = str(form.get("soort") or "") == "vrij"
+    day, window, problems = parse_override(row, day_off, counsellor.modality_set, block_of(now.date()), now.date())
+    if problems or day is None:
+        return _hours_page(request, counsellor=counsellor, rows=rows, overrides=overrides,
+                           notice=counsellor.min_notice_hours, override_problems=problems, status=400)
+
+    def save(window: Window | None) -> SyncResult:
+        with request.config_dict[SESSIONS].begin() as session:
+            result = hours_store.save_override(session, counsellor_id, day, window, now.astimezone(dt.UTC), weeks)
+            record_audit(session, actor=who, action="uitzondering_bewaard", subject=str(counsellor_id),
+                         detail={"datum": day.isoformat(), "vrij": window is None, **result.counts()},
+                         at=dt.datetime.now(dt.UTC))
+            return result
+
+    raise _redirect_saved(await asyncio.to_thread(save, window))
+
+
+@login_required(StaffRole.BEGELEIDER)
+async def remove_override(request: web.Request) -> web.StreamResponse:
+    form = await checked_form(request)
+    counsellor_id, weeks, now, who = (_counsellor_id(request), request.config_dict[SETTINGS].agenda_weeks,
+                                      _now(request), actor(request))
+    try:
+        day = dt.date.fromisoformat(str(form.get("datum") or ""))
+    except ValueError:
+        raise web.HTTPBadRequest(text="Die datum ken ik niet. Laad de pagina opnieuw.") from None
+
+    def remove() -> SyncResult:
+        with request.config_dict[SESSIONS].begin() as session:
+            result = hours_store.remove_override(session, counsellor_id, day, now.astimezone(dt.UTC), weeks)
+            record_audit(session, actor=who, action="uitzondering_weg", subject=str(counsellor_id),
+                         detail={"datum": day.isoformat(), **result.counts()}, at=dt.datetime.now(dt.UTC))
+            return result
+
+    raise _redirect_saved(await asyncio.to_thread(remove))
+
+
+def add_agenda_routes(app: web.Application) -> None:
+    prefix = AGENDA_PATH.removeprefix("/staff")
+    app.router.add_get(prefix, agenda_page)
+    app.router.add_get(f"{prefix}/uren", hours_page)
+    app.router.add_post(f"{prefix}/uren", save_hours)
+    app.router.add_post(f"{prefix}/uitzondering", save_override)
+    app.router.add_post(f"{prefix}/uitzondering/verwijderen", remove_override)
