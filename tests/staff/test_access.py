@@ -16,7 +16,8 @@ from verwijzing.staff import sessions
 from verwijzing.staff.accounts import FREE_TRIES_ACCOUNT, REFUSED
 from verwijzing.store import AuditEntry, StaffSession, StaffUser, make_sessionmaker
 
-OPEN = {"/staff/login", "/staff/static/{name}"}
+# Open without a session: the login, the static files, and an invitation's link (its token is the proof).
+OPEN = {"/staff/login", "/staff/static/{name}", "/staff/welkom/{token}"}
 
 
 def staff_routes(app) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ import verwijzing.booking.ledger as ledger
 import verwijzing.booking.queries as queries
 import verwijzing.booking.texts as texts
 from verwijzing.booking.checks import check_bookable
+from verwijzing.booking.counsellor_notices import BOOKED, CANCELLED, MOVED, notify_counsellor
 from verwijzing.booking.errors import (
     HoldExpired,
     NotYourBooking,
@@ -76,6 +77,7 @@ def confirm_held(
         queue_sms(session, to=number, at=now, booking_reference=booking.reference, body=body)
     record_audit(session, actor=booking.channel, action="confirm", subject=booking.reference,
                  detail={**used, "sms": sms}, at=now)
+    notify_counsellor(session, booking, BOOKED, now)
     return view
 
 
@@ -150,6 +152,8 @@ def _release(session: Session, booking: Booking, now: dt.datetime, *, refund: bo
         booking.phone = None
     record_audit(session, actor=actor, action="cancel", subject=booking.reference,
                  detail={"refunded_minutes": refunded, "was_confirmed": was_confirmed, **detail}, at=now)
+    if was_confirmed:  # a hold was never announced to the counsellor
+        notify_counsellor(session, booking, CANCELLED, now)
     return refunded
 
 
@@ -174,7 +178,7 @@ def move(
     queries.expire_holds(session, now, slot_id=new_slot.id)
     if session.scalar(select(queries.claimed(new_slot.id, now))):
         raise SlotUnavailable(texts.SLOT_TAKEN)
-    old_slot_id = booking.slot_id
+    old_slot_id, old_slot = booking.slot_id, booking.slot
     if confirmed:
         ledger.check_same_regime_kind(booking.slot.day, new_slot.day)
         if figures.uses_credit(new_slot.day):
@@ -190,6 +194,13 @@ def move(
                                        place_of(booking)))
     record_audit(session, actor=actor or booking.channel, action="reschedule", subject=booking.reference,
                  detail={"from_slot_id": old_slot_id, "to_slot_id": new_slot.id}, at=now)
+    if confirmed:
+        session.flush()  # the move's audit line counts in the invitation's SEQUENCE
+        if old_slot.counsellor_id != new_slot.counsellor_id:
+            notify_counsellor(session, booking, CANCELLED, now, slot=old_slot)
+            notify_counsellor(session, booking, BOOKED, now)
+        else:
+            notify_counsellor(session, booking, MOVED, now)
     return view
 
 

@@ -69,10 +69,17 @@ class CancelResult:
 
 
 def place_of(booking: Booking) -> str | None:
-    """The office postcode of an appointment at the office; None online or on the phone."""
-    if booking.modality == Modality.OP_LOCATIE:
-        return booking.slot.counsellor.office_postcode
-    return None
+    """Where an appointment at the office is: the place of the counsellor's hours when they gave
+    one, else the office's address and postcode (the postcode alone when the register has no
+    address); None online or on the phone."""
+    if booking.modality != Modality.OP_LOCATIE:
+        return None
+    counsellor = booking.slot.counsellor
+    if booking.slot.location:
+        return booking.slot.location
+    if counsellor.office_address:
+        return f"{counsellor.office_address}, {counsellor.office_postcode}"
+    return counsellor.office_postcode
 
 
 def view_of(booking: Booking, *, sms_queued: bool = False) -> BookingView:
