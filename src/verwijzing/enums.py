@@ -26,6 +26,8 @@ class BookingStatus(StrEnum):
     # A hold that ran out before it was confirmed. Kept apart from "cancelled": nobody cancelled,
     # no hours moved, and the numbers for monitoring should be able to tell the two apart.
     EXPIRED = "expired"
+    # The counsellor recorded that the person did not come (issue 19): the reservation goes back.
+    NO_SHOW = "no_show"
 
 
 # The statuses that claim a slot; the partial unique index below is built on exactly these.
@@ -34,6 +36,11 @@ ACTIVE_STATUSES = (BookingStatus.HELD, BookingStatus.CONFIRMED)
 
 class LedgerReason(StrEnum):
     GRANT = "grant"
+    # A confirmed booking holds its block on the credit; the counsellor's record of the session
+    # turns it into a debit ("gehouden", identity checked) or releases it (no-show, the counsellor
+    # cancelled). The credit follows the session, not the click.
+    RESERVE = "reserve"
+    RELEASE = "release"
     DEBIT = "debit"
     REFUND = "refund"
     # Older entries folded into one by the retention sweep, so the balance outlives the details.

@@ -55,7 +55,7 @@ def counts(sessions) -> dict[str, Any]:
                 select(func.count()).select_from(Booking).where(Booking.status == "confirmed")
             ),
             "debits": session.scalar(
-                select(func.count()).select_from(LedgerEntry).where(LedgerEntry.reason == "debit")
+                select(func.count()).select_from(LedgerEntry).where(LedgerEntry.reason == "reserve")
             ),
             "grants": session.scalar(
                 select(func.count()).select_from(LedgerEntry).where(LedgerEntry.reason == "grant")

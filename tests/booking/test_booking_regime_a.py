@@ -114,7 +114,7 @@ def test_a_booking_on_a_credit_day_still_debits_its_block(service, sessions, mak
         ledger = [(e.reason, e.minutes, e.booking_reference)
                   for e in session.scalars(select(LedgerEntry).order_by(LedgerEntry.id))]
     credit = figures.credit_minutes(credit_day.date())
-    assert ledger == [("grant", credit, None), ("debit", -120, booked.reference)]
+    assert ledger == [("grant", credit, None), ("reserve", -120, booked.reference)]
     assert service.remaining_hours(insz=CITIZEN, day=credit_day.date()) == figures.hours(credit - 120)
     assert cheques(sessions) == [("loopbaancheque-overgang", cheque.reference)]  # untouched
 

@@ -17,9 +17,9 @@ def is_current(engine) -> bool:
         return MigrationContext.configure(connection).get_current_revision() == head
 
 TABLES = {
-    "alembic_version", "audit_log", "availability", "bookings", "counsellor_languages", "counsellor_modalities",
-    "cheque_uses", "counsellors", "credit_accounts", "ledger_entries", "login_throttles", "mail_outbox", "outbox",
-    "referrals", "slots", "erased_conversations",
+    "alembic_version", "audit_log", "availability", "bookings", "busy_times", "counsellor_languages",
+    "counsellor_modalities", "cheque_uses", "counsellors", "credit_accounts", "ledger_entries", "login_throttles",
+    "mail_outbox", "outbox", "referrals", "slots", "erased_conversations",
     "sms_optouts", "staff_invitations", "staff_sessions", "staff_users", "webhooks_seen",
 }
 

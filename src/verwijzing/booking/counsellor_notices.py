@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from email.utils import parseaddr
 
+from icalendar import Event
 from sqlalchemy.orm import Session
 
 import verwijzing.booking.queries as queries
@@ -53,6 +54,18 @@ def notice_text(kind: str, counsellor: Counsellor, reference: str, slot: Slot, h
     return subject, body
 
 
+def counsellor_event(booking: Booking, *, slot: Slot | None = None, stamp: dt.datetime, sequence: int) -> Event:
+    """The booking as an event in the counsellor's calendar (the e-mailed invitation and the feed
+    alike): when, the reference, how, where; never who."""
+    slot = slot or booking.slot
+    how = MODALITY_WORDS[Modality(booking.modality)]
+    place = place_of(booking) if slot is booking.slot else None
+    return ics.booking_event(
+        reference=booking.reference, starts_at=slot.starts_at, ends_at=slot.ends_at, stamp=stamp, sequence=sequence,
+        summary=f"Loopbaanbegeleiding {booking.reference} ({how})", location=place or how,
+        description=f"Een eerste gesprek over de loopbaan. De code van de afspraak is {booking.reference}.")
+
+
 def notify_counsellor(session: Session, booking: Booking, kind: str, now: dt.datetime, *,
                       slot: Slot | None = None) -> bool:
     """Queue the notice of `kind` about `booking` (on `slot`, default its own: a move to another
@@ -66,12 +79,7 @@ def notify_counsellor(session: Session, booking: Booking, kind: str, now: dt.dat
     moves = queries.times_moved(session, booking.reference)
     place = place_of(booking) if slot is booking.slot else None
     how = MODALITY_WORDS[Modality(booking.modality)]
-    event = ics.booking_event(
-        reference=booking.reference, starts_at=slot.starts_at, ends_at=slot.ends_at, stamp=now,
-        sequence=moves + (1 if kind == CANCELLED else 0),
-        summary=f"Loopbaanbegeleiding {booking.reference} ({how})",
-        location=place or how,
-        description=f"Eerste gesprek van het loopbaankrediet. Referentie: {booking.reference}.")
+    event = counsellor_event(booking, slot=slot, stamp=now, sequence=moves + (1 if kind == CANCELLED else 0))
     method = "CANCEL" if kind == CANCELLED else "REQUEST"
     organizer = parseaddr(found.mail_from)[1] or "noreply@localhost"
     subject, body = notice_text(kind, counsellor, booking.reference, slot, how, place,

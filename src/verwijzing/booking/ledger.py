@@ -1,7 +1,11 @@
-"""The person's credit of hours and the single loopbaancheque: balance, debit, refund, cheque use.
+"""The person's credit of hours and the single loopbaancheque: balance, reservation, debit,
+release, refund, cheque use.
 
-Amounts are minutes in `LedgerEntry` rows (a grant is positive, a debit negative, a refund
-positive again); the balance is their sum. Which regime applies — a credit or a cheque — follows
+Amounts are minutes in `LedgerEntry` rows (a grant is positive; a reservation and a debit
+negative; a release and a refund positive again); the balance is their sum. A confirmed booking
+*reserves* its block; the counsellor's record of the session decides: held (identity checked)
+turns the reservation into a *debit*, a no-show or the counsellor's cancellation *releases* it,
+and the person's own cancellation in time *refunds* it. Which regime applies — a credit or a cheque — follows
 from the appointment's day (figures.py). Functions here work inside the caller's transaction and
 take the locks the concurrency rules in service.py describe.
 """
@@ -47,11 +51,21 @@ def net_debit(session: Session, reference: str) -> int:
 
 
 def refunded_minutes(session: Session, reference: str) -> int:
+    """Minutes given back to the person for this booking (refunded or released)."""
     return session.scalar(
         select(func.coalesce(func.sum(LedgerEntry.minutes), 0)).where(
-            LedgerEntry.booking_reference == reference, LedgerEntry.reason == LedgerReason.REFUND.value
+            LedgerEntry.booking_reference == reference,
+            LedgerEntry.reason.in_([LedgerReason.REFUND.value, LedgerReason.RELEASE.value]),
         )
     ) or 0
+
+
+def debited_minutes(session: Session, reference: str) -> int:
+    """Minutes this booking's session took from the credit for good (held, identity checked)."""
+    return -(session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.minutes), 0)).where(
+            LedgerEntry.booking_reference == reference, LedgerEntry.reason == LedgerReason.DEBIT.value)
+    ) or 0)
 
 
 def has_used_cheque(session: Session, key: str) -> bool:
@@ -91,9 +105,9 @@ def required_block(day: dt.date) -> int:
     return block
 
 
-def debit_block(session: Session, key: str, reference: str, day: dt.date, now: dt.datetime) -> int:
-    """Take one block of `day` from the person's credit for booking `reference`; returns its
-    minutes. InsufficientCredit when less than a block is left."""
+def reserve_block(session: Session, key: str, reference: str, day: dt.date, now: dt.datetime) -> int:
+    """Reserve one block of `day` on the person's credit for booking `reference` (it counts in
+    the balance at once); returns its minutes. InsufficientCredit when less than a block is left."""
     block = required_block(day)
     lock_account(session, key, day, now)
     remaining = balance(session, key)
@@ -101,15 +115,32 @@ def debit_block(session: Session, key: str, reference: str, day: dt.date, now: d
         raise InsufficientCredit(texts.not_enough_credit(remaining, block))
     session.add(LedgerEntry(
         citizen_key=key, minutes=-block, booking_reference=reference,
-        reason=LedgerReason.DEBIT.value, created_at=now,
+        reason=LedgerReason.RESERVE.value, created_at=now,
     ))
     return block
 
 
-def refund_booking(session: Session, key: str | None, reference: str, day: dt.date, now: dt.datetime) -> int:
+def debit_reserved(session: Session, key: str | None, reference: str, day: dt.date, now: dt.datetime) -> int:
+    """The session was held: what the booking holds on the credit becomes a debit (a release and a
+    debit of the same minutes, so the balance does not move). Returns the minutes debited."""
+    held = net_debit(session, reference)
+    if held and key is not None:
+        lock_account(session, key, day, now)
+        session.add_all([
+            LedgerEntry(citizen_key=key, minutes=held, booking_reference=reference,
+                        reason=LedgerReason.RELEASE.value, created_at=now),
+            LedgerEntry(citizen_key=key, minutes=-held, booking_reference=reference,
+                        reason=LedgerReason.DEBIT.value, created_at=now),
+        ])
+    return held if key is not None else 0
+
+
+def refund_booking(session: Session, key: str | None, reference: str, day: dt.date, now: dt.datetime, *,
+                   reason: LedgerReason = LedgerReason.REFUND) -> int:
     """Give back what booking `reference` still has taken from the credit; returns the minutes.
-    `key` None: a confirmed booking without a person (the demo's seeded intakes), which never
-    took anything from a credit."""
+    `reason`: REFUND when the person cancelled in time, RELEASE when the counsellor did or the
+    person did not come. `key` None: a confirmed booking without a person (the demo's seeded
+    intakes), which never took anything from a credit."""
     refund = net_debit(session, reference)
     if refund:
         if key is None:
@@ -117,7 +148,7 @@ def refund_booking(session: Session, key: str | None, reference: str, day: dt.da
         lock_account(session, key, day, now)
         session.add(LedgerEntry(
             citizen_key=key, minutes=refund, booking_reference=reference,
-            reason=LedgerReason.REFUND.value, created_at=now,
+            reason=reason.value, created_at=now,
         ))
     return refund
 
@@ -170,5 +201,5 @@ def settle_block_change(
         raise InsufficientCredit(texts.not_enough_credit(balance(session, key), difference))
     session.add(LedgerEntry(
         citizen_key=key, minutes=-difference, booking_reference=booking.reference,
-        reason=(LedgerReason.DEBIT if difference > 0 else LedgerReason.REFUND).value, created_at=now,
+        reason=(LedgerReason.RESERVE if difference > 0 else LedgerReason.RELEASE).value, created_at=now,
     ))

@@ -138,10 +138,13 @@ def by_idempotency_key(session: Session, key: str) -> Booking | None:
     return session.scalar(select(Booking).where(Booking.idempotency_key == key))
 
 
+def audit_count(session: Session, reference: str, action: str) -> int:
+    """How often `action` was recorded about the booking (e.g. a national number that did not match)."""
+    return session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.subject == reference, AuditEntry.action == action)
+    ) or 0
+
+
 def times_moved(session: Session, reference: str) -> int:
     """How often the booking was rescheduled (the .ics invite's SEQUENCE)."""
-    return session.scalar(
-        select(func.count())
-        .select_from(AuditEntry)
-        .where(AuditEntry.subject == reference, AuditEntry.action == "reschedule")
-    ) or 0
+    return audit_count(session, reference, "reschedule")

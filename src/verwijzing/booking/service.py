@@ -350,11 +350,16 @@ class BookingService:
             # Someone claimed the new slot between our check and our update.
             raise SlotUnavailable(texts.SLOT_TAKEN) from None
 
-    def mark_attended(self, reference: str, *, actor: str, now: dt.datetime | None = None) -> BookingView:
-        """Staff record that the session took place (it must have started)."""
+    def record_session(self, reference: str, outcome: str, *, counsellor_id: int, insz: str | None = None,
+                       now: dt.datetime | None = None) -> transitions.SessionRecord:
+        """The counsellor's record of the first session (transitions.record_session). `insz`: the
+        national number the counsellor typed from the identity card, for "gehouden"; only its keyed
+        hash is compared, the number itself is forgotten here."""
         now = self._now(now)
+        key = self._citizen_key(insz, None) if insz is not None else None
         with self._sessions.begin() as session:
-            return transitions.mark_attended(session, self._existing(session, reference), now, actor=actor)
+            return transitions.record_session(session, self._existing(session, reference), outcome, now,
+                                              counsellor_id=counsellor_id, citizen_key=key)
 
     def expire_holds(self, now: dt.datetime | None = None) -> int:
         """Mark every hold that ran out as expired (tidiness; claiming paths do it per slot)."""

@@ -77,6 +77,27 @@ def counsellor_gone_sms(reference: str, starts_at: dt.datetime, refunded_minutes
     )
 
 
+def counsellor_cancelled_sms(reference: str, starts_at: dt.datetime, refunded_minutes: int) -> str:
+    """A booking the counsellor called off ("afgezegd door de begeleider")."""
+    back = (f" De {hours(refunded_minutes)} uur staan terug op je krediet." if refunded_minutes
+            else " Er gaat niets af van je krediet of je loopbaancheque.")
+    return (
+        f"Je afspraak {reference} van {when(starts_at)} gaat niet door: je begeleider kan dan niet.{back} "
+        "Kies een nieuw moment: stuur 'afspraak maken' naar dit nummer. Of bel VDAB gratis: 0800 30 700."
+    )
+
+
+# Said to the counsellor who records a session (their agenda, gateway/staff/agenda.py).
+NOT_YOUR_SESSION = "Deze afspraak staat niet in jouw agenda."
+NOT_STARTED = "Dit gesprek is nog niet begonnen. Registreer het als het bezig of voorbij is."
+ALREADY_STARTED = "Dit gesprek is al begonnen. Afzeggen kan alleen vooraf."
+IDENTITY_MISMATCH = ("Dit rijksregisternummer hoort niet bij deze afspraak. Kijk het nummer op de identiteitskaart "
+                     "nog eens na. Er is niets afgeboekt.")
+IDENTITY_TRIES_USED = ("Het nummer klopte al 3 keer niet. Registreer het gesprek niet zelf: "
+                       "neem contact op met VDAB.")
+IDENTITY_UNKNOWN = "Bij deze afspraak is geen persoon bekend. Neem contact op met VDAB om ze te registreren."
+
+
 def cancel_message(reference: str, refunded_minutes: int, window: dt.timedelta, was_confirmed: bool) -> str:
     if not was_confirmed:
         return f"Je reservering {reference} is geannuleerd. Er gingen geen uren van je krediet af."
@@ -188,4 +209,5 @@ STATUS_WORDS = {
     BookingStatus.CANCELLED: "Deze afspraak is geannuleerd.",
     BookingStatus.ATTENDED: "Deze afspraak heeft al plaatsgevonden.",
     BookingStatus.EXPIRED: "Je reservering is te oud. Kies een nieuw moment.",
+    BookingStatus.NO_SHOW: "Bij deze afspraak is de persoon niet gekomen.",
 }

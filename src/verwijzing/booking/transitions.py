@@ -7,7 +7,9 @@ here commits, so a change is complete or not there at all.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -29,7 +31,7 @@ from verwijzing.booking.errors import (
 )
 from verwijzing.booking.ledger import refund_due
 from verwijzing.booking.views import BookingView, CancelResult, place_of, view_of
-from verwijzing.enums import BookingStatus, Modality
+from verwijzing.enums import BookingStatus, LedgerReason, Modality
 from verwijzing.notify.phone import can_receive_sms
 from verwijzing.notify.sms import queue_sms
 from verwijzing.privacy.audit import record_audit
@@ -56,7 +58,7 @@ def confirm_held(
     day = booking.slot.day
     used: dict[str, Any]
     if figures.uses_credit(day):
-        used = {"minutes": ledger.debit_block(session, key, booking.reference, day, now)}
+        used = {"minutes": ledger.reserve_block(session, key, booking.reference, day, now)}
     else:
         used = {"cheque": ledger.use_cheque(session, key, booking.reference, day, now)}
     booking.status = BookingStatus.CONFIRMED.value
@@ -130,12 +132,83 @@ def cancel_for_counsellor(session: Session, booking: Booking, now: dt.datetime, 
     minutes given back."""
     said = booking.status == BookingStatus.CONFIRMED  # a hold: its confirmation will say it
     return _release(session, booking, now, refund=True, actor="register", detail={"reason": why},
+                    reason=LedgerReason.RELEASE,
                     sms=(lambda minutes: texts.counsellor_gone_sms(booking.reference, booking.slot.starts_at,
                                                                    minutes)) if said else None)
 
 
+# What a counsellor records about a first session (issue 19).
+HELD, NO_SHOW, CALLED_OFF = "gehouden", "niet_opgedaagd", "afgezegd"
+IDENTITY_TRIES = 3
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    outcome: str
+    recorded: bool  # False: the identity did not match, nothing changed but the audit line
+    debited_minutes: int = 0
+    released_minutes: int = 0
+
+
+def record_session(session: Session, booking: Booking, outcome: str, now: dt.datetime, *, counsellor_id: int,
+                   citizen_key: str | None = None) -> SessionRecord:
+    """The counsellor's record of a booked first session, on their own agenda only:
+    - HELD: the person showed their identity card and the counsellor typed its national number;
+      its keyed hash (`citizen_key`) must be the booking's. Then the reservation becomes a debit.
+      A mismatch is recorded (audit) and changes nothing else; after IDENTITY_TRIES no more tries.
+    - NO_SHOW: the reservation is released. What a no-show costs the person is in no source:
+      recorded, and nothing is said about it.
+    - CALLED_OFF (before the start): cancelled, the hours always go back, and the person gets an
+      SMS with how to choose a new moment."""
+    if booking.slot.counsellor_id != counsellor_id:
+        raise NotYourBooking(texts.NOT_YOUR_SESSION)
+    if booking.status != BookingStatus.CONFIRMED:
+        raise WrongStatus(status_words(booking))
+    actor = f"begeleider:{counsellor_id}"
+    started = booking.slot.starts_at <= now
+    credit = figures.uses_credit(booking.slot.day)
+    if outcome == CALLED_OFF:
+        if started:
+            raise WrongStatus(texts.ALREADY_STARTED)
+        minutes = _release(session, booking, now, refund=True, actor=actor, reason=LedgerReason.RELEASE,
+                           detail={"reason": "afgezegd door de begeleider"},
+                           sms=lambda given: texts.counsellor_cancelled_sms(booking.reference, booking.slot.starts_at,
+                                                                            given))
+        return SessionRecord(outcome, True, released_minutes=minutes)
+    if not started:
+        raise WrongStatus(texts.NOT_STARTED)
+    if outcome == NO_SHOW:
+        released = 0
+        if credit:
+            released = ledger.refund_booking(session, booking.citizen_key, booking.reference, booking.slot.day, now,
+                                             reason=LedgerReason.RELEASE)
+        else:
+            session.execute(delete(ChequeUse).where(ChequeUse.booking_reference == booking.reference))
+        booking.status = BookingStatus.NO_SHOW.value
+        record_audit(session, actor=actor, action="niet_opgedaagd", subject=booking.reference,
+                     detail={"released_minutes": released}, at=now)
+        return SessionRecord(outcome, True, released_minutes=released)
+    if outcome != HELD:
+        raise ValueError(f"unknown outcome {outcome!r}")
+    if booking.citizen_key is None:
+        raise WrongStatus(texts.IDENTITY_UNKNOWN)
+    if queries.audit_count(session, booking.reference, "identiteit_klopt_niet") >= IDENTITY_TRIES:
+        raise WrongStatus(texts.IDENTITY_TRIES_USED)
+    if citizen_key is None or not hmac.compare_digest(citizen_key, booking.citizen_key):
+        record_audit(session, actor=actor, action="identiteit_klopt_niet", subject=booking.reference, detail={},
+                     at=now)
+        return SessionRecord(outcome, False)
+    debited = ledger.debit_reserved(session, booking.citizen_key, booking.reference, booking.slot.day, now) \
+        if credit else 0
+    booking.status = BookingStatus.ATTENDED.value
+    record_audit(session, actor=actor, action="gesprek_gehouden", subject=booking.reference,
+                 detail={"debited_minutes": debited, "identiteit_gecontroleerd": True}, at=now)
+    return SessionRecord(outcome, True, debited_minutes=debited)
+
+
 def _release(session: Session, booking: Booking, now: dt.datetime, *, refund: bool,
-             sms: Callable[[int], str] | None, actor: str, detail: dict[str, Any]) -> int:
+             sms: Callable[[int], str] | None, actor: str, detail: dict[str, Any],
+             reason: LedgerReason = LedgerReason.REFUND) -> int:
     """Cancel an active hold or booking: under the cheque its cheque is free again; under the
     credit its block's hours come back when `refund`; `sms(minutes given back)` goes to the phone
     of the booking (then forgotten); the audit trail records it. The minutes given back."""
@@ -144,7 +217,8 @@ def _release(session: Session, booking: Booking, now: dt.datetime, *, refund: bo
     if was_confirmed and not figures.uses_credit(booking.slot.day):
         session.execute(delete(ChequeUse).where(ChequeUse.booking_reference == booking.reference))
     elif was_confirmed and refund:
-        refunded = ledger.refund_booking(session, booking.citizen_key, booking.reference, booking.slot.day, now)
+        refunded = ledger.refund_booking(session, booking.citizen_key, booking.reference, booking.slot.day, now,
+                                         reason=reason)
     booking.status = BookingStatus.CANCELLED.value
     booking.cancelled_at = now
     if booking.phone and sms is not None:
@@ -202,16 +276,6 @@ def move(
         else:
             notify_counsellor(session, booking, MOVED, now)
     return view
-
-
-def mark_attended(session: Session, booking: Booking, now: dt.datetime, *, actor: str) -> BookingView:
-    """The session took place (it must have started)."""
-    if booking.status != BookingStatus.CONFIRMED or booking.slot.starts_at > now:
-        raise WrongStatus(status_words(booking))
-    booking.status = BookingStatus.ATTENDED.value
-    booking.phone = None
-    record_audit(session, actor=actor, action="attended", subject=booking.reference, at=now)
-    return view_of(booking)
 
 
 def status_words(booking: Booking) -> str:

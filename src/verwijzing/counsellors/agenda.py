@@ -52,3 +52,28 @@ def agenda(session: Session, counsellor_id: int, now: dt.datetime, weeks: int) -
             active.modality if active else None, slot.location,
             outside_hours=active is not None and has_hours and (slot.starts_at, slot.ends_at) not in given))
     return lines
+
+
+@dataclass(frozen=True)
+class BookedSession:
+    reference: str
+    starts_at: dt.datetime  # Brussels
+    ends_at: dt.datetime
+    modality: str
+    started: bool
+
+
+# Sessions older than this are no longer offered to record (VDAB sorts those out).
+RECORD_WITHIN = dt.timedelta(days=60)
+
+
+def sessions_to_record(session: Session, counsellor_id: int, now: dt.datetime) -> list[BookedSession]:
+    """The counsellor's confirmed bookings: those that started (to record as held or no-show) and
+    those still to come (to call off), earliest first."""
+    rows = session.execute(
+        select(Booking.reference, Booking.modality, Slot.starts_at, Slot.ends_at).join(Slot, Slot.id == Booking.slot_id)
+        .where(Slot.counsellor_id == counsellor_id, Booking.status == BookingStatus.CONFIRMED.value,
+               Slot.starts_at > now - RECORD_WITHIN)
+        .order_by(Slot.starts_at)).all()
+    return [BookedSession(reference, starts_at.astimezone(BRUSSELS), ends_at.astimezone(BRUSSELS), modality,
+                          starts_at <= now) for reference, modality, starts_at, ends_at in rows]

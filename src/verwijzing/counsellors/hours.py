@@ -1,4 +1,5 @@
-"""Keeping a counsellor's hours, and their moments in line at once (counsellors/moments.py)."""
+"""Keeping a counsellor's hours and the link to their own calendar, and their moments in line at
+once (counsellors/moments.py), less the busy times of that calendar (counsellors/busy.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +9,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from verwijzing.booking import figures
-from verwijzing.counsellors.availability import Hours, Window, modalities_text
+from verwijzing.counsellors.availability import Hours, Interval, Window, modalities_text
+from verwijzing.counsellors.busy import busy_of, forget_busy, record_read
 from verwijzing.counsellors.moments import SyncResult, hours_of, sync_moments
+from verwijzing.privacy.sealed import seal
 from verwijzing.store.models import AvailabilityWindow, Counsellor
 
 
@@ -41,7 +44,7 @@ def save_weekly(session: Session, counsellor_id: int, weekly: Mapping[int, Seque
                                                      AvailabilityWindow.weekday.is_not(None)))
     session.add_all(_row(counsellor_id, w, weekday=d) for d, windows in weekly.items() for w in windows)
     session.flush()
-    return sync_moments(session, [counsellor_id], now, weeks, block_of)
+    return _sync(session, counsellor_id, now, weeks)
 
 
 def save_override(session: Session, counsellor_id: int, day: dt.date, window: Window | None, now: dt.datetime,
@@ -53,7 +56,7 @@ def save_override(session: Session, counsellor_id: int, day: dt.date, window: Wi
     session.add(_row(counsellor_id, window, day=day) if window is not None else AvailabilityWindow(
         counsellor_id=counsellor_id, day=day, modalities=""))
     session.flush()
-    return sync_moments(session, [counsellor_id], now, weeks, block_of)
+    return _sync(session, counsellor_id, now, weeks)
 
 
 def remove_override(session: Session, counsellor_id: int, day: dt.date, now: dt.datetime, weeks: int) -> SyncResult:
@@ -61,4 +64,33 @@ def remove_override(session: Session, counsellor_id: int, day: dt.date, now: dt.
     session.execute(delete(AvailabilityWindow).where(AvailabilityWindow.counsellor_id == counsellor_id,
                                                      AvailabilityWindow.day == day))
     session.flush()
-    return sync_moments(session, [counsellor_id], now, weeks, block_of)
+    return _sync(session, counsellor_id, now, weeks)
+
+
+def link_calendar(session: Session, counsellor_id: int, url: str, busy: list[Interval], seal_key: bytes,
+                  now: dt.datetime, weeks: int) -> SyncResult:
+    """Link the counsellor's own calendar (its address checked and read once by the caller, outside
+    the transaction: `busy` is what that read found); the moments follow."""
+    counsellor = session.get(Counsellor, counsellor_id, with_for_update=True)
+    if counsellor is None:
+        raise LookupError(counsellor_id)
+    counsellor.busy_calendar_sealed = seal(url, seal_key)
+    record_read(session, counsellor_id, busy, now)
+    session.flush()
+    return _sync(session, counsellor_id, now, weeks)
+
+
+def unlink_calendar(session: Session, counsellor_id: int, now: dt.datetime, weeks: int) -> SyncResult:
+    """Forget the calendar and its busy times: the hours alone count again."""
+    counsellor = session.get(Counsellor, counsellor_id, with_for_update=True)
+    if counsellor is None:
+        raise LookupError(counsellor_id)
+    counsellor.busy_calendar_sealed = counsellor.busy_problem = None
+    counsellor.busy_checked_at = None
+    forget_busy(session, counsellor_id)
+    session.flush()
+    return _sync(session, counsellor_id, now, weeks)
+
+
+def _sync(session: Session, counsellor_id: int, now: dt.datetime, weeks: int) -> SyncResult:
+    return sync_moments(session, [counsellor_id], now, weeks, block_of, busy=busy_of(session, [counsellor_id]))

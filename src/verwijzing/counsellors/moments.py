@@ -10,14 +10,17 @@ What changes, and what never does:
 - a **booked** moment is never changed or removed. When the hours no longer give it, it is a
   *conflict*: shown to the counsellor (their agenda page) to resolve, never solved by us.
 
-Only days the counsellor's mandate and qualification cover get moments; moments already started
-are left alone. Idempotent: a second run with the same hours changes nothing.
+A moment that overlaps a busy time of the counsellor's own calendar (counsellors/busy.py, passed
+in as `busy`) is not offered, or withdrawn like one the hours no longer give; a booked one stays,
+and is no conflict for that. Only days the counsellor's mandate and qualification cover get
+moments; moments already started are left alone. Idempotent: a second run with the same hours
+changes nothing.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, exists, select, update
@@ -81,7 +84,7 @@ def counsellors_with_hours(session: Session) -> list[int]:
 
 
 def sync_moments(session: Session, counsellor_ids: Sequence[int], now: dt.datetime, weeks: int, block_of: BlockOf,
-                 *, busy: dict[int, Sequence[Interval]] | None = None) -> SyncResult:
+                 *, busy: Mapping[int, Sequence[Interval]] | None = None) -> SyncResult:
     """Bring the moments of these counsellors in line with their hours, from `now` to `weeks`
     weeks ahead. Reads everything in a few queries for the whole batch (the worker passes
     hundreds of counsellors at a time). The caller commits."""
@@ -120,22 +123,30 @@ def sync_moments(session: Session, counsellor_ids: Sequence[int], now: dt.dateti
         counsellor = counsellors.get(counsellor_id)
         if counsellor is None:
             continue
-        wanted = [m for m in moments(hours_of(windows[counsellor_id]), today, last_day, block_of,
-                                     busy=(busy or {}).get(counsellor_id, ()))
+        own_hours, own_busy = hours_of(windows[counsellor_id]), (busy or {}).get(counsellor_id, ())
+        wanted = [m for m in moments(own_hours, today, last_day, block_of, busy=own_busy)
                   if m.starts_at > now and valid_on(counsellor, m.day)]
+        # Only the hours make a booked moment a conflict, not a busy time: the counsellor's own
+        # calendar may well hold that very booking (from its invitation).
+        given = wanted if not own_busy else [m for m in moments(own_hours, today, last_day, block_of)
+                                             if m.starts_at > now and valid_on(counsellor, m.day)]
         notice = dt.timedelta(hours=counsellor.min_notice_hours)
-        result += _apply(session, counsellor_id, wanted, slots[counsellor_id], booked, ever_booked, notice, inserts)
+        result += _apply(session, counsellor_id, wanted, given, slots[counsellor_id], booked, ever_booked, notice,
+                         inserts)
     if inserts:
         insert = insert_for(session)
         session.execute(insert(Slot).on_conflict_do_nothing(index_elements=["counsellor_id", "starts_at"]), inserts)
     return result
 
 
-def _apply(session: Session, counsellor_id: int, wanted: list[Moment], existing: list[Slot], booked: dict[int, str],
-           ever_booked: set[int], notice: dt.timedelta, inserts: list[dict[str, object]]) -> SyncResult:
+def _apply(session: Session, counsellor_id: int, wanted: list[Moment], given: list[Moment], existing: list[Slot],
+           booked: dict[int, str], ever_booked: set[int], notice: dt.timedelta,
+           inserts: list[dict[str, object]]) -> SyncResult:
+    """`wanted`: the moments to offer; `given`: those the hours give, busy or not."""
     result = SyncResult()
     by_start = {slot.starts_at: slot for slot in existing}
     wanted_at = {m.starts_at: m for m in wanted}
+    given_at = {m.starts_at: m for m in given}
     kept_booked: list[Interval] = []
     gone_ids: list[int] = []
     withdraw_ids: list[int] = []
@@ -143,7 +154,8 @@ def _apply(session: Session, counsellor_id: int, wanted: list[Moment], existing:
         moment = wanted_at.get(slot.starts_at)
         if slot.id in booked:
             kept_booked.append((slot.starts_at, slot.ends_at))
-            if moment is None or moment.ends_at != slot.ends_at:
+            in_hours = given_at.get(slot.starts_at)
+            if in_hours is None or in_hours.ends_at != slot.ends_at:
                 result.conflicts.append((slot.id, booked[slot.id]))
             continue
         if moment is None:

@@ -14,7 +14,9 @@ from aiohttp.abc import AbstractAccessLogger
 from verwijzing.booking import BookingNotFound, BookingService
 from verwijzing.booking.references import normalise_reference
 from verwijzing.config import Settings, peildatum_now, settings
+from verwijzing.counsellors.feed import FEED_PATH
 from verwijzing.dialogue.booking import invite_token
+from verwijzing.gateway.agenda_feed import add_feed_routes
 from verwijzing.gateway.assistant import Assistant
 from verwijzing.gateway.keys import (
     ASSISTANT,
@@ -28,6 +30,7 @@ from verwijzing.gateway.keys import (
 from verwijzing.gateway.limits import MemoryCounter, RedisCounter, limit_middleware
 from verwijzing.gateway.sms.webhook import add_sms_routes
 from verwijzing.gateway.staff import mount_staff
+from verwijzing.gateway.staff.context import PREFIX
 from verwijzing.gateway.voice.webhook import add_voice_routes
 from verwijzing.gateway.web.chat import add_chat_routes, conversation_id
 from verwijzing.gateway.web.page import add_page_routes
@@ -120,12 +123,26 @@ async def strict_transport(request: web.Request, handler: Any) -> web.StreamResp
     return response
 
 
+# Paths whose last part is a secret: a counsellor's feed token, an invitation's token.
+SECRET_PATHS = (FEED_PATH, f"{PREFIX}/welkom/")
+
+
+def loggable_path(path: str) -> str:
+    """The path as the access log may keep it: a secret token in it is left out."""
+    for prefix in SECRET_PATHS:
+        if path.startswith(prefix):
+            return f"{prefix}…"
+    return path
+
+
 class QuietAccessLogger(AbstractAccessLogger):
-    """The access log without query strings: the invite link's token (?t=…) and anything else a
-    query carries stay out of the log files."""
+    """The access log without query strings or secret tokens: the invite link's token (?t=…), a
+    feed's or an invitation's token in the path, and anything else a query carries stay out of
+    the log files."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        self.logger.info("%s %s %s %s %.3f s", request.remote, request.method, request.path, response.status, time)
+        self.logger.info("%s %s %s %s %.3f s", request.remote, request.method, loggable_path(request.path),
+                         response.status, time)
 
 
 def missing_secrets(config: Settings) -> list[str]:
@@ -148,6 +165,7 @@ def init_app(config: Settings | None = None) -> web.Application:
     app.cleanup_ctx.append(_resources)
     app.router.add_get("/health", health)
     app.router.add_get("/afspraak/{reference}.ics", invite)
+    add_feed_routes(app)
     add_page_routes(app)
     add_sources_routes(app)
     add_chat_routes(app)

@@ -57,7 +57,7 @@ def booking_rows(session: Session, period: Period, references: set[str]) -> list
         Booking.reference.in_(sorted(references)),
         Booking.confirmed_at.is_not(None) & (Booking.confirmed_at >= since) & (Booking.confirmed_at < until),
     )).order_by(Booking.id)).all()
-    levels = _education_of(session, {b.reference for b in bookings})
+    levels = education_of(session, {b.reference for b in bookings})
     return [
         BookingRow(
             reference=b.reference,
@@ -71,7 +71,7 @@ def booking_rows(session: Session, period: Period, references: set[str]) -> list
     ]
 
 
-def _education_of(session: Session, references: set[str]) -> dict[str, str]:
+def education_of(session: Session, references: set[str]) -> dict[str, str]:
     """The education level recorded with the latest decision that led to each booking."""
     if not references:
         return {}

@@ -98,6 +98,10 @@ class Counsellor(Base):
     phone_sealed: Mapped[str | None] = mapped_column(String(300))
     office_address: Mapped[str | None] = mapped_column(String(200))
     wheelchair_access: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The private address of their agenda feed (counsellors/feed.py): the token's SHA-256 to find
+    # it, and the token sealed to show the address again on their page. None: no feed (revoked).
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    feed_token_sealed: Mapped[str | None] = mapped_column(String(300))
     mandate_valid_from: Mapped[dt.date] = mapped_column(Date)
     mandate_valid_to: Mapped[dt.date | None] = mapped_column(Date)
     # None: no beroepskwalificatie (yet). The qualification only takes effect once a ministerial
@@ -108,6 +112,12 @@ class Counsellor(Base):
     # The shortest notice the counsellor accepts: a moment is not offered later than this many
     # hours before it starts (their own hours page sets it; counsellors/moments.py applies it).
     min_notice_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    # Their own calendar's private iCalendar address (counsellors/busy.py), sealed like the phone:
+    # whoever has it reads the whole calendar. When it was last read, and why that read failed
+    # (a Dutch sentence for the counsellor; None when it worked).
+    busy_calendar_sealed: Mapped[str | None] = mapped_column(String(800))
+    busy_checked_at: Mapped[dt.datetime | None]
+    busy_problem: Mapped[str | None] = mapped_column(String(200))
     # Dutch slugs: antwerpen, limburg, oost-vlaanderen, west-vlaanderen, vlaams-brabant, brussel.
     province: Mapped[str] = mapped_column(String(20), index=True)
     region: Mapped[str] = mapped_column(String(3))  # VLG / BRU / WAL, as in domain.md
@@ -173,6 +183,19 @@ class AvailabilityWindow(Base):
     # ",online,op_locatie," (availability.modalities_text); empty for a day off.
     modalities: Mapped[str] = mapped_column(String(40), default="")
     location: Mapped[str | None] = mapped_column(String(200))
+
+
+class BusyTime(Base):
+    """A time the counsellor's own calendar shows them busy (counsellors/busy.py): no moment is
+    offered that overlaps it. A counsellor's rows are replaced as a whole at each read that works."""
+
+    __tablename__ = "busy_times"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counsellor_id: Mapped[int] = mapped_column(ForeignKey("counsellors.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[dt.datetime]
+    ends_at: Mapped[dt.datetime]
 
 
 class Slot(Base):

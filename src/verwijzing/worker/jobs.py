@@ -32,8 +32,8 @@ EVERY = {
     reminders.NAME: 300.0,
     retention.NAME: 3600.0,
     demo_agenda.NAME: 3600.0,
-    # Counsellors' saved hours count at once; this adds the day that comes into view, and follows
-    # the register's mandate dates.
+    # Counsellors' saved hours count at once; this adds the day that comes into view, follows the
+    # register's mandate dates, and reads the counsellors' own calendars for their busy times.
     moments.NAME: 900.0,
 }
 
@@ -52,6 +52,8 @@ class WorkerSetup:
     clock: Clock = peildatum_now
     wall: Clock = wall_now
     mail: MailDispatcher | None = None
+    # Opens the sealed addresses of the counsellors' own calendars (VERWIJZING_CHANNEL_SECRET).
+    seal_key: bytes = b""
 
 
 def build_jobs(
@@ -68,7 +70,7 @@ def build_jobs(
         reminders.NAME: lambda: reminders.queue_reminders(s.sessions, s.clock()),
         retention.NAME: lambda: retention.run_retention(s.sessions, s.clock(), s.wall(), s.abandoned_days),
         demo_agenda.NAME: lambda: demo_agenda.keep_demo_agenda(s.sessions, s.clock().astimezone(BRUSSELS).date()),
-        moments.NAME: lambda: moments.keep_moments(s.sessions, s.clock(), s.agenda_weeks),
+        moments.NAME: lambda: moments.keep_moments(s.sessions, s.clock(), s.agenda_weeks, s.seal_key),
     }
     unknown = set(only or ()) - runs.keys()
     if unknown:

@@ -14,10 +14,12 @@ from verwijzing.gateway.staff.agenda import add_agenda_routes
 from verwijzing.gateway.staff.context import PREFIX
 from verwijzing.gateway.staff.counsellors import add_counsellor_routes
 from verwijzing.gateway.staff.dashboard import add_dashboard_routes
+from verwijzing.gateway.staff.feed_page import add_feed_page_routes
 from verwijzing.gateway.staff.intake import add_intake_routes
 from verwijzing.gateway.staff.referrals import add_referral_routes
 from verwijzing.gateway.staff.render import render
 from verwijzing.gateway.staff.second_step import add_second_step_routes
+from verwijzing.gateway.staff.sessions_page import add_sessions_routes
 from verwijzing.gateway.staff.welcome import add_welcome_routes
 
 STATIC = resources.files(__package__) / "static"
@@ -52,6 +54,8 @@ def staff_app() -> web.Application:
     add_counsellor_routes(app)
     add_welcome_routes(app)
     add_agenda_routes(app)
+    add_feed_page_routes(app)
+    add_sessions_routes(app)
     return app
 
 

@@ -1,9 +1,11 @@
 """A counsellor's own pages (role begeleider): `/staff/agenda`, their moments and bookings, and
-`/staff/agenda/uren`, their weekly hours, date overrides and shortest notice. Every query is on
-the member's own counsellor: the id comes from the session, never from the request.
+`/staff/agenda/uren`, their weekly hours, date overrides, shortest notice and the link to their
+own calendar. Every query is on the member's own counsellor: the id comes from the session,
+never from the request.
 
 Saving hours brings the moments in line at once (counsellors/hours.py); booked moments are never
-touched: the agenda marks those the hours no longer give.
+touched: the agenda marks those the hours no longer give. A linked calendar's address is read
+once before it is kept (outside any transaction), and then shown only as its host: it is a secret.
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from sqlalchemy import select
 from verwijzing.config import now_on
 from verwijzing.counsellors import hours as hours_store
 from verwijzing.counsellors.agenda import agenda
-from verwijzing.counsellors.availability import Window, modalities_of
+from verwijzing.counsellors.availability import Interval, Window, modalities_of
+from verwijzing.counsellors.busy import CalendarProblem, calendar_host, check_url, read_calendar
 from verwijzing.counsellors.hours import block_of
 from verwijzing.counsellors.hours_form import (
     MODALITY_WORDS,
@@ -33,11 +36,12 @@ from verwijzing.enums import StaffRole
 from verwijzing.gateway.keys import SESSIONS, SETTINGS
 from verwijzing.gateway.staff.auth import AGENDA_PATH, STAFF, actor, checked_form, login_required
 from verwijzing.gateway.staff.render import render
-from verwijzing.nl_be import weekday_date_words, weekday_names
+from verwijzing.nl_be import BRUSSELS, weekday_date_words, weekday_names
 from verwijzing.privacy.audit import record_audit
 from verwijzing.store.models import AvailabilityWindow, Counsellor
 
 HOURS_PATH = f"{AGENDA_PATH}/uren"
+CALENDAR_PATH = f"{AGENDA_PATH}/agenda-koppeling"
 # Rows of the weekly form: the saved windows and this many empty ones to add new.
 EMPTY_ROWS = 4
 MOST_ROWS = 40
@@ -88,6 +92,7 @@ def _rows_of(windows: list[AvailabilityWindow]) -> list[dict[str, Any]]:
 def _hours_page(request: web.Request, *, counsellor: Counsellor, rows: list[dict[str, Any]],
                 overrides: Overrides, notice: int, problems: list[str] | None = None,
                 override_problems: list[str] | None = None, saved: str | None = None,
+                calendar_saved: str | None = None, calendar_refused: str | None = None,
                 status: int = 200) -> web.Response:
     allowed = [(m.value, MODALITY_WORDS[m]) for m in MODALITY_WORDS if m in counsellor.modality_set]
     blank = {"dag": "", "van": "", "tot": "", "manieren": set(), "plaats": ""}
@@ -96,7 +101,18 @@ def _hours_page(request: web.Request, *, counsellor: Counsellor, rows: list[dict
                   allowed=allowed, overrides=overrides, notice=notice, notice_choices=NOTICE_CHOICES,
                   problems=problems or [], override_problems=override_problems or [], saved=saved,
                   office=counsellor.office_address or "",
-                  block_hours=block_of(_now(request).date()).total_seconds() / 3600)
+                  block_hours=block_of(_now(request).date()).total_seconds() / 3600,
+                  calendar=_calendar_state(request, counsellor), calendar_saved=calendar_saved,
+                  calendar_refused=calendar_refused)
+
+
+def _calendar_state(request: web.Request, counsellor: Counsellor) -> dict[str, Any]:
+    """What the page shows of the linked calendar: its host, never the address."""
+    checked = counsellor.busy_checked_at.astimezone(BRUSSELS) if counsellor.busy_checked_at else None
+    return {"linked": counsellor.busy_calendar_sealed is not None,
+            "host": calendar_host(counsellor.busy_calendar_sealed, request.config_dict[SETTINGS].channel_secret),
+            "checked": f"{weekday_date_words(checked.date())} om {checked:%H:%M}" if checked else None,
+            "problem": counsellor.busy_problem}
 
 
 Overrides = list[tuple[str, str, str]]  # (ISO date, the date in words, "vrij" or the hours)
@@ -124,16 +140,36 @@ async def hours_page(request: web.Request) -> web.Response:
     counsellor, rows, overrides = await asyncio.to_thread(_load_hours, request, _counsellor_id(request))
     saved = request.query.get("bewaard")
     return _hours_page(request, counsellor=counsellor, rows=rows, overrides=overrides,
-                       notice=counsellor.min_notice_hours, saved=_saved_text(request.query) if saved else None)
+                       notice=counsellor.min_notice_hours, saved=_saved_text(request.query) if saved else None,
+                       calendar_saved=_calendar_text(request.query, request.config_dict[SETTINGS].agenda_weeks))
+
+
+def _number(query: Any, key: str) -> int:
+    raw = str(query.get(key, "0"))
+    return int(raw) if raw.isdigit() else 0
+
+
+def _calendar_text(query: Any, weeks: int) -> str | None:
+    what = query.get("agenda")
+    if what == "gekoppeld":
+        found = _number(query, "bezet")
+        text = (f"Je agenda is gekoppeld. We vonden {found} {'afspraak' if found == 1 else 'afspraken'} "
+                f"in de komende {weeks} weken. Op die uren plannen we geen gesprekken.")
+        if _number(query, "weg"):
+            text += f" {_number(query, 'weg')} vrije momenten ingetrokken."
+        return text
+    if what == "los":
+        text = "Je agenda is losgekoppeld. De afspraken in je agenda tellen niet meer mee."
+        if _number(query, "nieuw"):
+            text += f" {_number(query, 'nieuw')} nieuwe momenten."
+        return text
+    return None
 
 
 def _saved_text(query: Any) -> str:
-    def number(key: str) -> int:
-        raw = str(query.get(key, "0"))
-        return int(raw) if raw.isdigit() else 0
-    text = f"Bewaard. {number('nieuw')} nieuwe momenten, {number('weg')} momenten ingetrokken."
-    if number("conflict"):
-        text += (f" {number('conflict')} geboekte momenten vallen buiten je uren. Ze blijven staan: "
+    text = f"Bewaard. {_number(query, 'nieuw')} nieuwe momenten, {_number(query, 'weg')} momenten ingetrokken."
+    if _number(query, "conflict"):
+        text += (f" {_number(query, 'conflict')} geboekte momenten vallen buiten je uren. Ze blijven staan: "
                  "zie je agenda.")
     return text
 
@@ -230,6 +266,57 @@ async def remove_override(request: web.Request) -> web.StreamResponse:
     raise _redirect_saved(await asyncio.to_thread(remove))
 
 
+@login_required(StaffRole.BEGELEIDER)
+async def link_calendar(request: web.Request) -> web.StreamResponse:
+    """Link the counsellor's own calendar: the address checked and read once (in a thread, outside
+    any transaction), then kept sealed with what it gave; the moments follow."""
+    form = await checked_form(request)
+    counsellor_id, weeks, now, who = (_counsellor_id(request), request.config_dict[SETTINGS].agenda_weeks,
+                                      _now(request).astimezone(dt.UTC), actor(request))
+    try:
+        url = check_url(str(form.get("adres") or ""))
+    except ValueError as wrong:
+        return await _calendar_refused(request, counsellor_id, str(wrong))
+    outcome = await asyncio.to_thread(read_calendar, url, now, weeks)
+    if isinstance(outcome, CalendarProblem):
+        return await _calendar_refused(request, counsellor_id, str(outcome))
+
+    def save(busy: list[Interval]) -> SyncResult:
+        with request.config_dict[SESSIONS].begin() as session:
+            result = hours_store.link_calendar(session, counsellor_id, url, busy,
+                                               request.config_dict[SETTINGS].channel_secret, now, weeks)
+            # Never the address: it opens the whole calendar.
+            record_audit(session, actor=who, action="agenda_gekoppeld", subject=str(counsellor_id),
+                         detail={"bezet": len(busy), **result.counts()}, at=dt.datetime.now(dt.UTC))
+            return result
+
+    result = await asyncio.to_thread(save, outcome)
+    raise web.HTTPFound(f"{HOURS_PATH}?agenda=gekoppeld&bezet={len(outcome)}&weg={result.withdrawn}#eigen-agenda")
+
+
+async def _calendar_refused(request: web.Request, counsellor_id: int, problem: str) -> web.Response:
+    counsellor, rows, overrides = await asyncio.to_thread(_load_hours, request, counsellor_id)
+    return _hours_page(request, counsellor=counsellor, rows=rows, overrides=overrides,
+                       notice=counsellor.min_notice_hours, calendar_refused=problem, status=400)
+
+
+@login_required(StaffRole.BEGELEIDER)
+async def unlink_calendar(request: web.Request) -> web.StreamResponse:
+    await checked_form(request)
+    counsellor_id, weeks, now, who = (_counsellor_id(request), request.config_dict[SETTINGS].agenda_weeks,
+                                      _now(request).astimezone(dt.UTC), actor(request))
+
+    def remove() -> SyncResult:
+        with request.config_dict[SESSIONS].begin() as session:
+            result = hours_store.unlink_calendar(session, counsellor_id, now, weeks)
+            record_audit(session, actor=who, action="agenda_losgekoppeld", subject=str(counsellor_id),
+                         detail=result.counts(), at=dt.datetime.now(dt.UTC))
+            return result
+
+    result = await asyncio.to_thread(remove)
+    raise web.HTTPFound(f"{HOURS_PATH}?agenda=los&nieuw={result.added}#eigen-agenda")
+
+
 def add_agenda_routes(app: web.Application) -> None:
     prefix = AGENDA_PATH.removeprefix("/staff")
     app.router.add_get(prefix, agenda_page)
@@ -237,3 +324,5 @@ def add_agenda_routes(app: web.Application) -> None:
     app.router.add_post(f"{prefix}/uren", save_hours)
     app.router.add_post(f"{prefix}/uitzondering", save_override)
     app.router.add_post(f"{prefix}/uitzondering/verwijderen", remove_override)
+    app.router.add_post(f"{prefix}/agenda-koppeling", link_calendar)
+    app.router.add_post(f"{prefix}/agenda-koppeling/loskoppelen", unlink_calendar)

@@ -21,6 +21,9 @@ NAVIGATION = (
     ("/staff/audit", "Auditlog", frozenset({StaffRole.BEHEERDER})),
     ("/staff/agenda", "Mijn agenda", frozenset({StaffRole.BEGELEIDER})),
     ("/staff/agenda/uren", "Mijn uren", frozenset({StaffRole.BEGELEIDER})),
+    ("/staff/agenda/gesprekken", "Mijn gesprekken", frozenset({StaffRole.BEGELEIDER})),
+    ("/staff/agenda/overzicht", "Overzicht per maand", frozenset({StaffRole.BEGELEIDER})),
+    ("/staff/agenda/kalender", "Mijn kalender", frozenset({StaffRole.BEGELEIDER})),
 )
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
