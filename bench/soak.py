@@ -7,8 +7,8 @@ served on a localhost port. Each conversation is a browser: its own cookie jar, 
 turn by turn. Every fifth conversation books a block (the booking test's answers, each with its
 own national number); the others end at the decision. Afterwards, with SQL on the database:
 - no slot is held or confirmed twice;
-- per citizen key, the ledger's debits and refunds equal the minutes of that citizen's confirmed
-  or attended blocks;
+- per citizen key, the ledger's reservations, releases, debits and refunds together equal the
+  minutes of that citizen's confirmed or attended blocks;
 - every booking conversation that was told "Je afspraak staat vast" has a confirmed booking.
 Exit 1 on any error, lost turn or broken invariant.
 """
@@ -114,7 +114,8 @@ def check_invariants(database_url: str) -> dict[str, object]:
                 "SELECT b.citizen_key, s.starts_at, s.ends_at FROM bookings b JOIN slots s ON s.id = b.slot_id "
                 "WHERE b.status IN ('confirmed', 'attended')")).all()
             ledger = db.execute(text(
-                "SELECT citizen_key, -SUM(minutes) FROM ledger_entries WHERE reason IN ('debit', 'refund') "
+                "SELECT citizen_key, -SUM(minutes) FROM ledger_entries "
+                "WHERE reason IN ('reserve', 'release', 'debit', 'refund') "
                 "GROUP BY citizen_key")).all()
             confirmed = db.execute(text("SELECT COUNT(*) FROM bookings WHERE status = 'confirmed'")).scalar_one()
     finally:

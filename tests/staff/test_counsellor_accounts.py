@@ -15,6 +15,7 @@ from verwijzing.counsellors.register import COLUMNS, read_register
 from verwijzing.gateway import init_app
 from verwijzing.nl_be import BRUSSELS
 from verwijzing.staff import second_factor
+from verwijzing.staff.accounts import add_user
 from verwijzing.store import AuditEntry, Counsellor, Slot, StaffInvitation, StaffUser, make_sessionmaker
 from verwijzing.store.mail_models import MailMessage
 
@@ -144,6 +145,13 @@ async def test_who_cannot_be_invited_and_who_may_invite(staff_client, db, regist
     no_mail = await invite(beheerder, register["LK-3"])
     assert no_mail.status == 409 and "geen e-mailadres" in await no_mail.text()
     assert (await invite(beheerder, 999999)).status == 409
+    # An account with that e-mail address as its login exists already: a plain refusal, no 500.
+    with make_sessionmaker(db).begin() as session:
+        add_user(session, "sien@example.be", "consulent", PASSWORD, dt.datetime.now(dt.UTC))
+    with make_sessionmaker(db).begin() as session:
+        session.get(Counsellor, register["LK-3"]).email = "sien@example.be"
+    refused = await invite(beheerder, register["LK-3"])
+    assert refused.status == 409 and "Er is al een gebruiker" in await refused.text()
     consulent = await staff_client("consulent")
     assert (await consulent.get("/staff/begeleiders")).status == 403
     assert (await invite(consulent, register["LK-1"])).status == 403

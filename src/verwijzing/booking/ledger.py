@@ -60,14 +60,6 @@ def refunded_minutes(session: Session, reference: str) -> int:
     ) or 0
 
 
-def debited_minutes(session: Session, reference: str) -> int:
-    """Minutes this booking's session took from the credit for good (held, identity checked)."""
-    return -(session.scalar(
-        select(func.coalesce(func.sum(LedgerEntry.minutes), 0)).where(
-            LedgerEntry.booking_reference == reference, LedgerEntry.reason == LedgerReason.DEBIT.value)
-    ) or 0)
-
-
 def has_used_cheque(session: Session, key: str) -> bool:
     return bool(session.scalar(select(exists().where(ChequeUse.citizen_key == key))))
 

@@ -76,7 +76,11 @@ def invite(session: Session, counsellor_id: int, now: dt.datetime, base_url: str
     user = account_of(session, counsellor.id)
     new_account = user is None
     if user is None:
-        member = add_user(session, counsellor.email, StaffRole.BEGELEIDER.value, None, now, counsellor_id=counsellor.id)
+        try:
+            member = add_user(session, counsellor.email, StaffRole.BEGELEIDER.value, None, now,
+                              counsellor_id=counsellor.id)
+        except AccountError as taken:  # e.g. a consulent's login is this e-mail address
+            raise InvitationError(f"{counsellor.name} kan geen account krijgen: {taken}") from None
         user = session.get(StaffUser, member.id)
         if user is None:  # pragma: no cover - just added
             raise RuntimeError("the new account vanished")
