@@ -128,6 +128,9 @@ async def test_a_link_runs_out_after_72_hours_and_a_new_invitation_replaces_the_
     await invite(beheerder, register["LK-2"])
     new = mailed_token(db, "wout@example.be")
     client = await aiohttp_client(init_app(staff_config))
+    # Before the link is used, no password opens the account (not even its marker).
+    for guess in ("!uitgenodigd", "", PASSWORD):
+        assert (await log_in(client, "wout@example.be", password=guess, code="")).status == 401
     assert (await client.get(f"/staff/welkom/{old}")).status == 410
     assert (await client.get(f"/staff/welkom/{new}")).status == 200
     with make_sessionmaker(db).begin() as session:

@@ -145,8 +145,10 @@ def authenticate(session: Session, login: str, password: str, now: dt.datetime, 
     counters = {key: _counter(session, key, now) for key in frees}
     user = session.scalar(select(StaffUser).where(StaffUser.login == login).with_for_update())
     waiting = any(c.not_before > now for c in counters.values())
-    # The hash is checked (or an equal one spent) whatever the outcome: the same time for all.
-    right = _verify(user.password_hash if user is not None else _UNKNOWN_USER_HASH, password)
+    # The hash is checked (or an equal one spent) whatever the outcome: the same time for all, an
+    # invited account without a password yet included (its marker would fail at once).
+    usable = user is not None and has_password(user)
+    right = _verify(user.password_hash if user is not None and usable else _UNKNOWN_USER_HASH, password) and usable
     step: int | None = None
     if right and user is not None and user.totp_secret:
         right, step = _second_factor_ok(user, code, seal_key, now, use_up=not waiting)
