@@ -108,7 +108,9 @@ def _safe(scheme: str, host: str | None) -> bool:
 
 def _public(host: str | None) -> bool:
     """Every address the host's name gives is on the public internet (not this machine, not a
-    private, link-local or reserved network). Checked right before each request and redirect."""
+    private, link-local or reserved network). Checked right before each request and redirect.
+    The connection resolves the name again: a DNS server that answers differently the second time
+    (rebinding) has that short window; closing it means connecting to the checked address itself."""
     if not host:
         return False
     if local_calendars_allowed() and host in LOCAL_HOSTS:
