@@ -219,3 +219,19 @@ async def test_a_counsellor_sets_hours_in_the_console_and_they_become_bookable_m
     with make_sessionmaker(db)() as session:
         assert not [s for s in session.scalars(select(Slot).where(Slot.counsellor_id == register["LK-1"]))
                     if s.day == monday]
+
+
+async def test_numbers_spelled_otherwise_or_too_long_get_a_plain_answer_never_a_500(
+        aiohttp_client, staff_config, staff_client, db, register):
+    beheerder = await staff_client("beheerder")
+    for raw in ("99999999999999999999", "%C2%B2", "%D9%A3"):  # a database overflow, "²", an Arabic-Indic 3
+        assert (await invite(beheerder, raw)).status == 404, raw
+    assert (await beheerder.get("/staff/begeleiders?uitgenodigd=99999999999999999999")).status == 200
+    assert (await beheerder.get("/staff/audit?pagina=²")).status == 200
+    lotte = await counsellor_client(aiohttp_client, staff_config, db, beheerder, register["LK-1"], "lotte@example.be")
+    odd = await lotte.post("/staff/agenda/uren", data={"csrf": lotte.csrf, "dag-0": "²", "van-0": "09:00",
+                                                       "tot-0": "13:00", "manier-0": "op_locatie", "opvoorhand": "²"})
+    text = await odd.text()
+    assert odd.status == 400 and "Rij 1: kies een dag" in text and "Kies hoe lang op voorhand" in text
+    assert (await lotte.get("/staff/agenda/overzicht?maand=9999-12")).status == 200
+    assert (await lotte.get(f"/staff/agenda/uren?bewaard=1&nieuw=²&weg={'9' * 5000}")).status == 200

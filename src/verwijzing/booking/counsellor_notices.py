@@ -17,6 +17,7 @@ from icalendar import Event
 from sqlalchemy.orm import Session
 
 import verwijzing.booking.queries as queries
+from verwijzing.booking.texts import COUNSELLOR_MODALITY_WORDS
 from verwijzing.booking.views import place_of
 from verwijzing.config import settings
 from verwijzing.enums import Modality
@@ -26,10 +27,10 @@ from verwijzing.notify.mail import queue_mail
 from verwijzing.store.models import Booking, Counsellor, Slot
 
 BOOKED, MOVED, CANCELLED = "geboekt", "verplaatst", "geannuleerd"
-MODALITY_WORDS = {Modality.OP_LOCATIE: "op locatie", Modality.ONLINE: "online", Modality.TELEFOON: "telefoon"}
 _SUBJECT = {BOOKED: "Nieuwe afspraak", MOVED: "Afspraak verplaatst", CANCELLED: "Afspraak geannuleerd"}
 _WHAT = {
-    BOOKED: "Iemand boekte een eerste gesprek van het loopbaankrediet bij jou.",
+    # Not "of the loopbaankrediet": until 2027 a booking is on the transitional cheque.
+    BOOKED: "Iemand boekte een eerste gesprek bij jou.",
     MOVED: "Een afspraak bij jou is verplaatst. Dit is het nieuwe moment.",
     CANCELLED: "Deze afspraak gaat niet door. Het moment is weer vrij.",
 }
@@ -40,9 +41,16 @@ def _when(slot: Slot) -> str:
     return f"{weekday_date_words(starts.date())}, van {starts:%H:%M} tot {ends:%H:%M}"
 
 
-def notice_text(kind: str, counsellor: Counsellor, reference: str, slot: Slot, how: str, place: str | None,
-                agenda_link: str) -> tuple[str, str]:
+def _how_where(booking: Booking, slot: Slot) -> tuple[str, str | None]:
+    """How the session goes, and where (only on the booking's own slot: the old slot of a move to
+    another counsellor names no place)."""
+    return COUNSELLOR_MODALITY_WORDS[Modality(booking.modality)], place_of(booking) if slot is booking.slot else None
+
+
+def notice_text(kind: str, counsellor: Counsellor, booking: Booking, slot: Slot, agenda_link: str) -> tuple[str, str]:
     """(subject, body) of the e-mail."""
+    reference = booking.reference
+    how, place = _how_where(booking, slot)
     starts = slot.starts_at.astimezone(BRUSSELS)
     subject = f"{_SUBJECT[kind]} {reference} op {weekday_date_words(starts.date(), year=False)} om {starts:%H:%M}"
     body = (f"Dag {counsellor.name},\n\n{_WHAT[kind]}\n\n"
@@ -58,8 +66,7 @@ def counsellor_event(booking: Booking, *, slot: Slot | None = None, stamp: dt.da
     """The booking as an event in the counsellor's calendar (the e-mailed invitation and the feed
     alike): when, the reference, how, where; never who."""
     slot = slot or booking.slot
-    how = MODALITY_WORDS[Modality(booking.modality)]
-    place = place_of(booking) if slot is booking.slot else None
+    how, place = _how_where(booking, slot)
     return ics.booking_event(
         reference=booking.reference, starts_at=slot.starts_at, ends_at=slot.ends_at, stamp=stamp, sequence=sequence,
         summary=f"Loopbaanbegeleiding {booking.reference} ({how})", location=place or how,
@@ -77,13 +84,10 @@ def notify_counsellor(session: Session, booking: Booking, kind: str, now: dt.dat
         return False
     found = settings()
     moves = queries.times_moved(session, booking.reference)
-    place = place_of(booking) if slot is booking.slot else None
-    how = MODALITY_WORDS[Modality(booking.modality)]
     event = counsellor_event(booking, slot=slot, stamp=now, sequence=moves + (1 if kind == CANCELLED else 0))
     method = "CANCEL" if kind == CANCELLED else "REQUEST"
     organizer = parseaddr(found.mail_from)[1] or "noreply@localhost"
-    subject, body = notice_text(kind, counsellor, booking.reference, slot, how, place,
-                                f"{found.public_base_url.rstrip('/')}/staff/agenda")
+    subject, body = notice_text(kind, counsellor, booking, slot, f"{found.public_base_url.rstrip('/')}/staff/agenda")
     queue_mail(session, to=counsellor.email, subject=subject, text=body, at=now,
                calendar=ics.invitation(event, method=method, organizer=organizer, attendee=counsellor.email),
                calendar_method=method)

@@ -14,6 +14,14 @@ MODALITY_WORDS = {
     Modality.ONLINE: "online (videogesprek)",
     Modality.TELEFOON: "aan de telefoon",
 }
+# The same ways of working in the register's own words, for the counsellors (their console, their
+# e-mails and calendar): the words of their register file (docs/counsellors.md).
+# (A StrEnum key also finds the plain value: COUNSELLOR_MODALITY_WORDS["online"].)
+COUNSELLOR_MODALITY_WORDS = {
+    Modality.OP_LOCATIE: "op locatie",
+    Modality.ONLINE: "online",
+    Modality.TELEFOON: "telefoon",
+}
 
 
 def clock(moment: dt.datetime) -> str:
@@ -66,10 +74,15 @@ def cancelled_sms(reference: str, refunded_minutes: int) -> str:
     return f"Je afspraak {reference} is geannuleerd.{back}"
 
 
+def _given_back(refunded_minutes: int) -> str:
+    """What a cancellation that was not the person's doing gives back."""
+    return (f" De {hours(refunded_minutes)} uur staan terug op je krediet." if refunded_minutes
+            else " Er gaat niets af van je krediet of je loopbaancheque.")
+
+
 def counsellor_gone_sms(reference: str, starts_at: dt.datetime, refunded_minutes: int) -> str:
     """A booking the register cancelled: the counsellor may no longer work with the credit then."""
-    back = (f" De {hours(refunded_minutes)} uur staan terug op je krediet." if refunded_minutes
-            else " Er gaat niets af van je krediet of je loopbaancheque.")
+    back = _given_back(refunded_minutes)
     return (
         f"Je afspraak {reference} van {when(starts_at)} gaat niet door. Je begeleider mag dan niet meer "
         f"met het loopbaankrediet werken.{back} Kies een nieuw moment: stuur 'afspraak maken' naar dit "
@@ -79,8 +92,7 @@ def counsellor_gone_sms(reference: str, starts_at: dt.datetime, refunded_minutes
 
 def counsellor_cancelled_sms(reference: str, starts_at: dt.datetime, refunded_minutes: int) -> str:
     """A booking the counsellor called off ("afgezegd door de begeleider")."""
-    back = (f" De {hours(refunded_minutes)} uur staan terug op je krediet." if refunded_minutes
-            else " Er gaat niets af van je krediet of je loopbaancheque.")
+    back = _given_back(refunded_minutes)
     return (
         f"Je afspraak {reference} van {when(starts_at)} gaat niet door: je begeleider kan dan niet.{back} "
         "Kies een nieuw moment: stuur 'afspraak maken' naar dit nummer. Of bel VDAB gratis: 0800 30 700."

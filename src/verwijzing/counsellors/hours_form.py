@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from verwijzing.booking.texts import COUNSELLOR_MODALITY_WORDS
 from verwijzing.counsellors.availability import Window
 from verwijzing.enums import Modality
 from verwijzing.nl_be import weekday_names
@@ -15,7 +16,8 @@ from verwijzing.nl_be import weekday_names
 _TIME = re.compile(r"\s*(\d{1,2})\s*(?:[:.hu]\s*(\d{2})?)?\s*(?:u(?:ur)?)?\s*", re.IGNORECASE)
 # The choices of the form for the shortest notice, in hours.
 NOTICE_CHOICES = (2, 4, 12, 24, 48, 72, 168)
-MODALITY_WORDS = {Modality.OP_LOCATIE: "op locatie", Modality.ONLINE: "online", Modality.TELEFOON: "telefoon"}
+# The form's weekday values, "0" (Monday) to "6": compared as text, so no other spelling of a digit passes.
+WEEKDAYS = {str(day): day for day in range(7)}
 LOCATION_LENGTH = 200
 
 
@@ -64,11 +66,11 @@ def _window(number: int, row: RowInput, allowed: frozenset[Modality], block: dt.
             problems.append(f"Rij {number}: '{value}' is geen manier van werken.")
             continue
         if modality not in allowed:
-            problems.append(f"Rij {number}: volgens het register werk je niet {MODALITY_WORDS[modality]}.")
+            problems.append(f"Rij {number}: volgens het register werk je niet {COUNSELLOR_MODALITY_WORDS[modality]}.")
         chosen.add(modality)
     if not row.modalities:
         problems.append(f"Rij {number}: kies minstens één manier: "
-                        f"{', '.join(MODALITY_WORDS[m] for m in Modality if m in allowed)}.")
+                        f"{', '.join(COUNSELLOR_MODALITY_WORDS[m] for m in Modality if m in allowed)}.")
     location = " ".join(row.location.split())
     if len(location) > LOCATION_LENGTH:
         problems.append(f"Rij {number}: de plaats is te lang (hoogstens {LOCATION_LENGTH} tekens).")
@@ -89,12 +91,12 @@ def parse_weekly(rows: Sequence[RowInput], allowed: frozenset[Modality],
     for number, row in enumerate(rows, start=1):
         if _blank(row):
             continue
-        if not row.day.isdigit() or not 0 <= int(row.day) <= 6:
+        if row.day not in WEEKDAYS:
             problems.append(f"Rij {number}: kies een dag van maandag tot zondag.")
             continue
         window = _window(number, row, allowed, block, problems)
         if window is not None:
-            weekly.setdefault(int(row.day), []).append((number, window))
+            weekly.setdefault(WEEKDAYS[row.day], []).append((number, window))
     problems += _overlaps({weekday_names()[d]: found for d, found in weekly.items()})
     return {d: [w for _, w in found] for d, found in sorted(weekly.items())}, problems
 
@@ -126,4 +128,4 @@ def _overlaps(by_day: Mapping[str, list[tuple[int, Window]]]) -> list[str]:
 
 
 def parse_notice(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and int(raw) in NOTICE_CHOICES else None
+    return int(raw) if raw in {str(hours) for hours in NOTICE_CHOICES} else None

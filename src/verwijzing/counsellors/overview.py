@@ -4,6 +4,7 @@ the data gives it (a proposal is a proposal, an unknown figure is unknown)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -48,13 +49,16 @@ class MonthOverview:
         return sum((s.fee for s in self.sessions if s.fee is not None), Decimal(0))
 
 
+# The months the overview pages through (the month after 9999-12 would not be a date).
+YEARS = range(2000, 2101)
+
+
 def month_of(raw: str | None, today: dt.date) -> dt.date:
     """The month asked ("2027-03"), or this one."""
-    try:
-        year, month = (int(part) for part in (raw or "").split("-"))
-        return dt.date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", raw or "")
+    if match and int(match.group(1)) in YEARS and 1 <= int(match.group(2)) <= 12:
+        return dt.date(int(match.group(1)), int(match.group(2)), 1)
+    return today.replace(day=1)
 
 
 def overview(session: Session, counsellor_id: int, month: dt.date) -> MonthOverview:

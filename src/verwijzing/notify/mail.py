@@ -28,7 +28,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, or_, select, update
+from sqlalchemy import CursorResult, delete, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from verwijzing.config import ConfigError, Settings
@@ -41,7 +41,7 @@ from verwijzing.notify.mail_senders import (
     mask_address,
 )
 from verwijzing.notify.senders import SendFailed
-from verwijzing.notify.sms import STUCK_AFTER, DispatchReport, retry_at
+from verwijzing.notify.sms import DispatchReport, finish_claimed, retry_at, stuck_rows
 from verwijzing.store.mail_models import MailMessage
 
 log = logging.getLogger(__name__)
@@ -251,24 +251,10 @@ class MailDispatcher:
         return "failed"
 
     def _finish(self, row_id: int, *, status: OutboxStatus, **values: object) -> None:
-        """Write the outcome, only if the row is still the one we claimed."""
-        with self.sessions.begin() as session:
-            session.execute(
-                update(MailMessage)
-                .where(MailMessage.id == row_id, MailMessage.status == OutboxStatus.SENDING.value)
-                .values(status=status.value, **values)
-            )
+        finish_claimed(self.sessions, MailMessage, row_id, status, **values)
 
     def _report_stuck(self, now: dt.datetime) -> tuple[int, ...]:
-        with self.sessions() as session:
-            stuck = session.execute(
-                select(MailMessage.id, MailMessage.message_id, MailMessage.claimed_at)
-                .where(
-                    MailMessage.status == OutboxStatus.SENDING.value,
-                    or_(MailMessage.claimed_at.is_(None), MailMessage.claimed_at <= now - STUCK_AFTER),
-                )
-                .order_by(MailMessage.id)
-            ).all()
+        stuck = stuck_rows(self.sessions, MailMessage, MailMessage.message_id, now)
         for row_id, message_id, claimed_at in stuck:
             if row_id in self._reported:
                 continue

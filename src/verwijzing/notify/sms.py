@@ -28,6 +28,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -203,24 +204,10 @@ class OutboxDispatcher:
         return "failed"
 
     def _finish(self, message_id: int, *, status: OutboxStatus, **values: object) -> None:
-        """Write the outcome, only if the row is still the one we claimed."""
-        with self.sessions.begin() as session:
-            session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.SENDING.value)
-                .values(status=status.value, **values)
-            )
+        finish_claimed(self.sessions, OutboxMessage, message_id, status, **values)
 
     def _report_stuck(self, now: dt.datetime) -> tuple[int, ...]:
-        with self.sessions() as session:
-            stuck = session.execute(
-                select(OutboxMessage.id, OutboxMessage.booking_reference, OutboxMessage.claimed_at)
-                .where(
-                    OutboxMessage.status == OutboxStatus.SENDING.value,
-                    or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at <= now - STUCK_AFTER),
-                )
-                .order_by(OutboxMessage.id)
-            ).all()
+        stuck = stuck_rows(self.sessions, OutboxMessage, OutboxMessage.booking_reference, now)
         for message_id, reference, claimed_at in stuck:
             if message_id in self._reported:
                 continue
@@ -232,6 +219,30 @@ class OutboxDispatcher:
                 message_id, reference or "-", since,
             )
         return tuple(message_id for message_id, _, _ in stuck)
+
+
+# ---- shared with the mail outbox (notify/mail.py): the same claim-then-send life of a row ----------
+
+def finish_claimed(sessions: sessionmaker[Session], model: Any, row_id: int, status: OutboxStatus,
+                   **values: object) -> None:
+    """Write a row's outcome, only if the row is still the one claimed ("sending"). `model`: an
+    outbox table, OutboxMessage or MailMessage (both have id, status and claimed_at)."""
+    with sessions.begin() as session:
+        session.execute(
+            update(model).where(model.id == row_id, model.status == OutboxStatus.SENDING.value)
+            .values(status=status.value, **values)
+        )
+
+
+def stuck_rows(sessions: sessionmaker[Session], model: Any, label: Any, now: dt.datetime) -> list[Any]:
+    """(id, `label`, claimed at) of the rows of `model` left "sending" longer than any send can take."""
+    with sessions() as session:
+        return list(session.execute(
+            select(model.id, label, model.claimed_at)
+            .where(model.status == OutboxStatus.SENDING.value,
+                   or_(model.claimed_at.is_(None), model.claimed_at <= now - STUCK_AFTER))
+            .order_by(model.id)
+        ).all())
 
 
 def _fail(row: OutboxMessage, reason: str) -> None:

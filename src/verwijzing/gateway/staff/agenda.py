@@ -17,14 +17,13 @@ from aiohttp import web
 from multidict import MultiDictProxy
 from sqlalchemy import select
 
-from verwijzing.config import now_on
+from verwijzing.booking.texts import COUNSELLOR_MODALITY_WORDS
 from verwijzing.counsellors import hours as hours_store
 from verwijzing.counsellors.agenda import agenda
 from verwijzing.counsellors.availability import Interval, Window, modalities_of
 from verwijzing.counsellors.busy import CalendarProblem, calendar_host, check_url, read_calendar
 from verwijzing.counsellors.hours import block_of
 from verwijzing.counsellors.hours_form import (
-    MODALITY_WORDS,
     NOTICE_CHOICES,
     RowInput,
     parse_notice,
@@ -33,8 +32,9 @@ from verwijzing.counsellors.hours_form import (
 )
 from verwijzing.counsellors.moments import SyncResult
 from verwijzing.enums import StaffRole
+from verwijzing.gateway.forms import small_number
 from verwijzing.gateway.keys import SESSIONS, SETTINGS
-from verwijzing.gateway.staff.auth import AGENDA_PATH, STAFF, actor, checked_form, login_required
+from verwijzing.gateway.staff.auth import AGENDA_PATH, checked_form, login_required, own_agenda
 from verwijzing.gateway.staff.render import render
 from verwijzing.nl_be import BRUSSELS, weekday_date_words, weekday_names
 from verwijzing.privacy.audit import record_audit
@@ -47,21 +47,10 @@ EMPTY_ROWS = 4
 MOST_ROWS = 40
 
 
-def _now(request: web.Request) -> dt.datetime:
-    """The stack's reference time (VERWIJZING_PEILDATUM moves the day), as bookings use."""
-    return now_on(request.config_dict[SETTINGS].peildatum_override)
-
-
-def _counsellor_id(request: web.Request) -> int:
-    member = request[STAFF]
-    if member.counsellor_id is None:  # pragma: no cover - add_user refuses a begeleider without one
-        raise web.HTTPForbidden(text="Dit account hoort bij geen begeleider.")
-    return int(member.counsellor_id)
-
-
 @login_required(StaffRole.BEGELEIDER)
 async def agenda_page(request: web.Request) -> web.Response:
-    counsellor_id, weeks, now = _counsellor_id(request), request.config_dict[SETTINGS].agenda_weeks, _now(request)
+    own = own_agenda(request)
+    counsellor_id, weeks, now = own.counsellor_id, own.weeks, own.now
 
     def load() -> tuple[str, list[Any], bool]:
         with request.config_dict[SESSIONS]() as session:
@@ -77,10 +66,7 @@ async def agenda_page(request: web.Request) -> web.Response:
     return render(request, "agenda.html", counsellor_name=name,
                   days=[(weekday_date_words(d), found) for d, found in days.items()],
                   has_hours=has_hours, weeks=weeks, conflicts=sum(line.outside_hours for line in lines),
-                  booked=sum(line.booked is not None for line in lines), words=MODALITY_WORDS_BY_VALUE)
-
-
-MODALITY_WORDS_BY_VALUE = {m.value: word for m, word in MODALITY_WORDS.items()}
+                  booked=sum(line.booked is not None for line in lines), words=COUNSELLOR_MODALITY_WORDS)
 
 
 def _rows_of(windows: list[AvailabilityWindow]) -> list[dict[str, Any]]:
@@ -94,14 +80,14 @@ def _hours_page(request: web.Request, *, counsellor: Counsellor, rows: list[dict
                 override_problems: list[str] | None = None, saved: str | None = None,
                 calendar_saved: str | None = None, calendar_refused: str | None = None,
                 status: int = 200) -> web.Response:
-    allowed = [(m.value, MODALITY_WORDS[m]) for m in MODALITY_WORDS if m in counsellor.modality_set]
+    allowed = [(m.value, word) for m, word in COUNSELLOR_MODALITY_WORDS.items() if m in counsellor.modality_set]
     blank = {"dag": "", "van": "", "tot": "", "manieren": set(), "plaats": ""}
     rows = rows + [dict(blank) for _ in range(EMPTY_ROWS)]
     return render(request, "uren.html", status=status, rows=rows, weekdays=list(enumerate(weekday_names())),
                   allowed=allowed, overrides=overrides, notice=notice, notice_choices=NOTICE_CHOICES,
                   problems=problems or [], override_problems=override_problems or [], saved=saved,
                   office=counsellor.office_address or "",
-                  block_hours=block_of(_now(request).date()).total_seconds() / 3600,
+                  block_hours=block_of(own_agenda(request).now.date()).total_seconds() / 3600,
                   calendar=_calendar_state(request, counsellor), calendar_saved=calendar_saved,
                   calendar_refused=calendar_refused)
 
@@ -127,7 +113,7 @@ def _load_hours(request: web.Request, counsellor_id: int) -> tuple[Counsellor, l
         windows = session.scalars(
             select(AvailabilityWindow).where(AvailabilityWindow.counsellor_id == counsellor_id)
             .order_by(AvailabilityWindow.weekday, AvailabilityWindow.day, AvailabilityWindow.starts)).all()
-        today = _now(request).date()
+        today = own_agenda(request).now.date()
         weekly = [w for w in windows if w.weekday is not None]
         overrides = [(w.day.isoformat(), weekday_date_words(w.day),
                       f"{w.starts:%H:%M} tot {w.ends:%H:%M}" if w.starts and w.ends else "vrij")
@@ -137,7 +123,7 @@ def _load_hours(request: web.Request, counsellor_id: int) -> tuple[Counsellor, l
 
 @login_required(StaffRole.BEGELEIDER)
 async def hours_page(request: web.Request) -> web.Response:
-    counsellor, rows, overrides = await asyncio.to_thread(_load_hours, request, _counsellor_id(request))
+    counsellor, rows, overrides = await asyncio.to_thread(_load_hours, request, own_agenda(request).counsellor_id)
     saved = request.query.get("bewaard")
     return _hours_page(request, counsellor=counsellor, rows=rows, overrides=overrides,
                        notice=counsellor.min_notice_hours, saved=_saved_text(request.query) if saved else None,
@@ -145,8 +131,7 @@ async def hours_page(request: web.Request) -> web.Response:
 
 
 def _number(query: Any, key: str) -> int:
-    raw = str(query.get(key, "0"))
-    return int(raw) if raw.isdigit() else 0
+    return small_number(str(query.get(key, "0"))) or 0
 
 
 def _calendar_text(query: Any, weeks: int) -> str | None:
@@ -195,8 +180,8 @@ def _typed_rows(form: MultiDictProxy[Any]) -> list[RowInput]:
 @login_required(StaffRole.BEGELEIDER)
 async def save_hours(request: web.Request) -> web.StreamResponse:
     form = await checked_form(request)
-    counsellor_id, weeks, now, who = (_counsellor_id(request), request.config_dict[SETTINGS].agenda_weeks,
-                                      _now(request), actor(request))
+    own = own_agenda(request)
+    counsellor_id, weeks, now, who = own.counsellor_id, own.weeks, own.now, own.actor
     counsellor, saved_rows, overrides = await asyncio.to_thread(_load_hours, request, counsellor_id)
     typed = _typed_rows(form)
     weekly, problems = parse_weekly(typed, counsellor.modality_set, block_of(now.date()))
@@ -223,8 +208,8 @@ async def save_hours(request: web.Request) -> web.StreamResponse:
 @login_required(StaffRole.BEGELEIDER)
 async def save_override(request: web.Request) -> web.StreamResponse:
     form = await checked_form(request)
-    counsellor_id, weeks, now, who = (_counsellor_id(request), request.config_dict[SETTINGS].agenda_weeks,
-                                      _now(request), actor(request))
+    own = own_agenda(request)
+    counsellor_id, weeks, now, who = own.counsellor_id, own.weeks, own.now, own.actor
     counsellor, rows, overrides = await asyncio.to_thread(_load_hours, request, counsellor_id)
     row = RowInput(day=str(form.get("datum") or ""), starts=str(form.get("van") or ""),
                    ends=str(form.get("tot") or ""), modalities=frozenset(str(v) for v in form.getall("manier", [])),
@@ -249,8 +234,8 @@ async def save_override(request: web.Request) -> web.StreamResponse:
 @login_required(StaffRole.BEGELEIDER)
 async def remove_override(request: web.Request) -> web.StreamResponse:
     form = await checked_form(request)
-    counsellor_id, weeks, now, who = (_counsellor_id(request), request.config_dict[SETTINGS].agenda_weeks,
-                                      _now(request), actor(request))
+    own = own_agenda(request)
+    counsellor_id, weeks, now, who = own.counsellor_id, own.weeks, own.now, own.actor
     try:
         day = dt.date.fromisoformat(str(form.get("datum") or ""))
     except ValueError:
@@ -271,8 +256,8 @@ async def link_calendar(request: web.Request) -> web.StreamResponse:
     """Link the counsellor's own calendar: the address checked and read once (in a thread, outside
     any transaction), then kept sealed with what it gave; the moments follow."""
     form = await checked_form(request)
-    counsellor_id, weeks, now, who = (_counsellor_id(request), request.config_dict[SETTINGS].agenda_weeks,
-                                      _now(request).astimezone(dt.UTC), actor(request))
+    own = own_agenda(request)
+    counsellor_id, weeks, now, who = own.counsellor_id, own.weeks, own.now.astimezone(dt.UTC), own.actor
     try:
         url = check_url(str(form.get("adres") or ""))
     except ValueError as wrong:
@@ -303,8 +288,8 @@ async def _calendar_refused(request: web.Request, counsellor_id: int, problem: s
 @login_required(StaffRole.BEGELEIDER)
 async def unlink_calendar(request: web.Request) -> web.StreamResponse:
     await checked_form(request)
-    counsellor_id, weeks, now, who = (_counsellor_id(request), request.config_dict[SETTINGS].agenda_weeks,
-                                      _now(request).astimezone(dt.UTC), actor(request))
+    own = own_agenda(request)
+    counsellor_id, weeks, now, who = own.counsellor_id, own.weeks, own.now.astimezone(dt.UTC), own.actor
 
     def remove() -> SyncResult:
         with request.config_dict[SESSIONS].begin() as session:

@@ -10,6 +10,7 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from verwijzing.enums import StaffRole
+from verwijzing.gateway.forms import small_number
 from verwijzing.gateway.keys import SESSIONS
 from verwijzing.gateway.staff.auth import login_required
 from verwijzing.gateway.staff.render import render
@@ -22,8 +23,7 @@ Line = tuple[dt.datetime, str, str, str | None, dict[str, Any]]
 
 @login_required(StaffRole.BEHEERDER)
 async def audit_page(request: web.Request) -> web.Response:
-    page = int(request.query.get("pagina", "1")) if request.query.get("pagina", "1").isdigit() else 1
-    page = max(page, 1)
+    page = max(small_number(request.query.get("pagina", "1"), digits=6) or 1, 1)
     actor = request.query.get("wie", "").strip()
     action = request.query.get("wat", "").strip()
 

@@ -22,12 +22,14 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
 from multidict import MultiDictProxy
 
+from verwijzing.config import now_on
 from verwijzing.enums import VDAB_ROLES, StaffRole
 from verwijzing.gateway.forms import posted_form
 from verwijzing.gateway.keys import SESSIONS, SETTINGS
@@ -146,6 +148,26 @@ async def checked_form(request: web.Request) -> MultiDictProxy[Any]:
 
 def actor(request: web.Request) -> str:
     return f"staff:{request[STAFF].login}"
+
+
+@dataclass(frozen=True)
+class OwnAgenda:
+    """What a counsellor's request is about: their own counsellor (from the session, never from
+    the request), the stack's reference time (VERWIJZING_PEILDATUM moves the day, as bookings
+    do), how many weeks ahead moments are kept, and who to write in the audit log."""
+
+    counsellor_id: int
+    now: dt.datetime  # Brussels
+    weeks: int
+    actor: str
+
+
+def own_agenda(request: web.Request) -> OwnAgenda:
+    member, config = request[STAFF], request.config_dict[SETTINGS]
+    if member.counsellor_id is None:  # pragma: no cover - add_user refuses a begeleider without one
+        raise web.HTTPForbidden(text="Dit account hoort bij geen begeleider.")
+    return OwnAgenda(int(member.counsellor_id), now_on(config.peildatum_override), config.agenda_weeks,
+                     actor(request))
 
 
 async def audit(request: web.Request, action: str, subject: str | None,

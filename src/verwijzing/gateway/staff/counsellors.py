@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 
 from verwijzing.counsellors.invitations import InvitationError, invite
 from verwijzing.enums import StaffRole
+from verwijzing.gateway.forms import small_number
 from verwijzing.gateway.keys import SESSIONS, SETTINGS
 from verwijzing.gateway.staff.auth import actor, checked_form, login_required, now
 from verwijzing.gateway.staff.render import render
@@ -66,8 +67,8 @@ async def counsellors_page(request: web.Request) -> web.Response:
             rows = [Row(c.id, c.mandate_number or "", c.name, c.email, *_account(u, i, at))
                     for c, u, i in found[:SHOWN]]
             name = None
-            if invited.isdigit():
-                counsellor = session.get(Counsellor, int(invited))
+            if (invited_id := small_number(invited)) is not None:
+                counsellor = session.get(Counsellor, invited_id)
                 name = counsellor.name if counsellor else None
             return rows, len(found), name
 
@@ -79,10 +80,10 @@ async def counsellors_page(request: web.Request) -> web.Response:
 @login_required(StaffRole.BEHEERDER)
 async def invite_counsellor(request: web.Request) -> web.StreamResponse:
     await checked_form(request)
-    raw = request.match_info["counsellor"]
-    if not raw.isdigit():
+    counsellor_id = small_number(request.match_info["counsellor"])
+    if counsellor_id is None:
         raise web.HTTPNotFound(text="Deze begeleider bestaat niet.")
-    counsellor_id, who, base_url = int(raw), actor(request), request.config_dict[SETTINGS].public_base_url
+    who, base_url = actor(request), request.config_dict[SETTINGS].public_base_url
 
     def send() -> str | None:
         with request.config_dict[SESSIONS].begin() as session:

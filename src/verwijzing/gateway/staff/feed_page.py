@@ -10,23 +10,16 @@ from aiohttp import web
 from verwijzing.counsellors import feed
 from verwijzing.enums import StaffRole
 from verwijzing.gateway.keys import SESSIONS, SETTINGS
-from verwijzing.gateway.staff.auth import AGENDA_PATH, STAFF, audit, checked_form, login_required
+from verwijzing.gateway.staff.auth import AGENDA_PATH, audit, checked_form, login_required, own_agenda
 from verwijzing.gateway.staff.render import render
 from verwijzing.store.models import Counsellor
 
 PAGE = f"{AGENDA_PATH}/kalender"
 
 
-def _counsellor_id(request: web.Request) -> int:
-    counsellor_id = request[STAFF].counsellor_id
-    if counsellor_id is None:  # pragma: no cover - add_user refuses a begeleider without one
-        raise web.HTTPForbidden(text="Dit account hoort bij geen begeleider.")
-    return int(counsellor_id)
-
-
 @login_required(StaffRole.BEGELEIDER)
 async def feed_page(request: web.Request) -> web.Response:
-    counsellor_id, config = _counsellor_id(request), request.config_dict[SETTINGS]
+    counsellor_id, config = own_agenda(request).counsellor_id, request.config_dict[SETTINGS]
 
     def load() -> str | None:
         with request.config_dict[SESSIONS]() as session:
@@ -41,7 +34,7 @@ async def feed_page(request: web.Request) -> web.Response:
 @login_required(StaffRole.BEGELEIDER)
 async def new_address(request: web.Request) -> web.StreamResponse:
     await checked_form(request)
-    counsellor_id, key = _counsellor_id(request), request.config_dict[SETTINGS].channel_secret
+    counsellor_id, key = own_agenda(request).counsellor_id, request.config_dict[SETTINGS].channel_secret
 
     def make() -> None:
         with request.config_dict[SESSIONS].begin() as session:
@@ -55,7 +48,7 @@ async def new_address(request: web.Request) -> web.StreamResponse:
 @login_required(StaffRole.BEGELEIDER)
 async def stop_feed(request: web.Request) -> web.StreamResponse:
     await checked_form(request)
-    counsellor_id = _counsellor_id(request)
+    counsellor_id = own_agenda(request).counsellor_id
 
     def remove() -> None:
         with request.config_dict[SESSIONS].begin() as session:

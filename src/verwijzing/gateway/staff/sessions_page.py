@@ -12,15 +12,13 @@ import datetime as dt
 from aiohttp import web
 
 from verwijzing.booking.errors import BookingError
-from verwijzing.booking.texts import IDENTITY_MISMATCH
+from verwijzing.booking.texts import COUNSELLOR_MODALITY_WORDS, IDENTITY_MISMATCH
 from verwijzing.booking.transitions import CALLED_OFF, HELD, NO_SHOW, SessionRecord
-from verwijzing.config import now_on
 from verwijzing.counsellors.agenda import BookedSession, sessions_to_record
-from verwijzing.counsellors.hours_form import MODALITY_WORDS
 from verwijzing.counsellors.overview import MonthOverview, month_of, overview
 from verwijzing.enums import StaffRole
-from verwijzing.gateway.keys import BOOKINGS, SESSIONS, SETTINGS
-from verwijzing.gateway.staff.auth import AGENDA_PATH, STAFF, checked_form, login_required
+from verwijzing.gateway.keys import BOOKINGS, SESSIONS
+from verwijzing.gateway.staff.auth import AGENDA_PATH, checked_form, login_required, own_agenda
 from verwijzing.gateway.staff.render import render
 from verwijzing.nl_be import euro, format_number, weekday_date_words
 
@@ -32,23 +30,12 @@ DONE = {
     NO_SHOW: "Het gesprek {reference} is geregistreerd: de persoon is niet gekomen.",
     CALLED_OFF: "Het gesprek {reference} is afgezegd. De persoon krijgt een sms om een nieuw moment te kiezen.",
 }
-WORDS = {m.value: word for m, word in MODALITY_WORDS.items()}
-
-
-def _counsellor_id(request: web.Request) -> int:
-    counsellor_id = request[STAFF].counsellor_id
-    if counsellor_id is None:  # pragma: no cover - add_user refuses a begeleider without one
-        raise web.HTTPForbidden(text="Dit account hoort bij geen begeleider.")
-    return int(counsellor_id)
-
-
-def _now(request: web.Request) -> dt.datetime:
-    return now_on(request.config_dict[SETTINGS].peildatum_override)
 
 
 async def _page(request: web.Request, *, notice: str | None = None, error: str | None = None,
                 status: int = 200) -> web.Response:
-    counsellor_id, now = _counsellor_id(request), _now(request)
+    own = own_agenda(request)
+    counsellor_id, now = own.counsellor_id, own.now
 
     def load() -> list[BookedSession]:
         with request.config_dict[SESSIONS]() as session:
@@ -57,7 +44,7 @@ async def _page(request: web.Request, *, notice: str | None = None, error: str |
     found = await asyncio.to_thread(load)
     return render(request, "gesprekken.html", status=status, started=[s for s in found if s.started],
                   coming=[s for s in found if not s.started], notice=notice, error=error,
-                  day=lambda at: weekday_date_words(at.date()), words=WORDS)
+                  day=lambda at: weekday_date_words(at.date()), words=COUNSELLOR_MODALITY_WORDS)
 
 
 @login_required(StaffRole.BEGELEIDER)
@@ -80,7 +67,8 @@ async def record(request: web.Request) -> web.StreamResponse:
                            status=400)
     if outcome == CALLED_OFF and form.get("zeker") != "ja":
         return await _page(request, error="Vink aan dat je het gesprek echt afzegt.", status=400)
-    counsellor_id, now = _counsellor_id(request), _now(request)
+    own = own_agenda(request)
+    counsellor_id, now = own.counsellor_id, own.now
 
     def save() -> SessionRecord:
         return request.config_dict[BOOKINGS].record_session(reference, outcome, counsellor_id=counsellor_id,
@@ -97,7 +85,8 @@ async def record(request: web.Request) -> web.StreamResponse:
 
 @login_required(StaffRole.BEGELEIDER)
 async def overview_page(request: web.Request) -> web.Response:
-    counsellor_id, now = _counsellor_id(request), _now(request)
+    own = own_agenda(request)
+    counsellor_id, now = own.counsellor_id, own.now
     month = month_of(request.query.get("maand"), now.date())
 
     def load() -> MonthOverview:
