@@ -19,6 +19,7 @@ from actions.tracker import (
     previous_action,
     set_this_turn,
     text_slot,
+    this_turn,
 )
 from verwijzing.booking import BookingError, figures, texts
 from verwijzing.booking.book import ReferralLink, book_held
@@ -27,8 +28,10 @@ from verwijzing.config import peildatum, settings
 from verwijzing.decision.answers import answer
 from verwijzing.decision.explain import booking_offer, next_step
 from verwijzing.dialogue.booking import (
+    MORE,
     NO_PHONE,
     OFFERS,
+    Needs,
     confirmation_messages,
     distinct_moments,
     first_of_each,
@@ -38,8 +41,10 @@ from verwijzing.dialogue.booking import (
     offers_message,
     pick_offer,
     read_insz,
+    read_needs,
     read_reference,
     read_telefoon,
+    says_more,
     says_no_phone,
 )
 from verwijzing.dialogue.repair import offers_reask
@@ -84,6 +89,9 @@ def read_booking_facts(text: str, tracker: Tracker, form: str | None) -> dict[st
         offers = tracker.get_slot("aangeboden_sloten")
         if offers and (chosen := pick_offer(text, offers)):
             found["gekozen_slot"] = str(chosen["slot_id"])
+        elif offers and asked == "gekozen_slot" and says_more(text):
+            # An answer, not a miss: the form asks again, and its question shows the next moments.
+            found["gekozen_slot"] = MORE
     elif form is None and previous_action(tracker) in OFFER_ACTIONS:
         # A moment picked from the offer itself: its way of meeting comes with it.
         if chosen := pick_offer(text, tracker.get_slot("aangeboden_sloten") or []):
@@ -174,13 +182,20 @@ class ActionAanbodBoeking(Action):
 def first_moments(tracker: Tracker) -> list[dict[str, Any]]:
     """The earliest free moment of each way of meeting (on location only near a known postcode),
     to choose from with the offer itself; [] when the agenda cannot be read."""
-    postcode = tracker.get_slot("postcode")
+    postcode, needs = tracker.get_slot("postcode"), needs_of(tracker)
     modalities = [m for m in Modality if m is not Modality.OP_LOCATIE or postcode]
     try:
-        found = [booking_service().free_slots(postcode, m, peildatum(), limit=1) for m in modalities]
+        found = [booking_service().free_slots(postcode, m, peildatum(), limit=1, language=needs.language,
+                                              wheelchair=needs.wheelchair) for m in modalities]
     except BookingError:
         return []
     return offer_data(first_of_each(found))
+
+
+def needs_of(tracker: Tracker) -> Needs:
+    """What the person asked of the counsellor anywhere in the conversation (a language, a
+    wheelchair): read again each time, so a later "toch in het Nederlands" counts."""
+    return read_needs([str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"])
 
 
 NOT_NOW = {"title": "Nee, nu niet", "payload": "nee"}
@@ -232,8 +247,12 @@ class ActionAskGekozenSlot(Action):
 
     @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        shown, misses = tracker.get_slot("aangeboden_sloten"), misses_this_turn(tracker)
-        if shown and misses:
+        shown: list[dict[str, Any]] = tracker.get_slot("aangeboden_sloten") or []
+        misses = misses_this_turn(tracker)
+        # "meer" typed, or the "Andere momenten" button (on SMS and the phone: its number).
+        more = bool(shown) and any(e.get("event") == "slot" and e.get("name") == "gekozen_slot"
+                                   and e.get("value") == MORE for e in this_turn(tracker))
+        if shown and misses and not more:
             # The same moments again, as a menu with a way out: a new search would renumber them.
             reply = offers_reask([o["label"] for o in shown], misses)
             dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons))
@@ -242,16 +261,33 @@ class ActionAskGekozenSlot(Action):
         # modality "" is refused by the service as an unset one (None) was.
         modality = text_slot(tracker, "modaliteit")
         postcode = tracker.get_slot("postcode") if modality == "op_locatie" else None
+        needs = needs_of(tracker)
+        # "meer": the moments after the ones shown so far (`rang` counts them from the first list).
+        before = int(shown[-1].get("rang", len(shown))) if more else 0
         # Many counsellors share an hour: look further ahead to offer three different moments.
-        found = booking_service().free_slots(postcode, modality, peildatum(), limit=OFFERS * 20)
-        offers = offer_data(distinct_moments(found, OFFERS))
+        found = booking_service().free_slots(postcode, modality, peildatum(), limit=(before + OFFERS) * 20,
+                                             language=needs.language, wheelchair=needs.wheelchair)
+        offers = offer_data(distinct_moments(found, before + OFFERS)[before:], before)
+        if more and not offers:  # nothing after these: the same list, said so, without "meer"
+            dispatcher.utter_message(text=offers_message(shown, no_more=True),
+                                     buttons=moment_buttons(shown, more=False))
+            return []
         if not offers:
+            if needs.said(modality):  # what was asked may be why there is nothing: the person sees it
+                dispatcher.utter_message(text=needs.said(modality))
             dispatcher.utter_message(response="utter_geen_vrije_momenten")
             return [SlotSet("aangeboden_sloten", None), SlotSet("requested_slot", None), ActiveLoop(None)]
-        dispatcher.utter_message(
-            text=offers_message(offers),
-            buttons=[{"title": f"{i}. {o['label']}", "payload": str(i)} for i, o in enumerate(offers, 1)])
+        # What was asked is said with the first list; the next ones follow it.
+        dispatcher.utter_message(text=offers_message(offers, None if more else needs.said(modality), more=more),
+                                 buttons=moment_buttons(offers, more=True))
         return [SlotSet("aangeboden_sloten", offers)]
+
+
+def moment_buttons(offers: list[dict[str, Any]], *, more: bool) -> list[dict[str, str]]:
+    """One button per moment, and (`more`) one for the next moments: on SMS and the phone the
+    buttons are the numbered choices, so "4" asks for more there."""
+    buttons = [{"title": f"{i}. {o['label']}", "payload": str(i)} for i, o in enumerate(offers, 1)]
+    return buttons + ([{"title": f"{len(offers) + 1}. Andere momenten", "payload": MORE}] if more else [])
 
 
 # For the type checker the mixin below is the FormValidationAction it is always mixed into (its
@@ -278,12 +314,16 @@ class _BookingValidation(_FormValidation):
     @never_silent
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         asked = tracker.get_slot("requested_slot")
+        answered: dict[str, Any]
         if asked == CODE:
             events = code_answer(dispatcher, tracker)
             answered = {CODE: True} if any(e.get("name") == CODE and e.get("value") for e in events) else {}
         else:
             answered = tracker.slots_to_validate()
-            events = await self.check(dispatcher, tracker, answered)
+            if answered.get("gekozen_slot") == MORE:  # no moment chosen: the next ones are shown
+                answered, events = {}, [SlotSet("gekozen_slot", None)]
+            else:
+                events = await self.check(dispatcher, tracker, answered)
         # A national number that is not valid gets its reason, even next to a valid phone number.
         insz = read_insz(latest_text(tracker), settings().insz_pepper, asked=asked == "rijksregisternummer")
         if wants_person(tracker):
@@ -293,6 +333,8 @@ class _BookingValidation(_FormValidation):
             events += count_miss(tracker)
         elif asked == CODE and not answered and not events:
             events += count_miss(tracker)  # no six digits: asked again, then a person
+        elif events and not answered:
+            pass  # "meer": the next moments, shown by ActionAskGekozenSlot, are no miss
         elif asked and asked != CODE and not answered and is_miss(tracker):
             events += count_miss(tracker)
         elif answered and tracker.get_slot("herhaal_teller"):

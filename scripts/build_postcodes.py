@@ -37,8 +37,8 @@ from verwijzing.interpret.place_names import place_key
 from verwijzing.places import postcodes
 
 ROOT = Path(__file__).resolve().parent.parent
-GEMEENTEN = ROOT / "src" / "verwijzing" / "data" / "gemeenten_be.tsv"
-OUTPUT = ROOT / "src" / "verwijzing" / "data" / "postcodes_be.tsv"
+GEMEENTEN = ROOT / "src" / "verwijzing" / "places" / "data" / "gemeenten_be.tsv"
+OUTPUT = ROOT / "src" / "verwijzing" / "places" / "data" / "postcodes_be.tsv"
 ON = "2025-01-01"  # the municipalities after the 2025 mergers, as Statbel lists them
 
 # Municipalities merged on 1 January 2019 and 2025 → the municipality they are part of now. The

@@ -9,8 +9,13 @@ load_env_file .env
 # Rasa reports usage and errors to its company by default; nothing leaves this machine.
 export RASA_TELEMETRY_ENABLED=false
 mkdir -p var
-# Migrate, and fill an empty database with fictional counsellors and four weeks of slots.
-.venv/bin/verwijzing seed-demo
+# Migrate, and fill an empty database with fictional counsellors and four weeks of slots; with
+# VERWIJZING_DEMO=off only migrate (a real register: docs/counsellors.md).
+if [ "${VERWIJZING_DEMO:-on}" = off ]; then
+    .venv/bin/verwijzing migrate
+else
+    .venv/bin/verwijzing seed-demo
+fi
 
 pids=()
 stop() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }

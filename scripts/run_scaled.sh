@@ -40,8 +40,13 @@ then
 fi
 
 mkdir -p var/log
-# Migrate, and fill an empty database with fictional counsellors and four weeks of slots.
-.venv/bin/verwijzing seed-demo
+# Migrate, and fill an empty database with fictional counsellors and four weeks of slots; with
+# VERWIJZING_DEMO=off only migrate (as scripts/run.sh).
+if [ "${VERWIJZING_DEMO:-on}" = off ]; then
+    .venv/bin/verwijzing migrate
+else
+    .venv/bin/verwijzing seed-demo
+fi
 # Rasa's tracker store creates its table when it starts; two servers starting at once on an
 # empty database would both try, so it is created once here first.
 if ! .venv-rasa/bin/python -W ignore - "$DATABASE_URL" >var/log/rasa-tables.log 2>&1 <<'PY'

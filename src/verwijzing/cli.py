@@ -1,5 +1,5 @@
-"""The `verwijzing` command (contract.md): screen, booking show, seed-demo, sms-dispatch, worker,
-staff add-user, counsellors import.
+"""The `verwijzing` command (contract.md): screen, booking show, seed-demo, migrate, sms-dispatch,
+worker, staff add-user, counsellors import and invite.
 
 Bad input ends with exit 2 and one plain line on stderr naming the field, never a traceback.
 """
@@ -95,6 +95,19 @@ def _cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from verwijzing.store import make_engine
+    from verwijzing.store.migrate import upgrade
+
+    engine = make_engine(config.settings().database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    print("database bijgewerkt")
+    return 0
+
+
 def _cmd_sms_dispatch(args: argparse.Namespace) -> int:
     # A database and maybe twilio: load on use.
     from verwijzing.worker.jobs import SMS
@@ -155,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     show.set_defaults(handler=_cmd_booking_show)
     seed = commands.add_parser("seed-demo", help="fill an empty database with fictional counsellors and slots")
     seed.set_defaults(handler=_cmd_seed_demo)
+    migrate = commands.add_parser("migrate", help="bring the database to the latest schema; adds no data")
+    migrate.set_defaults(handler=_cmd_migrate)
     sms = commands.add_parser(
         "sms-dispatch", help="send the queued SMS (VERWIJZING_SMS_MODE: local log file or Twilio)"
     )

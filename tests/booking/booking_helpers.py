@@ -40,6 +40,7 @@ class Make:
         mandate: tuple[dt.date, dt.date | None] = (dt.date(2020, 1, 1), None),
         qualification: tuple[dt.date | None, dt.date | None] = (dt.date(2020, 1, 1), None),
         name: str | None = None,
+        wheelchair: bool = False,
     ) -> int:
         self._count += 1
         with self.sessions.begin() as session:
@@ -49,6 +50,7 @@ class Make:
                 beroepskwalificatie_valid_from=qualification[0],
                 beroepskwalificatie_valid_to=qualification[1],
                 office_postcode=postcode, province=province_of(postcode), region=region_of(postcode),
+                wheelchair_access=wheelchair,
                 modalities=[CounsellorModality(modality=m) for m in modalities],
                 languages=[CounsellorLanguage(language=lang) for lang in languages],
             )

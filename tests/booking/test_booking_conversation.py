@@ -14,8 +14,10 @@ from verwijzing.dialogue.booking import (
     offers_message,
     pick_offer,
     read_insz,
+    read_needs,
     read_reference,
     read_telefoon,
+    says_more,
     says_no_phone,
 )
 from verwijzing.enums import BookingStatus, Channel, Modality
@@ -43,6 +45,45 @@ def test_offers_are_numbered_in_plain_dutch():
     message = offers_message(OFFERS)
     assert message.splitlines()[1] == "1. dinsdag 2 maart om 9 uur, met Els V., online"
     assert message.endswith("Typ het nummer van het moment dat je past.")
+
+
+@pytest.mark.parametrize("text", [
+    "meer", "Meer!", "meer momenten aub", "andere momenten", "nog andere momenten", "toon meer", "later",
+    "volgende", "geen van deze", "geen van deze past me", "die passen me niet", "andere tijdstippen graag"])
+def test_asking_for_the_next_moments_as_people_say_it(text):
+    assert says_more(text)
+
+
+@pytest.mark.parametrize("text", [
+    "1", "4", "ik wil meer info", "meer uitleg over de kosten", "ik kan niet meer", "stop", "dinsdag later op de dag"])
+def test_other_answers_are_no_request_for_more(text):
+    assert not says_more(text)
+
+
+@pytest.mark.parametrize("texts, language, wheelchair", [
+    (["ik zoek werk"], "nl", False),
+    (["kan het in het Frans?"], "fr", False),
+    (["een Engelstalige begeleider graag"], "en", False),
+    (["iemand die Arabisch spreekt"], "ar", False),
+    (["ik spreek geen Frans"], "nl", False),  # no request, a fact about themselves
+    (["in het Frans", "nee, toch in het Nederlands"], "nl", False),  # the latest counts
+    (["ik zit in een rolstoel"], "nl", True),
+    (["mijn rolwagen moet binnen kunnen", "in het Turks"], "tr", True),
+    (["ik heb geen rolstoel nodig"], "nl", False),
+])
+def test_needs_in_the_words_people_use(texts, language, wheelchair):
+    needs = read_needs(texts)
+    assert (needs.language, needs.wheelchair) == (language, wheelchair)
+
+
+def test_the_offer_says_back_what_was_asked_so_a_misreading_shows():
+    needs = read_needs(["in het Frans", "met mijn rolstoel"])
+    assert needs.said("op_locatie") == ("Ik zoek alleen begeleiders die Frans spreken en met een kantoor waar je met "
+                                        "een rolstoel binnen kan.")
+    assert needs.said("online") == "Ik zoek alleen begeleiders die Frans spreken."
+    assert read_needs(["ik zoek werk"]).said("op_locatie") is None
+    message = offers_message(OFFERS, needs.said("online"))
+    assert message.splitlines()[:2] == ["Ik zoek alleen begeleiders die Frans spreken.", "Deze momenten zijn vrij:"]
 
 
 def test_three_counsellors_at_one_hour_are_one_moment():

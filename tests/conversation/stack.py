@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from verwijzing.demo.counsellors import seed_demo_command
+from verwijzing.store.engine import make_engine
+from verwijzing.store.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
 # VERWIJZING_TEST_MODEL lets a developer test a model trained elsewhere (make test uses the default).
@@ -136,12 +138,20 @@ def base_env(**extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def running_stack(tmp: Path, database_url: str | None = None, **env: str):
+def running_stack(tmp: Path, database_url: str | None = None, *, demo: bool = True, **env: str):
     """Rasa + action server on one database (a fresh SQLite file unless given), seeded with the
-    demo counsellors from the reference date on."""
+    demo counsellors from the reference date on; with `demo=False` only migrated, without a
+    counsellor (the test brings its own register)."""
     env["DATABASE_URL"] = database_url or f"sqlite:///{tmp / 'verwijzing.db'}"
-    day = env.get("VERWIJZING_PEILDATUM") or dt.date.today().isoformat()
-    seed_demo_command(env["DATABASE_URL"], dt.date.fromisoformat(day))
+    if demo:
+        day = env.get("VERWIJZING_PEILDATUM") or dt.date.today().isoformat()
+        seed_demo_command(env["DATABASE_URL"], dt.date.fromisoformat(day))
+    else:
+        engine = make_engine(env["DATABASE_URL"])
+        try:
+            upgrade(engine)
+        finally:
+            engine.dispose()
     actions = ActionServer(tmp, base_env(**env))
     actions.start()
     try:

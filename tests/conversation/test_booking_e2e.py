@@ -245,6 +245,44 @@ def test_cancel_and_move_by_reference_need_the_code(stack):
     assert f"{reference} is geannuleerd" in cancelled
 
 
+def test_meer_shows_the_next_moments_near_home_as_asked(stack):
+    """On location near Gent with a wheelchair: the offer says back what it looks for, each moment
+    names the place and how far it is, "meer" (and the button's number, as SMS sends it) shows the
+    next three, and one of those is booked at a wheelchair-accessible office."""
+    rasa, actions, _ = stack
+    sender, person = "meer-momenten", valid_insz(dt.date(1979, 5, 6), 71)
+    for line in INTAKE:
+        say(rasa, sender, line)
+    first = rasa.send(sender, "op kantoor graag, ik zit in een rolstoel")
+    shown = "\n".join(m.get("text", "") for m in first)
+    assert "Ik zoek alleen begeleiders met een kantoor waar je met een rolstoel binnen kan." in shown
+    buttons = [b for m in first for b in m.get("buttons") or []]
+    assert buttons[-1] == {"title": "4. Andere momenten", "payload": "meer"}
+    moments = [line for line in shown.splitlines() if re.match(r"[123]\. ", line)]
+    assert len(moments) == 3 and all(" km van je" in m or "in je eigen gemeente" in m for m in moments)
+    pages = [moments]
+    for asked in ("meer", "4"):  # typed, and the button's number as an SMS would send it
+        reply = say(rasa, sender, asked)
+        assert "Deze momenten zijn ook vrij:" in reply, reply
+        pages.append([line for line in reply.splitlines() if re.match(r"[123]\. ", line)])
+    labels = [m.split(". ", 1)[1] for page in pages for m in page]
+    assert len(labels) == 9 and len(set(labels)) == 9  # never the same moment twice
+    say(rasa, sender, "2")
+    confirmed = say(rasa, sender, f"{OTHER_PHONE} en {person}")
+    chosen = pages[2][1].split(", met ")[1].split(",")[0]  # the counsellor of "2." on the third list
+    assert "Je afspraak staat vast" in confirmed and f"Met wie: {chosen}." in confirmed
+    engine = make_engine(actions.env["DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            accessible = connection.execute(text(
+                "SELECT c.wheelchair_access FROM bookings b JOIN slots s ON s.id = b.slot_id "
+                "JOIN counsellors c ON c.id = s.counsellor_id WHERE b.reference = :reference"),
+                {"reference": slots(rasa, sender)["boeking_referentie"]}).scalar_one()
+    finally:
+        engine.dispose()
+    assert accessible
+
+
 # Last: the privacy checks read what every conversation above left behind.
 def _forms(number: str) -> set[str]:
     """The number as typed in the tests, and the pieces of it that would give it away."""

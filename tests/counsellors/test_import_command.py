@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from verwijzing.cli import main
 from verwijzing.demo.counsellors import REGISTER
-from verwijzing.store import Counsellor, make_sessionmaker
+from verwijzing.store import Counsellor, make_engine, make_sessionmaker
 
 
 @pytest.fixture
@@ -55,3 +55,17 @@ def test_a_trial_run_then_the_import_then_the_same_file_again(env, capsys):
     assert main(["counsellors", "import", str(REGISTER)]) == 0
     assert capsys.readouterr().out.startswith("register ingelezen: 0 nieuw, 0 gewijzigd, 40 ongewijzigd, "
                                               "0 uit het register")
+
+
+def test_a_real_deployment_migrates_without_fictional_counsellors(monkeypatch, tmp_path, capsys):
+    """`verwijzing migrate` (what `make run` runs with VERWIJZING_DEMO=off): the schema, no demo
+    counsellors; a register imported afterwards is all there is."""
+    url = f"sqlite:///{tmp_path / 'echt.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("VERWIJZING_CHANNEL_SECRET", "register-command-test-secret")
+    assert main(["migrate"]) == 0 and capsys.readouterr().out.strip() == "database bijgewerkt"
+    engine = make_engine(url)
+    try:
+        assert count(engine) == 0
+    finally:
+        engine.dispose()

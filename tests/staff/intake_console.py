@@ -138,15 +138,16 @@ def audit(db, action: str) -> list[AuditEntry]:
         return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
 
 
-def add_counsellor(db, *, slots: int = 3, postcode: str = "9000") -> list[int]:
+def add_counsellor(db, *, slots: int = 3, postcode: str = "9000", languages: tuple[str, ...] = ("nl",),
+                   wheelchair: bool = False, name: str = "Begeleider Gent") -> list[int]:
     """One counsellor in Gent (all modalities) with `slots` blocks on the day after the reference date."""
     with make_sessionmaker(db).begin() as session:
         counsellor = Counsellor(
-            name="Begeleider Gent", mandate_valid_from=dt.date(2020, 1, 1), mandate_valid_to=None,
+            name=name, mandate_valid_from=dt.date(2020, 1, 1), mandate_valid_to=None, wheelchair_access=wheelchair,
             beroepskwalificatie_valid_from=dt.date(2020, 1, 1), beroepskwalificatie_valid_to=None,
             office_postcode=postcode, province=province_of(postcode), region=region_of(postcode),
             modalities=[CounsellorModality(modality=m) for m in ("op_locatie", "online", "telefoon")],
-            languages=[CounsellorLanguage(language="nl")])
+            languages=[CounsellorLanguage(language=code) for code in languages])
         session.add(counsellor)
         day = PEILDATUM + dt.timedelta(days=1)
         brussels = dt.timezone(dt.timedelta(hours=1))  # March: CET

@@ -119,6 +119,13 @@ def test_budget_net_is_stated_only_when_every_contribution_is_known():
     assert budget.net == Decimal("247.50")
 
 
+def test_the_budget_says_which_part_was_held_and_debited():
+    period = Period(dt.date(2027, 1, 1), dt.date(2027, 3, 31))
+    budget = committed_budget([_booking("LK-0001", dt.date(2027, 2, 1), "kort", status="attended"),
+                               _booking("LK-0002", dt.date(2027, 2, 2), "hoog")], period)
+    assert (budget.held, budget.held_gross, budget.gross) == (1, Decimal("180.00"), Decimal("360.00"))
+
+
 def test_the_2026_cheque_has_no_contribution_so_the_net_budget_is_unknown():
     period = Period(dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     budget = committed_budget([_booking("LK-0001", dt.date(2026, 11, 20), "midden"),
@@ -271,6 +278,7 @@ def test_the_summary_for_notes_has_the_same_figures(dashboard):
     found = json.loads(json.dumps(summary(dashboard)))
     assert found["trechter"] == {"gestart": 10, "beslist": 9, "in aanmerking": 6, "geboekt": 3, "bijgewoond": 2}
     assert found["budget_samen"] == {"vergoeding": "795.14", "gekende_bijdragen": "80.00", "netto": None,
-                                     "netto_ten_hoogste": "715.14"}
+                                     "netto_ten_hoogste": "715.14", "gesprekken_gehouden": 2,
+                                     "vergoeding_gehouden": "480.14"}
     assert found["scenario"]["loopbaankrediet"]["kost_na_bijdragen"] == "2460.00"
     assert found["scenario"]["serv-advies"]["kost_na_bijdragen"] is None

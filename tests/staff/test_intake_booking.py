@@ -145,6 +145,28 @@ async def test_the_booking_search_says_what_is_wrong(console, db):
     assert "Kies een moment." in alerts and "Er is geen rijksregisternummer gegeven." in alerts
 
 
+async def test_the_search_asks_for_a_wheelchair_and_a_language_and_says_where_and_how_far(console, db):
+    dutch = add_counsellor(db, slots=1)
+    french = add_counsellor(db, slots=1, postcode="9820", languages=("fr",), wheelchair=True, name="Franse")
+    client = await console()
+    location = await refer(client)
+    search = Page(await page(client, "GET", f"{location}?modaliteit=op_locatie&postcode=9000"))
+    assert search.radios["moment"] == [str(dutch[0])]  # Dutch unless another language is asked
+    html = await page(client, "GET", f"{location}?modaliteit=op_locatie&postcode=9000&rolstoel=ja")
+    assert "moment" not in Page(html).radios
+    assert "Geen vrije momenten gevonden" in html and 'id="rolstoel" name="rolstoel" value="ja" checked' in html
+    html = await page(client, "GET", f"{location}?modaliteit=op_locatie&postcode=9000&rolstoel=ja&taal=fr")
+    search = Page(html)
+    assert search.radios["moment"] == [str(french[0])]
+    assert "met Franse, op kantoor in Merelbeke-Melle (9820), ongeveer 7 km van de persoon" in html
+    # The choice travels with the booking form: the moment is booked as it was searched.
+    assert ("taal", "fr") in search.hidden[location] and ("rolstoel", "ja") in search.hidden[location]
+    html = await page(client, "GET", f"{location}?modaliteit=op_locatie&postcode=9000", status=200)
+    assert "in Gent (9000), in de eigen gemeente van de persoon" in html
+    html = await page(client, "GET", f"{location}?modaliteit=online&taal=klingon", status=400)
+    assert "Kies een taal uit de lijst." in Page(html).alerts[0]
+
+
 async def test_odd_input_gets_a_plain_answer_never_a_server_error(console, db):
     add_counsellor(db)
     client = await console()

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, contains_eager
 
 from verwijzing.booking.references import normalise_reference
 from verwijzing.enums import BookingStatus, Modality
-from verwijzing.places.provinces import NEIGHBOURS
 from verwijzing.store.models import (
     AuditEntry,
     Booking,
@@ -24,29 +23,38 @@ from verwijzing.store.models import (
 )
 
 
-def province_tiers(home: str | None) -> list[tuple[frozenset[str] | None, frozenset[str]]]:
-    """The order in which provinces are searched: (only these, or None for any; not these). With a
-    `home` province: that province, then its neighbours, then the rest."""
-    if home is None:
-        return [(None, frozenset())]
-    near = frozenset(NEIGHBOURS.get(home, ()))
-    tiers = [(frozenset({home}), frozenset()), (near, frozenset()), (None, near | {home})]
-    return [(only, other) for only, other in tiers if only is None or only]
+def counsellor_filter(modality: Modality, language: str | None, wheelchair: bool) -> list[Any]:
+    """SQL: the counsellor works in `modality`, speaks `language` (None: any), and has a
+    wheelchair-accessible office when `wheelchair` is asked for a meeting at their office."""
+    conditions: list[Any] = [exists().where(
+        CounsellorModality.counsellor_id == Counsellor.id, CounsellorModality.modality == modality.value)]
+    if language:
+        conditions.append(exists().where(
+            CounsellorLanguage.counsellor_id == Counsellor.id, CounsellorLanguage.language == language))
+    if wheelchair and modality is Modality.OP_LOCATIE:
+        conditions.append(Counsellor.wheelchair_access.is_(True))
+    return conditions
+
+
+def offices(session: Session, modality: Modality, language: str | None, wheelchair: bool) -> list[tuple[int, str]]:
+    """(id, office postcode) of the counsellors who could be offered: the rings of `matching`."""
+    statement = select(Counsellor.id, Counsellor.office_postcode).where(
+        *counsellor_filter(modality, language, wheelchair))
+    return [(row.id, row.office_postcode) for row in session.execute(statement)]
 
 
 def free_slots_statement(
     modality: Modality, day_from: dt.date, now: dt.datetime, limit: int, *,
-    provinces: frozenset[str] | None = None, not_provinces: frozenset[str] = frozenset(),
-    language: str | None = None,
+    counsellors: frozenset[int] | None = None, language: str | None = None, wheelchair: bool = False,
 ) -> Any:
     """The first `limit` unclaimed slots from `day_from` on, never before `now`, of counsellors
-    valid on the slot's day who work in `modality` (and speak `language`, if given), in
-    `provinces` (None: any) and not in `not_provinces`; earliest first.
+    valid on the slot's day who pass `counsellor_filter` and are among `counsellors` (None:
+    any); earliest first.
 
     Ordered by start time alone first, so that the database walks the index on `starts_at` and
     stops at `limit` (a sort on anything else first would read every moment of every counsellor:
-    180,000 rows for 2,000 counsellors over 8 weeks). The province order is a search per tier
-    (`province_tiers`), not a sort."""
+    180,000 rows for 2,000 counsellors over 8 weeks). The order by distance is a search per ring
+    (`matching.rings`), not a sort."""
     order: list[Any] = [Slot.starts_at, Counsellor.name, Slot.id]
     statement = (
         select(Slot)
@@ -57,27 +65,15 @@ def free_slots_statement(
             Slot.starts_at > now,
             offered(now),
             counsellor_valid_on(Slot.day),
-            exists().where(
-                CounsellorModality.counsellor_id == Counsellor.id,
-                CounsellorModality.modality == modality.value,
-            ),
+            *counsellor_filter(modality, language, wheelchair),
             or_(Slot.modalities.is_(None), Slot.modalities.contains(f",{modality.value},")),
             ~claimed(Slot.id, now),
         )
         .order_by(*order)
         .limit(limit)
     )
-    if provinces is not None:
-        statement = statement.where(Counsellor.province.in_(sorted(provinces)))
-    if not_provinces:
-        statement = statement.where(Counsellor.province.not_in(sorted(not_provinces)))
-    if language:
-        statement = statement.where(
-            exists().where(
-                CounsellorLanguage.counsellor_id == Counsellor.id,
-                CounsellorLanguage.language == language,
-            )
-        )
+    if counsellors is not None:
+        statement = statement.where(Counsellor.id.in_(sorted(counsellors)))
     return statement
 
 

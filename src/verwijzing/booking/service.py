@@ -48,6 +48,7 @@ from verwijzing.booking.errors import (
     SlotNotFound,
     SlotUnavailable,
 )
+from verwijzing.booking.matching import DEFAULT_LANGUAGE, Ring, rings
 from verwijzing.booking.references import (
     unused_reference,
 )
@@ -63,6 +64,7 @@ from verwijzing.enums import ACTIVE_STATUSES, BookingStatus, Channel, Modality
 from verwijzing.nl_be import BRUSSELS
 from verwijzing.notify.ics import booking_invite
 from verwijzing.notify.sms import queue_sms
+from verwijzing.places.distance import place_of
 from verwijzing.places.postcodes import UnknownPostcode, province_of
 from verwijzing.privacy.audit import record_audit
 from verwijzing.store.engine import make_engine, make_sessionmaker
@@ -106,14 +108,16 @@ class BookingService:
         limit: int = 3,
         *,
         now: dt.datetime | None = None,
-        language: str | None = None,
+        language: str = DEFAULT_LANGUAGE,
+        wheelchair: bool = False,
     ) -> list[SlotOffer]:
-        """The first `limit` free slots from `day_from` on, never before `now`.
+        """The first `limit` free slots from `day_from` on, never before `now`, of counsellors who
+        speak `language` (Dutch unless another is asked).
 
-        op_locatie: counsellors in the postcode's province first (Brussels is its own), then
-        neighbouring provinces, then the rest; earliest first within each. online / telefoon:
-        anyone, earliest first. Only counsellors whose mandate and beroepskwalificatie are both
-        valid on the slot's date."""
+        op_locatie: the counsellors nearest to the postcode's municipality first, by rings of
+        distance (matching.rings), earliest first within a ring; with `wheelchair`, only offices
+        with wheelchair access. online / telefoon: anyone, earliest first. Only counsellors whose
+        mandate and beroepskwalificatie are both valid on the slot's date."""
         now = self._now(now)
         modality = parse_modality(modality)
         home = None
@@ -121,16 +125,21 @@ class BookingService:
             if not near_postcode:
                 raise InvalidInput(texts.ASK_POSTCODE)
             try:
-                home = province_of(near_postcode)
+                province_of(near_postcode)
             except UnknownPostcode as error:
                 raise InvalidInput(str(error)) from None
+            home = place_of(near_postcode)
         offers: list[SlotOffer] = []
         with self._read() as session:
-            for provinces, not_provinces in queries.province_tiers(home):
-                statement = queries.free_slots_statement(modality, day_from, now, limit - len(offers),
-                                                         provinces=provinces, not_provinces=not_provinces,
-                                                         language=language)
-                offers += [offer_of(slot, modality) for slot in session.scalars(statement).unique()]
+            tiers: list[Ring | None] = [None]
+            if home is not None:
+                tiers = list(rings(home, queries.offices(session, modality, language, wheelchair)))
+            for ring in tiers:
+                statement = queries.free_slots_statement(
+                    modality, day_from, now, limit - len(offers), language=language, wheelchair=wheelchair,
+                    counsellors=ring.counsellors if ring else None)
+                offers += [offer_of(slot, modality, ring.km.get(slot.counsellor_id) if ring else None)
+                           for slot in session.scalars(statement).unique()]
                 if len(offers) >= limit:
                     break
         return offers

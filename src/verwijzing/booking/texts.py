@@ -35,9 +35,21 @@ def when(moment: dt.datetime) -> str:
     return f"{weekday_date_words(local, year=False)} om {clock(local)}"
 
 
-def offer_label(starts_at: dt.datetime, counsellor: str, modality: Modality, place: str | None) -> str:
+def offer_label(starts_at: dt.datetime, counsellor: str, modality: Modality, place: str | None,
+                distance_km: int | None = None) -> str:
+    """"dinsdag 8 december om 9 uur, met Els V., op kantoor in Gent, ongeveer 12 km van je"."""
     where = f"{MODALITY_WORDS[modality]} in {place}" if place else MODALITY_WORDS[modality]
-    return f"{when(starts_at)}, met {counsellor}, {where}"
+    return f"{when(starts_at)}, met {counsellor}, {where}{distance_words(distance_km)}"
+
+
+def distance_words(distance_km: int | None, *, for_staff: bool = False) -> str:
+    """How far the office is, from centre to centre of the municipalities (places/distance.py):
+    to the person, or (`for_staff`) about the person to a consulent."""
+    if distance_km is None or distance_km < 0:
+        return ""
+    if distance_km == 0:
+        return ", in de eigen gemeente van de persoon" if for_staff else ", in je eigen gemeente"
+    return f", ongeveer {distance_km} km {'van de persoon' if for_staff else 'van je'}"
 
 
 def location(counsellor: str, place: str | None, modality: str) -> str:

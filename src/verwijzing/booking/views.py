@@ -9,6 +9,7 @@ from typing import Any
 import verwijzing.booking.texts as texts
 from verwijzing.enums import BookingStatus, Channel, Modality
 from verwijzing.nl_be import BRUSSELS
+from verwijzing.places import distance
 from verwijzing.store.models import Booking, Slot
 
 
@@ -22,12 +23,22 @@ class SlotOffer:
     province: str
     office_postcode: str
     languages: tuple[str, ...]
+    # Whole km from the person's municipality to the office's (matching.Ring: 0 the same one, -1
+    # not known); None when no place was searched from (online, by phone).
+    distance_km: int | None = None
+
+    @property
+    def office_place(self) -> str:
+        """The office's municipality as a person knows it ("Gent"), or its postcode."""
+        office = distance.place_of(self.office_postcode)
+        return office.municipality if office else self.office_postcode
 
     @property
     def label(self) -> str:
         """One line to show in a numbered list: "dinsdag 8 december om 9 uur, met …"."""
-        place = self.office_postcode if self.modality is Modality.OP_LOCATIE else None
-        return texts.offer_label(self.starts_at, self.counsellor, self.modality, place)
+        if self.modality is not Modality.OP_LOCATIE:
+            return texts.offer_label(self.starts_at, self.counsellor, self.modality, None)
+        return texts.offer_label(self.starts_at, self.counsellor, self.modality, self.office_place, self.distance_km)
 
 
 @dataclass(frozen=True)
@@ -98,7 +109,7 @@ def view_of(booking: Booking, *, sms_queued: bool = False) -> BookingView:
     )
 
 
-def offer_of(slot: Slot, modality: Modality) -> SlotOffer:
+def offer_of(slot: Slot, modality: Modality, distance_km: int | None = None) -> SlotOffer:
     counsellor = slot.counsellor
     return SlotOffer(
         slot_id=slot.id,
@@ -109,4 +120,5 @@ def offer_of(slot: Slot, modality: Modality) -> SlotOffer:
         province=counsellor.province,
         office_postcode=counsellor.office_postcode,
         languages=tuple(sorted(counsellor.language_set)),
+        distance_km=distance_km,
     )

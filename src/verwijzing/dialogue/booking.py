@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from verwijzing.booking.matching import ASKABLE_LANGUAGES, DEFAULT_LANGUAGE, language_name
 from verwijzing.booking.references import TYPED_REFERENCE
 from verwijzing.booking.texts import when
 from verwijzing.booking.views import BookingView, SlotOffer
@@ -117,6 +118,59 @@ def read_reference(text: str) -> str | None:
     return f"LK-{match.group(1).upper()}" if match else None
 
 
+@dataclass(frozen=True)
+class Needs:
+    """What a person asked of the counsellor in their own words: a language other than Dutch,
+    an office they can reach in a wheelchair. The offer says it back, so a misreading shows."""
+
+    language: str = DEFAULT_LANGUAGE
+    wheelchair: bool = False
+
+    def said(self, modality: str | None) -> str | None:
+        """"Ik zoek alleen begeleiders die Frans spreken." — None when nothing was asked."""
+        parts = []
+        if self.language != DEFAULT_LANGUAGE:
+            parts.append(f"die {language_name(self.language).capitalize()} spreken")
+        if self.wheelchair and modality == Modality.OP_LOCATIE:
+            parts.append("met een kantoor waar je met een rolstoel binnen kan")
+        return f"Ik zoek alleen begeleiders {' en '.join(parts)}." if parts else None
+
+
+_NAMED_LANGUAGES = {language_name(code): code for code in ASKABLE_LANGUAGES}
+_LANGUAGE_NAME = "|".join(sorted(_NAMED_LANGUAGES, key=len, reverse=True))
+# "in het Frans", "een Franstalige begeleider", "iemand die Arabisch spreekt": a language asked
+# for. "ik spreek geen Frans" is not ("geen"/"niet" just before the name).
+_LANGUAGE_ASKED = re.compile(
+    rf"(?<!geen )(?<!niet )\b(?:in het (?P<in>{_LANGUAGE_NAME})\b|(?P<talig>{_LANGUAGE_NAME})talig"
+    rf"|(?P<spreekt>{_LANGUAGE_NAME}) (?:spreekt|spreken|sprekend|sprekende|kent|kan)\b)", re.IGNORECASE)
+_WHEELCHAIR = re.compile(r"(?<!geen )\b(?:rolstoel|rolwagen|rollator)", re.IGNORECASE)
+
+
+def read_needs(texts: list[str]) -> Needs:
+    """The needs in what a person wrote, the latest mention of a language winning ("in het
+    Frans… nee, toch in het Nederlands")."""
+    language = DEFAULT_LANGUAGE
+    for text in texts:
+        for match in _LANGUAGE_ASKED.finditer(text):
+            named = next(name for name in match.groupdict().values() if name)
+            language = _NAMED_LANGUAGES[named.lower()]
+    return Needs(language=language, wheelchair=any(_WHEELCHAIR.search(text) for text in texts))
+
+
+# "meer", "andere momenten", "geen van deze": the person wants to see the next free moments. The
+# offer's own button sends "meer" (on SMS and the phone its number).
+MORE = "meer"
+_MORE_SAID = re.compile(
+    r"^\W*(?:(?:nog |toon |geef |laat )?(?:meer|andere?|volgende|latere)"
+    r"(?: (?:momenten|moment|tijdstippen|data|dagen))?"
+    r"(?: aub| alstublieft| a\.u\.b\.| graag)?|later|geen van (?:deze|die|allen)(?: past| passen)?(?: me| mij)?"
+    r"|die passen (?:me|mij) niet)\W*$", re.IGNORECASE)
+
+
+def says_more(text: str) -> bool:
+    return _MORE_SAID.match(text.strip()) is not None
+
+
 def distinct_moments(offers: list[SlotOffer], count: int) -> list[SlotOffer]:
     """The first `count` offers at different times: three counsellors at the same hour is no choice."""
     chosen: list[SlotOffer] = []
@@ -128,10 +182,11 @@ def distinct_moments(offers: list[SlotOffer], count: int) -> list[SlotOffer]:
     return chosen
 
 
-def offer_data(offers: list[SlotOffer]) -> list[dict[str, Any]]:
-    """What the conversation keeps of the options it showed (a slot value: JSON-friendly)."""
-    return [{"slot_id": o.slot_id, "label": o.label, "start": o.starts_at.isoformat(), "modality": str(o.modality)}
-            for o in offers]
+def offer_data(offers: list[SlotOffer], shown_before: int = 0) -> list[dict[str, Any]]:
+    """What the conversation keeps of the options it showed (a slot value: JSON-friendly); `rang`
+    counts the moments shown since the first list, so that "meer" knows where the next ones start."""
+    return [{"slot_id": o.slot_id, "label": o.label, "start": o.starts_at.isoformat(), "modality": str(o.modality),
+             "rang": shown_before + i} for i, o in enumerate(offers, start=1)]
 
 
 def first_of_each(offers_by_modality: list[list[SlotOffer]]) -> list[SlotOffer]:
@@ -141,9 +196,14 @@ def first_of_each(offers_by_modality: list[list[SlotOffer]]) -> list[SlotOffer]:
     return sorted(firsts, key=lambda o: o.starts_at)
 
 
-def offers_message(offers: list[dict[str, Any]]) -> str:
+def offers_message(offers: list[dict[str, Any]], needs: str | None = None, *, more: bool = False,
+                   no_more: bool = False) -> str:
+    """The numbered moments; `needs` says back what was asked; `more`: the next ones after a
+    first list; `no_more`: there were no others, these are the same again."""
     lines = [f"{i}. {offer['label']}" for i, offer in enumerate(offers, start=1)]
-    return "\n".join(["Deze momenten zijn vrij:", *lines, "Typ het nummer van het moment dat je past."])
+    head = ("Er zijn geen andere vrije momenten. Deze zijn nog vrij:" if no_more
+            else "Deze momenten zijn ook vrij:" if more else "Deze momenten zijn vrij:")
+    return "\n".join([*([needs] if needs else []), head, *lines, "Typ het nummer van het moment dat je past."])
 
 
 def numbered_moments(offers: list[dict[str, Any]]) -> str:

@@ -4,12 +4,12 @@ unknown or revoked one is a plain 404."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 
 from aiohttp import web
 
+from verwijzing.config import now_on
 from verwijzing.counsellors.feed import FEED_PATH, feed_of
-from verwijzing.gateway.keys import SESSIONS
+from verwijzing.gateway.keys import SESSIONS, SETTINGS
 
 
 async def agenda_feed(request: web.Request) -> web.Response:
@@ -17,7 +17,8 @@ async def agenda_feed(request: web.Request) -> web.Response:
 
     def read() -> bytes | None:
         with request.config_dict[SESSIONS]() as session:
-            return feed_of(session, token, dt.datetime.now(dt.UTC))
+            # The clock of the agenda pages (a reference date in tests and demos): one window.
+            return feed_of(session, token, now_on(request.config_dict[SETTINGS].peildatum_override))
 
     body = await asyncio.to_thread(read) if token.isascii() else None
     if body is None:

@@ -1,5 +1,7 @@
 """The money the bookings commit: the counsellors' fee and the contributions of the day each block
-is on, from the policy data; an amount no source gives stays unknown (None)."""
+is on, from the policy data; an amount no source gives stays unknown (None). Of that, the part
+spent: the sessions a counsellor recorded as held, the only ones debited on the credit (a
+confirmed block is reserved until then; booking/ledger.py)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -7,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from verwijzing.decision.facts import Opleidingsniveau
+from verwijzing.enums import BookingStatus
 from verwijzing.monitoring.intakes import BOOKED, EDUCATION_GROUPS, BookingRow, Period
 from verwijzing.policy import RegimeView, regime_at
 
@@ -51,6 +54,9 @@ class BudgetLine:
     hours_contribution_unknown: Decimal = Decimal(0)  # the regime gives no contribution figure
     # The regime gives the contributions, but no education level was recorded for the booking.
     hours_education_unknown: Decimal = Decimal(0)
+    # Of these: the sessions recorded as held (debited on the credit), and their fee.
+    held: int = 0
+    held_gross: Decimal = Decimal(0)
 
     @property
     def contributions_complete(self) -> bool:
@@ -93,6 +99,14 @@ class Budget:
     def net_at_most(self) -> Decimal:
         return self.gross - self.contributions_known
 
+    @property
+    def held(self) -> int:
+        return sum(line.held for line in self.lines)
+
+    @property
+    def held_gross(self) -> Decimal:
+        return sum((line.held_gross for line in self.lines), Decimal(0))
+
 
 def committed_budget(bookings: Iterable[BookingRow], period: Period) -> Budget:
     """Bookings confirmed in the period that still stand (confirmed or attended): their hours ×
@@ -111,7 +125,11 @@ def committed_budget(bookings: Iterable[BookingRow], period: Period) -> Budget:
         line.bookings += 1
         line.hours += hours
         line.fees.add(money(fee))
-        line.gross += (hours * money(fee)).quantize(CENT, ROUND_HALF_UP)
+        gross = (hours * money(fee)).quantize(CENT, ROUND_HALF_UP)
+        line.gross += gross
+        if booking.status == BookingStatus.ATTENDED.value:
+            line.held += 1
+            line.held_gross += gross
         per_hour = contribution_per_hour(view, booking.opleidingsniveau)
         if per_hour is not None:
             line.contributions_known += (hours * per_hour).quantize(CENT, ROUND_HALF_UP)

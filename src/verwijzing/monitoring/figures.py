@@ -95,12 +95,15 @@ def summary(dashboard: Dashboard) -> dict[str, object]:
                                  "gekende_bijdragen": plain(line.contributions_known),
                                  "uren_zonder_bijdrage_in_regeling": plain(line.hours_contribution_unknown),
                                  "uren_opleidingsniveau_onbekend": plain(line.hours_education_unknown),
-                                 "netto": plain(line.net), "netto_ten_hoogste": plain(line.net_at_most)}
+                                 "netto": plain(line.net), "netto_ten_hoogste": plain(line.net_at_most),
+                                 "gesprekken_gehouden": line.held, "vergoeding_gehouden": plain(line.held_gross)}
                    for line in dashboard.budget.lines},
         "budget_samen": {"vergoeding": plain(dashboard.budget.gross),
                          "gekende_bijdragen": plain(dashboard.budget.contributions_known),
                          "netto": plain(dashboard.budget.net),
-                         "netto_ten_hoogste": plain(dashboard.budget.net_at_most)},
+                         "netto_ten_hoogste": plain(dashboard.budget.net_at_most),
+                         "gesprekken_gehouden": dashboard.budget.held,
+                         "vergoeding_gehouden": plain(dashboard.budget.held_gross)},
         "zoals_beslist_in_aanmerking": dashboard.recorded_eligible,
         "scenario": {s.regime: {"beoordeeld": s.screened, "in_aanmerking": s.eligible,
                                 "waarvan_met_aanname_geen_eerder_gebruik": s.eligible_assuming_no_earlier_use,

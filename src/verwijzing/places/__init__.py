@@ -1,6 +1,7 @@
-"""Facts about Belgian places, without reading any message: postcode ranges (postcodes.py), which
-provinces are neighbours (provinces.py), and the municipality and postcode tables in data/
-(GeoNames and Statbel, CC BY 4.0; scripts/build_gemeenten.py and scripts/build_postcodes.py)."""
+"""Facts about Belgian places, without reading any message: postcode ranges (postcodes.py), how far
+apart two postcodes' municipalities are (distance.py), and the municipality, postcode and
+coordinate tables in data/ (GeoNames and Statbel, CC BY 4.0; scripts/build_gemeenten.py,
+scripts/build_postcodes.py and scripts/build_postcode_coordinates.py)."""
 from __future__ import annotations
 
 import csv

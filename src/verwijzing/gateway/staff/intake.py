@@ -38,7 +38,8 @@ from verwijzing.booking import (
 )
 from verwijzing.booking.book import ReferralLink, hold_and_book
 from verwijzing.booking.errors import ReferralBooked
-from verwijzing.booking.texts import MODALITY_WORDS, when
+from verwijzing.booking.matching import DEFAULT_LANGUAGE
+from verwijzing.booking.texts import MODALITY_WORDS, distance_words, when
 from verwijzing.decision.explain import CREDIT_ROUTES, explain_decision, next_step
 from verwijzing.decision.facts import Route
 from verwijzing.decision.screening import Decision
@@ -57,6 +58,7 @@ from verwijzing.gateway.staff.intake_form import (
     FORM_FIELDS,
     HULPVRAAG,
     JA_NEE,
+    LANGUAGES,
     MODALITIES,
     OPLEIDING,
     REGIO,
@@ -229,15 +231,16 @@ async def _load_referral(request: web.Request) -> _Referral:
 
 def _free_offers(request: web.Request, search: dict[str, str]) -> list[SlotOffer]:
     found = request.config_dict[BOOKINGS].free_slots(
-        search["postcode"] or None, search["modaliteit"], peildatum(request), limit=OFFERS * 10)
+        search["postcode"] or None, search["modaliteit"], peildatum(request), limit=OFFERS * 10,
+        language=search["taal"], wheelchair=search["rolstoel"] == "ja")
     return distinct_moments(found, OFFERS)
 
 
 async def _booking_page(request: web.Request, referral: _Referral, values: dict[str, str],
                         errors: dict[str, str], status: int = 200, problem: str | None = None) -> web.Response:
     offers: list[SlotOffer] = []
-    values = {"modaliteit": "", "postcode": "", "telefoon": "", **values}
-    searched = bool(values.get("modaliteit")) and not ({"modaliteit", "postcode"} & errors.keys())
+    values = {"modaliteit": "", "postcode": "", "telefoon": "", "taal": DEFAULT_LANGUAGE, "rolstoel": "", **values}
+    searched = bool(values.get("modaliteit")) and not ({"modaliteit", "postcode", "taal"} & errors.keys())
     if searched:
         try:
             offers = await asyncio.to_thread(_free_offers, request, values)
@@ -246,13 +249,16 @@ async def _booking_page(request: web.Request, referral: _Referral, values: dict[
             searched, status = False, 400
     return render(request, "boeken.html", status=status, referral=referral, route_label=ROUTES[referral.route],
                   values=values, errors=errors, aria=described(errors), problem=problem, searched=searched,
-                  offers=[(o.slot_id, _offer_label(o)) for o in offers], modaliteiten=MODALITIES,
+                  offers=[(o.slot_id, _offer_label(o)) for o in offers], modaliteiten=MODALITIES, talen=LANGUAGES,
                   poging=secrets.token_urlsafe(12))
 
 
 def _offer_label(offer: SlotOffer) -> str:
-    where = f"{MODALITY_WORDS[offer.modality]} in {offer.office_postcode}" if offer.modality is Modality.OP_LOCATIE \
-        else MODALITY_WORDS[offer.modality]
+    if offer.modality is not Modality.OP_LOCATIE:
+        where = MODALITY_WORDS[offer.modality]
+    else:  # the office's place and postcode for the consulent, and how far it is for the person
+        where = f"{MODALITY_WORDS[offer.modality]} in {offer.office_place} ({offer.office_postcode})"
+        where += distance_words(offer.distance_km, for_staff=True)
     return f"{when(offer.starts_at)} tot {offer.ends_at:%H.%M} uur, met {offer.counsellor}, {where}"
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from verwijzing.booking.matching import ASKABLE_LANGUAGES, DEFAULT_LANGUAGE, language_name
 from verwijzing.booking.texts import MODALITY_WORDS
 from verwijzing.decision.facts import (
     Facts,
@@ -75,6 +76,7 @@ ROUTES = {
     Route.GEEN: "Geen verwijzing",
 }
 MODALITIES = tuple((m.value, MODALITY_WORDS[m].capitalize()) for m in Modality)
+LANGUAGES = tuple((code, language_name(code).capitalize()) for code in ASKABLE_LANGUAGES)
 
 # The intake slots of contract.md, and how to say that one is missing. Like the chat, the console
 # decides as soon as the rules can (a burn-out question needs nothing else); when they cannot, it
@@ -225,10 +227,15 @@ class BookingForm:
 
 
 def read_search(query: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
-    """The booking page's search: how they meet, and (for an office) near which postcode."""
+    """The booking page's search: how they meet, (for an office) near which postcode and whether
+    it must be reachable in a wheelchair, and in which language."""
     values = {"modaliteit": str(query.get("modaliteit") or "").strip(),
-              "postcode": str(query.get("postcode") or "").strip()}
+              "postcode": str(query.get("postcode") or "").strip(),
+              "taal": str(query.get("taal") or DEFAULT_LANGUAGE).strip(),
+              "rolstoel": "ja" if str(query.get("rolstoel") or "") == "ja" else ""}
     errors: dict[str, str] = {}
+    if values["taal"] not in dict(LANGUAGES):
+        errors["taal"] = "Kies een taal uit de lijst."
     if values["modaliteit"] and values["modaliteit"] not in dict(MODALITIES):
         errors["modaliteit"] = "Kies hoe de persoon de begeleider wil spreken."
     elif values["modaliteit"] == Modality.OP_LOCATIE and not values["postcode"]:
