@@ -31,22 +31,23 @@ from verwijzing.dialogue.booking import (
     MORE,
     NO_PHONE,
     OFFERS,
-    Needs,
+    SEARCH_AGAIN,
     confirmation_messages,
     distinct_moments,
     first_of_each,
     invite_url,
+    moment_buttons,
     numbered_moments,
     offer_data,
     offers_message,
     pick_offer,
     read_insz,
-    read_needs,
     read_reference,
     read_telefoon,
     says_more,
     says_no_phone,
 )
+from verwijzing.dialogue.needs import Needs, mentions_needs, read_needs
 from verwijzing.dialogue.repair import offers_reask
 from verwijzing.enums import Modality
 from verwijzing.interpret import read_modaliteit, read_postcode
@@ -92,6 +93,8 @@ def read_booking_facts(text: str, tracker: Tracker, form: str | None) -> dict[st
         elif offers and asked == "gekozen_slot" and says_more(text):
             # An answer, not a miss: the form asks again, and its question shows the next moments.
             found["gekozen_slot"] = MORE
+        elif offers and asked == "gekozen_slot" and mentions_needs(text):
+            found["gekozen_slot"] = SEARCH_AGAIN  # the way back the list names: searched again
     elif form is None and previous_action(tracker) in OFFER_ACTIONS:
         # A moment picked from the offer itself: its way of meeting comes with it.
         if chosen := pick_offer(text, tracker.get_slot("aangeboden_sloten") or []):
@@ -249,10 +252,12 @@ class ActionAskGekozenSlot(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         shown: list[dict[str, Any]] = tracker.get_slot("aangeboden_sloten") or []
         misses = misses_this_turn(tracker)
-        # "meer" typed, or the "Andere momenten" button (on SMS and the phone: its number).
-        more = bool(shown) and any(e.get("event") == "slot" and e.get("name") == "gekozen_slot"
-                                   and e.get("value") == MORE for e in this_turn(tracker))
-        if shown and misses and not more:
+        # "meer" typed, or the "Andere momenten" button (on SMS and the phone: its number); or
+        # another language or wheelchair need, searched again from the start.
+        said = {e.get("value") for e in this_turn(tracker)
+                if e.get("event") == "slot" and e.get("name") == "gekozen_slot"}
+        more = bool(shown) and MORE in said
+        if shown and misses and not (more or SEARCH_AGAIN in said):
             # The same moments again, as a menu with a way out: a new search would renumber them.
             reply = offers_reask([o["label"] for o in shown], misses)
             dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons))
@@ -281,13 +286,6 @@ class ActionAskGekozenSlot(Action):
         dispatcher.utter_message(text=offers_message(offers, None if more else needs.said(modality), more=more),
                                  buttons=moment_buttons(offers, more=True))
         return [SlotSet("aangeboden_sloten", offers)]
-
-
-def moment_buttons(offers: list[dict[str, Any]], *, more: bool) -> list[dict[str, str]]:
-    """One button per moment, and (`more`) one for the next moments: on SMS and the phone the
-    buttons are the numbered choices, so "4" asks for more there."""
-    buttons = [{"title": f"{i}. {o['label']}", "payload": str(i)} for i, o in enumerate(offers, 1)]
-    return buttons + ([{"title": f"{len(offers) + 1}. Andere momenten", "payload": MORE}] if more else [])
 
 
 # For the type checker the mixin below is the FormValidationAction it is always mixed into (its
@@ -320,7 +318,7 @@ class _BookingValidation(_FormValidation):
             answered = {CODE: True} if any(e.get("name") == CODE and e.get("value") for e in events) else {}
         else:
             answered = tracker.slots_to_validate()
-            if answered.get("gekozen_slot") == MORE:  # no moment chosen: the next ones are shown
+            if answered.get("gekozen_slot") in (MORE, SEARCH_AGAIN):  # no moment chosen: a new list
                 answered, events = {}, [SlotSet("gekozen_slot", None)]
             else:
                 events = await self.check(dispatcher, tracker, answered)

@@ -14,12 +14,12 @@ from verwijzing.dialogue.booking import (
     offers_message,
     pick_offer,
     read_insz,
-    read_needs,
     read_reference,
     read_telefoon,
     says_more,
     says_no_phone,
 )
+from verwijzing.dialogue.needs import read_needs
 from verwijzing.enums import BookingStatus, Channel, Modality
 
 PEPPER = "pepper"
@@ -79,11 +79,15 @@ def test_needs_in_the_words_people_use(texts, language, wheelchair):
 def test_the_offer_says_back_what_was_asked_so_a_misreading_shows():
     needs = read_needs(["in het Frans", "met mijn rolstoel"])
     assert needs.said("op_locatie") == ("Ik zoek alleen begeleiders die Frans spreken en met een kantoor waar je met "
-                                        "een rolstoel binnen kan.")
-    assert needs.said("online") == "Ik zoek alleen begeleiders die Frans spreken."
+                                        "een rolstoel binnen kan. Klopt dat niet? Typ 'in het Nederlands' of "
+                                        "'zonder rolstoel'.")
+    assert needs.said("online") == ("Ik zoek alleen begeleiders die Frans spreken. Klopt dat niet? "
+                                    "Typ 'in het Nederlands'.")
     assert read_needs(["ik zoek werk"]).said("op_locatie") is None
     message = offers_message(OFFERS, needs.said("online"))
-    assert message.splitlines()[:2] == ["Ik zoek alleen begeleiders die Frans spreken.", "Deze momenten zijn vrij:"]
+    assert message.splitlines()[1] == "Deze momenten zijn vrij:"
+    # The way back that the offer names works.
+    assert read_needs(["in het Frans", "met mijn rolstoel", "zonder rolstoel", "in het Nederlands"]) == read_needs([])
 
 
 def test_three_counsellors_at_one_hour_are_one_moment():

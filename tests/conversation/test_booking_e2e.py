@@ -283,6 +283,20 @@ def test_meer_shows_the_next_moments_near_home_as_asked(stack):
     assert accessible
 
 
+def test_a_need_read_wrongly_is_undone_as_the_offer_says(stack):
+    """The offer says what it looked for and how to undo it; "zonder rolstoel" searches again,
+    and the nearest offices come back (Gent itself, for someone in Gent)."""
+    rasa, _, _ = stack
+    sender = "zonder-rolstoel"
+    for line in INTAKE:
+        say(rasa, sender, line)
+    first = say(rasa, sender, "op kantoor, mijn moeder zit in een rolstoel maar ik zit in een rolstoel")
+    assert "Klopt dat niet? Typ 'zonder rolstoel'." in first
+    again = say(rasa, sender, "zonder rolstoel")
+    assert "Ik zoek alleen" not in again and "Deze momenten zijn vrij:" in again, again
+    assert "1. " in again and "in je eigen gemeente" in again.splitlines()[1], again
+
+
 # Last: the privacy checks read what every conversation above left behind.
 def _forms(number: str) -> set[str]:
     """The number as typed in the tests, and the pieces of it that would give it away."""

@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from verwijzing.booking.matching import ASKABLE_LANGUAGES, DEFAULT_LANGUAGE, language_name
 from verwijzing.booking.references import TYPED_REFERENCE
 from verwijzing.booking.texts import when
 from verwijzing.booking.views import BookingView, SlotOffer
 from verwijzing.dialogue.choices import read_choice
+from verwijzing.dialogue.needs import plain_text
 from verwijzing.enums import Modality
 from verwijzing.nl_be import format_number, weekday_names
 from verwijzing.notify.phone import InvalidPhone, normalise_phone
@@ -118,57 +118,48 @@ def read_reference(text: str) -> str | None:
     return f"LK-{match.group(1).upper()}" if match else None
 
 
-@dataclass(frozen=True)
-class Needs:
-    """What a person asked of the counsellor in their own words: a language other than Dutch,
-    an office they can reach in a wheelchair. The offer says it back, so a misreading shows."""
-
-    language: str = DEFAULT_LANGUAGE
-    wheelchair: bool = False
-
-    def said(self, modality: str | None) -> str | None:
-        """"Ik zoek alleen begeleiders die Frans spreken." — None when nothing was asked."""
-        parts = []
-        if self.language != DEFAULT_LANGUAGE:
-            parts.append(f"die {language_name(self.language).capitalize()} spreken")
-        if self.wheelchair and modality == Modality.OP_LOCATIE:
-            parts.append("met een kantoor waar je met een rolstoel binnen kan")
-        return f"Ik zoek alleen begeleiders {' en '.join(parts)}." if parts else None
-
-
-_NAMED_LANGUAGES = {language_name(code): code for code in ASKABLE_LANGUAGES}
-_LANGUAGE_NAME = "|".join(sorted(_NAMED_LANGUAGES, key=len, reverse=True))
-# "in het Frans", "een Franstalige begeleider", "iemand die Arabisch spreekt": a language asked
-# for. "ik spreek geen Frans" is not ("geen"/"niet" just before the name).
-_LANGUAGE_ASKED = re.compile(
-    rf"(?<!geen )(?<!niet )\b(?:in het (?P<in>{_LANGUAGE_NAME})\b|(?P<talig>{_LANGUAGE_NAME})talig"
-    rf"|(?P<spreekt>{_LANGUAGE_NAME}) (?:spreekt|spreken|sprekend|sprekende|kent|kan)\b)", re.IGNORECASE)
-_WHEELCHAIR = re.compile(r"(?<!geen )\b(?:rolstoel|rolwagen|rollator)", re.IGNORECASE)
-
-
-def read_needs(texts: list[str]) -> Needs:
-    """The needs in what a person wrote, the latest mention of a language winning ("in het
-    Frans… nee, toch in het Nederlands")."""
-    language = DEFAULT_LANGUAGE
-    for text in texts:
-        for match in _LANGUAGE_ASKED.finditer(text):
-            named = next(name for name in match.groupdict().values() if name)
-            language = _NAMED_LANGUAGES[named.lower()]
-    return Needs(language=language, wheelchair=any(_WHEELCHAIR.search(text) for text in texts))
-
-
-# "meer", "andere momenten", "geen van deze": the person wants to see the next free moments. The
-# offer's own button sends "meer" (on SMS and the phone its number).
+# "meer", "andere momenten", "geen van deze", "hebde nog iets anders?": the person wants to see the
+# next free moments. The list's own last button sends "meer" (on SMS and the phone: its number).
 MORE = "meer"
-_MORE_SAID = re.compile(
-    r"^\W*(?:(?:nog |toon |geef |laat )?(?:meer|andere?|volgende|latere)"
-    r"(?: (?:momenten|moment|tijdstippen|data|dagen))?"
-    r"(?: aub| alstublieft| a\.u\.b\.| graag)?|later|geen van (?:deze|die|allen)(?: past| passen)?(?: me| mij)?"
-    r"|die passen (?:me|mij) niet)\W*$", re.IGNORECASE)
+# What the moment question holds for a message that changes what is searched ("zonder rolstoel",
+# "in het Frans"): the list is searched again from the start.
+SEARCH_AGAIN = "opnieuw zoeken"
+_MOMENTS = r"(?:moment\w*|dag\w*|data|datums?|uren|tijdstip\w*|tijden|plaatsen|opties|keuzes?)"
+_MORE_SAID = re.compile("|".join((
+    # "meer", "later", "volgende", "andere aub": the whole message
+    r"^\W*(?:nog\s+)?(?:meer|later|latere|volgende|andere|anders|nog)"
+    r"(?:\s+(?:aub|a\.u\.b\.?|alstublieft|asjeblief|graag|svp))?\W*$",
+    # "andere momenten", "nog andere data", "anger momente" (Limburgs), "volgende dagen"
+    rf"\b(?:andere?|anger|meer|volgende|latere?)\s+{_MOMENTS}",
+    r"\bnog\s+(?:een\s+)?(?:andere?|anders|eentje)\b",
+    # "iets anders", "niks anders", "ietske later", "iet anders"
+    r"\b(?:iets|iet|ietske|niks|niets|nix)\s+(?:anders|later)\b",
+    r"\bgeen\s+van\s+(?:die|deze|de|allen)\b", r"^\W*geen\s+enkel\w*",
+    # "die passen me niet", "da gaat ni", "dat geit neet"
+    r"\b(?:past|passen|gaat|geit|lukt)\s+(?:me\s+|mij\s+|allemaal\s+)?(?:ni|nie|niet|neet)\b",
+    # a question for a time not shown: "is er ook iets op een zaterdag", "kan het ook in maart"
+    r"\b(?:is er|zijn er|heb je|hebt ge|hebde|hebt u|ge hebt|kan het|kan ook|mag het|ee je|hebben jullie)\b"
+    r"[^?.]{0,40}?\b(?:ook|nog|later|anders|andere|iets)\b",
+    r"\bvolgende\s+week\b", r"\btoon\s+(?:er\s+)?(?:nog|meer)\b",
+    r"\b(?:d'?autres|autres)\s+(?:dates|moments|heures|jours)\b",
+    r"\b(?:other|more|later)\s+(?:times|dates|moments|days|options)\b",
+)))
+# Not a request for moments: "meer uitleg", "niet meer", "geen tijd meer".
+_NOT_MORE = re.compile(r"\bmeer\s+(?:uitleg|info\w*|informatie|weten)\b|\b(?:niet|nie|ni|geen\s+\w+)\s+meer\b")
 
 
 def says_more(text: str) -> bool:
-    return _MORE_SAID.match(text.strip()) is not None
+    """Whether an answer to the list of moments asks for other ones. It does not read which day or
+    hour they want ("liefst op een zaterdag"): the next moments are shown, and their days said."""
+    plain = plain_text(text).strip()
+    return bool(_MORE_SAID.search(plain)) and not _NOT_MORE.search(plain)
+
+
+def moment_buttons(offers: list[dict[str, Any]], *, more: bool) -> list[dict[str, str]]:
+    """One button per moment, and (`more`) one for the next moments: on SMS and the phone the
+    buttons are the numbered choices, so "4" asks for more there."""
+    buttons = [{"title": f"{i}. {o['label']}", "payload": str(i)} for i, o in enumerate(offers, 1)]
+    return buttons + ([{"title": f"{len(offers) + 1}. Andere momenten", "payload": MORE}] if more else [])
 
 
 def distinct_moments(offers: list[SlotOffer], count: int) -> list[SlotOffer]:
