@@ -49,6 +49,9 @@ class Settings:
     rate_limits: bool = True
     # How many weeks ahead the counsellors' hours become bookable moments (counsellors/moments.py).
     agenda_weeks: int = 8
+    # A demo (`make run` seeds fictional counsellors, the worker keeps their agenda) or a real
+    # deployment (off: only the register's counsellors, no moment invented; docs/counsellors.md).
+    demo: bool = True
     # E-mail to counsellors (notify/mail.py): written as .eml files under mail_dir, or sent by SMTP.
     mail_mode: str = "local"
     mail_dir: str = "var/mail"
@@ -115,6 +118,7 @@ def settings() -> Settings:
         proxy_hops=_hops(env.get("VERWIJZING_PROXY_HOPS") or "0"),
         rate_limits=_choice("VERWIJZING_RATE_LIMITS", env.get("VERWIJZING_RATE_LIMITS") or "on", ("on", "off")) == "on",
         agenda_weeks=_weeks(env.get("VERWIJZING_AGENDA_WEEKS") or "8"),
+        demo=_choice("VERWIJZING_DEMO", env.get("VERWIJZING_DEMO") or "on", ("on", "off")) == "on",
         mail_mode=_choice("VERWIJZING_MAIL_MODE", env.get("VERWIJZING_MAIL_MODE") or "local", MAIL_MODES),
         mail_dir=env.get("VERWIJZING_MAIL_DIR") or "var/mail",
         mail_from=env.get("VERWIJZING_MAIL_FROM") or "verwijzing <noreply@localhost>",

@@ -68,6 +68,14 @@ def test_once_runs_every_job_and_prints_the_counts(stack_env):
     assert [f.suffix for f in Path(stack_env["VERWIJZING_MAIL_DIR"]).iterdir()] == [".eml"]
 
 
+def test_a_real_deployment_keeps_no_demo_agenda(stack_env):
+    """VERWIJZING_DEMO=off: the demo agenda job does not run, so no moment is ever invented."""
+    done = subprocess.run([str(VERWIJZING), "worker", "--once"], env=stack_env | {"VERWIJZING_DEMO": "off"},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "demo-agenda" not in json.loads(done.stdout)
+
+
 def test_without_the_channel_secret_it_says_what_is_missing(stack_env):
     done = subprocess.run([str(VERWIJZING), "worker", "--once"], env=stack_env | {"VERWIJZING_CHANNEL_SECRET": ""},
                           capture_output=True, text=True, timeout=60)

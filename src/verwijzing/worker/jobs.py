@@ -54,6 +54,8 @@ class WorkerSetup:
     mail: MailDispatcher | None = None
     # Opens the sealed addresses of the counsellors' own calendars (VERWIJZING_CHANNEL_SECRET).
     seal_key: bytes = b""
+    # Keep the demo agenda (VERWIJZING_DEMO); off, the job is not run at all.
+    demo: bool = True
 
 
 def build_jobs(
@@ -69,10 +71,11 @@ def build_jobs(
         holds.NAME: lambda: holds.expire_holds(s.sessions, s.clock()),
         reminders.NAME: lambda: reminders.queue_reminders(s.sessions, s.clock()),
         retention.NAME: lambda: retention.run_retention(s.sessions, s.clock(), s.wall(), s.abandoned_days),
-        demo_agenda.NAME: lambda: demo_agenda.keep_demo_agenda(s.sessions, s.clock().astimezone(BRUSSELS).date()),
+        **({demo_agenda.NAME: lambda: demo_agenda.keep_demo_agenda(s.sessions, s.clock().astimezone(BRUSSELS).date())}
+           if s.demo else {}),
         moments.NAME: lambda: moments.keep_moments(s.sessions, s.clock(), s.agenda_weeks, s.seal_key),
     }
-    unknown = set(only or ()) - runs.keys()
+    unknown = set(only or ()) - runs.keys() - ({demo_agenda.NAME} if not s.demo else set())
     if unknown:
         raise ValueError(f"no such job: {', '.join(sorted(unknown))}")
     intervals = {**EVERY, **(every or {})}

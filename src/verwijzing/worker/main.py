@@ -50,7 +50,7 @@ def run_worker(
         jobs = build_jobs(WorkerSetup(
             sessions=sessions, dispatcher=OutboxDispatcher(sessions, sender, settings.channel_secret),
             abandoned_days=settings.abandoned_days, mail=mail, agenda_weeks=settings.agenda_weeks,
-            seal_key=settings.channel_secret,
+            seal_key=settings.channel_secret, demo=settings.demo,
         ), only=only, every=every)
         if once:
             results = run_pass(jobs)
