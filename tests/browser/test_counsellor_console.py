@@ -133,11 +133,7 @@ def test_a_counsellor_is_invited_sets_up_the_account_and_sets_hours(driver, cons
     driver.delete_all_cookies()
 
     # 1. The beheerder finds Lotte in the register and invites her.
-    page.go("/staff/login?next=/staff/begeleiders")
-    page.type("Login", MANAGER)
-    page.type("Wachtwoord", MANAGER_PASSWORD)
-    page.type("Code uit je app", pyotp.TOTP(MANAGER_APP).now())
-    page.press("Aanmelden")
+    page.log_in(MANAGER, MANAGER_PASSWORD, MANAGER_APP, "/staff/begeleiders")
     assert page.h1() == "Begeleiders"
     page.type("Zoek op naam, mandaatnummer of e-mailadres", "lotte")
     page.press("Zoeken")

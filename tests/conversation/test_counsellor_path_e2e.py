@@ -246,11 +246,7 @@ def test_an_imported_counsellor_sets_hours_is_booked_three_ways_and_records_a_he
 
         # 5. A third at the desk: the consulent's guided intake in the staff console.
         desk = Hours(path["consulent"], base)
-        desk.go("/staff/login?next=/staff/intake")
-        desk.type("Login", CONSULENT)
-        desk.type("Wachtwoord", CONSULENT_PASSWORD)
-        desk.type("Code uit je app", pyotp.TOTP(CONSULENT_APP).now())
-        desk.press("Aanmelden")
+        desk.log_in(CONSULENT, CONSULENT_PASSWORD, CONSULENT_APP, "/staff/intake")
         assert desk.h1() == "Nieuwe verwijzing"
         desk.field("In persoon, aan de balie").click()
         desk.pick("Waarmee wil de persoon hulp?", "Iets anders doen in het werk (loopbaanvraag)")
