@@ -177,8 +177,11 @@ class ActionAanbodBoeking(Action):
             dispatcher.utter_message(text=f"{step} {offer}" if step else offer, buttons=OFFER_BUTTONS)
             return [SlotSet("aangeboden_sloten", None)]
         offer = booking_offer(peildatum(), moments=numbered_moments(offers))
+        # A language or a wheelchair read from the conversation narrowed these: said, not hidden.
+        said = needs_of(tracker).said(Modality.OP_LOCATIE if tracker.get_slot("postcode") else None)
+        text = " ".join(part for part in (step, said, offer) if part)
         buttons = [{"title": f"{i}. {o['label']}", "payload": str(i)} for i, o in enumerate(offers, 1)]
-        dispatcher.utter_message(text=f"{step} {offer}" if step else offer, buttons=[*buttons, NOT_NOW])
+        dispatcher.utter_message(text=text, buttons=[*buttons, NOT_NOW])
         return [SlotSet("aangeboden_sloten", offers)]
 
 
@@ -313,13 +316,14 @@ class _BookingValidation(_FormValidation):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         asked = tracker.get_slot("requested_slot")
         answered: dict[str, Any]
+        new_list = False  # "meer", or another need: the moment question shows a new list
         if asked == CODE:
             events = code_answer(dispatcher, tracker)
             answered = {CODE: True} if any(e.get("name") == CODE and e.get("value") for e in events) else {}
         else:
             answered = tracker.slots_to_validate()
-            if answered.get("gekozen_slot") in (MORE, SEARCH_AGAIN):  # no moment chosen: a new list
-                answered, events = {}, [SlotSet("gekozen_slot", None)]
+            if answered.get("gekozen_slot") in (MORE, SEARCH_AGAIN):  # no moment chosen
+                answered, events, new_list = {}, [SlotSet("gekozen_slot", None)], True
             else:
                 events = await self.check(dispatcher, tracker, answered)
         # A national number that is not valid gets its reason, even next to a valid phone number.
@@ -331,8 +335,8 @@ class _BookingValidation(_FormValidation):
             events += count_miss(tracker)
         elif asked == CODE and not answered and not events:
             events += count_miss(tracker)  # no six digits: asked again, then a person
-        elif events and not answered:
-            pass  # "meer": the next moments, shown by ActionAskGekozenSlot, are no miss
+        elif new_list:
+            pass  # no miss: ActionAskGekozenSlot shows the next moments, or searches again
         elif asked and asked != CODE and not answered and is_miss(tracker):
             events += count_miss(tracker)
         elif answered and tracker.get_slot("herhaal_teller"):

@@ -297,6 +297,28 @@ def test_a_need_read_wrongly_is_undone_as_the_offer_says(stack):
     assert "1. " in again and "in je eigen gemeente" in again.splitlines()[1], again
 
 
+def test_a_language_asked_in_the_story_is_said_with_the_offer_and_undone_as_it_says(stack):
+    rasa, actions, _ = stack
+    sender = "in-het-frans"
+    story = [*INTAKE[:1], "ik wil iets anders doen, liefst met een begeleider die Frans spreekt", *INTAKE[2:]]
+    for line in story:
+        offer = say(rasa, sender, line)
+    assert "Ik zoek alleen begeleiders die Frans spreken. Klopt dat niet? Typ 'in het Nederlands'." in offer
+    french = say(rasa, sender, "op kantoor")
+    names = {line.split(", met ")[1].split(",")[0] for line in french.splitlines() if re.match(r"[123]\. ", line)}
+    engine = make_engine(actions.env["DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            speak = {name: set(connection.execute(text(
+                "SELECT l.language FROM counsellor_languages l JOIN counsellors c ON c.id = l.counsellor_id "
+                "WHERE c.name = :name"), {"name": name}).scalars()) for name in names}
+    finally:
+        engine.dispose()
+    assert names and all("fr" in languages for languages in speak.values()), speak
+    dutch = say(rasa, sender, "in het Nederlands")
+    assert "Ik zoek alleen" not in dutch and "op kantoor in Gent, in je eigen gemeente" in dutch, dutch
+
+
 # Last: the privacy checks read what every conversation above left behind.
 def _forms(number: str) -> set[str]:
     """The number as typed in the tests, and the pieces of it that would give it away."""
