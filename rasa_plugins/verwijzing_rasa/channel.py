@@ -43,6 +43,16 @@ class ChannelCollector(CollectingOutputChannel):
     def name(self) -> str:  # type: ignore[override]  # an instance's name, not the class's
         return self._channel
 
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """As the collector does, and each reply keeps the response it came from ("utter_mens"):
+        the gateway hands the person over to a consulent on exactly those (issue 20)."""
+        response = message.get("utter_action")
+        before = len(self.messages)
+        await super().send_response(recipient_id, message)
+        if response:
+            for sent in self.messages[before:]:
+                sent["utter_action"] = response
+
 
 class GatewayInput(InputChannel):
     @classmethod

@@ -52,6 +52,8 @@ class Settings:
     # A demo (`make run` seeds fictional counsellors, the worker keeps their agenda) or a real
     # deployment (off: only the register's counsellors, no moment invented; docs/counsellors.md).
     demo: bool = True
+    # When a consulent can take a conversation over (handover/duty.py): days and hours, Brussels time.
+    office_hours: str = "ma-vr 08:00-16:30"
     # E-mail to counsellors (notify/mail.py): written as .eml files under mail_dir, or sent by SMTP.
     mail_mode: str = "local"
     mail_dir: str = "var/mail"
@@ -119,6 +121,7 @@ def settings() -> Settings:
         rate_limits=_choice("VERWIJZING_RATE_LIMITS", env.get("VERWIJZING_RATE_LIMITS") or "on", ("on", "off")) == "on",
         agenda_weeks=_weeks(env.get("VERWIJZING_AGENDA_WEEKS") or "8"),
         demo=_choice("VERWIJZING_DEMO", env.get("VERWIJZING_DEMO") or "on", ("on", "off")) == "on",
+        office_hours=env.get("VERWIJZING_KANTOORUREN") or "ma-vr 08:00-16:30",
         mail_mode=_choice("VERWIJZING_MAIL_MODE", env.get("VERWIJZING_MAIL_MODE") or "local", MAIL_MODES),
         mail_dir=env.get("VERWIJZING_MAIL_DIR") or "var/mail",
         mail_from=env.get("VERWIJZING_MAIL_FROM") or "verwijzing <noreply@localhost>",

@@ -72,3 +72,22 @@ class StaffRole(StrEnum):
 
 # The VDAB roles: the console's referral, intake and dashboard pages are theirs.
 VDAB_ROLES = frozenset({StaffRole.CONSULENT, StaffRole.BEHEERDER})
+
+
+class CaseStatus(StrEnum):
+    """Where a case stands when a person asked for a person (handover/)."""
+
+    WAITING = "wacht"  # in the staff queue; the conversation with the assistant is paused
+    WITH_STAFF = "bij_consulent"  # a consulent took it and answers
+    BACK = "terug"  # handed back to the assistant
+    CLOSED = "gesloten"
+
+
+# The cases whose messages go to a person, not to the assistant.
+OPEN_CASE_STATUSES = (CaseStatus.WAITING, CaseStatus.WITH_STAFF)
+
+
+class CaseAuthor(StrEnum):
+    CITIZEN = "burger"
+    STAFF = "consulent"
+    NOTICE = "melding"  # what the system tells the person: taken, handed back, closed

@@ -16,6 +16,8 @@ from tests.browser.browser import WAIT, Page, describe, serving
 from tests.conversation.stack import free_port
 from tests.support.database import dump_rows, valid_insz
 from verwijzing.config import settings
+from verwijzing.enums import CaseAuthor, Channel
+from verwijzing.handover import queue
 from verwijzing.places.postcodes import province_of, region_of
 from verwijzing.privacy.insz import citizen_key
 from verwijzing.staff.accounts import add_user
@@ -51,7 +53,7 @@ def console(tmp_path_factory):
     with pytest.MonkeyPatch.context() as env:
         for name, value in {"DATABASE_URL": database, "VERWIJZING_PEILDATUM": PEILDATUM.isoformat(),
                             "VERWIJZING_INSZ_PEPPER": PEPPER, "VERWIJZING_CHANNEL_SECRET": CHANNEL_SECRET,
-                            "RASA_URL": "http://127.0.0.1:9"}.items():
+                            "RASA_URL": "http://127.0.0.1:9", "VERWIJZING_KANTOORUREN": "ma-zo 00:00-24:00"}.items():
             env.setenv(name, value)
         engine = make_engine(database)
         upgrade(engine)
@@ -247,3 +249,40 @@ def test_a_consulent_refers_a_citizen_and_books_a_block(driver, console):
     assert page.h1() == "Auditlog"
     log = driver.find_element(By.TAG_NAME, "tbody").text
     assert f"staff:{LOGIN}" in log and "geboekt" in log and CITIZEN not in log
+
+
+WAITER, WAITER_APP = "carla.wachtrij", "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"
+
+
+def test_a_consulent_becomes_available_takes_a_waiting_chat_and_answers(driver, console):
+    """The queue and the conversation view, audited with axe (Rasa is down here: the view says so
+    and still shows what the person wrote)."""
+    base, engine = console
+    at = dt.datetime.now(dt.UTC)
+    with make_sessionmaker(engine).begin() as session:
+        add_user(session, WAITER, "consulent", PASSWORD, at, totp_secret=WAITER_APP, seal_key=CHANNEL_SECRET.encode())
+        case = queue.open_case(session, "web-browser-wachtrij", Channel.WEB, at)
+        queue.add_message(session, case, CaseAuthor.CITIZEN, "Ik snap het formulier niet.", at)
+        code = case.code
+    driver.get(base + "/health")
+    driver.delete_all_cookies()
+    page, audited = Console(driver, base), []
+    page.log_in(WAITER, PASSWORD, WAITER_APP, "/staff/wachtrij")
+    assert page.h1() == "Wachtrij"
+    audit(page, "queue, not available", audited)
+    page.press("Ik ben beschikbaar")
+    assert "Je bent beschikbaar tot" in driver.find_element(By.TAG_NAME, "main").text
+    [row] = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "main tbody tr")]
+    assert code in row and "chat" in row
+    audit(page, "queue, available, one waiting", audited)
+    page.press("Overnemen")
+    assert page.h1() == f"Gesprek {code}"
+    assert "Ik snap het formulier niet." in driver.find_element(By.TAG_NAME, "main").text
+    audit(page, "conversation", audited)
+    page.type("Je antwoord", "Dag, ik help je met het formulier.")
+    page.press("Versturen")
+    assert "Dag, ik help je met het formulier." in driver.find_element(By.TAG_NAME, "main").text
+    with make_sessionmaker(engine)() as session:
+        kept = queue.messages(session, queue.find(session, code))
+        assert [(m.author, m.text) for m in kept][-1] == ("consulent", "Dag, ik help je met het formulier.")
+    assert audited == ["queue, not available", "queue, available, one waiting", "conversation"]

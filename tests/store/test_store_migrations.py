@@ -18,7 +18,8 @@ def is_current(engine) -> bool:
 
 TABLES = {
     "alembic_version", "audit_log", "availability", "bookings", "busy_times", "counsellor_languages",
-    "counsellor_modalities", "cheque_uses", "counsellors", "credit_accounts", "ledger_entries", "login_throttles",
+    "case_messages", "cases", "counsellor_modalities", "cheque_uses", "counsellors", "credit_accounts",
+    "ledger_entries", "login_throttles",
     "mail_outbox", "outbox", "referrals", "slots", "erased_conversations",
     "sms_optouts", "staff_invitations", "staff_sessions", "staff_users", "webhooks_seen",
 }

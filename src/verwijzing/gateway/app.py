@@ -18,12 +18,14 @@ from verwijzing.counsellors.feed import FEED_PATH
 from verwijzing.dialogue.booking import invite_token
 from verwijzing.gateway.agenda_feed import add_feed_routes
 from verwijzing.gateway.assistant import Assistant
+from verwijzing.gateway.handover import office_hours_of
 from verwijzing.gateway.keys import (
     ASSISTANT,
     BOOKINGS,
     ENGINE,
     HTTP,
     LIMITS,
+    OFFICE_HOURS,
     SESSIONS,
     SETTINGS,
 )
@@ -158,6 +160,7 @@ def init_app(config: Settings | None = None) -> web.Application:
     counter = (RedisCounter(found.limits_redis_url, prefix=found.limits_key_prefix) if found.limits_redis_url
                else MemoryCounter())
     app[LIMITS] = counter
+    app[OFFICE_HOURS] = office_hours_of(found.office_hours)
     if app[SETTINGS].rate_limits:
         app.middlewares.append(limit_middleware(counter, app[SETTINGS].proxy_hops, conversation_id))
     if isinstance(counter, RedisCounter):

@@ -36,6 +36,8 @@ class Button:
 class BotMessage:
     text: str
     buttons: tuple[Button, ...] = field(default=())
+    # The domain response it came from ("utter_mens"), when Rasa says so.
+    response: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {"from": "bot", "text": self.text,
@@ -45,7 +47,8 @@ class BotMessage:
 def bot_message(raw: dict[str, Any]) -> BotMessage:
     buttons = tuple(Button(str(b.get("title", "")), str(b.get("payload", "")))
                     for b in raw.get("buttons") or [] if isinstance(b, dict))
-    return BotMessage(str(raw.get("text") or ""), buttons)
+    response = raw.get("utter_action")
+    return BotMessage(str(raw.get("text") or ""), buttons, str(response) if response else None)
 
 
 def pick_server(in_flight: Sequence[int], start: int) -> int:
@@ -98,6 +101,18 @@ class Assistant:
         replies = await self._json("POST", WEBHOOK, json=body)
         return [bot_message(r) for r in replies if isinstance(r, dict) and (r.get("text") or r.get("buttons"))]
 
+    async def pause(self, sender: str) -> None:
+        """Rasa's own pause (ConversationPaused): a person takes over, the assistant predicts nothing."""
+        await self._append(sender, {"event": "pause"})
+
+    async def resume(self, sender: str) -> None:
+        """ConversationResumed: the assistant answers again."""
+        await self._append(sender, {"event": "resume"})
+
+    async def _append(self, sender: str, event: dict[str, Any]) -> None:
+        path = f"/conversations/{quote(sender, safe='')}/tracker/events"
+        await self._json("POST", path, params={"token": self._token, "include_events": "NONE"}, json=event)
+
     async def events(self, sender: str) -> list[dict[str, Any]]:
         """The stored events of the conversation since its last restart ([] when there is none)."""
         path = f"/conversations/{quote(sender, safe='')}/tracker"
@@ -108,16 +123,21 @@ class Assistant:
 HIDDEN_REFERENCE = "LK-····"
 
 
-def transcript(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def transcript(events: list[dict[str, Any]],
+               inserted: Sequence[tuple[float, dict[str, Any]]] = ()) -> list[dict[str, Any]]:
     """What the person saw: their messages and the bot's, in order. A button's payload is shown
     as the button's title, as the page showed it when it was pressed. Booking references of an
     earlier session are hidden: whoever opens the page a day later at a shared PC does not get
-    them (the person has them in their SMS)."""
+    them (the person has them in their SMS). `inserted`: lines from elsewhere (a consulent's
+    messages while the assistant was paused), each at its time (a Unix timestamp, as Rasa's)."""
     lines: list[dict[str, Any]] = []
+    pending = sorted(inserted, key=lambda item: item[0])
     last_buttons: tuple[Button, ...] = ()
     starts = [i for i, event in enumerate(events) if event.get("event") == "session_started"]
     current = starts[-1] if starts else 0
     for i, event in enumerate(events):
+        while pending and pending[0][0] <= float(event.get("timestamp") or 0):
+            lines.append(pending.pop(0)[1])
         earlier = i < current
         if event.get("event") == "user":
             text = str(event.get("text") or "")
@@ -131,7 +151,7 @@ def transcript(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 line["text"] = _shown(str(line.get("text") or ""), earlier)
                 lines.append(line)
                 last_buttons = message.buttons or last_buttons
-    return lines
+    return lines + [line for _, line in pending]
 
 
 def _shown(text: str, earlier: bool) -> str:

@@ -12,6 +12,7 @@ from verwijzing.booking import BookingService
 from verwijzing.config import Settings
 from verwijzing.gateway.assistant import Assistant
 from verwijzing.gateway.limits import Counter
+from verwijzing.handover.duty import OfficeHours
 
 SETTINGS = web.AppKey("settings", Settings)
 BOOKINGS = web.AppKey("bookings", BookingService)
@@ -20,6 +21,7 @@ ASSISTANT = web.AppKey("assistant", Assistant)
 ENGINE = web.AppKey("engine", Engine)
 SESSIONS = web.AppKey("sessions", sessionmaker[Session])
 LIMITS = web.AppKey("limits", Counter)
+OFFICE_HOURS = web.AppKey("office_hours", OfficeHours)
 
 
 def peildatum(request: web.Request) -> dt.date:

@@ -1,4 +1,5 @@
 """The store: tables, engine and sessions, migrations. No business rules live here."""
+from verwijzing.store.case_models import Case, CaseMessage
 from verwijzing.store.engine import make_engine, make_sessionmaker, normalise_url
 from verwijzing.store.mail_models import MailMessage
 from verwijzing.store.migrate import upgrade
@@ -21,6 +22,8 @@ from verwijzing.store.staff_models import StaffInvitation, StaffSession, StaffUs
 __all__ = [
     "AuditEntry",
     "Base",
+    "Case",
+    "CaseMessage",
     "Booking",
     "ChequeUse",
     "Counsellor",

@@ -31,6 +31,8 @@ class StaffUser(Base):
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     # Role begeleider only: the counsellor of the register this account is (one account each).
     counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("counsellors.id", ondelete="CASCADE"), unique=True)
+    # A consulent who marked themselves "beschikbaar" takes hand-overs until then (handover/duty.py).
+    available_until: Mapped[dt.datetime | None]
 
 
 class StaffInvitation(Base):

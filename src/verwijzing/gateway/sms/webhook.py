@@ -19,15 +19,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from twilio.twiml.messaging_response import MessagingResponse
 
 from verwijzing.content import load
+from verwijzing.enums import CaseStatus, Channel
 from verwijzing.gateway.assistant import AssistantUnavailable, last_reply
+from verwijzing.gateway.handover import after_turn, to_case
 from verwijzing.gateway.identity import caller_id, phone_key
 from verwijzing.gateway.keys import ASSISTANT, ENGINE, LIMITS, SESSIONS, SETTINGS
 from verwijzing.gateway.limits import SMS_PER_SENDER, counted, too_many
 from verwijzing.gateway.options import choose
 from verwijzing.gateway.sms.text import reply_text, split, to_gsm7
 from verwijzing.gateway.twilio_auth import seen_before, signed_form
+from verwijzing.handover import texts as handover_texts
 from verwijzing.notify.optout import is_opted_out, opt_in, opt_out
 from verwijzing.notify.phone import InvalidPhone, normalise_phone
+from verwijzing.privacy.sealed import seal
 from verwijzing.store.conversations import erase_conversation
 
 logger = logging.getLogger(__name__)
@@ -99,10 +103,15 @@ async def incoming(request: web.Request) -> web.Response:
     if not body.strip():
         return twiml(text("leeg"))
 
+    if (case := await to_case(request, sender, body)) is not None:
+        # A consulent has (or will have) the conversation: they answer by SMS through the outbox.
+        return twiml(handover_texts.RECEIVED_SMS) if case.status is CaseStatus.WAITING else twiml()
     assistant = request.app[ASSISTANT]
     try:
         said = choose(body, last_reply(await assistant.events(sender))) or body.strip()
         replies = await assistant.turn(sender, said, "sms")
+        # The number to answer is kept sealed with the case, only if a person takes over.
+        replies, _ = await after_turn(request, sender, Channel.SMS, replies, seal(number, config.channel_secret))
     except AssistantUnavailable:
         logger.warning("sms: Rasa does not answer")
         return twiml(text("onbereikbaar"))

@@ -1,5 +1,6 @@
 """The staff console under /staff/: login, guided referrals, the referral list, the dashboard, the
-audit log, the counsellors' invitations, and each counsellor's own agenda. An aiohttp
+audit log, the counsellors' invitations, each counsellor's own agenda, and the queue of people
+who asked for a person. An aiohttp
 sub-application mounted at /staff, so its guard (`auth.staff_guard`,
 default deny) runs for every path under it, known or not; handlers read the gateway's shared
 state through `request.config_dict`."""
@@ -15,6 +16,7 @@ from verwijzing.gateway.staff.context import PREFIX
 from verwijzing.gateway.staff.counsellors import add_counsellor_routes
 from verwijzing.gateway.staff.dashboard import add_dashboard_routes
 from verwijzing.gateway.staff.feed_page import add_feed_page_routes
+from verwijzing.gateway.staff.handover_pages import add_handover_routes
 from verwijzing.gateway.staff.intake import add_intake_routes
 from verwijzing.gateway.staff.referrals import add_referral_routes
 from verwijzing.gateway.staff.render import render
@@ -56,6 +58,7 @@ def staff_app() -> web.Application:
     add_agenda_routes(app)
     add_feed_page_routes(app)
     add_sessions_routes(app)
+    add_handover_routes(app)
     return app
 
 

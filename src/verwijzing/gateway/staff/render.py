@@ -15,6 +15,7 @@ from verwijzing.staff import sessions
 # The console's pages, in the order of its menu: (path, label, roles that may see it).
 NAVIGATION = (
     ("/staff/intake", "Nieuwe verwijzing", VDAB_ROLES),
+    ("/staff/wachtrij", "Wachtrij", VDAB_ROLES),
     ("/staff/verwijzingen", "Verwijzingen", VDAB_ROLES),
     ("/staff/dashboard", "Dashboard", VDAB_ROLES),
     ("/staff/begeleiders", "Begeleiders", frozenset({StaffRole.BEHEERDER})),

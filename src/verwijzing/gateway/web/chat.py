@@ -13,7 +13,9 @@ import logging
 
 from aiohttp import web
 
+from verwijzing.enums import Channel
 from verwijzing.gateway.assistant import AssistantUnavailable, transcript
+from verwijzing.gateway.handover import CaseView, after_turn, case_lines, to_case
 from verwijzing.gateway.identity import cookie_name, cookie_value, new_web_id, web_id_from_cookie
 from verwijzing.gateway.keys import ASSISTANT, ENGINE, SETTINGS
 from verwijzing.store.conversations import erase_conversation
@@ -48,6 +50,8 @@ def set_cookie(request: web.Request, response: web.StreamResponse, sender: str) 
 
 
 async def history(request: web.Request) -> web.Response:
+    """The conversation so far; with a case, the consulent's messages in it and where the case
+    stands (the page asks again every few seconds while a person has it)."""
     sender = conversation_id(request)
     if sender is None:
         return web.json_response({"messages": []})
@@ -56,7 +60,12 @@ async def history(request: web.Request) -> web.Response:
     except AssistantUnavailable:
         logger.warning("chat history: Rasa does not answer")
         return _json_error(503, UNAVAILABLE)
-    return web.json_response({"messages": transcript(events)})
+    lines, case = await case_lines(request, sender)
+    return web.json_response({"messages": transcript(events, lines), **_case_field(case)})
+
+
+def _case_field(case: CaseView | None) -> dict[str, object]:
+    return {"overdracht": case.as_json()} if case else {}
 
 
 async def message(request: web.Request) -> web.Response:
@@ -72,12 +81,16 @@ async def message(request: web.Request) -> web.Response:
     if len(text) > MAX_MESSAGE:
         return _json_error(400, TOO_LONG)
     sender = conversation_id(request) or new_web_id()
+    if (case := await to_case(request, sender, text)) is not None:
+        # A person has the conversation: the message waits for them, the assistant is paused.
+        return web.json_response({"messages": [], **_case_field(case)})
     try:
         replies = await request.app[ASSISTANT].turn(sender, text.strip(), "web")
+        replies, case = await after_turn(request, sender, Channel.WEB, replies)
     except AssistantUnavailable:
         logger.warning("chat: Rasa does not answer")
         return _json_error(503, UNAVAILABLE)
-    response = web.json_response({"messages": [reply.as_json() for reply in replies]})
+    response = web.json_response({"messages": [reply.as_json() for reply in replies], **_case_field(case)})
     set_cookie(request, response, sender)
     return response
 

@@ -10,6 +10,10 @@
   const GESCHIEDENIS_FOUT = "Je vorige berichten kan ik nu niet tonen. Probeer het zo opnieuw.";
   const GEWIST = "Je gesprek is gewist. Je kan opnieuw beginnen.";
   const WISSEN_FOUT = "Wissen is niet gelukt. Probeer het zo opnieuw.";
+  const NIEUW = "Nieuw bericht van de consulent.";
+  // While a consulent has the conversation, the page asks for new messages this often.
+  const VRAAG_OPNIEUW_MS = 4000;
+  const WIE = { user: "Jij:", bot: "Assistent:", consulent: "Consulent:", melding: "Bericht:" };
 
   const el = (id) => document.getElementById(id);
   const log = el("berichten");
@@ -96,14 +100,14 @@
 
   function messageElement(from, text) {
     const item = document.createElement("div");
-    item.className = "bericht " + (from === "user" ? "jij" : "bot");
+    item.className = "bericht " + (from === "user" ? "jij" : from === "consulent" ? "consulent" : "bot");
     const who = document.createElement("span");
     who.className = "wie";
-    who.textContent = from === "user" ? "Jij:" : "Assistent:";
+    who.textContent = WIE[from] || WIE.bot;
     const body = document.createElement("p");
     String(text).split("\n").forEach(function (line, i) {
       if (i > 0) body.append(document.createElement("br"));
-      if (from === "bot") appendLine(body, line);  // the assistant's links (e.g. the calendar invite)
+      if (from !== "user") appendLine(body, line);  // the assistant's links (e.g. the calendar invite)
       else body.append(line);
     });
     item.append(who, " ", body);
@@ -178,6 +182,7 @@
       setBusy(false);
       messages.forEach(appendMessage);
       showChoices(choicesOf(messages));
+      followCase(result.data.overdracht);
     } else {
       pending.remove();
       setBusy(false);
@@ -214,6 +219,40 @@
       messages.forEach(appendMessage);
       showChoices(choicesOf(messages));
     });
+    seen = messages.length;
+    followCase(result.data.overdracht);
+  }
+
+  // --- a consulent has the conversation: ask for new messages until it is handed back ---------------
+
+  let seen = 0;
+  let caseTimer = null;
+
+  function followCase(overdracht) {
+    window.clearTimeout(caseTimer);
+    if (overdracht) caseTimer = window.setTimeout(askAgain, VRAAG_OPNIEUW_MS);
+  }
+
+  async function askAgain() {
+    if (busy) {
+      followCase(true);
+      return;
+    }
+    const result = await call("GET", "/chat");
+    if (!result.ok) {
+      followCase(true);  // a moment offline: try again
+      return;
+    }
+    const messages = result.data.messages;
+    const fresh = messages.slice(seen).some(function (m) { return m.from === "consulent" || m.from === "melding"; });
+    quietly(function () {
+      log.replaceChildren();
+      messages.forEach(appendMessage);
+      showChoices(choicesOf(messages));
+    });
+    if (fresh) bezig.textContent = NIEUW;
+    seen = messages.length;
+    followCase(result.data.overdracht);
   }
 
   // --- "Wis mijn gesprek", with a second step ---------------------------------------------------------

@@ -1,0 +1,121 @@
+"""The hand-over to a person, where the channels meet it (web chat, SMS).
+
+After a turn whose reply names a person (the responses `utter_mens` and `utter_opgegeven`, the
+same that mark a hand-off in the referral list) and while a consulent is on duty, the conversation
+is paused with Rasa's own pause (ConversationPaused) and joins the staff queue; the reply that
+gave VDAB's phone number is replaced by where the person stands in the queue. While the case is
+open, the person's messages go to the case instead of to Rasa. Outside office hours, or with no
+consulent available, nothing changes: the person gets the phone number, as before.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from verwijzing.config import ConfigError
+from verwijzing.enums import OPEN_CASE_STATUSES, CaseAuthor, CaseStatus, Channel
+from verwijzing.gateway.assistant import BotMessage
+from verwijzing.gateway.keys import ASSISTANT, OFFICE_HOURS, SESSIONS
+from verwijzing.handover import queue, texts
+from verwijzing.handover.duty import BadOfficeHours, OfficeHours, on_duty, parse_office_hours
+from verwijzing.referrals.search import HANDOFF_RESPONSES
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """What the person's channel shows of their case."""
+
+    code: str
+    status: CaseStatus
+    place: int  # in the queue; 0 once taken
+
+    def as_json(self) -> dict[str, object]:
+        return {"code": self.code, "status": self.status.value, "plaats": self.place}
+
+
+def office_hours_of(raw: str) -> OfficeHours:
+    try:
+        return parse_office_hours(raw)
+    except BadOfficeHours as error:
+        raise ConfigError(f"VERWIJZING_KANTOORUREN: {error}") from None
+
+
+def wall_now() -> dt.datetime:
+    # People's presence follows the real clock, not the reference date of the rules.
+    return dt.datetime.now(dt.UTC)
+
+
+def wants_a_person(replies: list[BotMessage]) -> bool:
+    return any(reply.response in HANDOFF_RESPONSES for reply in replies)
+
+
+async def open_case_view(request: web.Request, sender: str) -> CaseView | None:
+    def load() -> CaseView | None:
+        with request.config_dict[SESSIONS]() as session:
+            case = queue.open_case_of(session, sender)
+            return None if case is None else CaseView(case.code, CaseStatus(case.status),
+                                                      queue.place_in_queue(session, case))
+    return await asyncio.to_thread(load)
+
+
+# How the person's page names who wrote a case message.
+_FROM = {CaseAuthor.CITIZEN.value: "user", CaseAuthor.STAFF.value: "consulent", CaseAuthor.NOTICE.value: "melding"}
+
+
+async def case_lines(request: web.Request, sender: str) -> tuple[list[tuple[float, dict[str, Any]]], CaseView | None]:
+    """The case's messages as transcript lines at their times, and the case while it is open."""
+    def load() -> tuple[list[tuple[float, dict[str, Any]]], CaseView | None]:
+        with request.config_dict[SESSIONS]() as session:
+            case = queue.case_of(session, sender)
+            if case is None:
+                return [], None
+            lines = [(m.at.timestamp(), {"from": _FROM[m.author], "text": m.text, "buttons": []})
+                     for m in queue.messages(session, case)]
+            status = CaseStatus(case.status)
+            view = CaseView(case.code, status, queue.place_in_queue(session, case)) \
+                if status in OPEN_CASE_STATUSES else None
+            return lines, view
+    return await asyncio.to_thread(load)
+
+
+async def to_case(request: web.Request, sender: str, text: str) -> CaseView | None:
+    """When the conversation is with a person: the message is kept for them (None otherwise)."""
+    def keep() -> CaseView | None:
+        with request.config_dict[SESSIONS].begin() as session:
+            case = queue.open_case_of(session, sender)
+            if case is None:
+                return None
+            queue.add_message(session, case, CaseAuthor.CITIZEN, text, wall_now())
+            return CaseView(case.code, CaseStatus(case.status), queue.place_in_queue(session, case))
+    return await asyncio.to_thread(keep)
+
+
+async def after_turn(request: web.Request, sender: str, channel: Channel, replies: list[BotMessage],
+                     phone_sealed: str | None = None) -> tuple[list[BotMessage], CaseView | None]:
+    """The replies as the person gets them, and their case when the turn handed them over."""
+    if not wants_a_person(replies):
+        return replies, None
+    hours = request.config_dict[OFFICE_HOURS]
+
+    def join() -> tuple[CaseView, str] | None:
+        with request.config_dict[SESSIONS].begin() as session:
+            at = wall_now()
+            if not on_duty(session, hours, at):
+                return None
+            case = queue.open_case(session, sender, channel, at, phone_sealed)
+            view = CaseView(case.code, CaseStatus(case.status), queue.place_in_queue(session, case))
+            said = texts.handed_over(channel, view.place, view.code, queue.typical_wait(session))
+            queue.add_message(session, case, CaseAuthor.NOTICE, said, at)  # in the transcript after a reload
+            return view, said
+
+    joined = await asyncio.to_thread(join)
+    if joined is None:
+        return replies, None
+    view, said = joined
+    await request.config_dict[ASSISTANT].pause(sender)
+    kept = [reply for reply in replies if reply.response not in HANDOFF_RESPONSES]
+    return [*kept, BotMessage(said)], view

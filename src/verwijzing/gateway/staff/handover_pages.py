@@ -1,0 +1,228 @@
+"""The consulent's side of a hand-over (issue 20): the queue at /staff/wachtrij, being available,
+taking a conversation, answering in it, and handing it back to the assistant or closing it.
+
+Without JavaScript, as now: both pages have a "Vernieuwen" link (no meta refresh: a page that
+reloads itself is a WCAG 2.2.1 failure, and would lose a half-typed answer). Taking is one
+conditional UPDATE (handover/queue.py): of two consulents who click at once, one gets the
+conversation and the other is told so."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.orm import Session
+
+from verwijzing.enums import CaseAuthor, CaseStatus, Channel
+from verwijzing.gateway.assistant import AssistantUnavailable, transcript
+from verwijzing.gateway.keys import ASSISTANT, OFFICE_HOURS, SESSIONS, SETTINGS
+from verwijzing.gateway.staff.auth import actor, checked_form, login_required
+from verwijzing.gateway.staff.context import STAFF
+from verwijzing.gateway.staff.render import render
+from verwijzing.handover import queue, texts
+from verwijzing.handover.codes import normalise_code
+from verwijzing.handover.duty import set_available
+from verwijzing.nl_be import BRUSSELS
+from verwijzing.notify.sms import queue_sms
+from verwijzing.privacy.audit import record_audit
+from verwijzing.privacy.sealed import unseal
+from verwijzing.store.case_models import Case
+from verwijzing.store.staff_models import StaffUser
+
+QUEUE = "/staff/wachtrij"
+MAX_REPLY = 1000
+CHANNEL_WORDS = {Channel.WEB.value: "chat", Channel.SMS.value: "sms", Channel.VOICE.value: "telefoon",
+                 Channel.STAFF.value: "balie"}
+# The facts the assistant gathered, as the intake names them (contract.md), for the consulent.
+FACTS = (("hulpvraag", "Hulpvraag"), ("werkstatus", "Werkstatus"), ("leeftijd", "Leeftijd"),
+         ("ervaring_jaren", "Jaren werkervaring"), ("opleidingsniveau", "Opleiding"), ("woonregio", "Woont in"),
+         ("route", "Verwijzing"), ("in_aanmerking", "In aanmerking"), ("postcode", "Postcode"),
+         ("modaliteit", "Manier van spreken"))
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    code: str
+    channel: str
+    minutes: int
+    place: int
+
+
+@login_required()
+async def queue_page(request: web.Request) -> web.Response:
+    login = request[STAFF].login
+    busy = request.query.get("bezet", "")[:6]
+
+    def load() -> tuple[list[Waiting], list[Case], dt.datetime | None]:
+        at = _now()
+        with request.config_dict[SESSIONS]() as session:
+            waiting = [Waiting(c.code, CHANNEL_WORDS[c.channel], int((at - c.asked_at).total_seconds() // 60), i)
+                       for i, c in enumerate(queue.waiting(session), start=1)]
+            user = session.query(StaffUser).filter_by(login=login).one_or_none()
+            until = user.available_until if user and user.available_until and user.available_until > at else None
+            return waiting, queue.taken_by(session, login), until
+
+    waiting, mine, until = await asyncio.to_thread(load)
+    hours = request.config_dict[OFFICE_HOURS]
+    return render(request, "wachtrij.html", waiting=waiting, mine=mine, busy=busy,
+                  available_until=until.astimezone(BRUSSELS) if until else None,
+                  open_now=hours.open_at(_now()), office_hours=request.config_dict[SETTINGS].office_hours)
+
+
+@login_required()
+async def availability(request: web.Request) -> web.StreamResponse:
+    form = await checked_form(request)
+    available = form.get("beschikbaar") == "ja"
+    login, hours = request[STAFF].login, request.config_dict[OFFICE_HOURS]
+
+    def change() -> None:
+        with request.config_dict[SESSIONS].begin() as session:
+            set_available(session, login, hours, _now(), available)
+
+    await asyncio.to_thread(change)
+    raise web.HTTPSeeOther(QUEUE)
+
+
+def _notify(request: web.Request, session: Session, case: Case, text: str, author: CaseAuthor) -> None:
+    """A message to the person: in their chat, and by SMS on the SMS line (through the outbox)."""
+    at = _now()
+    queue.add_message(session, case, author, text, at)
+    if case.channel == Channel.SMS.value:
+        phone = unseal(case.phone_sealed, request.config_dict[SETTINGS].channel_secret)
+        if phone:
+            queue_sms(session, to=phone, body=text, at=at)
+
+
+@login_required()
+async def take_case(request: web.Request) -> web.StreamResponse:
+    await checked_form(request)
+    code, login, who = request.match_info["code"], request[STAFF].login, actor(request)
+
+    def take() -> bool:
+        with request.config_dict[SESSIONS].begin() as session:
+            case = queue.find(session, code)
+            if case is None or not queue.take(session, case.code, login, _now()):
+                return False
+            _notify(request, session, case, texts.TAKEN, CaseAuthor.NOTICE)
+            record_audit(session, actor=who, action="gesprek_overgenomen", subject=code, detail={}, at=_now())
+            return True
+
+    if not await asyncio.to_thread(take):
+        raise web.HTTPSeeOther(f"{QUEUE}?bezet={normalise_code(code) or ''}")
+    raise web.HTTPSeeOther(f"/staff/overname/{code}")
+
+
+def _own_case(request: web.Request, session: Session) -> Case:
+    """The case of the path, when this consulent has it (a beheerder may look at any): 404 otherwise,
+    so a code typed in the address bar shows nothing of someone else's conversation."""
+    case = queue.find(session, request.match_info["code"])
+    member = request[STAFF]
+    if case is None or (case.taken_by != member.login and not member.is_beheerder):
+        raise web.HTTPNotFound(text="Dit gesprek bestaat niet, of een collega heeft het.")
+    return case
+
+
+@login_required()
+async def case_page(request: web.Request) -> web.Response:
+    def load() -> tuple[Case, list[tuple[float, dict[str, Any]]]]:
+        with request.config_dict[SESSIONS]() as session:
+            case = _own_case(request, session)
+            who = {CaseAuthor.CITIZEN.value: "user", CaseAuthor.STAFF.value: "consulent",
+                   CaseAuthor.NOTICE.value: "melding"}
+            lines = [(m.at.timestamp(), {"from": who[m.author], "text": m.text, "buttons": []})
+                     for m in queue.messages(session, case)]
+            session.expunge(case)
+            return case, lines
+
+    case, lines = await asyncio.to_thread(load)
+    try:
+        events = await request.config_dict[ASSISTANT].events(case.conversation_id)
+    except AssistantUnavailable:
+        events = []
+    facts = _facts(events)
+    return render(request, "overname.html", case=case, open=case.status == CaseStatus.WITH_STAFF.value,
+                  lines=transcript(events, lines), facts=facts, channel=CHANNEL_WORDS[case.channel],
+                  max_reply=MAX_REPLY, unreachable=not events)
+
+
+def _facts(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The last value of each intake slot in the conversation (already redacted by the store)."""
+    found: dict[str, Any] = {}
+    for event in events:
+        if event.get("event") == "slot" and event.get("name") in dict(FACTS):
+            found[str(event["name"])] = event.get("value")
+    return [(label, str(found[name])) for name, label in FACTS if found.get(name) not in (None, "")]
+
+
+@login_required()
+async def reply(request: web.Request) -> web.StreamResponse:
+    form = await checked_form(request)
+    text = str(form.get("antwoord") or "").strip()[:MAX_REPLY]
+
+    def send() -> str:
+        with request.config_dict[SESSIONS].begin() as session:
+            case = _own_case(request, session)
+            if text and case.status == CaseStatus.WITH_STAFF.value:
+                _notify(request, session, case, text, CaseAuthor.STAFF)
+            return case.code
+
+    code = await asyncio.to_thread(send)
+    raise web.HTTPSeeOther(f"/staff/overname/{code}#antwoord")
+
+
+async def _end(request: web.Request, status: CaseStatus, notice: str, action: str) -> web.StreamResponse:
+    """Back to the assistant, or closed: Rasa resumes first (a conversation left paused would get
+    no answer at all), then the case ends and the person is told."""
+    await checked_form(request)
+    who = actor(request)
+
+    def still_open() -> str | None:
+        with request.config_dict[SESSIONS]() as session:
+            case = _own_case(request, session)
+            return case.conversation_id if case.status == CaseStatus.WITH_STAFF.value else None
+
+    conversation = await asyncio.to_thread(still_open)
+    if conversation is None:
+        raise web.HTTPSeeOther(QUEUE)
+    try:
+        await request.config_dict[ASSISTANT].resume(conversation)
+    except AssistantUnavailable:
+        raise web.HTTPServiceUnavailable(
+            text="De assistent antwoordt nu niet. Het gesprek blijft bij jou; probeer het zo opnieuw.") from None
+
+    def end() -> None:
+        with request.config_dict[SESSIONS].begin() as session:
+            case = _own_case(request, session)
+            if case.status == CaseStatus.WITH_STAFF.value:
+                _notify(request, session, case, notice, CaseAuthor.NOTICE)
+                queue.end(session, case, status, _now())
+                record_audit(session, actor=who, action=action, subject=case.code, detail={}, at=_now())
+
+    await asyncio.to_thread(end)
+    raise web.HTTPSeeOther(QUEUE)
+
+
+@login_required()
+async def hand_back(request: web.Request) -> web.StreamResponse:
+    return await _end(request, CaseStatus.BACK, texts.BACK, "gesprek_teruggegeven")
+
+
+@login_required()
+async def close(request: web.Request) -> web.StreamResponse:
+    return await _end(request, CaseStatus.CLOSED, texts.CLOSED, "gesprek_afgesloten")
+
+
+def add_handover_routes(app: web.Application) -> None:
+    app.router.add_get("/wachtrij", queue_page)
+    app.router.add_post("/wachtrij/beschikbaar", availability)
+    app.router.add_post("/wachtrij/{code}/overnemen", take_case)
+    app.router.add_get("/overname/{code}", case_page)
+    app.router.add_post("/overname/{code}/antwoord", reply)
+    app.router.add_post("/overname/{code}/terug", hand_back)
+    app.router.add_post("/overname/{code}/sluiten", close)

@@ -1,0 +1,22 @@
+"""Case codes: 6 characters a person can read aloud, type on a keypad menu or say at a counter.
+
+No letters or digits that look or sound alike (0/O, 1/I/L, 2/Z, 5/S, 8/B): 25 characters, so
+25**6 ≈ 244 million codes; a new code is drawn at random and checked against the table."""
+from __future__ import annotations
+
+import re
+import secrets
+
+ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+LENGTH = 6
+_TYPED = re.compile(r"[^0-9A-Za-z]")
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+
+
+def normalise_code(typed: str) -> str | None:
+    """"hk-7 m3p" → "HK7M3P"; None when it cannot be a case code (then nothing is looked up)."""
+    code = _TYPED.sub("", typed or "").upper()
+    return code if len(code) == LENGTH and all(c in ALPHABET for c in code) else None

@@ -1,0 +1,194 @@
+"""A live hand-over through the real gateway, Rasa and action server (issue 20): a person in the
+web chat asks for a person while a consulent is available; the assistant pauses (Rasa's own
+ConversationPaused), the person learns their place and code, their next messages wait for the
+consulent and never reach Rasa; the consulent takes the conversation (a colleague who clicks
+later is told it is taken), reads it without the national number, answers in the person's chat,
+and hands it back: the assistant answers again. The same by SMS, the consulent's answer going out
+through the outbox. With nobody available the person gets VDAB's phone number, as before."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select, update
+
+from tests.conversation.stack import TOKEN, running_stack
+from tests.gateway.twilio_requests import BASE, signed, sms_fields
+from tests.gateway.twilio_requests import TOKEN as TWILIO_TOKEN
+from tests.staff.conftest import CHANNEL_SECRET, TOTP_SECRET, csrf_of, log_in
+from tests.support.database import valid_insz
+from verwijzing.config import settings
+from verwijzing.gateway import init_app
+from verwijzing.gateway.identity import cookie_name, web_id_from_cookie
+from verwijzing.staff.accounts import add_user
+from verwijzing.store import make_engine, make_sessionmaker
+from verwijzing.store.models import OutboxMessage
+from verwijzing.store.staff_models import StaffUser
+
+pytestmark = pytest.mark.rasa
+DAY = "2027-02-01"
+PASSWORD = "een lang wachtwoord voor de test"
+INSZ = valid_insz(dt.date(1985, 7, 30), 33)
+PHONE = "+32470123456"
+CODE = re.compile(r"dossiercode is ([A-Z0-9]{6})|Je code is ([A-Z0-9]{6})")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("handover")
+    with running_stack(tmp, VERWIJZING_PEILDATUM=DAY) as (rasa, actions):
+        yield rasa, actions, f"sqlite:///{tmp / 'verwijzing.db'}"
+
+
+@pytest.fixture
+def config(stack, monkeypatch):
+    rasa, actions, database_url = stack
+    monkeypatch.setenv("VERWIJZING_INSZ_PEPPER", "test-pepper")
+    monkeypatch.setenv("VERWIJZING_CHANNEL_SECRET", CHANNEL_SECRET)
+    return dataclasses.replace(settings(), database_url=database_url, rasa_url=rasa.base, rasa_auth_token=TOKEN,
+                               action_server_url=actions.url, twilio_auth_token=TWILIO_TOKEN,
+                               office_hours="ma-zo 00:00-24:00",
+                               # A browser on this machine: over http, so the cookies are not Secure.
+                               public_base_url="http://localhost:8080")
+
+
+@pytest.fixture(scope="module")
+def consulents(stack):
+    with make_sessionmaker(make_engine(stack[2])).begin() as session:
+        # One login per test: a second-factor code works once, and the tests log in seconds apart.
+        for login in ("an.overname", "bart.overname", "carla.overname", "dirk.overname"):
+            add_user(session, login, "consulent", PASSWORD, dt.datetime.now(dt.UTC), totp_secret=TOTP_SECRET,
+                     seal_key=CHANNEL_SECRET.encode())
+    return "an.overname", "bart.overname", "carla.overname", "dirk.overname"
+
+
+async def client_of(config) -> TestClient:
+    client = TestClient(TestServer(init_app(config)))
+    await client.start_server()
+    return client
+
+
+async def staff(config, login: str) -> TestClient:
+    client = await client_of(config)
+    assert (await log_in(client, login, PASSWORD)).status == 302
+    client.csrf = csrf_of(await (await client.get("/staff/wachtrij")).text())
+    return client
+
+
+async def post(client, path: str, **fields: str):
+    return await client.post(path, data={**fields, "csrf": client.csrf}, allow_redirects=False)
+
+
+async def chat(client, text: str) -> dict:
+    response = await client.post("/chat", json={"message": text})
+    assert response.status == 200, await response.text()
+    return await response.json()
+
+
+def said(body: dict) -> str:
+    return "\n".join(m["text"] for m in body["messages"])
+
+
+async def test_a_web_chat_is_taken_over_answered_and_handed_back(stack, config, consulents):
+    rasa = stack[0]
+    an, bart = await staff(config, consulents[0]), await staff(config, consulents[1])
+    citizen = await client_of(config)
+    try:
+        assert (await post(an, "/staff/wachtrij/beschikbaar", beschikbaar="ja")).status == 303
+        await chat(citizen, "hallo")
+        asked = await chat(citizen, "ik wil met een mens praten")
+        code = asked["overdracht"]["code"]
+        assert asked["overdracht"]["plaats"] == 1 and "Je bent nummer 1 in de rij" in said(asked)
+        assert f"Je dossiercode is {code}" in said(asked) and "0800" not in said(asked)
+        # While waiting, messages are for the consulent: Rasa does not get them.
+        waiting = await chat(citizen, f"ik wil mijn afspraak verzetten, mijn nummer is {INSZ}")
+        assert waiting["messages"] == [] and waiting["overdracht"]["status"] == "wacht"
+
+        queue_page = await (await an.get("/staff/wachtrij")).text()
+        assert code in queue_page and "chat" in queue_page
+        taken = await post(an, f"/staff/wachtrij/{code}/overnemen")
+        assert taken.headers["Location"] == f"/staff/overname/{code}"
+        too_late = await post(bart, f"/staff/wachtrij/{code}/overnemen")
+        assert too_late.headers["Location"] == f"/staff/wachtrij?bezet={code}"
+        assert (await bart.get(f"/staff/overname/{code}")).status == 404  # not hers
+
+        page = await (await an.get(f"/staff/overname/{code}")).text()
+        assert "ik wil met een mens praten" in page and "ik wil mijn afspraak verzetten" in page
+        assert INSZ not in page and "[rijksregisternummer]" in page
+        answer = await post(an, f"/staff/overname/{code}/antwoord", antwoord="Dag, ik ben An. Ik help je.")
+        assert answer.status == 303
+
+        history = await (await citizen.get("/chat")).json()
+        lines = [(m["from"], m["text"]) for m in history["messages"]]
+        assert ("consulent", "Dag, ik ben An. Ik help je.") in lines
+        assert ("melding", "Een consulent van VDAB leest nu mee en antwoordt zo.") in lines
+        assert history["overdracht"]["status"] == "bij_consulent"
+        events = rasa.tracker(citizen_id(citizen, config))["events"]
+        assert [e["event"] for e in events].count("pause") == 1
+        assert not any(INSZ in str(e) for e in events) and not any(
+            "afspraak verzetten" in str(e.get("text")) for e in events if e["event"] == "user")
+
+        assert (await post(an, f"/staff/overname/{code}/terug")).headers["Location"] == "/staff/wachtrij"
+        after = await (await citizen.get("/chat")).json()
+        assert "overdracht" not in after
+        assert after["messages"][-1]["text"] == "De consulent geeft je terug aan de assistent. Typ gerust verder."
+        answered = await chat(citizen, "wat kost het?")
+        assert answered["messages"] and "euro" in said(answered) and "overdracht" not in answered
+        assert "resume" in [e["event"] for e in rasa.tracker(citizen_id(citizen, config))["events"]]
+    finally:
+        for client in (an, bart, citizen):
+            await client.close()
+
+
+def citizen_id(client: TestClient, config) -> str:
+    cookie = next(c for c in client.session.cookie_jar if c.key == cookie_name(config.public_is_https))
+    found = web_id_from_cookie(cookie.value, config.channel_secret)
+    assert found
+    return found
+
+
+async def sms(client, body: str, n: int) -> str:
+    fields = sms_fields(body, PHONE, n)
+    response = await client.post("/webhooks/sms", data=fields, headers=signed("/webhooks/sms", fields))
+    assert response.status == 200
+    return await response.text()
+
+
+async def test_an_sms_conversation_is_taken_over_and_answered_by_sms(stack, config, consulents):
+    an = await staff(config, consulents[2])
+    line = await client_of(dataclasses.replace(config, public_base_url=BASE))  # as Twilio signs it
+    try:
+        assert (await post(an, "/staff/wachtrij/beschikbaar", beschikbaar="ja")).status == 303
+        await sms(line, "hallo", 1)
+        handed = await sms(line, "ik wil met een mens praten", 2)
+        match = CODE.search(handed)
+        assert match and "Een consulent van VDAB neemt je gesprek over" in handed, handed
+        code = match.group(1) or match.group(2)
+        assert "Je bericht is doorgegeven aan de consulent." in await sms(line, "ben je daar?", 3)
+        await post(an, f"/staff/wachtrij/{code}/overnemen")
+        await post(an, f"/staff/overname/{code}/antwoord", antwoord="Dag, ik bel je zo op.")
+        with make_sessionmaker(make_engine(stack[2]))() as session:
+            bodies = [m.body for m in session.scalars(select(OutboxMessage).where(OutboxMessage.to_number == PHONE))]
+        assert "Dag, ik bel je zo op." in bodies and "Een consulent van VDAB leest nu mee en antwoordt zo." in bodies
+        await post(an, f"/staff/overname/{code}/sluiten")
+    finally:
+        await an.close()
+        await line.close()
+
+
+async def test_with_nobody_available_the_phone_number_as_before(stack, config, consulents):
+    an = await staff(config, consulents[3])
+    citizen = await client_of(config)
+    try:
+        with make_sessionmaker(make_engine(stack[2])).begin() as session:  # the colleagues above went home
+            session.execute(update(StaffUser).values(available_until=None))
+        await post(an, "/staff/wachtrij/beschikbaar", beschikbaar="nee")
+        await chat(citizen, "hallo")
+        asked = await chat(citizen, "ik wil met een mens praten")
+        assert "overdracht" not in asked and "0800 30 700" in said(asked)
+    finally:
+        await an.close()
+        await citizen.close()
