@@ -81,6 +81,22 @@ class CaseStatus(StrEnum):
     WITH_STAFF = "bij_consulent"  # a consulent took it and answers
     BACK = "terug"  # handed back to the assistant
     CLOSED = "gesloten"
+    # Nobody there: the gateway asks the phone number and a part of the day, then the case waits
+    # in the staff queue for a call back, until a consulent records how it went.
+    CALLBACK_ASKING = "terugbellen_vraag"
+    CALLBACK = "terugbellen"
+
+
+class Daypart(StrEnum):
+    MORNING = "voormiddag"
+    AFTERNOON = "namiddag"
+    ANY = "maakt_niet_uit"
+
+
+class CallbackOutcome(StrEnum):
+    HELPED = "geholpen"
+    NOT_REACHED = "niet_bereikt"
+    WRONG_NUMBER = "verkeerd_nummer"
 
 
 # The cases whose messages go to a person, not to the assistant.

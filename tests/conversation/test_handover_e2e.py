@@ -19,12 +19,13 @@ from tests.conversation.stack import TOKEN, running_stack
 from tests.gateway.twilio_requests import BASE, signed, sms_fields
 from tests.gateway.twilio_requests import TOKEN as TWILIO_TOKEN
 from tests.staff.conftest import CHANNEL_SECRET, TOTP_SECRET, csrf_of, log_in
-from tests.support.database import valid_insz
+from tests.support.database import dump_rows, valid_insz
 from verwijzing.config import settings
 from verwijzing.gateway import init_app
 from verwijzing.gateway.identity import cookie_name, web_id_from_cookie
 from verwijzing.staff.accounts import add_user
 from verwijzing.store import make_engine, make_sessionmaker
+from verwijzing.store.case_models import Case
 from verwijzing.store.models import OutboxMessage
 from verwijzing.store.staff_models import StaffUser
 
@@ -189,6 +190,46 @@ async def test_with_nobody_available_the_phone_number_as_before(stack, config, c
         await chat(citizen, "hallo")
         asked = await chat(citizen, "ik wil met een mens praten")
         assert "overdracht" not in asked and "0800 30 700" in said(asked)
+        # ... and a call back is offered: the button, the number, the part of the day.
+        assert asked["messages"][-1]["buttons"] == [{"title": "Bel me terug", "payload": "terugbellen"}]
+        assert "Op welk nummer kunnen we je bellen?" in said(await chat(citizen, "terugbellen"))
+        assert "Dat nummer kan ik niet lezen" in said(await chat(citizen, "mijn nummer? euh"))
+        assert "Typ 1 voor de voormiddag" in said(await chat(citizen, "0471 22 33 44"))
+        noted = said(await chat(citizen, "liefst s morgens"))
+        code = re.search(r"Je code is ([A-Z0-9]{6})", noted).group(1)
+        assert "Een consulent van VDAB belt je terug op een werkdag, in de voormiddag." in noted
+        engine = make_engine(stack[2])
+        with make_sessionmaker(engine)() as session:
+            texts = [m.body for m in session.scalars(
+                select(OutboxMessage).where(OutboxMessage.to_number == "+32471223344"))]
+            case = session.scalars(select(Case).where(Case.code == code)).one()
+            assert case.phone_sealed and "471" not in case.phone_sealed
+        assert f"VDAB belt je terug op een werkdag, in de voormiddag. Je code is {code}." in texts
+        # The consulent sees it in the queue, calls, and records how it went.
+        assert code in await (await an.get("/staff/wachtrij")).text()
+        assert (await post(an, f"/staff/wachtrij/{code}/bellen")).headers["Location"] == f"/staff/overname/{code}"
+        page = await (await an.get(f"/staff/overname/{code}")).text()
+        assert 'href="tel:+32471223344"' in page and "in de voormiddag" in page
+        assert (await post(an, f"/staff/overname/{code}/uitkomst", uitkomst="geholpen")).status == 303
+        with make_sessionmaker(engine)() as session:
+            case = session.scalars(select(Case).where(Case.code == code)).one()
+            assert (case.status, case.outcome) == ("gesloten", "geholpen")
+        assert "471" not in repr(dump_rows(engine)["case_messages"])  # the number is in no message
+        engine.dispose()
     finally:
         await an.close()
         await citizen.close()
+
+
+async def test_a_call_back_by_sms_asks_only_the_part_of_the_day(stack, config, consulents):
+    line = await client_of(dataclasses.replace(config, public_base_url=BASE))
+    try:
+        with make_sessionmaker(make_engine(stack[2])).begin() as session:
+            session.execute(update(StaffUser).values(available_until=None))
+        offered = await sms(line, "ik wil met een mens praten", 20)
+        assert "Stuur dan: TERUGBELLEN" in offered
+        assert "Typ 1 voor de voormiddag" in await sms(line, "TERUGBELLEN", 21)
+        assert "Typ 1, 2 of 3" in await sms(line, "morgen", 22)
+        assert "in de namiddag" in await sms(line, "2", 23)
+    finally:
+        await line.close()

@@ -15,14 +15,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.orm import Session
 
 from verwijzing.config import ConfigError
+from verwijzing.dialogue.booking import read_telefoon
 from verwijzing.enums import OPEN_CASE_STATUSES, CaseAuthor, CaseStatus, Channel
-from verwijzing.gateway.assistant import BotMessage
-from verwijzing.gateway.keys import ASSISTANT, OFFICE_HOURS, SESSIONS
+from verwijzing.gateway.assistant import BotMessage, Button
+from verwijzing.gateway.keys import ASSISTANT, OFFICE_HOURS, SESSIONS, SETTINGS
 from verwijzing.handover import queue, texts
+from verwijzing.handover.callback import DAYPART_WORDS, read_daypart, stops, wants_callback
 from verwijzing.handover.duty import BadOfficeHours, OfficeHours, on_duty, parse_office_hours
+from verwijzing.notify.sms import queue_sms
+from verwijzing.privacy.sealed import seal, unseal
 from verwijzing.referrals.search import HANDOFF_RESPONSES
+from verwijzing.store.case_models import Case
 
 
 @dataclass(frozen=True)
@@ -113,9 +119,63 @@ async def after_turn(request: web.Request, sender: str, channel: Channel, replie
             return view, said
 
     joined = await asyncio.to_thread(join)
-    if joined is None:
-        return replies, None
+    if joined is None:  # nobody there: the phone number stands, and a call back is offered
+        if channel is Channel.SMS:
+            return [*replies, BotMessage(texts.CALLBACK_OFFER_SMS)], None
+        return [*replies, BotMessage(texts.CALLBACK_OFFER, (Button(texts.CALLBACK_BUTTON, texts.CALLBACK),))], None
     view, said = joined
     await request.config_dict[ASSISTANT].pause(sender)
     kept = [reply for reply in replies if reply.response not in HANDOFF_RESPONSES]
     return [*kept, BotMessage(said)], view
+
+
+# ---- a call back ----------------------------------------------------------------------------
+
+
+async def callback_step(request: web.Request, sender: str, channel: Channel, text: str,
+                        phone_sealed: str | None = None) -> list[BotMessage] | None:
+    """The gateway's own few questions for a call back ("bel me terug" → the number on the web →
+    the part of the day), or None when the message is not about one (it goes to the assistant).
+    On SMS the number is the sender's. Two answers it cannot read end it kindly, with VDAB's number."""
+    secret = request.config_dict[SETTINGS].channel_secret
+
+    def step() -> list[str] | None:
+        with request.config_dict[SESSIONS].begin() as session:
+            at = wall_now()
+            case = queue.asking_callback(session, sender)
+            if case is None:
+                if not wants_callback(text):
+                    return None
+                case = queue.callback_case(session, sender, channel, at, phone_sealed)
+                return [texts.ASK_DAYPART if case.phone_sealed else texts.ASK_PHONE]
+            if stops(text):
+                queue.end(session, case, CaseStatus.CLOSED, at)
+                return [texts.STOPPED]
+            if not case.phone_sealed:
+                phone = read_telefoon(text)
+                if phone is None:
+                    return _missed(session, case, at, texts.ASK_PHONE_AGAIN)
+                case.phone_sealed, case.misses = seal(phone, secret), 0
+                return [texts.ASK_DAYPART]
+            daypart = read_daypart(text)
+            if daypart is None:
+                return _missed(session, case, at, texts.ASK_DAYPART_AGAIN)
+            case.daypart, case.status, case.asked_at = daypart.value, CaseStatus.CALLBACK.value, at
+            words = DAYPART_WORDS[daypart]
+            phone = unseal(case.phone_sealed, secret)
+            if phone:
+                queue_sms(session, to=phone, body=texts.callback_sms(words, case.code), at=at)
+            said = texts.callback_noted(words, case.code)
+            queue.add_message(session, case, CaseAuthor.NOTICE, said, at)
+            return [said]
+
+    said = await asyncio.to_thread(step)
+    return None if said is None else [BotMessage(line) for line in said]
+
+
+def _missed(session: Session, case: Case, at: dt.datetime, again: str) -> list[str]:
+    case.misses += 1
+    if case.misses < 2:
+        return [again]
+    queue.end(session, case, CaseStatus.CLOSED, at)
+    return [texts.GAVE_UP]

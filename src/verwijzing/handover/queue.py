@@ -31,15 +31,20 @@ def open_case(session: Session, conversation_id: str, channel: Channel, at: dt.d
     if case is not None and case.status in _OPEN:
         return case
     if case is None:
-        code = new_code()
-        while session.scalar(select(Case.id).where(Case.code == code)) is not None:
-            code = new_code()
-        case = Case(code=code, conversation_id=conversation_id, channel=channel.value)
-        session.add(case)
+        case = _new_case(session, conversation_id, channel)
     case.status, case.asked_at, case.taken_by, case.taken_at, case.ended_at = (
         CaseStatus.WAITING.value, at, None, None, None)
     case.phone_sealed = phone_sealed or case.phone_sealed
     session.flush()
+    return case
+
+
+def _new_case(session: Session, conversation_id: str, channel: Channel) -> Case:
+    code = new_code()
+    while session.scalar(select(Case.id).where(Case.code == code)) is not None:
+        code = new_code()
+    case = Case(code=code, conversation_id=conversation_id, channel=channel.value)
+    session.add(case)
     return case
 
 
@@ -66,9 +71,27 @@ def place_in_queue(session: Session, case: Case) -> int:
         Case.status == CaseStatus.WAITING.value, Case.asked_at <= case.asked_at)) or 0
 
 
-def waiting(session: Session) -> list[Case]:
-    return list(session.scalars(select(Case).where(Case.status == CaseStatus.WAITING.value)
-                                .order_by(Case.asked_at, Case.id)))
+def waiting(session: Session, status: CaseStatus = CaseStatus.WAITING) -> list[Case]:
+    """The queue (or the call backs asked for), who asked first first."""
+    return list(session.scalars(select(Case).where(Case.status == status.value).order_by(Case.asked_at, Case.id)))
+
+
+def callback_case(session: Session, conversation_id: str, channel: Channel, at: dt.datetime,
+                  phone_sealed: str | None) -> Case:
+    """The conversation's case, now asking for a call back's details (the number, the part of the day)."""
+    case = session.scalar(select(Case).where(Case.conversation_id == conversation_id).with_for_update())
+    if case is None:
+        case = _new_case(session, conversation_id, channel)
+    case.status, case.asked_at, case.taken_by, case.taken_at, case.ended_at = (
+        CaseStatus.CALLBACK_ASKING.value, at, None, None, None)
+    case.phone_sealed, case.daypart, case.outcome, case.misses = phone_sealed, None, None, 0
+    session.flush()
+    return case
+
+
+def asking_callback(session: Session, conversation_id: str) -> Case | None:
+    return session.scalar(select(Case).where(Case.conversation_id == conversation_id,
+                                             Case.status == CaseStatus.CALLBACK_ASKING.value).with_for_update())
 
 
 def taken_by(session: Session, login: str) -> list[Case]:
@@ -84,10 +107,12 @@ def typical_wait(session: Session) -> dt.timedelta | None:
     return dt.timedelta(seconds=statistics.median(waits)) if waits else None
 
 
-def take(session: Session, code: str, login: str, at: dt.datetime) -> bool:
-    """Take a waiting case: True for the one consulent whose click found it still waiting."""
+def take(session: Session, code: str, login: str, at: dt.datetime,
+         waiting_as: CaseStatus = CaseStatus.WAITING) -> bool:
+    """Take a waiting case (or a call back, `waiting_as`): True for the one consulent whose click
+    found it still waiting."""
     result = cast(CursorResult[Any], session.execute(
-        update(Case).where(Case.code == code, Case.status == CaseStatus.WAITING.value)
+        update(Case).where(Case.code == code, Case.status == waiting_as.value)
         .values(status=CaseStatus.WITH_STAFF.value, taken_by=login, taken_at=at),
         execution_options={"synchronize_session": False}))
     return (result.rowcount or 0) == 1

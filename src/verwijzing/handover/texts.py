@@ -21,3 +21,25 @@ TAKEN = "Een consulent van VDAB leest nu mee en antwoordt zo."
 BACK = "De consulent geeft je terug aan de assistent. Typ gerust verder."
 CLOSED = "De consulent heeft het gesprek afgesloten. Heb je nog een vraag? Typ ze gewoon."
 RECEIVED_SMS = "Je bericht is doorgegeven aan de consulent."
+
+# ---- a call back, when nobody is there ------------------------------------------------------
+
+CALLBACK = "terugbellen"  # what the offer's button sends (and what a person can type)
+CALLBACK_OFFER = "Er is nu geen consulent vrij. Wil je dat we je terugbellen?"
+CALLBACK_BUTTON = "Bel me terug"
+CALLBACK_OFFER_SMS = "Er is nu geen consulent vrij. Wil je dat we je terugbellen? Stuur dan: TERUGBELLEN"
+ASK_PHONE = "Op welk nummer kunnen we je bellen? Typ je gsm- of telefoonnummer, bijvoorbeeld 0470 12 34 56."
+ASK_PHONE_AGAIN = "Dat nummer kan ik niet lezen. Typ het zo: 0470 12 34 56. Of typ 'stop'."
+ASK_DAYPART = "Wanneer bellen we je het best? Typ 1 voor de voormiddag, 2 voor de namiddag, 3 als het niet uitmaakt."
+ASK_DAYPART_AGAIN = "Typ 1, 2 of 3. 1 is de voormiddag, 2 de namiddag, 3 maakt niet uit."
+GAVE_UP = "Dat lukt zo niet. Bel dan zelf gratis naar VDAB: 0800 30 700."
+STOPPED = "Goed. We bellen je niet terug."
+
+
+def callback_noted(daypart_words: str, code: str) -> str:
+    return (f"Genoteerd. Een consulent van VDAB belt je terug op een werkdag, {daypart_words}. "
+            f"Je code is {code}. Je krijgt ook een sms.")
+
+
+def callback_sms(daypart_words: str, code: str) -> str:
+    return f"VDAB belt je terug op een werkdag, {daypart_words}. Je code is {code}."

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from verwijzing.enums import CaseAuthor, CaseStatus, Channel
+from verwijzing.enums import CallbackOutcome, CaseAuthor, CaseStatus, Channel, Daypart
 from verwijzing.store.models import Base, _in
 
 
@@ -19,6 +19,8 @@ class Case(Base):
     __table_args__ = (
         CheckConstraint(_in("status", CaseStatus), name="status"),
         CheckConstraint(_in("channel", Channel), name="channel"),
+        CheckConstraint(f"daypart IS NULL OR {_in('daypart', Daypart)}", name="daypart"),
+        CheckConstraint(f"outcome IS NULL OR {_in('outcome', CallbackOutcome)}", name="outcome"),
         # The queue: the waiting cases, oldest first.
         Index("ix_cases_status_asked_at", "status", "asked_at"),
     )
@@ -29,13 +31,18 @@ class Case(Base):
     # The channel's conversation id (the gateway's keyed id): one case per conversation.
     conversation_id: Mapped[str] = mapped_column(String(255), unique=True)
     channel: Mapped[str] = mapped_column(String(10))
-    # SMS only: the number to answer, sealed with VERWIJZING_CHANNEL_SECRET (never readable).
+    # The number to answer (SMS) or call back, sealed with VERWIJZING_CHANNEL_SECRET (never readable).
     phone_sealed: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20))
     asked_at: Mapped[dt.datetime]  # when it last joined the queue
     taken_by: Mapped[str | None] = mapped_column(String(80))
     taken_at: Mapped[dt.datetime | None]
     ended_at: Mapped[dt.datetime | None]
+    # A call back: when the person wants it, and how the call went (recorded by the consulent).
+    daypart: Mapped[str | None] = mapped_column(String(20))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    # Answers the gateway could not read while asking for a call back: the second one ends it kindly.
+    misses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class CaseMessage(Base):

@@ -21,7 +21,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from verwijzing.content import load
 from verwijzing.enums import CaseStatus, Channel
 from verwijzing.gateway.assistant import AssistantUnavailable, last_reply
-from verwijzing.gateway.handover import after_turn, to_case
+from verwijzing.gateway.handover import after_turn, callback_step, to_case
 from verwijzing.gateway.identity import caller_id, phone_key
 from verwijzing.gateway.keys import ASSISTANT, ENGINE, LIMITS, SESSIONS, SETTINGS
 from verwijzing.gateway.limits import SMS_PER_SENDER, counted, too_many
@@ -106,12 +106,15 @@ async def incoming(request: web.Request) -> web.Response:
     if (case := await to_case(request, sender, body)) is not None:
         # A consulent has (or will have) the conversation: they answer by SMS through the outbox.
         return twiml(handover_texts.RECEIVED_SMS) if case.status is CaseStatus.WAITING else twiml()
+    sealed = seal(number, config.channel_secret)
+    if (callback := await callback_step(request, sender, Channel.SMS, body, sealed)) is not None:
+        return twiml(reply_text(callback))
     assistant = request.app[ASSISTANT]
     try:
         said = choose(body, last_reply(await assistant.events(sender))) or body.strip()
         replies = await assistant.turn(sender, said, "sms")
         # The number to answer is kept sealed with the case, only if a person takes over.
-        replies, _ = await after_turn(request, sender, Channel.SMS, replies, seal(number, config.channel_secret))
+        replies, _ = await after_turn(request, sender, Channel.SMS, replies, sealed)
     except AssistantUnavailable:
         logger.warning("sms: Rasa does not answer")
         return twiml(text("onbereikbaar"))

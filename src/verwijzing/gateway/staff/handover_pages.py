@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from verwijzing.enums import CaseAuthor, CaseStatus, Channel
+from verwijzing.enums import CallbackOutcome, CaseAuthor, CaseStatus, Channel, Daypart
 from verwijzing.gateway.assistant import AssistantUnavailable, transcript
 from verwijzing.gateway.keys import ASSISTANT, OFFICE_HOURS, SESSIONS, SETTINGS
 from verwijzing.gateway.staff.auth import actor, checked_form, login_required
 from verwijzing.gateway.staff.context import STAFF
 from verwijzing.gateway.staff.render import render
 from verwijzing.handover import queue, texts
+from verwijzing.handover.callback import DAYPART_WORDS
 from verwijzing.handover.codes import normalise_code
 from verwijzing.handover.duty import set_available
 from verwijzing.nl_be import BRUSSELS
@@ -54,23 +56,34 @@ class Waiting:
     place: int
 
 
+@dataclass(frozen=True)
+class Callback:
+    code: str
+    channel: str
+    daypart: str
+    asked_at: dt.datetime
+
+
 @login_required()
 async def queue_page(request: web.Request) -> web.Response:
     login = request[STAFF].login
     busy = request.query.get("bezet", "")[:6]
 
-    def load() -> tuple[list[Waiting], list[Case], dt.datetime | None]:
+    def load() -> tuple[list[Waiting], list[Callback], list[Case], dt.datetime | None]:
         at = _now()
         with request.config_dict[SESSIONS]() as session:
             waiting = [Waiting(c.code, CHANNEL_WORDS[c.channel], int((at - c.asked_at).total_seconds() // 60), i)
                        for i, c in enumerate(queue.waiting(session), start=1)]
-            user = session.query(StaffUser).filter_by(login=login).one_or_none()
+            callbacks = [Callback(c.code, CHANNEL_WORDS[c.channel], DAYPART_WORDS[Daypart(c.daypart or Daypart.ANY)],
+                                  c.asked_at.astimezone(BRUSSELS))
+                         for c in queue.waiting(session, CaseStatus.CALLBACK)]
+            user = session.scalar(select(StaffUser).where(StaffUser.login == login))
             until = user.available_until if user and user.available_until and user.available_until > at else None
-            return waiting, queue.taken_by(session, login), until
+            return waiting, callbacks, queue.taken_by(session, login), until
 
-    waiting, mine, until = await asyncio.to_thread(load)
+    waiting, callbacks, mine, until = await asyncio.to_thread(load)
     hours = request.config_dict[OFFICE_HOURS]
-    return render(request, "wachtrij.html", waiting=waiting, mine=mine, busy=busy,
+    return render(request, "wachtrij.html", waiting=waiting, callbacks=callbacks, mine=mine, busy=busy,
                   available_until=until.astimezone(BRUSSELS) if until else None,
                   open_now=hours.open_at(_now()), office_hours=request.config_dict[SETTINGS].office_hours)
 
@@ -101,16 +114,27 @@ def _notify(request: web.Request, session: Session, case: Case, text: str, autho
 
 @login_required()
 async def take_case(request: web.Request) -> web.StreamResponse:
+    return await _take(request, CaseStatus.WAITING)
+
+
+@login_required()
+async def take_callback(request: web.Request) -> web.StreamResponse:
+    return await _take(request, CaseStatus.CALLBACK)
+
+
+async def _take(request: web.Request, waiting_as: CaseStatus) -> web.StreamResponse:
     await checked_form(request)
     code, login, who = request.match_info["code"], request[STAFF].login, actor(request)
 
     def take() -> bool:
         with request.config_dict[SESSIONS].begin() as session:
             case = queue.find(session, code)
-            if case is None or not queue.take(session, case.code, login, _now()):
+            if case is None or not queue.take(session, case.code, login, _now(), waiting_as):
                 return False
-            _notify(request, session, case, texts.TAKEN, CaseAuthor.NOTICE)
-            record_audit(session, actor=who, action="gesprek_overgenomen", subject=code, detail={}, at=_now())
+            if waiting_as is CaseStatus.WAITING:  # a call back: the person hears from us by phone
+                _notify(request, session, case, texts.TAKEN, CaseAuthor.NOTICE)
+            record_audit(session, actor=who, action="gesprek_overgenomen", subject=case.code,
+                         detail={"terugbellen": waiting_as is CaseStatus.CALLBACK}, at=_now())
             return True
 
     if not await asyncio.to_thread(take):
@@ -141,14 +165,53 @@ async def case_page(request: web.Request) -> web.Response:
             return case, lines
 
     case, lines = await asyncio.to_thread(load)
+    phone = None
+    if case.daypart and case.status == CaseStatus.WITH_STAFF.value:
+        # Shown to the consulent who calls, never stored readable; the audit log says it was shown.
+        phone = unseal(case.phone_sealed, request.config_dict[SETTINGS].channel_secret)
+        await asyncio.to_thread(_audit, request, "telefoonnummer_getoond", case.code)
     try:
         events = await request.config_dict[ASSISTANT].events(case.conversation_id)
     except AssistantUnavailable:
         events = []
     facts = _facts(events)
     return render(request, "overname.html", case=case, open=case.status == CaseStatus.WITH_STAFF.value,
+                  phone=phone, daypart=DAYPART_WORDS[Daypart(case.daypart)] if case.daypart else None,
+                  outcomes=OUTCOMES,
                   lines=transcript(events, lines), facts=facts, channel=CHANNEL_WORDS[case.channel],
                   max_reply=MAX_REPLY, unreachable=not events)
+
+
+def _audit(request: web.Request, action: str, code: str) -> None:
+    with request.config_dict[SESSIONS].begin() as session:
+        record_audit(session, actor=actor(request), action=action, subject=code, detail={}, at=_now())
+
+
+OUTCOMES = ((CallbackOutcome.HELPED.value, "Gebeld en geholpen"),
+            (CallbackOutcome.NOT_REACHED.value, "Niet bereikt"),
+            (CallbackOutcome.WRONG_NUMBER.value, "Verkeerd nummer"))
+
+
+@login_required()
+async def callback_outcome(request: web.Request) -> web.StreamResponse:
+    """How the call went: recorded, and the case closed (no outcome chosen: asked again)."""
+    form = await checked_form(request)
+    chosen = str(form.get("uitkomst") or "")
+    if chosen not in dict(OUTCOMES):
+        raise web.HTTPBadRequest(text="Kies hoe het gesprek ging.")
+    who = actor(request)
+
+    def record() -> None:
+        with request.config_dict[SESSIONS].begin() as session:
+            case = _own_case(request, session)
+            if case.status == CaseStatus.WITH_STAFF.value and case.daypart:
+                case.outcome = chosen
+                queue.end(session, case, CaseStatus.CLOSED, _now())
+                record_audit(session, actor=who, action="teruggebeld", subject=case.code,
+                             detail={"uitkomst": chosen}, at=_now())
+
+    await asyncio.to_thread(record)
+    raise web.HTTPSeeOther(QUEUE)
 
 
 def _facts(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -222,6 +285,8 @@ def add_handover_routes(app: web.Application) -> None:
     app.router.add_get("/wachtrij", queue_page)
     app.router.add_post("/wachtrij/beschikbaar", availability)
     app.router.add_post("/wachtrij/{code}/overnemen", take_case)
+    app.router.add_post("/wachtrij/{code}/bellen", take_callback)
+    app.router.add_post("/overname/{code}/uitkomst", callback_outcome)
     app.router.add_get("/overname/{code}", case_page)
     app.router.add_post("/overname/{code}/antwoord", reply)
     app.router.add_post("/overname/{code}/terug", hand_back)

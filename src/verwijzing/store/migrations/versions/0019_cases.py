@@ -1,5 +1,5 @@
 """Cases for a live hand-over to a person: the queue, who took it, the messages while the assistant
-is paused; and when a consulent is available for it.
+is paused, a call back (part of the day, outcome); and when a consulent is available for it.
 
 Revision ID: 0019
 Revises: 0018
@@ -31,7 +31,15 @@ def upgrade() -> None:
         sa.Column("taken_by", sa.String(length=80), nullable=True),
         sa.Column("taken_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint("status IN ('wacht', 'bij_consulent', 'terug', 'gesloten')", name=op.f("ck_cases_status")),
+        sa.Column("daypart", sa.String(length=20), nullable=True),
+        sa.Column("outcome", sa.String(length=20), nullable=True),
+        sa.Column("misses", sa.Integer(), server_default="0", nullable=False),
+        sa.CheckConstraint("status IN ('wacht', 'bij_consulent', 'terug', 'gesloten', 'terugbellen_vraag', "
+                           "'terugbellen')", name=op.f("ck_cases_status")),
+        sa.CheckConstraint("daypart IS NULL OR daypart IN ('voormiddag', 'namiddag', 'maakt_niet_uit')",
+                           name=op.f("ck_cases_daypart")),
+        sa.CheckConstraint("outcome IS NULL OR outcome IN ('geholpen', 'niet_bereikt', 'verkeerd_nummer')",
+                           name=op.f("ck_cases_outcome")),
         sa.CheckConstraint("channel IN ('web', 'sms', 'voice', 'staff')", name=op.f("ck_cases_channel")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cases")),
         sa.UniqueConstraint("code", name=op.f("uq_cases_code")),

@@ -1,0 +1,38 @@
+"""Asking for a call back in a few words: "bel me terug", then the number (the web; SMS knows it),
+then a part of the day. Pure readers of what the person types; the gateway keeps the state."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from verwijzing.enums import Daypart
+
+_WANTS = re.compile(r"\b(?:terug\s*bell?en|bel\s+(?:me|mij)\s+(?:terug|op)|terugbel\w*)\b")
+_STOP = re.compile(r"^\W*(?:nee|neen|laat\s+maar|annuleer|stop|toch\s+niet|niet\s+nodig)\b")
+_DAYPARTS = (
+    (Daypart.MORNING, re.compile(r"^\W*1\W*$|voormiddag|ochtend|\bs?\s?morgens\b|voor\s+de\s+middag")),
+    (Daypart.AFTERNOON, re.compile(r"^\W*2\W*$|namiddag|\bs?\s?middags\b|na\s+de\s+middag|\bmiddag\b")),
+    (Daypart.ANY, re.compile(r"^\W*3\W*$|maakt\s+(?:niet|nie|ni|niks)\s+uit|om\s+het\s+even|eender|altijd")),
+)
+DAYPART_WORDS = {Daypart.MORNING: "in de voormiddag", Daypart.AFTERNOON: "in de namiddag",
+                 Daypart.ANY: "in de voormiddag of de namiddag"}
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", (text or "").lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("'", "")
+
+
+def wants_callback(text: str) -> bool:
+    return bool(_WANTS.search(_plain(text)))
+
+
+def stops(text: str) -> bool:
+    return bool(_STOP.match(_plain(text)))
+
+
+def read_daypart(text: str) -> Daypart | None:
+    """"1", "s morgens", "liefst in de namiddag", "maakt niet uit"; None when it is not clear (both)."""
+    plain = _plain(text)
+    found = {daypart for daypart, pattern in _DAYPARTS if pattern.search(plain)}
+    return found.pop() if len(found) == 1 else None
