@@ -9,6 +9,7 @@ import datetime as dt
 
 import pyotp
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -272,17 +273,32 @@ def test_a_consulent_becomes_available_takes_a_waiting_chat_and_answers(driver, 
     audit(page, "queue, not available", audited)
     page.press("Ik ben beschikbaar")
     assert "Je bent beschikbaar tot" in driver.find_element(By.TAG_NAME, "main").text
-    [row] = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "main tbody tr")]
-    assert code in row and "chat" in row
-    audit(page, "queue, available, one waiting", audited)
-    page.press("Overnemen")
-    assert page.h1() == f"Gesprek {code}"
+    assert code in driver.find_element(By.ID, "live-wachtend").text
+    # Someone else asks for a person: the queue shows it without a reload (Server-Sent Events).
+    marker = driver.find_element(By.TAG_NAME, "html")
+    with make_sessionmaker(engine).begin() as session:
+        later = queue.open_case(session, "sms-browser-wachtrij", Channel.SMS, dt.datetime.now(dt.UTC)).code
+    WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: later in d.find_element(By.ID, "live-wachtend").text)
+    assert driver.find_element(By.TAG_NAME, "html") == marker  # the same page, not reloaded
+    assert driver.find_element(By.ID, "stroom-status").get_attribute("textContent") == "De wachtrij is bijgewerkt."
+    audit(page, "queue, available, two waiting", audited)
+    driver.find_element(By.CSS_SELECTOR, f"button[aria-label='Gesprek {code} overnemen']").click()
+    WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.find_element(By.TAG_NAME, "h1").text == f"Gesprek {code}")
+    page.loaded()
     assert "Ik snap het formulier niet." in driver.find_element(By.TAG_NAME, "main").text
     audit(page, "conversation", audited)
+    # The person writes again: it appears in the open conversation without a reload.
+    with make_sessionmaker(engine).begin() as session:
+        queue.add_message(session, queue.find(session, code), CaseAuthor.CITIZEN, "Welk vakje bedoel ik?",
+                          dt.datetime.now(dt.UTC))
+    WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: "Welk vakje bedoel ik?" in d.find_element(By.ID, "live-gesprek").text)
     page.type("Je antwoord", "Dag, ik help je met het formulier.")
     page.press("Versturen")
     assert "Dag, ik help je met het formulier." in driver.find_element(By.TAG_NAME, "main").text
     with make_sessionmaker(engine)() as session:
         kept = queue.messages(session, queue.find(session, code))
         assert [(m.author, m.text) for m in kept][-1] == ("consulent", "Dag, ik help je met het formulier.")
-    assert audited == ["queue, not available", "queue, available, one waiting", "conversation"]
+    assert audited == ["queue, not available", "queue, available, two waiting", "conversation"]

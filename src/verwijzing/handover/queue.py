@@ -135,3 +135,19 @@ def messages(session: Session, case: Case) -> list[CaseMessage]:
 def end(session: Session, case: Case, status: CaseStatus, at: dt.datetime) -> None:
     """Back to the assistant (BACK) or closed (CLOSED): its messages go to the assistant again."""
     case.status, case.ended_at = status.value, at
+
+
+def queue_version(session: Session, login: str) -> str:
+    """Changes whenever the queue page would show something else to `login`: who waits, who wants
+    a call back, and the conversations they have (SSE on /staff/wachtrij)."""
+    rows = session.execute(select(Case.code, Case.status, Case.taken_by).where(
+        Case.status.in_([CaseStatus.WAITING.value, CaseStatus.CALLBACK.value, CaseStatus.WITH_STAFF.value]))
+        .order_by(Case.id)).all()
+    return "|".join(f"{code}:{status}" for code, status, taken in rows
+                    if status != CaseStatus.WITH_STAFF.value or taken == login)
+
+
+def case_version(session: Session, case: Case) -> str:
+    """Changes with each new message of the case and with its status."""
+    last = session.scalar(select(func.max(CaseMessage.id)).where(CaseMessage.case_id == case.id))
+    return f"{case.status}:{last or 0}"

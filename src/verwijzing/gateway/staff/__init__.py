@@ -25,6 +25,7 @@ from verwijzing.gateway.staff.sessions_page import add_sessions_routes
 from verwijzing.gateway.staff.welcome import add_welcome_routes
 
 STATIC = resources.files(__package__) / "static"
+STATIC_TYPES = {"staff.css": "text/css", "staff.js": "text/javascript"}
 
 
 @auth.login_required()
@@ -34,9 +35,9 @@ async def home(request: web.Request) -> web.Response:
 
 async def static_file(request: web.Request) -> web.StreamResponse:
     name = request.match_info["name"]
-    if name not in {"staff.css"}:
+    if name not in STATIC_TYPES:
         raise web.HTTPNotFound()
-    return web.Response(body=(STATIC / name).read_bytes(), content_type="text/css", charset="utf-8",
+    return web.Response(body=(STATIC / name).read_bytes(), content_type=STATIC_TYPES[name], charset="utf-8",
                         headers={"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff"})
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -282,6 +284,7 @@ async def close(request: web.Request) -> web.StreamResponse:
 
 
 def add_handover_routes(app: web.Application) -> None:
+    add_stream_routes(app)  # before "/wachtrij/{code}/…" and "/overname/{code}"
     app.router.add_get("/wachtrij", queue_page)
     app.router.add_post("/wachtrij/beschikbaar", availability)
     app.router.add_post("/wachtrij/{code}/overnemen", take_case)
@@ -291,3 +294,73 @@ def add_handover_routes(app: web.Application) -> None:
     app.router.add_post("/overname/{code}/antwoord", reply)
     app.router.add_post("/overname/{code}/terug", hand_back)
     app.router.add_post("/overname/{code}/sluiten", close)
+
+
+# ---- updates without a reload: Server-Sent Events -----------------------------------------------
+
+# How often the stream looks at the database, how long one stream lasts (the browser's EventSource
+# opens a new one), and how often a comment keeps proxies from closing a quiet one.
+STREAM_POLL_S = 2.0
+STREAM_LIFETIME_S = 600.0
+STREAM_KEEPALIVE_S = 20.0
+
+
+async def _stream(request: web.Request, version: Callable[[Session], str]) -> web.StreamResponse:
+    """An event each time `version` of the database changes; the page's own script then fetches
+    the part that changed (staff.js). A stream per open page; it ends on its own after a while."""
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store",
+                                           "X-Accel-Buffering": "no"})
+    await response.prepare(request)
+
+    def read() -> str:
+        with request.config_dict[SESSIONS]() as session:
+            return version(session)
+
+    last, quiet, started = None, 0.0, asyncio.get_running_loop().time()
+    task = asyncio.current_task()
+    if task is not None:
+        request.app[STREAMS].add(task)  # ended at shutdown: a restart does not wait for open pages
+    try:
+        while asyncio.get_running_loop().time() - started < STREAM_LIFETIME_S:
+            current = await asyncio.to_thread(read)
+            if current != last:
+                await response.write(f"event: bijgewerkt\ndata: {current}\n\n".encode())
+                last, quiet = current, 0.0
+            elif quiet >= STREAM_KEEPALIVE_S:
+                await response.write(b": nog hier\n\n")
+                quiet = 0.0
+            await asyncio.sleep(STREAM_POLL_S)
+            quiet += STREAM_POLL_S
+    except (ConnectionResetError, asyncio.CancelledError):
+        pass  # the page was closed
+    return response
+
+
+@login_required()
+async def queue_stream(request: web.Request) -> web.StreamResponse:
+    login = request[STAFF].login
+    return await _stream(request, lambda session: queue.queue_version(session, login))
+
+
+@login_required()
+async def case_stream(request: web.Request) -> web.StreamResponse:
+    def version(session: Session) -> str:
+        case = _own_case(request, session)
+        return queue.case_version(session, case)
+    return await _stream(request, version)
+
+
+STREAMS: web.AppKey[weakref.WeakSet[asyncio.Task[Any]]] = web.AppKey("streams")
+
+
+async def _end_streams(app: web.Application) -> None:
+    open_streams = app[STREAMS]
+    for task in tuple(open_streams):
+        task.cancel()
+
+
+def add_stream_routes(app: web.Application) -> None:
+    app[STREAMS] = weakref.WeakSet()
+    app.on_shutdown.append(_end_streams)
+    app.router.add_get("/wachtrij/stroom", queue_stream)
+    app.router.add_get("/overname/{code}/stroom", case_stream)
