@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from actions.decision import ActionBeslis
 from tests.actions.conftest import make_tracker, run_action
+from verwijzing.nl_be import BRUSSELS
 from verwijzing.store import Referral, make_sessionmaker
 
 SLOTS = {"hulpvraag": "loopbaan", "werkstatus": "werknemer", "woonregio": "vlaanderen",
@@ -46,7 +47,8 @@ def test_each_decision_is_one_referral_with_channel_conversation_and_facts(decid
                          "werkervaring_jaren": 12.0, "opleidingsniveau": "kort", "leeftijd": 45,
                          "eerder_gebruikt_uren": 0, "eerder_gebruikt_trajecten": 0}
     assert sms.decision["redenen"] and sms.decision["peildatum"] == "2027-02-01"
-    assert sms.created_at.date().isoformat() == "2027-02-01"  # the stack's reference day
+    # The stack's reference day, in Brussels (between 23:00 and 01:00 UTC the UTC date differs).
+    assert sms.created_at.astimezone(BRUSSELS).date().isoformat() == "2027-02-01"
     assert (voice.channel, voice.route, voice.in_aanmerking) == ("voice", "zorg", False)
 
 

@@ -192,7 +192,9 @@ class _Charts(HTMLParser):
         attributes = dict(attrs)
         if "id" in attributes:
             self.ids.add(attributes["id"])
-        if "style" in attributes or tag in ("style", "script"):
+        # Inline style or script (the console's own script file, src="/staff/static/…", is allowed).
+        if "style" in attributes or tag == "style" or (tag == "script" and not
+                                                        str(attributes.get("src", "")).startswith("/staff/static/")):
             self.styles += 1
         if tag == "svg":
             self.svgs.append(attributes)

@@ -14,6 +14,7 @@ from tests.conversation.stack import running_stack
 from tests.staff.conftest import TOTP_SECRET, log_in
 from tests.support.gateway import offline_settings
 from verwijzing.gateway import init_app
+from verwijzing.nl_be import BRUSSELS
 from verwijzing.staff.accounts import add_user
 from verwijzing.store import Referral, make_engine, make_sessionmaker
 
@@ -53,7 +54,8 @@ def test_a_decision_on_the_sms_line_is_one_referral_with_channel_and_facts(conve
     assert referral.conversation_id == SENDER
     assert referral.facts["opleidingsniveau"] == "kort" and referral.facts["werkervaring_jaren"] == 12
     assert referral.facts["woonregio"] == "vlaanderen" and referral.decision["redenen"]
-    assert referral.created_at.date() == dt.date.fromisoformat(DAY)
+    # The reference day in Brussels (between 23:00 and 01:00 UTC the UTC date is another one).
+    assert referral.created_at.astimezone(BRUSSELS).date() == dt.date.fromisoformat(DAY)
 
 
 async def test_asking_for_a_person_after_it_shows_in_the_console(conversation, aiohttp_client):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from verwijzing.monitoring.budget import Budget, committed_budget
+from verwijzing.monitoring.handovers import CaseRow, HandoverFigures, NeededGroup, handover_figures
 from verwijzing.monitoring.intakes import (
     AgeBands,
     BookingRow,
@@ -41,6 +42,7 @@ class Dashboard:
     budget: Budget
     scenarios: list[ScenarioFigures]
     recorded_eligible: int  # eligible as decided at the time (the scenarios re-screen on `day`)
+    handovers: HandoverFigures
 
 
 def build_dashboard(
@@ -49,6 +51,7 @@ def build_dashboard(
     decisions: Iterable[DecisionRow],
     bookings: Iterable[BookingRow],
     conversations: Iterable[str],
+    cases: Iterable[CaseRow] = (),
 ) -> Dashboard:
     booking_list = list(bookings)
     by_reference = {b.reference: b for b in booking_list}
@@ -68,6 +71,7 @@ def build_dashboard(
         budget=committed_budget(booking_list, period),
         scenarios=scenario_comparison(items, day),
         recorded_eligible=sum(1 for i in items if i.eligible),
+        handovers=handover_figures(cases, items, bands),
     )
 
 
@@ -105,6 +109,7 @@ def summary(dashboard: Dashboard) -> dict[str, object]:
                          "gesprekken_gehouden": dashboard.budget.held,
                          "vergoeding_gehouden": plain(dashboard.budget.held_gross)},
         "zoals_beslist_in_aanmerking": dashboard.recorded_eligible,
+        "hulp_van_een_mens": _handover_summary(dashboard.handovers),
         "scenario": {s.regime: {"beoordeeld": s.screened, "in_aanmerking": s.eligible,
                                 "waarvan_met_aanname_geen_eerder_gebruik": s.eligible_assuming_no_earlier_use,
                                 "niet_in_aanmerking": s.not_eligible, "niet_te_beslissen": dict(s.undetermined),
@@ -114,3 +119,17 @@ def summary(dashboard: Dashboard) -> dict[str, object]:
                                 "onbekend": list(s.unknown_figures)}
                      for s in dashboard.scenarios},
     }
+
+
+def _handover_summary(figures: HandoverFigures) -> dict[str, object]:
+    def minutes(value: dt.timedelta | None) -> str | None:
+        return None if value is None else str(round(value.total_seconds() / 60, 1))
+
+    def groups(found: list[NeededGroup]) -> dict[str, object]:
+        return {g.group: {"gesprekken": g.conversations, "mens_nodig": g.needed,
+                          "deel_pct": None if g.share is None else str(g.share)} for g in found}
+
+    return {"per_kanaal": figures.per_channel, "overgenomen": figures.waited,
+            "wachttijd_mediaan_min": minutes(figures.wait_median), "wachttijd_p90_min": minutes(figures.wait_p90),
+            "terugbellen_gevraagd": figures.callbacks, "teruggebeld_binnen_werkdag": figures.callbacks_in_time,
+            "per_opleiding": groups(figures.by_education), "per_leeftijd": groups(figures.by_age)}

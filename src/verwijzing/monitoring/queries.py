@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from verwijzing.decision.facts import Facts, InvalidFact, parse_facts
 from verwijzing.monitoring.figures import Dashboard, build_dashboard, summary
+from verwijzing.monitoring.handovers import CaseRow
 from verwijzing.monitoring.intakes import BookingRow, DecisionRow, Period
+from verwijzing.store.case_models import Case
 from verwijzing.store.conversations import EVENTS, RASA_EVENTS
 from verwijzing.store.models import Booking, Referral
 
@@ -106,7 +108,15 @@ def load_dashboard(session: Session, day: dt.date, period: Period | None = None)
     decisions = decision_rows(session, period)
     references = {d.booking_reference for d in decisions if d.booking_reference}
     bookings = booking_rows(session, period, references)
-    return build_dashboard(day, period, decisions, bookings, started_conversations(session, period))
+    return build_dashboard(day, period, decisions, bookings, started_conversations(session, period),
+                           case_rows(session, period))
+
+
+def case_rows(session: Session, period: Period) -> list[CaseRow]:
+    """The cases asked for in the period (a case asked again counts at its last time)."""
+    since, until = period.utc_bounds()
+    cases = session.scalars(select(Case).where(Case.asked_at >= since, Case.asked_at < until))
+    return [CaseRow(c.conversation_id, c.channel, c.status, c.asked_at, c.taken_at, c.daypart) for c in cases]
 
 
 

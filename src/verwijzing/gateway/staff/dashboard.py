@@ -217,6 +217,10 @@ def _period(request: web.Request, day: dt.date) -> Period:
     return Period.weeks_up_to(day, int(raw))
 
 
+def _minutes(value: dt.timedelta | None) -> str:
+    return "onbekend" if value is None else f"{round(value.total_seconds() / 60, 1):g} min".replace(".", ",")
+
+
 @login_required()
 async def dashboard_page(request: web.Request) -> web.Response:
     day = peildatum(request)
@@ -231,7 +235,7 @@ async def dashboard_page(request: web.Request) -> web.Response:
     return render(
         request, "dashboard.html", d=dashboard, charts=charts(dashboard), channels=CHANNELS,
         channel_words=CHANNEL_WORDS, euro=euro, number=number_or_unknown, percent=percent, long_date=long_date,
-        short_date=short_date,
+        short_date=short_date, minutes=_minutes,
         unknown_words=unknown_words, weeks=len(dashboard.weeks), ink=INK,
         youth_limit=policy.view(day).value("jongeren_leeftijdsgrens"),
         minimum_experience=policy.view(day).value("minimum_werkervaring_jaren"),

@@ -23,6 +23,7 @@ from verwijzing.gateway.assistant import AssistantUnavailable, transcript
 from verwijzing.gateway.keys import ASSISTANT, OFFICE_HOURS, SESSIONS, SETTINGS
 from verwijzing.gateway.staff.auth import actor, checked_form, login_required
 from verwijzing.gateway.staff.context import STAFF
+from verwijzing.gateway.staff.dashboard import CHANNEL_WORDS
 from verwijzing.gateway.staff.render import render
 from verwijzing.handover import queue, texts
 from verwijzing.handover.callback import DAYPART_WORDS
@@ -37,8 +38,6 @@ from verwijzing.store.staff_models import StaffUser
 
 QUEUE = "/staff/wachtrij"
 MAX_REPLY = 1000
-CHANNEL_WORDS = {Channel.WEB.value: "chat", Channel.SMS.value: "sms", Channel.VOICE.value: "telefoon",
-                 Channel.STAFF.value: "balie"}
 # The facts the assistant gathered, as the intake names them (contract.md), for the consulent.
 FACTS = (("hulpvraag", "Hulpvraag"), ("werkstatus", "Werkstatus"), ("leeftijd", "Leeftijd"),
          ("ervaring_jaren", "Jaren werkervaring"), ("opleidingsniveau", "Opleiding"), ("woonregio", "Woont in"),
