@@ -17,7 +17,8 @@ from verwijzing.handover.duty import BadOfficeHours, on_duty, parse_office_hours
 from verwijzing.nl_be import BRUSSELS
 from verwijzing.staff.accounts import add_user
 from verwijzing.store import make_sessionmaker
-from verwijzing.store.case_models import CaseMessage
+from verwijzing.store.case_models import Case, CaseMessage
+from verwijzing.store.conversations import erase_conversation
 
 MONDAY_10 = dt.datetime(2027, 3, 1, 10, tzinfo=BRUSSELS)
 
@@ -125,3 +126,29 @@ def test_on_duty_needs_office_hours_and_a_consulent_who_is_available(db):
         assert not on_duty(session, hours, MONDAY_10.replace(hour=16, minute=31))
         set_available(session, "an", hours, MONDAY_10, False)
         assert not on_duty(session, hours, MONDAY_10)
+
+
+def test_ended_cases_and_unfinished_call_backs_go_after_the_abandoned_days_open_ones_stay(db):
+    sessions = make_sessionmaker(db)
+    with sessions.begin() as session:
+        ended = queue.open_case(session, "web-ended", Channel.WEB, MONDAY_10)
+        queue.add_message(session, ended, CaseAuthor.CITIZEN, "hallo", MONDAY_10)
+        queue.end(session, ended, CaseStatus.CLOSED, MONDAY_10)
+        queue.callback_case(session, "web-half", Channel.WEB, MONDAY_10, None)
+        queue.open_case(session, "web-open", Channel.WEB, MONDAY_10)
+        assert ended.phone_sealed is None
+    with sessions.begin() as session:
+        assert queue.forget_cases(session, MONDAY_10 + dt.timedelta(days=29), 30) == 0
+        assert queue.forget_cases(session, MONDAY_10 + dt.timedelta(days=31), 30) == 2
+    with sessions() as session:
+        assert [c.conversation_id for c in session.scalars(select(Case))] == ["web-open"]
+        assert session.scalars(select(CaseMessage)).all() == []  # with their case
+
+
+def test_erasing_a_conversation_erases_its_case(db):
+    with make_sessionmaker(db).begin() as session:
+        case = queue.open_case(session, "web-wis", Channel.WEB, MONDAY_10)
+        queue.add_message(session, case, CaseAuthor.CITIZEN, "mijn verhaal", MONDAY_10)
+    assert erase_conversation(db, "web-wis")["cases"] == 1
+    with make_sessionmaker(db)() as session:
+        assert session.scalars(select(Case)).all() == [] and session.scalars(select(CaseMessage)).all() == []

@@ -69,7 +69,7 @@ def test_erasing_removes_everything_that_leads_to_the_conversation_and_a_turn_in
     assert stored(engine) == 4
 
     erased = erase_conversation(engine, SENDER)
-    assert erased == {"events": 4, "referrals_unlinked": 1, "sms_texts": 1}
+    assert erased == {"events": 4, "referrals_unlinked": 1, "sms_texts": 1, "cases": 0}
     with engine.connect() as connection:
         referral = connection.execute(select(Referral.conversation_id, Referral.facts)).one()
         left = connection.execute(select(func.count()).select_from(OutboxMessage)).scalar()

@@ -9,7 +9,7 @@ import datetime as dt
 import statistics
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from verwijzing.enums import OPEN_CASE_STATUSES, CaseAuthor, CaseStatus, Channel
@@ -133,8 +133,19 @@ def messages(session: Session, case: Case) -> list[CaseMessage]:
 
 
 def end(session: Session, case: Case, status: CaseStatus, at: dt.datetime) -> None:
-    """Back to the assistant (BACK) or closed (CLOSED): its messages go to the assistant again."""
-    case.status, case.ended_at = status.value, at
+    """Back to the assistant (BACK) or closed (CLOSED): its messages go to the assistant again,
+    and the number kept to answer or call is dropped (a new SMS or call back brings it again)."""
+    case.status, case.ended_at, case.phone_sealed = status.value, at, None
+
+
+def forget_cases(session: Session, wall_now: dt.datetime, abandoned_days: int) -> int:
+    """Cases ended, or call backs never finished, more than `abandoned_days` ago go with their
+    messages (the worker's retention, as for an abandoned conversation); an open case stays."""
+    before = wall_now - dt.timedelta(days=abandoned_days)
+    done = session.execute(delete(Case).where(or_(
+        and_(Case.status.in_([CaseStatus.BACK.value, CaseStatus.CLOSED.value]), Case.ended_at < before),
+        and_(Case.status == CaseStatus.CALLBACK_ASKING.value, Case.asked_at < before))))
+    return cast(CursorResult[Any], done).rowcount or 0
 
 
 def queue_version(session: Session, login: str) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, column, delete, inspect, select, table, update
 from sqlalchemy.orm import Session
 
 from verwijzing.enums import OutboxStatus
+from verwijzing.store.case_models import Case
 from verwijzing.store.engine import insert_for
 from verwijzing.store.models import ErasedConversation, OutboxMessage, Referral
 
@@ -41,10 +42,13 @@ def erase_conversation(engine: Engine, sender_id: str, at: float | None = None) 
         texts = connection.execute(delete(OutboxMessage).where(
             OutboxMessage.booking_reference.in_(references),
             OutboxMessage.status == OutboxStatus.SENT.value)).rowcount if references else 0
+        # A hand-over's case goes with it: what the person wrote to the consulent, a sealed number.
+        cases = connection.execute(delete(Case).where(Case.conversation_id == sender_id)).rowcount
         events = 0
         if inspect(connection).has_table(RASA_EVENTS):  # Rasa may have stored nothing yet
             events = connection.execute(delete(EVENTS).where(EVENTS.c.sender_id == sender_id)).rowcount
-    return {"events": events or 0, "referrals_unlinked": unlinked or 0, "sms_texts": texts or 0}
+    return {"events": events or 0, "referrals_unlinked": unlinked or 0, "sms_texts": texts or 0,
+            "cases": cases or 0}
 
 
 def forget_tombstones(session: Session, now: dt.datetime) -> int:

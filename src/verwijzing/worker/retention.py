@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import verwijzing.booking.figures as figures
 from verwijzing.counsellors.invitations import forget_invitations
 from verwijzing.enums import ACTIVE_STATUSES, LedgerReason
+from verwijzing.handover.queue import forget_cases
 from verwijzing.nl_be import BRUSSELS
 from verwijzing.notify.mail import forget_mail
 from verwijzing.privacy.audit import record_audit
@@ -107,9 +108,12 @@ def run_retention(
         mails = forget_mail(session, wall_now)
         # A counsellor's invitation link is of no use a day after it ran out (counsellors/invitations.py).
         invitations = forget_invitations(session, wall_now)
+        # Hand-overs are dated by the real clock (people's presence), like Rasa's events.
+        cases = forget_cases(session, wall_now, abandoned_days)
     counts = {name: value for name, value in asdict(report).items() if name != "cutoff"}
     return {**counts, **conversations, "webhook_ids_forgotten": forgotten, "login_counts_forgotten": throttles,
-            "tombstones_forgotten": tombstones, "mail_deleted": mails, "invitations_forgotten": invitations}
+            "tombstones_forgotten": tombstones, "mail_deleted": mails, "invitations_forgotten": invitations,
+            "cases_deleted": cases}
 
 
 # ---- our records ------------------------------------------------------------------------------
