@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from verwijzing.config import ConfigError
@@ -29,6 +32,9 @@ from verwijzing.notify.sms import queue_sms
 from verwijzing.privacy.sealed import seal, unseal
 from verwijzing.referrals.search import HANDOFF_RESPONSES
 from verwijzing.store.case_models import Case
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,16 @@ def office_hours_of(raw: str) -> OfficeHours:
         raise ConfigError(f"VERWIJZING_KANTOORUREN: {error}") from None
 
 
+async def _in_thread(work: Callable[[], T], otherwise: T) -> T:
+    """`work` on a thread; when the database fails, `otherwise`: the person's message then goes to
+    the assistant as before (which says so when it cannot answer either), never a server error."""
+    try:
+        return await asyncio.to_thread(work)
+    except SQLAlchemyError:
+        logger.exception("hand-over: the database did not answer; the message goes to the assistant")
+        return otherwise
+
+
 def wall_now() -> dt.datetime:
     # People's presence follows the real clock, not the reference date of the rules.
     return dt.datetime.now(dt.UTC)
@@ -57,15 +73,6 @@ def wall_now() -> dt.datetime:
 
 def wants_a_person(replies: list[BotMessage]) -> bool:
     return any(reply.response in HANDOFF_RESPONSES for reply in replies)
-
-
-async def open_case_view(request: web.Request, sender: str) -> CaseView | None:
-    def load() -> CaseView | None:
-        with request.config_dict[SESSIONS]() as session:
-            case = queue.open_case_of(session, sender)
-            return None if case is None else CaseView(case.code, CaseStatus(case.status),
-                                                      queue.place_in_queue(session, case))
-    return await asyncio.to_thread(load)
 
 
 # How the person's page names who wrote a case message.
@@ -85,7 +92,7 @@ async def case_lines(request: web.Request, sender: str) -> tuple[list[tuple[floa
             view = CaseView(case.code, status, queue.place_in_queue(session, case)) \
                 if status in OPEN_CASE_STATUSES else None
             return lines, view
-    return await asyncio.to_thread(load)
+    return await _in_thread(load, ([], None))
 
 
 async def to_case(request: web.Request, sender: str, text: str) -> CaseView | None:
@@ -97,7 +104,7 @@ async def to_case(request: web.Request, sender: str, text: str) -> CaseView | No
                 return None
             queue.add_message(session, case, CaseAuthor.CITIZEN, text, wall_now())
             return CaseView(case.code, CaseStatus(case.status), queue.place_in_queue(session, case))
-    return await asyncio.to_thread(keep)
+    return await _in_thread(keep, None)
 
 
 async def after_turn(request: web.Request, sender: str, channel: Channel, replies: list[BotMessage],
@@ -118,7 +125,11 @@ async def after_turn(request: web.Request, sender: str, channel: Channel, replie
             queue.add_message(session, case, CaseAuthor.NOTICE, said, at)  # in the transcript after a reload
             return view, said
 
-    joined = await asyncio.to_thread(join)
+    try:
+        joined = await asyncio.to_thread(join)
+    except SQLAlchemyError:  # no queue to join, and no call back to note: VDAB's number stands
+        logger.exception("hand-over: the database did not answer; the person keeps the phone number")
+        return replies, None
     if joined is None:  # nobody there: the phone number stands, and a call back is offered
         if channel is Channel.SMS:
             return [*replies, BotMessage(texts.CALLBACK_OFFER_SMS)], None
@@ -169,7 +180,7 @@ async def callback_step(request: web.Request, sender: str, channel: Channel, tex
             queue.add_message(session, case, CaseAuthor.NOTICE, said, at)
             return [said]
 
-    said = await asyncio.to_thread(step)
+    said = await _in_thread(step, None)
     return None if said is None else [BotMessage(line) for line in said]
 
 

@@ -18,7 +18,6 @@ it is never put back in a page, a log line or an audit entry.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import secrets
 from collections.abc import Mapping
@@ -40,12 +39,13 @@ from verwijzing.booking.book import ReferralLink, hold_and_book
 from verwijzing.booking.errors import ReferralBooked
 from verwijzing.booking.matching import DEFAULT_LANGUAGE
 from verwijzing.booking.texts import MODALITY_WORDS, distance_words, when
+from verwijzing.config import now_on
 from verwijzing.decision.explain import CREDIT_ROUTES, explain_decision, next_step
 from verwijzing.decision.facts import Route
 from verwijzing.decision.screening import Decision
 from verwijzing.dialogue.booking import AMOUNT_ITEMS, distinct_moments
 from verwijzing.enums import Channel, Modality, OutboxStatus
-from verwijzing.gateway.keys import BOOKINGS, SESSIONS, peildatum
+from verwijzing.gateway.keys import BOOKINGS, SESSIONS, SETTINGS, peildatum
 from verwijzing.gateway.staff.auth import (
     STAFF,
     actor,
@@ -165,9 +165,10 @@ async def make_referral(request: web.Request) -> web.StreamResponse:
         return _decision_page(request, intake, decision, status=400, error=problem,
                               chosen=str(form.get("andere_route") or ""), reason=str(form.get("reden") or ""))
     who, at, login = actor(request), now(), request[STAFF].login
-    # The referral is dated as the whole stack sees the day (as the chat's are); the audit line
-    # keeps the real moment the consulent acted.
-    decided_at = dt.datetime.combine(peildatum(request), at.timetz())
+    # The referral is dated as the whole stack sees the day (as the chat's are): the reference day
+    # at Brussels' time of day (a UTC time on that day was the next day in Brussels between
+    # midnight and one or two o'clock). The audit line keeps the real moment the consulent acted.
+    decided_at = now_on(request.config_dict[SETTINGS].peildatum_override)
 
     def record() -> int:
         with request.config_dict[SESSIONS].begin() as session:
