@@ -35,7 +35,9 @@ def gateway(stack):
     config = gateway_settings(
         RASA_URL=rasa.base, ACTION_SERVER_URL=actions.url, DATABASE_URL=actions.env["DATABASE_URL"],
         RASA_AUTH_TOKEN=TOKEN, VERWIJZING_INSZ_PEPPER="test-pepper", VERWIJZING_CHANNEL_SECRET="test-secret",
-        VERWIJZING_PEILDATUM=PEILDATUM, PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
+        VERWIJZING_PEILDATUM=PEILDATUM, PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+        # A consulent can take over at any hour here (the hand-over test marks one available).
+        VERWIJZING_KANTOORUREN="ma-zo 00:00-24:00")
     with serving(config, port) as base:
         yield base
 

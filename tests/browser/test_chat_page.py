@@ -6,12 +6,21 @@ audits the page at three moments against WCAG 2.1 A and AA.
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy import update
 
 from tests.browser.browser import WAIT, Page, describe
+from verwijzing.enums import CaseAuthor
+from verwijzing.handover import queue
+from verwijzing.staff.accounts import add_user
+from verwijzing.store import make_engine, make_sessionmaker
+from verwijzing.store.staff_models import StaffUser
 
 pytestmark = [pytest.mark.rasa, pytest.mark.browser]
 
@@ -205,3 +214,29 @@ def test_no_sideways_scrolling(page, viewport, width, height, scale, mobile):
         assert page.el("verstuur").is_displayed() and page.el("wis-ja").is_displayed()
     finally:
         page.reset_emulation()
+
+
+def test_a_consulent_answers_in_the_chat_without_a_reload(page, stack, driver):
+    """A person asks for a person while a consulent is available: the page says where they stand,
+    and the consulent's answer appears without a reload, marked as the consulent's and announced."""
+    _, actions = stack
+    engine = make_engine(actions.env["DATABASE_URL"])
+    now = dt.datetime.now(dt.UTC)
+    try:
+        with make_sessionmaker(engine).begin() as session:
+            add_user(session, "chat.consulent", "consulent", "een lang wachtwoord voor de test", now)
+            session.execute(update(StaffUser).where(StaffUser.login == "chat.consulent")
+                            .values(available_until=now + dt.timedelta(hours=1)))
+        said = " ".join(page.say("ik wil met een mens praten"))
+        assert "Je bent nummer 1 in de rij" in said
+        code = re.search(r"Je dossiercode is ([A-Z0-9]{6})", said).group(1)
+        with make_sessionmaker(engine).begin() as session:
+            assert queue.take(session, code, "chat.consulent", now)
+            queue.add_message(session, queue.find(session, code), CaseAuthor.STAFF, "Dag, ik ben An van VDAB.", now)
+        WebDriverWait(driver, 20).until(lambda _: ("consulent", "Dag, ik ben An van VDAB.") in page.messages())
+        assert page.el("bezig").text == "Nieuw bericht van de consulent."
+        audit(page, "a consulent's answer in the chat")
+    finally:
+        with make_sessionmaker(engine).begin() as session:  # the next test's visitor meets nobody
+            session.execute(update(StaffUser).values(available_until=None))
+        engine.dispose()

@@ -64,3 +64,11 @@ def test_make_run_and_make_test_both_use_the_loader_and_nothing_else():
     # make test still chooses its own dates and databases, whatever the environment says.
     test_sh = (ROOT / "scripts" / "test.sh").read_text()
     assert test_sh.index("load_env_file .env") < test_sh.index("unset VERWIJZING_PEILDATUM DATABASE_URL")
+
+
+def test_the_example_settings_read_in_the_shell_as_make_run_reads_them():
+    """`make setup` copies .env.example to .env and the scripts source it: a value with a space
+    and no quotes ran as a command (CI failed on `08:00-16:30: command not found`)."""
+    found = load(ROOT / ".env.example", {}, "VERWIJZING_KANTOORUREN", "VERWIJZING_MAIL_FROM")
+    assert found == {"VERWIJZING_KANTOORUREN": "ma-vr 08:00-16:30",
+                     "VERWIJZING_MAIL_FROM": "verwijzing <noreply@localhost>"}

@@ -182,6 +182,7 @@
       setBusy(false);
       messages.forEach(appendMessage);
       showChoices(choicesOf(messages));
+      seen = null;  // the next look redraws what the server has (the person's line included)
       followCase(result.data.overdracht);
     } else {
       pending.remove();
@@ -244,14 +245,18 @@
       return;
     }
     const messages = result.data.messages;
-    const fresh = messages.slice(seen).some(function (m) { return m.from === "consulent" || m.from === "melding"; });
-    quietly(function () {
-      log.replaceChildren();
-      messages.forEach(appendMessage);
-      showChoices(choicesOf(messages));
-    });
-    if (fresh) bezig.textContent = NIEUW;
-    seen = messages.length;
+    if (messages.length !== seen) {  // redrawn only when something came: the page does not jump
+      // News is an answer of the consulent that the page did not show yet.
+      const shown = log.querySelectorAll(".bericht.consulent").length;
+      const fresh = messages.filter(function (m) { return m.from === "consulent"; }).length > shown;
+      quietly(function () {
+        log.replaceChildren();
+        messages.forEach(appendMessage);
+        showChoices(choicesOf(messages));
+      });
+      if (fresh) bezig.textContent = NIEUW;
+      seen = messages.length;
+    }
     followCase(result.data.overdracht);
   }
 
