@@ -100,6 +100,7 @@ async def test_a_web_chat_is_taken_over_answered_and_handed_back(stack, config, 
     try:
         assert (await post(an, "/staff/wachtrij/beschikbaar", beschikbaar="ja")).status == 303
         await chat(citizen, "hallo")
+        await chat(citizen, "ik ben 41 en werk al 12 jaar als bediende")
         asked = await chat(citizen, "ik wil met een mens praten")
         code = asked["overdracht"]["code"]
         assert asked["overdracht"]["plaats"] == 1 and "Je bent nummer 1 in de rij" in said(asked)
@@ -119,6 +120,12 @@ async def test_a_web_chat_is_taken_over_answered_and_handed_back(stack, config, 
         page = await (await an.get(f"/staff/overname/{code}")).text()
         assert "ik wil met een mens praten" in page and "ik wil mijn afspraak verzetten" in page
         assert INSZ not in page and "[rijksregisternummer]" in page
+        # What the person already told, and the guided intake filled in with it (decided there).
+        assert "<dt>Jaren werkervaring</dt><dd>12</dd>" in page and "<dt>Leeftijd</dt><dd>41</dd>" in page
+        link = re.search(r'href="(/staff/intake\?[^"]+)"', page).group(1).replace("&amp;", "&")
+        assert "werkervaring_jaren=12" in link and "leeftijd=41" in link
+        intake_page = await (await an.get(link)).text()
+        assert 'value="12"' in intake_page and 'value="41"' in intake_page
         answer = await post(an, f"/staff/overname/{code}/antwoord", antwoord="Dag, ik ben An. Ik help je.")
         assert answer.status == 303
 

@@ -13,6 +13,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from aiohttp import web
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from verwijzing.gateway.keys import ASSISTANT, OFFICE_HOURS, SESSIONS, SETTINGS
 from verwijzing.gateway.staff.auth import actor, checked_form, login_required
 from verwijzing.gateway.staff.context import STAFF
 from verwijzing.gateway.staff.dashboard import CHANNEL_WORDS
+from verwijzing.gateway.staff.intake_form import FORM_FIELDS
 from verwijzing.gateway.staff.render import render
 from verwijzing.handover import queue, texts
 from verwijzing.handover.callback import DAYPART_WORDS
@@ -40,7 +42,7 @@ QUEUE = "/staff/wachtrij"
 MAX_REPLY = 1000
 # The facts the assistant gathered, as the intake names them (contract.md), for the consulent.
 FACTS = (("hulpvraag", "Hulpvraag"), ("werkstatus", "Werkstatus"), ("leeftijd", "Leeftijd"),
-         ("ervaring_jaren", "Jaren werkervaring"), ("opleidingsniveau", "Opleiding"), ("woonregio", "Woont in"),
+         ("werkervaring_jaren", "Jaren werkervaring"), ("opleidingsniveau", "Opleiding"), ("woonregio", "Woont in"),
          ("route", "Verwijzing"), ("in_aanmerking", "In aanmerking"), ("postcode", "Postcode"),
          ("modaliteit", "Manier van spreken"))
 
@@ -180,6 +182,7 @@ async def case_page(request: web.Request) -> web.Response:
                   phone=phone, daypart=DAYPART_WORDS[Daypart(case.daypart)] if case.daypart else None,
                   outcomes=OUTCOMES,
                   lines=transcript(events, lines), facts=facts, channel=CHANNEL_WORDS[case.channel],
+                  intake=intake_link(events),
                   max_reply=MAX_REPLY, unreachable=not events)
 
 
@@ -215,13 +218,35 @@ async def callback_outcome(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(QUEUE)
 
 
-def _facts(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """The last value of each intake slot in the conversation (already redacted by the store)."""
+def _slots(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The last value of each slot in the conversation (already redacted by the store)."""
     found: dict[str, Any] = {}
     for event in events:
-        if event.get("event") == "slot" and event.get("name") in dict(FACTS):
+        if event.get("event") == "slot" and event.get("name"):
             found[str(event["name"])] = event.get("value")
-    return [(label, str(found[name])) for name, label in FACTS if found.get(name) not in (None, "")]
+    return found
+
+
+def _facts(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    found = _slots(events)
+    return [(label, _form_value(found[name])) for name, label in FACTS if found.get(name) not in (None, "")]
+
+
+def _form_value(value: Any) -> str:
+    """A slot's value as the intake form takes it: "ja"/"nee", "12", "12,5"."""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+def intake_link(events: list[dict[str, Any]]) -> str:
+    """The guided intake, filled in with what the person already told the assistant: the
+    consulent checks it with them and decides there (nothing is decided from this link)."""
+    found = _slots(events)
+    filled = {name: _form_value(found[name]) for name in FORM_FIELDS if found.get(name) not in (None, "")}
+    return "/staff/intake" + (f"?{urlencode(filled)}" if filled else "")
 
 
 @login_required()

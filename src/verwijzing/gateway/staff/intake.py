@@ -137,7 +137,10 @@ def _amounts(decision: Decision) -> list[tuple[str, str]]:
 
 @login_required()
 async def intake_form(request: web.Request) -> web.Response:
-    return _intake_page(request, IntakeForm({name: "" for name in FORM_FIELDS} | {"eerder_gebruikt_uren": "0"}))
+    """The empty form, or filled in from the query (a hand-over's facts, staff/handover_pages.py):
+    only the form's own fields, shown as typed, checked when the consulent sends it."""
+    given = {name: request.query[name].strip()[:100] for name in FORM_FIELDS if name in request.query}
+    return _intake_page(request, IntakeForm({name: "" for name in FORM_FIELDS} | {"eerder_gebruikt_uren": "0"} | given))
 
 
 @login_required()
