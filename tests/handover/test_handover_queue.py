@@ -14,7 +14,9 @@ from verwijzing.enums import CaseAuthor, CaseStatus, Channel
 from verwijzing.handover import queue
 from verwijzing.handover.codes import ALPHABET, new_code, normalise_code
 from verwijzing.handover.duty import BadOfficeHours, on_duty, parse_office_hours, set_available
+from verwijzing.handover.texts import CALLBACK_SMS_START, callback_sms
 from verwijzing.nl_be import BRUSSELS
+from verwijzing.notify.sms import queue_sms
 from verwijzing.staff.accounts import add_user
 from verwijzing.store import make_sessionmaker
 from verwijzing.store.case_models import Case, CaseMessage
@@ -152,3 +154,15 @@ def test_erasing_a_conversation_erases_its_case(db):
     assert erase_conversation(db, "web-wis")["cases"] == 1
     with make_sessionmaker(db)() as session:
         assert session.scalars(select(Case)).all() == [] and session.scalars(select(CaseMessage)).all() == []
+
+
+def test_one_call_back_sms_a_day_per_number(db):
+    """A number typed on the web is no proof: the page cannot make us text someone over and over."""
+    with make_sessionmaker(db).begin() as session:
+        assert not queue.callback_sms_sent_lately(session, "+32471223344", MONDAY_10, CALLBACK_SMS_START)
+        queue_sms(session, to="+32471223344", body=callback_sms("in de voormiddag", "ACDEFG"), at=MONDAY_10)
+        assert queue.callback_sms_sent_lately(session, "+32471223344", MONDAY_10 + dt.timedelta(hours=23),
+                                              CALLBACK_SMS_START)
+        assert not queue.callback_sms_sent_lately(session, "+32471223344", MONDAY_10 + dt.timedelta(hours=25),
+                                                  CALLBACK_SMS_START)
+        assert not queue.callback_sms_sent_lately(session, "+32470000000", MONDAY_10, CALLBACK_SMS_START)

@@ -16,8 +16,8 @@ from verwijzing.booking.references import TYPED_REFERENCE
 from verwijzing.booking.texts import when
 from verwijzing.booking.views import BookingView, SlotOffer
 from verwijzing.dialogue.choices import read_choice
-from verwijzing.dialogue.needs import plain_text
 from verwijzing.enums import Modality
+from verwijzing.interpret.numbers import fold
 from verwijzing.nl_be import format_number, weekday_names
 from verwijzing.notify.phone import InvalidPhone, normalise_phone
 from verwijzing.policy import load_policy
@@ -151,7 +151,7 @@ _NOT_MORE = re.compile(r"\bmeer\s+(?:uitleg|info\w*|informatie|weten)\b|\b(?:nie
 def says_more(text: str) -> bool:
     """Whether an answer to the list of moments asks for other ones. It does not read which day or
     hour they want ("liefst op een zaterdag"): the next moments are shown, and their days said."""
-    plain = plain_text(text).strip()
+    plain = fold(text).strip()
     return bool(_MORE_SAID.search(plain)) and not _NOT_MORE.search(plain)
 
 

@@ -8,12 +8,12 @@ correction counts ("toch in het Nederlands", "zonder rolstoel"). The offer says 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from verwijzing.booking.matching import ASKABLE_LANGUAGES, DEFAULT_LANGUAGE, language_name
 from verwijzing.enums import Modality
+from verwijzing.interpret.numbers import fold
 
 
 @dataclass(frozen=True)
@@ -38,12 +38,6 @@ class Needs:
         return f"Ik zoek alleen begeleiders {' en '.join(parts)}. Klopt dat niet? Typ {' of '.join(undo)}."
 
 
-def plain_text(text: str) -> str:
-    """Lower case without accents ("Français" → "francais"), Cyrillic and Arabic kept."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 # The words people use for a language: its Dutch name (babel, CLDR), the name in the language
 # itself, in English and French, and the spellings seen in messages ("arabis", "rumeens").
 _LANGUAGE_WORDS = {
@@ -62,12 +56,12 @@ _LANGUAGE_WORDS = {
     "uk": ("oekraiens", "українською", "українська", "ukrainian", "ukrainien"),
 }
 _LANGUAGE = re.compile("|".join(
-    rf"(?<!\w)(?P<{code}>{'|'.join((plain_text(language_name(code)), *_LANGUAGE_WORDS.get(code, ())))})(?!\w)"
+    rf"(?<!\w)(?P<{code}>{'|'.join((fold(language_name(code)), *_LANGUAGE_WORDS.get(code, ())))})(?!\w)"
     for code in ASKABLE_LANGUAGES))
 # A Dutch name ("Frans", "Franstalig") is a request only with words that ask ("in het Frans",
 # "iemand die Frans spreekt", "Frans aub") or alone: "ik werk in een Franstalig bedrijf" and "ik
 # spreek Frans op het werk" tell about them. A name in the language itself ("en français") asks.
-_DUTCH_NAME = re.compile("|".join(plain_text(language_name(code)) for code in ASKABLE_LANGUAGES) + r"|\w+talig\w*")
+_DUTCH_NAME = re.compile("|".join(fold(language_name(code)) for code in ASKABLE_LANGUAGES) + r"|\w+talig\w*")
 _ASKING = re.compile(
     r"\b(?:in het|in t|in 't|spreekt|spreken|praat|praten|klapt|klappen|aub|alstublieft|asjeblief|graag|svp"
     r"|please|liefst|liever|moedertaal|begeleider|iemand|gesprek)\b|\?")
@@ -82,7 +76,7 @@ _ABOUT_THE_SESSION = re.compile(r"\b(?:gesprek|begeleid\w*|afspraak|iemand|spree
 def _language_in(text: str) -> str | None:
     """The language a message asks for, or None when it names none (or only as a fact). A foreign
     language beside Dutch wins: "in het Duits, mijn Nederlands is niet goed"."""
-    plain = plain_text(text)
+    plain = fold(text)
     asked = []
     for match in _LANGUAGE.finditer(plain):
         before, after = plain[: match.start()], plain[match.end():]
@@ -112,7 +106,7 @@ _NOT_NEEDED = re.compile(
 def _wheelchair_in(text: str) -> bool | None:
     """True when the message says they need an office they can reach in a wheelchair, False when
     it says they do not ("zonder rolstoel", "niet nodig"), None when it says nothing of it."""
-    plain = plain_text(text)
+    plain = fold(text)
     if not _WHEELCHAIR.search(plain):
         return None
     if _NOT_NEEDED.search(plain):

@@ -31,7 +31,7 @@ from verwijzing.handover.duty import BadOfficeHours, OfficeHours, on_duty, parse
 from verwijzing.notify.sms import queue_sms
 from verwijzing.privacy.sealed import seal, unseal
 from verwijzing.referrals.search import HANDOFF_RESPONSES
-from verwijzing.store.case_models import Case
+from verwijzing.store.case_models import Case, CaseMessage
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -75,8 +75,13 @@ def wants_a_person(replies: list[BotMessage]) -> bool:
     return any(reply.response in HANDOFF_RESPONSES for reply in replies)
 
 
-# How the person's page names who wrote a case message.
+# How a transcript names who wrote a case message (the person's page and the consulent's alike).
 _FROM = {CaseAuthor.CITIZEN.value: "user", CaseAuthor.STAFF.value: "consulent", CaseAuthor.NOTICE.value: "melding"}
+
+
+def transcript_lines(messages: list[CaseMessage]) -> list[tuple[float, dict[str, Any]]]:
+    """A case's messages as `transcript` lines, each at its time."""
+    return [(m.at.timestamp(), {"from": _FROM[m.author], "text": m.text, "buttons": []}) for m in messages]
 
 
 async def case_lines(request: web.Request, sender: str) -> tuple[list[tuple[float, dict[str, Any]]], CaseView | None]:
@@ -86,13 +91,40 @@ async def case_lines(request: web.Request, sender: str) -> tuple[list[tuple[floa
             case = queue.case_of(session, sender)
             if case is None:
                 return [], None
-            lines = [(m.at.timestamp(), {"from": _FROM[m.author], "text": m.text, "buttons": []})
-                     for m in queue.messages(session, case)]
+            lines = transcript_lines(queue.messages(session, case))
             status = CaseStatus(case.status)
             view = CaseView(case.code, status, queue.place_in_queue(session, case)) \
                 if status in OPEN_CASE_STATUSES else None
             return lines, view
     return await _in_thread(load, ([], None))
+
+
+@dataclass(frozen=True)
+class ForAPerson:
+    """A message that is not for the assistant: kept for the consulent (`case`), or answered with
+    the call back's next question (`said`)."""
+
+    case: CaseView | None = None
+    said: tuple[BotMessage, ...] = ()
+
+
+async def for_a_person(request: web.Request, sender: str, channel: Channel, text: str,
+                       phone_sealed: str | None = None) -> ForAPerson | None:
+    """Whether the message goes to a person rather than to the assistant. One read on every message
+    (the conversation's case, if any); a write only when there is a case to add to or a call back."""
+    def state_of() -> str | None:
+        with request.config_dict[SESSIONS]() as session:
+            case = queue.case_of(session, sender)
+            return case.status if case else None
+
+    state = await _in_thread(state_of, None)
+    if state in {status.value for status in OPEN_CASE_STATUSES}:
+        case = await to_case(request, sender, text)
+        return ForAPerson(case=case) if case else None
+    if state == CaseStatus.CALLBACK_ASKING.value or wants_callback(text):
+        said = await callback_step(request, sender, channel, text, phone_sealed)
+        return ForAPerson(said=tuple(said)) if said is not None else None
+    return None
 
 
 async def to_case(request: web.Request, sender: str, text: str) -> CaseView | None:
@@ -174,7 +206,7 @@ async def callback_step(request: web.Request, sender: str, channel: Channel, tex
             case.daypart, case.status, case.asked_at = daypart.value, CaseStatus.CALLBACK.value, at
             words = DAYPART_WORDS[daypart]
             phone = unseal(case.phone_sealed, secret)
-            if phone:
+            if phone and not queue.callback_sms_sent_lately(session, phone, at, texts.CALLBACK_SMS_START):
                 queue_sms(session, to=phone, body=texts.callback_sms(words, case.code), at=at)
             said = texts.callback_noted(words, case.code)
             queue.add_message(session, case, CaseAuthor.NOTICE, said, at)

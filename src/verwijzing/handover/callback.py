@@ -3,9 +3,9 @@ then a part of the day. Pure readers of what the person types; the gateway keeps
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from verwijzing.enums import Daypart
+from verwijzing.interpret.numbers import fold
 
 _WANTS = re.compile(r"\b(?:terug\s*bell?en|bel\s+(?:me|mij)\s+(?:terug|op)|terugbel\w*)\b")
 _STOP = re.compile(r"^\W*(?:nee|neen|laat\s+maar|annuleer|stop|toch\s+niet|niet\s+nodig)\b")
@@ -18,21 +18,16 @@ DAYPART_WORDS = {Daypart.MORNING: "in de voormiddag", Daypart.AFTERNOON: "in de 
                  Daypart.ANY: "in de voormiddag of de namiddag"}
 
 
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", (text or "").lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("'", "")
-
-
 def wants_callback(text: str) -> bool:
-    return bool(_WANTS.search(_plain(text)))
+    return bool(_WANTS.search(fold(text)))
 
 
 def stops(text: str) -> bool:
-    return bool(_STOP.match(_plain(text)))
+    return bool(_STOP.match(fold(text)))
 
 
 def read_daypart(text: str) -> Daypart | None:
     """"1", "s morgens", "liefst in de namiddag", "maakt niet uit"; None when it is not clear (both)."""
-    plain = _plain(text)
+    plain = fold(text)
     found = {daypart for daypart, pattern in _DAYPARTS if pattern.search(plain)}
     return found.pop() if len(found) == 1 else None

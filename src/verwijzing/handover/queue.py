@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from verwijzing.enums import OPEN_CASE_STATUSES, CaseAuthor, CaseStatus, Channel
 from verwijzing.handover.codes import new_code, normalise_code
 from verwijzing.store.case_models import Case, CaseMessage
+from verwijzing.store.models import OutboxMessage
 from verwijzing_rasa import pii
 
 MAX_TEXT = 2000
@@ -162,3 +163,15 @@ def case_version(session: Session, case: Case) -> str:
     """Changes with each new message of the case and with its status."""
     last = session.scalar(select(func.max(CaseMessage.id)).where(CaseMessage.case_id == case.id))
     return f"{case.status}:{last or 0}"
+
+
+# A number typed on the web is no proof it is the person's: one call back SMS a day per number, so
+# the page cannot be used to send texts to someone else over and over.
+CALLBACK_SMS_EVERY = dt.timedelta(hours=24)
+
+
+def callback_sms_sent_lately(session: Session, phone: str, at: dt.datetime, start: str) -> bool:
+    """Whether `phone` got a call back confirmation (a text starting with `start`) in the last day."""
+    return session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.to_number == phone, OutboxMessage.created_at > at - CALLBACK_SMS_EVERY,
+        OutboxMessage.body.startswith(start))) != 0

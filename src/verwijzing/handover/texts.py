@@ -41,5 +41,8 @@ def callback_noted(daypart_words: str, code: str) -> str:
             f"Je code is {code}. Je krijgt ook een sms.")
 
 
+CALLBACK_SMS_START = "VDAB belt je terug"
+
+
 def callback_sms(daypart_words: str, code: str) -> str:
-    return f"VDAB belt je terug op een werkdag, {daypart_words}. Je code is {code}."
+    return f"{CALLBACK_SMS_START} op een werkdag, {daypart_words}. Je code is {code}."

@@ -21,7 +21,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from verwijzing.content import load
 from verwijzing.enums import CaseStatus, Channel
 from verwijzing.gateway.assistant import AssistantUnavailable, last_reply
-from verwijzing.gateway.handover import after_turn, callback_step, to_case
+from verwijzing.gateway.handover import after_turn, for_a_person
 from verwijzing.gateway.identity import caller_id, phone_key
 from verwijzing.gateway.keys import ASSISTANT, ENGINE, LIMITS, SESSIONS, SETTINGS
 from verwijzing.gateway.limits import SMS_PER_SENDER, counted, too_many
@@ -103,12 +103,11 @@ async def incoming(request: web.Request) -> web.Response:
     if not body.strip():
         return twiml(text("leeg"))
 
-    if (case := await to_case(request, sender, body)) is not None:
-        # A consulent has (or will have) the conversation: they answer by SMS through the outbox.
-        return twiml(handover_texts.RECEIVED_SMS) if case.status is CaseStatus.WAITING else twiml()
     sealed = seal(number, config.channel_secret)
-    if (callback := await callback_step(request, sender, Channel.SMS, body, sealed)) is not None:
-        return twiml(reply_text(callback))
+    if (person := await for_a_person(request, sender, Channel.SMS, body, sealed)) is not None:
+        if person.case is not None:  # a consulent has (or will have) it: they answer through the outbox
+            return twiml(handover_texts.RECEIVED_SMS) if person.case.status is CaseStatus.WAITING else twiml()
+        return twiml(reply_text(list(person.said)))
     assistant = request.app[ASSISTANT]
     try:
         said = choose(body, last_reply(await assistant.events(sender))) or body.strip()

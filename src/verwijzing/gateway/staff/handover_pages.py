@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from verwijzing.enums import CallbackOutcome, CaseAuthor, CaseStatus, Channel, Daypart
 from verwijzing.gateway.assistant import AssistantUnavailable, transcript
+from verwijzing.gateway.handover import transcript_lines
 from verwijzing.gateway.keys import ASSISTANT, OFFICE_HOURS, SESSIONS, SETTINGS
-from verwijzing.gateway.staff.auth import actor, checked_form, login_required
+from verwijzing.gateway.staff.auth import actor, checked_form, login_required, now
 from verwijzing.gateway.staff.context import STAFF
 from verwijzing.gateway.staff.dashboard import CHANNEL_WORDS
 from verwijzing.gateway.staff.intake_form import FORM_FIELDS
@@ -47,10 +48,6 @@ FACTS = (("hulpvraag", "Hulpvraag"), ("werkstatus", "Werkstatus"), ("leeftijd", 
          ("modaliteit", "Manier van spreken"))
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 @dataclass(frozen=True)
 class Waiting:
     code: str
@@ -70,10 +67,10 @@ class Callback:
 @login_required()
 async def queue_page(request: web.Request) -> web.Response:
     login = request[STAFF].login
-    busy = request.query.get("bezet", "")[:6]
+    busy = normalise_code(request.query.get("bezet", "")) or ""  # never free text from a link
 
     def load() -> tuple[list[Waiting], list[Callback], list[Case], dt.datetime | None]:
-        at = _now()
+        at = now()
         with request.config_dict[SESSIONS]() as session:
             waiting = [Waiting(c.code, CHANNEL_WORDS[c.channel], int((at - c.asked_at).total_seconds() // 60), i)
                        for i, c in enumerate(queue.waiting(session), start=1)]
@@ -88,7 +85,7 @@ async def queue_page(request: web.Request) -> web.Response:
     hours = request.config_dict[OFFICE_HOURS]
     return render(request, "wachtrij.html", waiting=waiting, callbacks=callbacks, mine=mine, busy=busy,
                   available_until=until.astimezone(BRUSSELS) if until else None,
-                  open_now=hours.open_at(_now()), office_hours=request.config_dict[SETTINGS].office_hours)
+                  open_now=hours.open_at(now()), office_hours=request.config_dict[SETTINGS].office_hours)
 
 
 @login_required()
@@ -99,7 +96,7 @@ async def availability(request: web.Request) -> web.StreamResponse:
 
     def change() -> None:
         with request.config_dict[SESSIONS].begin() as session:
-            set_available(session, login, hours, _now(), available)
+            set_available(session, login, hours, now(), available)
 
     await asyncio.to_thread(change)
     raise web.HTTPSeeOther(QUEUE)
@@ -107,7 +104,7 @@ async def availability(request: web.Request) -> web.StreamResponse:
 
 def _notify(request: web.Request, session: Session, case: Case, text: str, author: CaseAuthor) -> None:
     """A message to the person: in their chat, and by SMS on the SMS line (through the outbox)."""
-    at = _now()
+    at = now()
     queue.add_message(session, case, author, text, at)
     if case.channel == Channel.SMS.value:
         phone = unseal(case.phone_sealed, request.config_dict[SETTINGS].channel_secret)
@@ -132,12 +129,12 @@ async def _take(request: web.Request, waiting_as: CaseStatus) -> web.StreamRespo
     def take() -> bool:
         with request.config_dict[SESSIONS].begin() as session:
             case = queue.find(session, code)
-            if case is None or not queue.take(session, case.code, login, _now(), waiting_as):
+            if case is None or not queue.take(session, case.code, login, now(), waiting_as):
                 return False
             if waiting_as is CaseStatus.WAITING:  # a call back: the person hears from us by phone
                 _notify(request, session, case, texts.TAKEN, CaseAuthor.NOTICE)
             record_audit(session, actor=who, action="gesprek_overgenomen", subject=case.code,
-                         detail={"terugbellen": waiting_as is CaseStatus.CALLBACK}, at=_now())
+                         detail={"terugbellen": waiting_as is CaseStatus.CALLBACK}, at=now())
             return True
 
     if not await asyncio.to_thread(take):
@@ -160,10 +157,7 @@ async def case_page(request: web.Request) -> web.Response:
     def load() -> tuple[Case, list[tuple[float, dict[str, Any]]]]:
         with request.config_dict[SESSIONS]() as session:
             case = _own_case(request, session)
-            who = {CaseAuthor.CITIZEN.value: "user", CaseAuthor.STAFF.value: "consulent",
-                   CaseAuthor.NOTICE.value: "melding"}
-            lines = [(m.at.timestamp(), {"from": who[m.author], "text": m.text, "buttons": []})
-                     for m in queue.messages(session, case)]
+            lines = transcript_lines(queue.messages(session, case))
             session.expunge(case)
             return case, lines
 
@@ -188,7 +182,7 @@ async def case_page(request: web.Request) -> web.Response:
 
 def _audit(request: web.Request, action: str, code: str) -> None:
     with request.config_dict[SESSIONS].begin() as session:
-        record_audit(session, actor=actor(request), action=action, subject=code, detail={}, at=_now())
+        record_audit(session, actor=actor(request), action=action, subject=code, detail={}, at=now())
 
 
 OUTCOMES = ((CallbackOutcome.HELPED.value, "Gebeld en geholpen"),
@@ -210,9 +204,9 @@ async def callback_outcome(request: web.Request) -> web.StreamResponse:
             case = _own_case(request, session)
             if case.status == CaseStatus.WITH_STAFF.value and case.daypart:
                 case.outcome = chosen
-                queue.end(session, case, CaseStatus.CLOSED, _now())
+                queue.end(session, case, CaseStatus.CLOSED, now())
                 record_audit(session, actor=who, action="teruggebeld", subject=case.code,
-                             detail={"uitkomst": chosen}, at=_now())
+                             detail={"uitkomst": chosen}, at=now())
 
     await asyncio.to_thread(record)
     raise web.HTTPSeeOther(QUEUE)
@@ -290,8 +284,8 @@ async def _end(request: web.Request, status: CaseStatus, notice: str, action: st
             case = _own_case(request, session)
             if case.status == CaseStatus.WITH_STAFF.value:
                 _notify(request, session, case, notice, CaseAuthor.NOTICE)
-                queue.end(session, case, status, _now())
-                record_audit(session, actor=who, action=action, subject=case.code, detail={}, at=_now())
+                queue.end(session, case, status, now())
+                record_audit(session, actor=who, action=action, subject=case.code, detail={}, at=now())
 
     await asyncio.to_thread(end)
     raise web.HTTPSeeOther(QUEUE)

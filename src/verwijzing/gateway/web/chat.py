@@ -15,7 +15,7 @@ from aiohttp import web
 
 from verwijzing.enums import Channel
 from verwijzing.gateway.assistant import AssistantUnavailable, transcript
-from verwijzing.gateway.handover import CaseView, after_turn, callback_step, case_lines, to_case
+from verwijzing.gateway.handover import CaseView, after_turn, case_lines, for_a_person
 from verwijzing.gateway.identity import cookie_name, cookie_value, new_web_id, web_id_from_cookie
 from verwijzing.gateway.keys import ASSISTANT, ENGINE, SETTINGS
 from verwijzing.store.conversations import erase_conversation
@@ -81,11 +81,11 @@ async def message(request: web.Request) -> web.Response:
     if len(text) > MAX_MESSAGE:
         return _json_error(400, TOO_LONG)
     sender = conversation_id(request) or new_web_id()
-    if (case := await to_case(request, sender, text)) is not None:
-        # A person has the conversation: the message waits for them, the assistant is paused.
-        return web.json_response({"messages": [], **_case_field(case)})
-    if (asked := await callback_step(request, sender, Channel.WEB, text)) is not None:
-        response = web.json_response({"messages": [reply.as_json() for reply in asked]})
+    if (person := await for_a_person(request, sender, Channel.WEB, text)) is not None:
+        # A person has the conversation (the message waits for them, the assistant is paused), or
+        # the call back asks its next question.
+        response = web.json_response({"messages": [reply.as_json() for reply in person.said],
+                                      **_case_field(person.case)})
         set_cookie(request, response, sender)
         return response
     try:
