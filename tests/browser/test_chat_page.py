@@ -10,6 +10,7 @@ import datetime as dt
 import re
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -233,7 +234,9 @@ def test_a_consulent_answers_in_the_chat_without_a_reload(page, stack, driver):
         with make_sessionmaker(engine).begin() as session:
             assert queue.take(session, code, "chat.consulent", now)
             queue.add_message(session, queue.find(session, code), CaseAuthor.STAFF, "Dag, ik ben An van VDAB.", now)
-        WebDriverWait(driver, 20).until(lambda _: ("consulent", "Dag, ik ben An van VDAB.") in page.messages())
+        # The log is redrawn when the answer comes: an element read during the redraw is stale.
+        WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda _: ("consulent", "Dag, ik ben An van VDAB.") in page.messages())
         assert page.el("bezig").text == "Nieuw bericht van de consulent."
         audit(page, "a consulent's answer in the chat")
     finally:
