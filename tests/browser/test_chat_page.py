@@ -16,14 +16,16 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import update
 
-from tests.browser.browser import WAIT, Page, describe
-from verwijzing.enums import CaseAuthor
-from verwijzing.handover import queue
+from tests.browser.browser import WAIT, Page, chromium, describe
+from tests.browser.test_staff_console import Console
+from tests.browser.test_staff_console import audit as staff_audit
 from verwijzing.staff.accounts import add_user
 from verwijzing.store import make_engine, make_sessionmaker
 from verwijzing.store.staff_models import StaffUser
 
 pytestmark = [pytest.mark.rasa, pytest.mark.browser]
+PASSWORD = "een lang wachtwoord voor de test"
+CONSULENT_APP = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLV"  # the consulent's authenticator, set up already
 
 DECISION = "Goed nieuws! Je kan het loopbaankrediet krijgen, als je nog uren over hebt."
 # A golden case's facts (werknemer, 12 jaar, Gent, 41, diploma middelbaar, a career question),
@@ -217,28 +219,62 @@ def test_no_sideways_scrolling(page, viewport, width, height, scale, mobile):
         page.reset_emulation()
 
 
-def test_a_consulent_answers_in_the_chat_without_a_reload(page, stack, driver):
-    """A person asks for a person while a consulent is available: the page says where they stand,
-    and the consulent's answer appears without a reload, marked as the consulent's and announced."""
+@pytest.fixture
+def second_browser():
+    """The consulent's own browser beside the person's (two people, two cookie jars)."""
+    browser = chromium()
+    try:
+        yield browser
+    finally:
+        browser.quit()
+
+
+def test_a_whole_hand_over_with_the_person_and_the_consulent_each_in_a_browser(page, stack, driver, gateway,
+                                                                              second_browser):
+    """The person asks for a person; the consulent, available, sees them join the queue without a
+    reload, takes the conversation, reads what they type and answers; the person sees the answer
+    without a reload, announced; the consulent hands back and the assistant answers again. axe
+    audits the queue, the conversation view and the person's chat (0 violations)."""
     _, actions = stack
     engine = make_engine(actions.env["DATABASE_URL"])
-    now = dt.datetime.now(dt.UTC)
+    console, audited = Console(second_browser, gateway), []
     try:
         with make_sessionmaker(engine).begin() as session:
-            add_user(session, "chat.consulent", "consulent", "een lang wachtwoord voor de test", now)
-            session.execute(update(StaffUser).where(StaffUser.login == "chat.consulent")
-                            .values(available_until=now + dt.timedelta(hours=1)))
+            add_user(session, "twee.browsers", "consulent", PASSWORD, dt.datetime.now(dt.UTC),
+                     totp_secret=CONSULENT_APP, seal_key=b"test-secret")
+        console.log_in("twee.browsers", PASSWORD, CONSULENT_APP, "/staff/wachtrij")
+        console.press("Ik ben beschikbaar")
+        staff_audit(console, "queue, available, nobody waiting", audited)
+
         said = " ".join(page.say("ik wil met een mens praten"))
         assert "Je bent nummer 1 in de rij" in said
         code = re.search(r"Je dossiercode is ([A-Z0-9]{6})", said).group(1)
-        with make_sessionmaker(engine).begin() as session:
-            assert queue.take(session, code, "chat.consulent", now)
-            queue.add_message(session, queue.find(session, code), CaseAuthor.STAFF, "Dag, ik ben An van VDAB.", now)
+        settle = WebDriverWait(second_browser, 20, ignored_exceptions=(StaleElementReferenceException,))
+        settle.until(lambda d: code in d.find_element(By.ID, "live-wachtend").text)  # no reload
+        staff_audit(console, "queue, one waiting", audited)
+        second_browser.find_element(By.CSS_SELECTOR, f"button[aria-label='Gesprek {code} overnemen']").click()
+        settle.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == f"Gesprek {code}")
+        console.loaded()
+        assert "ik wil met een mens praten" in second_browser.find_element(By.ID, "live-gesprek").text
+        staff_audit(console, "conversation", audited)
+
+        wait = WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,))
+        wait.until(lambda _: ("melding", "Een consulent van VDAB leest nu mee en antwoordt zo.") in page.messages())
+        page.say("ik snap het formulier niet")
+        settle.until(lambda d: "ik snap het formulier niet" in d.find_element(By.ID, "live-gesprek").text)
+        console.type("Je antwoord", "Dag, ik ben An van VDAB. Ik help je.")
+        console.press("Versturen")
         # The log is redrawn when the answer comes: an element read during the redraw is stale.
-        WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
-            lambda _: ("consulent", "Dag, ik ben An van VDAB.") in page.messages())
+        wait.until(lambda _: ("consulent", "Dag, ik ben An van VDAB. Ik help je.") in page.messages())
         assert page.el("bezig").text == "Nieuw bericht van de consulent."
         audit(page, "a consulent's answer in the chat")
+
+        console.press("Terug naar de assistent")
+        wait.until(lambda _: ("melding", "De consulent geeft je terug aan de assistent. Typ gerust verder.")
+                   in page.messages())
+        answered = " ".join(page.say("wat kost het?"))
+        assert "euro" in answered
+        assert audited == ["queue, available, nobody waiting", "queue, one waiting", "conversation"]
     finally:
         with make_sessionmaker(engine).begin() as session:  # the next test's visitor meets nobody
             session.execute(update(StaffUser).values(available_until=None))

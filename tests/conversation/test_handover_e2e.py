@@ -4,7 +4,8 @@ ConversationPaused), the person learns their place and code, their next messages
 consulent and never reach Rasa; the consulent takes the conversation (a colleague who clicks
 later is told it is taken), reads it without the national number, answers in the person's chat,
 and hands it back: the assistant answers again. The same by SMS, the consulent's answer going out
-through the outbox. With nobody available the person gets VDAB's phone number, as before."""
+through the outbox. On the phone "0" puts the caller through, with the case in the queue. With
+nobody available the person gets VDAB's phone number and a call back: typed, by SMS, by keypad."""
 from __future__ import annotations
 
 import dataclasses
@@ -16,6 +17,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select, update
 
 from tests.conversation.stack import TOKEN, running_stack
+from tests.gateway.test_voice import TOKEN as VOICE_TOKEN
+from tests.gateway.test_voice import Call, spoken
 from tests.gateway.twilio_requests import BASE, signed, sms_fields
 from tests.gateway.twilio_requests import TOKEN as TWILIO_TOKEN
 from tests.staff.conftest import CHANNEL_SECRET, TOTP_SECRET, csrf_of, log_in
@@ -60,10 +63,10 @@ def config(stack, monkeypatch):
 def consulents(stack):
     with make_sessionmaker(make_engine(stack[2])).begin() as session:
         # One login per test: a second-factor code works once, and the tests log in seconds apart.
-        for login in ("an.overname", "bart.overname", "carla.overname", "dirk.overname"):
+        for login in ("an.overname", "bart.overname", "carla.overname", "dirk.overname", "els.overname"):
             add_user(session, login, "consulent", PASSWORD, dt.datetime.now(dt.UTC), totp_secret=TOTP_SECRET,
                      seal_key=CHANNEL_SECRET.encode())
-    return "an.overname", "bart.overname", "carla.overname", "dirk.overname"
+    return "an.overname", "bart.overname", "carla.overname", "dirk.overname", "els.overname"
 
 
 async def client_of(config) -> TestClient:
@@ -238,5 +241,56 @@ async def test_a_call_back_by_sms_asks_only_the_part_of_the_day(stack, config, c
         assert "Typ 1 voor de voormiddag" in await sms(line, "TERUGBELLEN", 21)
         assert "Typ 1, 2 of 3" in await sms(line, "morgen", 22)
         assert "in de namiddag" in await sms(line, "2", 23)
+    finally:
+        await line.close()
+
+
+async def test_a_caller_presses_0_is_put_through_and_the_consulent_has_the_case(stack, config, consulents):
+    line = await client_of(dataclasses.replace(config, public_base_url=BASE, twilio_auth_token=VOICE_TOKEN))
+    try:
+        with make_sessionmaker(make_engine(stack[2])).begin() as session:
+            session.execute(update(StaffUser).where(StaffUser.login == consulents[4])
+                            .values(available_until=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)))
+        call = Call(line, call_sid="CA" + "8" * 32, caller="+32471556677")
+        greeting = spoken(await call.start())
+        assert "Waarmee wil je hulp" in greeting
+        put_through = await call.press("0")
+        assert put_through.find("Dial/Number") is not None, spoken(put_through)
+        with make_sessionmaker(make_engine(stack[2]))() as session:
+            case = session.scalars(select(Case).where(Case.channel == "voice", Case.status == "wacht")).one()
+        assert "Dossiercode" in spoken(await call.send(put_through.find("Dial/Number").get("url")))
+        # The consulent who picked up takes the case by the whispered code and sees the call.
+        an = await staff(config, consulents[4])
+        assert case.code in await (await an.get("/staff/wachtrij")).text()
+        await post(an, f"/staff/wachtrij/{case.code}/overnemen")
+        page = await (await an.get(f"/staff/overname/{case.code}")).text()
+        assert "Doorverbonden met een consulent aan de telefoon." in page and "Aan de telefoon" in page
+        assert "Versturen" not in page  # nothing typed here reaches a caller
+        assert (await call.send(put_through.find("Dial").get("action"), DialCallStatus="completed")).find("Hangup") \
+            is not None
+        assert (await post(an, f"/staff/overname/{case.code}/sluiten")).status == 303
+        await an.close()
+    finally:
+        await line.close()
+
+
+async def test_outside_office_hours_a_caller_asks_a_call_back_with_the_keypad(stack, config, consulents):
+    line = await client_of(dataclasses.replace(config, public_base_url=BASE, twilio_auth_token=VOICE_TOKEN,
+                                               office_hours="ma-vr 08:00-16:30"))
+    try:
+        with make_sessionmaker(make_engine(stack[2])).begin() as session:
+            session.execute(update(StaffUser).values(available_until=None))
+        call = Call(line, call_sid="CA" + "9" * 32, caller="+32471667788")
+        await call.start()
+        offer = spoken(await call.press("0"))
+        assert "Er is nu geen consulent vrij" in offer and "Druk 2 voor de namiddag" in offer
+        noted = await call.press("2")
+        assert "belt je terug op een werkdag, in de namiddag" in spoken(noted)
+        code = re.search(r"Je code is (.+?)\. Je krijgt", spoken(noted)).group(1)
+        with make_sessionmaker(make_engine(stack[2]))() as session:
+            case = session.scalars(select(Case).where(Case.channel == "voice", Case.status == "terugbellen")).one()
+            texts = [m.body for m in session.scalars(
+                select(OutboxMessage).where(OutboxMessage.to_number == "+32471667788"))]
+        assert code.startswith(f"{case.code[0]}") and f"Je code is {case.code}." in texts[-1]
     finally:
         await line.close()

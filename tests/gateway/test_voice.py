@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from aiohttp import web
 from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
@@ -25,65 +24,6 @@ TOKEN = "voice-test-auth-token"
 BASE = "https://loopbaan.example"
 HANDOFF = "+3293000000"
 CALLER = "+32470123456"
-
-HULPVRAAG = {"text": "Waarmee wil je hulp? Zeg het in je eigen woorden, of kies met de toetsen.",
-             "buttons": [{"title": "als je iets anders wil doen in je werk", "payload": "ik wil iets anders doen"},
-                         {"title": "als je werk zoekt", "payload": "ik zoek werk"}]}
-LEEFTIJD = {"text": "Hoe oud ben je? Toets je leeftijd, en dan een hekje."}
-WERKSTATUS = {"text": "Werk je nu?", "buttons": [{"title": "Ja", "payload": "ja"}, {"title": "Nee", "payload": "nee"}]}
-
-
-class FakeRasa:
-    """Answers like the gateway's Rasa channel: a greeting asks for help (with buttons), any
-    answer to that asks the age (a free number), an age asks whether they work (buttons)."""
-
-    def __init__(self) -> None:
-        self.received: list[dict] = []
-        self.events: dict[str, list[dict]] = {}
-        self.down = False
-
-    def _reply(self, sender: str, message: str) -> tuple[list[dict], str | None]:
-        asked = next((e["value"] for e in reversed(self.events.get(sender, []))
-                      if e["event"] == "slot" and e["name"] == "requested_slot"), None)
-        if message == "/begroeting":
-            return [{"text": "Hallo! Ik ben de digitale assistent."}, HULPVRAAG], "hulpvraag"
-        if asked == "hulpvraag":
-            return [LEEFTIJD], "leeftijd"
-        if asked == "leeftijd":
-            return [WERKSTATUS], "werkstatus"
-        return [{"text": "Dat is alles."}], None
-
-    async def webhook(self, request: web.Request) -> web.Response:
-        if self.down:
-            return web.Response(status=503)
-        body = await request.json()
-        self.received.append(body)
-        sender, message = body["sender"], body["message"]
-        replies, slot = self._reply(sender, message)
-        events = self.events.setdefault(sender, [])
-        events.append({"event": "user", "text": message})
-        events.extend({"event": "bot", "text": r["text"], "data": {"buttons": r.get("buttons")}} for r in replies)
-        events.append({"event": "active_loop", "name": "intake_form" if slot else None})
-        events.append({"event": "slot", "name": "requested_slot", "value": slot})
-        return web.json_response(replies)
-
-    async def tracker(self, request: web.Request) -> web.Response:
-        if self.down:
-            return web.Response(status=503)
-        assert request.query.get("token") == "rasa-token"
-        return web.json_response({"events": self.events.get(request.match_info["sender"], [])})
-
-
-@pytest.fixture
-async def rasa(aiohttp_server):
-    fake = FakeRasa()
-    app = web.Application()
-    app.router.add_post("/webhooks/gateway/webhook", fake.webhook)
-    app.router.add_get("/conversations/{sender}/tracker", fake.tracker)
-    server = await aiohttp_server(app)
-    fake.url = str(server.make_url("")).rstrip("/")
-    return fake
-
 
 @pytest.fixture
 async def client(aiohttp_client, rasa, db):
@@ -225,18 +165,7 @@ async def test_star_repeats_the_last_reply_without_asking_rasa(client, rasa):
     assert "Hoe oud ben je?" in spoken(age) and age.find("Gather").get("numDigits") is None
 
 
-async def test_zero_hands_over_to_the_configured_number(client, rasa):
-    call = Call(client)
-    await call.start()
-    sent = len(rasa.received)
-    root = await call.press("0")
-    assert root.find("Dial").text == HANDOFF
-    tags = [child.tag for child in root]
-    assert tags.index("Say") < tags.index("Dial")
-    assert "medewerker" in root.find("Say").text
-    assert root.find("Gather") is None
-    # The conversation records the hand-over (the staff console lists who asked for a person).
-    assert [m["message"] for m in rasa.received[sent:]] == ["/mens_spreken"]
+# "0" (a person, or a call back): tests/gateway/test_voice_handover.py.
 
 
 async def test_silence_asks_once_more_then_offers_a_way_out_then_ends(client, rasa):

@@ -26,7 +26,7 @@ from verwijzing.enums import OPEN_CASE_STATUSES, CaseAuthor, CaseStatus, Channel
 from verwijzing.gateway.assistant import BotMessage, Button
 from verwijzing.gateway.keys import ASSISTANT, OFFICE_HOURS, SESSIONS, SETTINGS
 from verwijzing.handover import queue, texts
-from verwijzing.handover.callback import DAYPART_WORDS, read_daypart, stops, wants_callback
+from verwijzing.handover.callback import DAYPART_WORDS, Ask, CallbackStep, read_daypart, stops, wants_callback
 from verwijzing.handover.duty import BadOfficeHours, OfficeHours, on_duty, parse_office_hours
 from verwijzing.notify.sms import queue_sms
 from verwijzing.privacy.sealed import seal, unseal
@@ -179,46 +179,76 @@ async def callback_step(request: web.Request, sender: str, channel: Channel, tex
                         phone_sealed: str | None = None) -> list[BotMessage] | None:
     """The gateway's own few questions for a call back ("bel me terug" → the number on the web →
     the part of the day), or None when the message is not about one (it goes to the assistant).
-    On SMS the number is the sender's. Two answers it cannot read end it kindly, with VDAB's number."""
+    On SMS the number is the sender's."""
+    step = await _in_thread(lambda: callback_turn(request, sender, channel, text, phone_sealed), None)
+    return None if step is None else [BotMessage(texts.callback_said(step, channel))]
+
+
+def callback_turn(request: web.Request, sender: str, channel: Channel, text: str,
+                  phone_sealed: str | None = None) -> CallbackStep | None:
+    """One message while asking for a call back, on every channel (blocking: run it on a thread).
+    "bel me terug" (or the offer's button) starts; two answers it cannot read end it kindly, with
+    VDAB's number. None: the message is not about a call back."""
     secret = request.config_dict[SETTINGS].channel_secret
-
-    def step() -> list[str] | None:
-        with request.config_dict[SESSIONS].begin() as session:
-            at = wall_now()
-            case = queue.asking_callback(session, sender)
-            if case is None:
-                if not wants_callback(text):
-                    return None
-                case = queue.callback_case(session, sender, channel, at, phone_sealed)
-                return [texts.ASK_DAYPART if case.phone_sealed else texts.ASK_PHONE]
-            if stops(text):
-                queue.end(session, case, CaseStatus.CLOSED, at)
-                return [texts.STOPPED]
-            if not case.phone_sealed:
-                phone = read_telefoon(text)
-                if phone is None:
-                    return _missed(session, case, at, texts.ASK_PHONE_AGAIN)
-                case.phone_sealed, case.misses = seal(phone, secret), 0
-                return [texts.ASK_DAYPART]
-            daypart = read_daypart(text)
-            if daypart is None:
-                return _missed(session, case, at, texts.ASK_DAYPART_AGAIN)
-            case.daypart, case.status, case.asked_at = daypart.value, CaseStatus.CALLBACK.value, at
-            words = DAYPART_WORDS[daypart]
-            phone = unseal(case.phone_sealed, secret)
-            if phone and not queue.callback_sms_sent_lately(session, phone, at, texts.CALLBACK_SMS_START):
-                queue_sms(session, to=phone, body=texts.callback_sms(words, case.code), at=at)
-            said = texts.callback_noted(words, case.code)
-            queue.add_message(session, case, CaseAuthor.NOTICE, said, at)
-            return [said]
-
-    said = await _in_thread(step, None)
-    return None if said is None else [BotMessage(line) for line in said]
+    with request.config_dict[SESSIONS].begin() as session:
+        at = wall_now()
+        case = queue.asking_callback(session, sender)
+        if case is None:
+            if not wants_callback(text):
+                return None
+            case = queue.callback_case(session, sender, channel, at, phone_sealed)
+            return CallbackStep(Ask.DAYPART if case.phone_sealed else Ask.PHONE)
+        if stops(text):
+            queue.end(session, case, CaseStatus.CLOSED, at)
+            return CallbackStep(Ask.STOPPED)
+        if not case.phone_sealed:
+            phone = read_telefoon(text)
+            if phone is None:
+                return _missed(session, case, at, Ask.PHONE_AGAIN)
+            case.phone_sealed, case.misses = seal(phone, secret), 0
+            return CallbackStep(Ask.DAYPART)
+        daypart = read_daypart(text)
+        if daypart is None:
+            return _missed(session, case, at, Ask.DAYPART_AGAIN)
+        case.daypart, case.status, case.asked_at = daypart.value, CaseStatus.CALLBACK.value, at
+        words = DAYPART_WORDS[daypart]
+        phone = unseal(case.phone_sealed, secret)
+        if phone and not queue.callback_sms_sent_lately(session, phone, at, texts.CALLBACK_SMS_START):
+            queue_sms(session, to=phone, body=texts.callback_sms(words, case.code), at=at)
+        noted = CallbackStep(Ask.NOTED, daypart, case.code)
+        queue.add_message(session, case, CaseAuthor.NOTICE, texts.callback_said(noted, channel), at)
+        return noted
 
 
-def _missed(session: Session, case: Case, at: dt.datetime, again: str) -> list[str]:
+def _missed(session: Session, case: Case, at: dt.datetime, again: Ask) -> CallbackStep:
     case.misses += 1
     if case.misses < 2:
-        return [again]
+        return CallbackStep(again)
     queue.end(session, case, CaseStatus.CLOSED, at)
-    return [texts.GAVE_UP]
+    return CallbackStep(Ask.GAVE_UP)
+
+
+# ---- the phone ------------------------------------------------------------------------------
+
+
+def phone_case(request: web.Request, sender: str, phone_sealed: str | None) -> CaseView | None:
+    """A caller who pressed "0": their case in the queue while a consulent is on duty (the phone
+    puts them through; the consulent finds the case by the whispered code); None when nobody is
+    there (a call back is offered). Blocking: run it on a thread; a database error is the caller's."""
+    hours = request.config_dict[OFFICE_HOURS]
+    with request.config_dict[SESSIONS].begin() as session:
+        at = wall_now()
+        if not on_duty(session, hours, at):
+            return None
+        case = queue.open_case(session, sender, Channel.VOICE, at, phone_sealed)
+        queue.add_message(session, case, CaseAuthor.NOTICE, texts.ON_THE_PHONE, at)
+        return CaseView(case.code, CaseStatus(case.status), queue.place_in_queue(session, case))
+
+
+def phone_call_ended(request: web.Request, sender: str) -> None:
+    """The call with the consulent ended: a case nobody took in the console leaves the queue
+    (the person is no longer waiting); one a consulent took stays theirs until they close it."""
+    with request.config_dict[SESSIONS].begin() as session:
+        case = queue.open_case_of(session, sender)
+        if case is not None and case.status == CaseStatus.WAITING.value:
+            queue.end(session, case, CaseStatus.CLOSED, wall_now())

@@ -3,6 +3,8 @@ then a part of the day. Pure readers of what the person types; the gateway keeps
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from enum import StrEnum
 
 from verwijzing.enums import Daypart
 from verwijzing.interpret.numbers import fold
@@ -31,3 +33,23 @@ def read_daypart(text: str) -> Daypart | None:
     plain = fold(text)
     found = {daypart for daypart, pattern in _DAYPARTS if pattern.search(plain)}
     return found.pop() if len(found) == 1 else None
+
+
+class Ask(StrEnum):
+    """Where asking for a call back stands after a message: what the person is told next. Each
+    channel words it its own way (handover/texts.py: typed on the web and by SMS, keys on the phone)."""
+
+    PHONE = "nummer"
+    PHONE_AGAIN = "nummer_opnieuw"
+    DAYPART = "dagdeel"
+    DAYPART_AGAIN = "dagdeel_opnieuw"
+    GAVE_UP = "opgegeven"  # the second answer it could not read: VDAB's number instead
+    STOPPED = "gestopt"
+    NOTED = "genoteerd"  # the call back waits in the staff queue; an SMS says so
+
+
+@dataclass(frozen=True)
+class CallbackStep:
+    ask: Ask
+    daypart: Daypart | None = None  # NOTED: when
+    code: str = ""  # NOTED: the case code

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from verwijzing.enums import Channel
+from verwijzing.handover.callback import DAYPART_WORDS, Ask, CallbackStep
+from verwijzing.handover.codes import spoken_code
 
 
 def handed_over(channel: Channel, place: int, code: str, typical: dt.timedelta | None) -> str:
@@ -46,3 +48,56 @@ CALLBACK_SMS_START = "VDAB belt je terug"
 
 def callback_sms(daypart_words: str, code: str) -> str:
     return f"{CALLBACK_SMS_START} op een werkdag, {daypart_words}. Je code is {code}."
+
+
+# ---- the same on the phone: keys, and the code spelled -------------------------------------
+
+# The keypad's "no, thanks" while asking for a call back (a phone number is never one digit).
+STOP_KEY = "4"
+_NO_THANKS = f"Wil je niet teruggebeld worden? Druk dan {STOP_KEY}."
+VOICE_NOBODY = "Er is nu geen consulent vrij. We kunnen je terugbellen op een werkdag."
+VOICE_ASK_PHONE = f"Op welk nummer kunnen we je bellen? Toets het nummer, en dan een hekje. {_NO_THANKS}"
+VOICE_ASK_PHONE_AGAIN = ("Dat nummer ken ik niet. Toets het zo: nul vier zeven nul, en dan de rest van je nummer. "
+                         "Druk daarna op hekje.")
+VOICE_ASK_DAYPART = ("Wanneer bellen we je het best? Druk 1 voor de voormiddag. Druk 2 voor de namiddag. "
+                     f"Druk 3 als het niet uitmaakt. {_NO_THANKS}")
+VOICE_ASK_DAYPART_AGAIN = "Druk 1 voor de voormiddag, 2 voor de namiddag, 3 als het niet uitmaakt."
+VOICE_GAVE_UP = "Dat lukt zo niet. Bel later zelf gratis naar VDAB: 0800 30 700. Dag!"
+
+
+def voice_callback_noted(daypart_words: str, code: str) -> str:
+    return (f"Genoteerd. Een consulent van VDAB belt je terug op een werkdag, {daypart_words}. "
+            f"Je code is {spoken_code(code)}. Je krijgt ook een sms met die code. Dag!")
+
+
+def callback_said(step: CallbackStep, channel: Channel) -> str:
+    """What the person is told after a message while asking for a call back, on their channel."""
+    if step.ask is Ask.NOTED:
+        words = DAYPART_WORDS[step.daypart] if step.daypart else ""
+        return (voice_callback_noted if channel is Channel.VOICE else callback_noted)(words, step.code)
+    wording = _VOICE if channel is Channel.VOICE else _TYPED
+    return wording[step.ask]
+
+
+_TYPED = {Ask.PHONE: ASK_PHONE, Ask.PHONE_AGAIN: ASK_PHONE_AGAIN, Ask.DAYPART: ASK_DAYPART,
+          Ask.DAYPART_AGAIN: ASK_DAYPART_AGAIN, Ask.GAVE_UP: GAVE_UP, Ask.STOPPED: STOPPED}
+_VOICE = {Ask.PHONE: VOICE_ASK_PHONE, Ask.PHONE_AGAIN: VOICE_ASK_PHONE_AGAIN, Ask.DAYPART: VOICE_ASK_DAYPART,
+          Ask.DAYPART_AGAIN: VOICE_ASK_DAYPART_AGAIN, Ask.GAVE_UP: VOICE_GAVE_UP, Ask.STOPPED: STOPPED}
+
+
+# ---- a hand-over on the phone -----------------------------------------------------------------
+
+def put_through(code: str) -> str:
+    return (f"Ik verbind je door met een consulent van VDAB. Even geduld. "
+            f"Je dossiercode is {spoken_code(code)}.")
+
+
+def whisper(code: str | None) -> str:
+    """What the consulent hears before the caller is put through (the caller does not hear it)."""
+    if code is None:
+        return "Een oproep via de digitale assistent."
+    return (f"Een oproep via de digitale assistent. Dossiercode {spoken_code(code)}. "
+            "Je vindt het gesprek in de wachtrij van de console.")
+
+
+ON_THE_PHONE = "Doorverbonden met een consulent aan de telefoon."

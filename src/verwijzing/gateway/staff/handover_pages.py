@@ -173,6 +173,7 @@ async def case_page(request: web.Request) -> web.Response:
         events = []
     facts = _facts(events)
     return render(request, "overname.html", case=case, open=case.status == CaseStatus.WITH_STAFF.value,
+                  on_phone=case.channel == Channel.VOICE.value and not case.daypart,
                   phone=phone, daypart=DAYPART_WORDS[Daypart(case.daypart)] if case.daypart else None,
                   outcomes=OUTCOMES,
                   lines=transcript(events, lines), facts=facts, channel=CHANNEL_WORDS[case.channel],

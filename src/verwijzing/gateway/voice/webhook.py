@@ -7,7 +7,10 @@ answers with the keypad or by speaking, and may press a key while the voice is s
   free answer; a free number (years, postcode, age, phone, the national number) is typed and
   ended with "#" (finishOnKey), or Twilio sends it after a few seconds without a key;
 - "*" repeats the last reply (read back from the conversation, nothing is sent to Rasa);
-- "0" hands over to a person: one sentence, then `<Dial>` to VERWIJZING_HANDOFF_NUMBER;
+- "0" hands over to a person (docs/handover.md): while a consulent is on duty, the call gets a
+  case in the staff queue and is put through with `<Dial>` to VERWIJZING_HANDOFF_NUMBER, the
+  consulent hearing the case code first (a whisper: `<Number url=…/fluister>`); when nobody is
+  there, or nobody answers, the keypad asks for a call back (`stap=terugbellen`);
 - silence: the question once more, then a way out (the VDAB number, and 0), then goodbye —
   never an endless loop. The `stap` query parameter of the URLs we give Twilio says why it
   calls back: `antwoord` (the Gather heard something), `stilte&keer=N` (it heard nothing N
@@ -34,22 +37,31 @@ import secrets
 from typing import Any, Protocol
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
 from verwijzing.config import ConfigError
+from verwijzing.dialogue.booking import read_telefoon
 from verwijzing.dialogue.repair import PERSON_PAYLOAD
+from verwijzing.enums import Channel
 from verwijzing.gateway.assistant import AssistantUnavailable, BotMessage, last_reply
+from verwijzing.gateway.handover import callback_turn, phone_call_ended, phone_case
 from verwijzing.gateway.identity import caller_id
 from verwijzing.gateway.keys import ASSISTANT, ENGINE, SETTINGS
 from verwijzing.gateway.options import choose, reply_choices
 from verwijzing.gateway.twilio_auth import seen_before, signed_form
 from verwijzing.gateway.twiml import LANGUAGE, VOICE
 from verwijzing.gateway.voice.speech import spoken_reply
+from verwijzing.handover import texts
+from verwijzing.handover.callback import Ask
+from verwijzing.handover.codes import normalise_code
+from verwijzing.privacy.sealed import seal
 from verwijzing.store.conversations import erase_conversation
 
 logger = logging.getLogger(__name__)
 
 PATH = "/webhooks/voice"
+WHISPER_PATH = f"{PATH}/fluister"
 CHANNEL = "voice"
 # Seconds Twilio waits for the first key or word, and between keys.
 TIMEOUT = 6
@@ -166,9 +178,10 @@ def one_key(reply: list[BotMessage], slot: str | None) -> bool:
         and slot not in FREE_NUMBER_SLOTS
 
 
-def ask(request: web.Request, text: str, *, single_key: bool, silences: int = 0, step: str = "antwoord"
-        ) -> web.Response:
-    """Say `text` inside a Gather; when nothing is heard, Twilio calls back with the silence count.
+def ask(request: web.Request, text: str, *, single_key: bool, silences: int = 0, step: str = "antwoord",
+        silence_step: str = "stilte") -> web.Response:
+    """Say `text` inside a Gather; when nothing is heard, Twilio calls back with the silence count
+    (or to `silence_step`, where a silence counts as an answer it cannot read).
     Both URLs carry one new step id: Twilio follows only one of them."""
     step_id = secrets.token_urlsafe(16)
     response = VoiceResponse()
@@ -176,7 +189,8 @@ def ask(request: web.Request, text: str, *, single_key: bool, silences: int = 0,
                              method="POST", timeout=TIMEOUT, speech_timeout="auto", finish_on_key="#",
                              **({"num_digits": 1} if single_key else {}))
     _say(gather, text)
-    response.redirect(_url(request, step_id, stap="stilte", keer=str(silences + 1)), method="POST")
+    silence = {"keer": str(silences + 1)} if silence_step == "stilte" else {}
+    response.redirect(_url(request, step_id, stap=silence_step, **silence), method="POST")
     return _twiml(response)
 
 
@@ -202,6 +216,24 @@ def hand_over(request: web.Request, first: str = HANDOFF) -> web.Response:
     _say(response, first)
     response.dial(request.app[SETTINGS].handoff_number)
     _say(response, NO_ANSWER)  # Twilio goes on here when the Dial ends without an answer
+    response.hangup()
+    return _twiml(response)
+
+
+def put_through(request: web.Request, code: str) -> web.Response:
+    """To the consulents' line, who first hear the case code (the whisper); when the dialled call
+    ends, Twilio calls `stap=doorverbonden` with how it went (DialCallStatus)."""
+    base = request.app[SETTINGS].public_base_url.rstrip("/")
+    response = VoiceResponse()
+    _say(response, texts.put_through(code))
+    dial = response.dial(action=_url(request, secrets.token_urlsafe(16), stap="doorverbonden"), method="POST")
+    dial.number(request.app[SETTINGS].handoff_number, url=f"{base}{WHISPER_PATH}?code={code}", method="POST")
+    return _twiml(response)
+
+
+def say_and_hang_up(text: str) -> web.Response:
+    response = VoiceResponse()
+    _say(response, text)
     response.hangup()
     return _twiml(response)
 
@@ -278,6 +310,77 @@ def _replay_id(request: web.Request, form: Any) -> str:
     return f"voice-step:{step_id}" if _STEP_ID_SHAPE.fullmatch(step_id) else ""
 
 
+# --- a person, or a call back -------------------------------------------------------------------
+
+def _sealed_caller(request: web.Request, caller: str) -> str | None:
+    """The caller's number, sealed, to call back (None for a hidden number: then it is asked)."""
+    phone = None if caller.strip().lower() in ANONYMOUS else read_telefoon(caller)
+    return seal(phone, request.app[SETTINGS].channel_secret) if phone else None
+
+
+async def _person(request: web.Request, sender: str, caller: str) -> web.Response:
+    sealed = _sealed_caller(request, caller)
+    try:
+        case = await asyncio.to_thread(phone_case, request, sender, sealed)
+    except SQLAlchemyError:  # no queue to join: straight to the line, as before
+        logger.exception("voice: the database did not answer; the caller is put through without a case")
+        return hand_over(request)
+    if case is not None:
+        return put_through(request, case.code)
+    return await _callback(request, sender, texts.CALLBACK, sealed, before=texts.VOICE_NOBODY)
+
+
+def _callback_answer(digits: str, speech: str) -> str:
+    """What a key or a word means while asking for a call back, as the typed channels read it."""
+    if digits == texts.STOP_KEY or (not digits and re.fullmatch(r"\W*nee\b.*", speech.lower())):
+        return "stop"
+    return digits or speech  # nothing (a silence): an answer it cannot read, asked once more
+
+
+async def _callback(request: web.Request, sender: str, text: str, sealed: str | None = None,
+                    before: str = "") -> web.Response:
+    try:
+        step = await asyncio.to_thread(callback_turn, request, sender, Channel.VOICE, text, sealed)
+    except SQLAlchemyError:
+        logger.exception("voice: the database did not answer; no call back can be noted")
+        return say_and_hang_up(texts.VOICE_GAVE_UP)
+    if step is None:  # not asking any more (a replay after the end): where the caller was
+        return await _start(request, sender)
+    said = f"{before} {texts.callback_said(step, Channel.VOICE)}".strip()
+    if step.ask in (Ask.NOTED, Ask.GAVE_UP):
+        return say_and_hang_up(said)
+    if step.ask is Ask.STOPPED:
+        known = await _conversation(request, sender)
+        reply, slot, _ = known
+        if not reply:
+            return await _start(request, sender, known)
+        return ask_reply(request, question_of(reply), slot, before=said)
+    daypart = step.ask in (Ask.DAYPART, Ask.DAYPART_AGAIN)
+    return ask(request, said, single_key=daypart, step="terugbellen", silence_step="terugbellen")
+
+
+async def _dial_ended(request: web.Request, sender: str, status: str, caller: str) -> web.Response:
+    """After `<Dial>`: a talk that happened ends the call; no answer (busy, failed, no-answer)
+    turns to a call back, with the number the caller called from."""
+    if status == "completed":
+        await asyncio.to_thread(phone_call_ended, request, sender)
+        return say_and_hang_up("Dag!")
+    return await _callback(request, sender, texts.CALLBACK, _sealed_caller(request, caller), before=texts.VOICE_NOBODY)
+
+
+async def whisper(request: web.Request) -> web.Response:
+    """What the consulent hears when they pick up, before the caller is connected (Twilio's
+    `<Number url>`): the case code, so they open the conversation in the console."""
+    await signed_form(request)
+    return _twiml_say(texts.whisper(normalise_code(request.query.get("code", ""))))
+
+
+def _twiml_say(text: str) -> web.Response:
+    response = VoiceResponse()
+    _say(response, text)
+    return _twiml(response)
+
+
 # A call that is over: Twilio reports it only when a status callback points here; nothing to say.
 ENDED = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 
@@ -298,11 +401,16 @@ async def voice(request: web.Request) -> web.Response:
         return hand_over(request, f"{UNAVAILABLE} {HANDOFF}")
     sender = voice_sender(str(form.get("From") or ""), str(form.get("CallSid") or ""), secret)
     try:
+        if step == "terugbellen":
+            return await _callback(request, sender, _callback_answer(digits, speech))
+        if step == "doorverbonden":
+            caller = str(form.get("From") or "")
+            return await _dial_ended(request, sender, str(form.get("DialCallStatus") or ""), caller)
         if digits == PERSON_KEY:
             # The conversation records that this caller asked for a person (the staff console
             # lists such conversations); what Rasa answers is not said: the caller is put through.
             await request.app[ASSISTANT].turn(sender, PERSON_PAYLOAD, CHANNEL)
-            return hand_over(request)
+            return await _person(request, sender, str(form.get("From") or ""))
         if step == "wissen":
             return await _erase_answer(request, sender, digits, speech)
         if speech and not digits and asks_to_erase(speech):
@@ -331,3 +439,4 @@ async def voice(request: web.Request) -> web.Response:
 
 def add_voice_routes(app: web.Application) -> None:
     app.router.add_post(PATH, voice)
+    app.router.add_post(WHISPER_PATH, whisper)
