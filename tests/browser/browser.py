@@ -18,6 +18,7 @@ from unittest import mock
 import pytest
 from aiohttp import web
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -173,6 +174,13 @@ class Page:
         before = len(self.messages())
         self.press(text, Keys.ENTER)
         return self.new_bot_texts(before)
+
+    def tell(self, text: str) -> None:
+        """Type a message that goes to a consulent (no answer comes at once): until it shows."""
+        self.focus_message_box()
+        self.press(text, Keys.ENTER)
+        WebDriverWait(self.driver, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda _: ("jij", text) in self.messages())
 
     def choose(self, title: str, key: str = Keys.ENTER) -> list[str]:
         """Tab to the bot's button `title` and press it with `key` (Enter or Space)."""

@@ -259,8 +259,8 @@ def test_a_whole_hand_over_with_the_person_and_the_consulent_each_in_a_browser(p
         staff_audit(console, "conversation", audited)
 
         wait = WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,))
-        wait.until(lambda _: ("melding", "Een consulent van VDAB leest nu mee en antwoordt zo.") in page.messages())
-        page.say("ik snap het formulier niet")
+        wait.until(lambda _: ("bot", "Een consulent van VDAB leest nu mee en antwoordt zo.") in page.messages())
+        page.tell("ik snap het formulier niet")
         settle.until(lambda d: "ik snap het formulier niet" in d.find_element(By.ID, "live-gesprek").text)
         console.type("Je antwoord", "Dag, ik ben An van VDAB. Ik help je.")
         console.press("Versturen")
@@ -270,7 +270,7 @@ def test_a_whole_hand_over_with_the_person_and_the_consulent_each_in_a_browser(p
         audit(page, "a consulent's answer in the chat")
 
         console.press("Terug naar de assistent")
-        wait.until(lambda _: ("melding", "De consulent geeft je terug aan de assistent. Typ gerust verder.")
+        wait.until(lambda _: ("bot", "De consulent geeft je terug aan de assistent. Typ gerust verder.")
                    in page.messages())
         answered = " ".join(page.say("wat kost het?"))
         assert "euro" in answered

@@ -7,6 +7,7 @@ other gateway is answered once (the ids seen are in PostgreSQL), and the rate li
 together (Redis). Takes about two minutes: the two Rasa servers load the model."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import random
@@ -17,18 +18,29 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
 
 import aiohttp
+import pyotp
 import pytest
+from sqlalchemy import func, select, update
 
 from tests.conversation.stack import ROOT
 from tests.gateway.twilio_requests import BASE, signed, sms_fields
 from tests.gateway.twilio_requests import TOKEN as TWILIO_TOKEN
 from tests.scale.cluster import require_redis, unique_key_prefix
+from tests.staff.conftest import csrf_of
 from tests.support.database import require_postgres, temporary_postgres_database
 from verwijzing.gateway.identity import cookie_name
 from verwijzing.gateway.limits import HEALTH, WINDOW
+from verwijzing.staff.accounts import add_user
+from verwijzing.store import make_engine, make_sessionmaker
+from verwijzing.store.case_models import Case
+from verwijzing.store.models import AuditEntry
+from verwijzing.store.staff_models import StaffUser
 
 pytestmark = [pytest.mark.rasa, pytest.mark.postgres, pytest.mark.timeout(900)]
 FIXED_PORTS = (5005, 5006, 5055, 5056)  # scripts/run_scaled.sh's Rasa and action servers
+CHANNEL_SECRET = "scaled-test-channel-secret"
+PASSWORD = "een lang wachtwoord voor de test"
+CONSULENT_APPS = {"an.schaal": "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLW", "bart.schaal": "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLX"}
 
 
 def port_pair() -> int:
@@ -66,7 +78,9 @@ def gateways(tmp_path_factory):
         env = {**inherited, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
                "REDIS_KEY_PREFIX": redis_env["REDIS_KEY_PREFIX"], "GATEWAY_HOST": "127.0.0.1",
                "GATEWAY_PORT": str(port), "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "PUBLIC_BASE_URL": BASE,
-               "VERWIJZING_PEILDATUM": dt.date.today().isoformat()}
+               "VERWIJZING_PEILDATUM": dt.date.today().isoformat(), "VERWIJZING_CHANNEL_SECRET": CHANNEL_SECRET,
+               # A consulent can take over at any hour (the hand-over test).
+               "VERWIJZING_KANTOORUREN": "ma-zo 00:00-24:00"}
         with log.open("w") as out:
             script = subprocess.Popen([str(ROOT / "scripts" / "run_scaled.sh")], cwd=ROOT, env=env, stdout=out,
                                       stderr=subprocess.STDOUT, start_new_session=True)
@@ -76,7 +90,7 @@ def gateways(tmp_path_factory):
                 assert script.poll() is None, f"run_scaled.sh stopped:\n{log.read_text()[-3000:]}"
                 assert time.monotonic() < deadline, f"run_scaled.sh not ready in 7 minutes:\n{log.read_text()[-3000:]}"
                 time.sleep(1)
-            yield [f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port + 1}"], log
+            yield [f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port + 1}"], log, database_url
         finally:
             stop(script)
 
@@ -94,7 +108,7 @@ def stop(script: subprocess.Popen) -> None:
 
 
 async def test_the_script_starts_two_gateways_that_both_answer(gateways):
-    urls, log = gateways
+    urls, log, _ = gateways
     assert "2 gateways" in log.read_text()
     async with aiohttp.ClientSession() as http:
         for url in urls:
@@ -103,7 +117,7 @@ async def test_the_script_starts_two_gateways_that_both_answer(gateways):
 
 
 async def test_a_web_conversation_begun_on_one_gateway_goes_on_on_the_other(gateways):
-    (one, other), _ = gateways
+    (one, other), _, _ = gateways
     name = cookie_name(BASE.startswith("https"))
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
         async with http.post(f"{one}/chat", json={"message": "hallo"}) as response:
@@ -120,7 +134,7 @@ async def test_a_web_conversation_begun_on_one_gateway_goes_on_on_the_other(gate
 
 
 async def test_an_sms_replayed_to_the_other_gateway_is_answered_once(gateways):
-    (one, other), _ = gateways
+    (one, other), _, _ = gateways
     fields = sms_fields("hallo", sender="+32470556677")
     headers = {**signed("/webhooks/sms", fields), "Content-Type": "application/x-www-form-urlencoded"}
     async with aiohttp.ClientSession() as http:
@@ -133,7 +147,7 @@ async def test_an_sms_replayed_to_the_other_gateway_is_answered_once(gateways):
 
 
 async def test_the_two_gateways_count_one_budget_together(gateways):
-    (one, other), _ = gateways
+    (one, other), _, _ = gateways
     # Fixed one-minute windows: start at a new one, so that only these requests count (the
     # script's own readiness checks asked /health too) and all of them in the same window.
     time.sleep(WINDOW - time.time() % WINDOW + 0.5)
@@ -144,3 +158,71 @@ async def test_the_two_gateways_count_one_budget_together(gateways):
                 statuses.append(response.status)
     # Each gateway alone saw half the budget; together they refuse past it.
     assert statuses == [200] * HEALTH.per_address + [429, 429], statuses
+
+
+async def staff_session(base: str, login: str) -> tuple[aiohttp.ClientSession, str]:
+    """A consulent logged in on one gateway (its cookies are Secure: the gateway's public address
+    is https; here it is reached over http on 127.0.0.1, treated as the secure origin it stands for)."""
+    http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True, treat_as_secure_origin=[base]))
+    async with http.get(f"{base}/staff/login?next=/staff/wachtrij") as page:
+        csrf = csrf_of(await page.text())
+    form = {"csrf": csrf, "login": login, "wachtwoord": PASSWORD, "next": "/staff/wachtrij",
+            "code": pyotp.TOTP(CONSULENT_APPS[login]).now()}
+    async with http.post(f"{base}/staff/login", data=form, allow_redirects=False) as response:
+        assert response.status == 302, await response.text()
+    async with http.get(f"{base}/staff/wachtrij") as page:
+        return http, csrf_of(await page.text())
+
+
+async def test_fifty_hand_overs_at_once_across_two_gateways_none_lost_none_taken_twice(gateways):
+    (one, other), _, database_url = gateways
+    engine = make_engine(database_url)
+    with make_sessionmaker(engine).begin() as session:
+        for login, app in CONSULENT_APPS.items():
+            add_user(session, login, "consulent", PASSWORD, dt.datetime.now(dt.UTC), totp_secret=app,
+                     seal_key=CHANNEL_SECRET.encode())
+    consulents = [await staff_session(one, "an.schaal"), await staff_session(other, "bart.schaal")]
+    try:
+        for (http, csrf), base in zip(consulents, (one, other), strict=True):
+            async with http.post(f"{base}/staff/wachtrij/beschikbaar", data={"csrf": csrf, "beschikbaar": "ja"},
+                                 allow_redirects=False) as response:
+                assert response.status == 303
+
+        async def ask_for_a_person(n: int) -> str:
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as person:
+                async with person.post(f"{(one, other)[n % 2]}/chat",
+                                       json={"message": "ik wil met een mens praten"}) as response:
+                    assert response.status == 200, await response.text()
+                    body = await response.json()
+            assert "overdracht" in body, body
+            return body["overdracht"]["code"]
+
+        started = time.monotonic()
+        codes = await asyncio.gather(*(ask_for_a_person(n) for n in range(50)))
+        print(f"50 hand-overs over two gateways in {time.monotonic() - started:.1f} s")
+        assert len(set(codes)) == 50
+        with make_sessionmaker(engine)() as session:
+            assert session.scalar(select(func.count()).select_from(Case).where(Case.status == "wacht")) == 50
+
+        async def take(consulent: int, code: str) -> str | None:
+            http, csrf = consulents[consulent]
+            async with http.post(f"{(one, other)[consulent]}/staff/wachtrij/{code}/overnemen", data={"csrf": csrf},
+                                 allow_redirects=False) as response:
+                assert response.status == 303, await response.text()
+                return code if response.headers["Location"] == f"/staff/overname/{code}" else None
+
+        # Both consulents click every case at once, each through their own gateway.
+        taken = await asyncio.gather(*(take(c, code) for code in codes for c in (0, 1)))
+        won = [code for code in taken if code]
+        assert sorted(won) == sorted(codes)  # each case taken, and by one of them only
+        with make_sessionmaker(engine)() as session:
+            rows = session.execute(select(Case.status, Case.taken_by).where(Case.code.in_(codes))).all()
+            assert {status for status, _ in rows} == {"bij_consulent"} and len(rows) == 50
+            assert session.scalar(select(func.count()).select_from(AuditEntry).where(
+                AuditEntry.action == "gesprek_overgenomen", AuditEntry.subject.in_(codes))) == 50
+    finally:
+        for http, _ in consulents:
+            await http.close()
+        with make_sessionmaker(engine).begin() as session:
+            session.execute(update(StaffUser).values(available_until=None))
+        engine.dispose()
