@@ -75,8 +75,11 @@ VDAB_ROLES = frozenset({StaffRole.CONSULENT, StaffRole.BEHEERDER})
 
 
 class CaseStatus(StrEnum):
-    """Where a case stands when a person asked for a person (handover/)."""
+    """Where a conversation's case stands (handover/): every conversation has one, for its code."""
 
+    # With the assistant: nobody asked for a person (yet). The code is the person's to give at a
+    # counter or on the phone, or to carry the conversation to another channel.
+    ASSISTANT = "assistent"
     WAITING = "wacht"  # in the staff queue; the conversation with the assistant is paused
     WITH_STAFF = "bij_consulent"  # a consulent took it and answers
     BACK = "terug"  # handed back to the assistant

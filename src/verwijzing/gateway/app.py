@@ -34,6 +34,7 @@ from verwijzing.gateway.sms.webhook import add_sms_routes
 from verwijzing.gateway.staff import mount_staff
 from verwijzing.gateway.staff.context import PREFIX
 from verwijzing.gateway.voice.webhook import add_voice_routes
+from verwijzing.gateway.web.carry import add_carry_routes
 from verwijzing.gateway.web.chat import add_chat_routes, conversation_id
 from verwijzing.gateway.web.page import add_page_routes
 from verwijzing.gateway.web.sources import add_sources_routes
@@ -172,6 +173,7 @@ def init_app(config: Settings | None = None) -> web.Application:
     add_page_routes(app)
     add_sources_routes(app)
     add_chat_routes(app)
+    add_carry_routes(app)
     add_voice_routes(app)
     add_sms_routes(app)
     mount_staff(app)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from aiohttp import web
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from verwijzing.config import ConfigError
@@ -79,24 +79,27 @@ def wants_a_person(replies: list[BotMessage]) -> bool:
 _FROM = {CaseAuthor.CITIZEN.value: "user", CaseAuthor.STAFF.value: "consulent", CaseAuthor.NOTICE.value: "melding"}
 
 
-def transcript_lines(messages: list[CaseMessage]) -> list[tuple[float, dict[str, Any]]]:
+Lines = list[tuple[float, dict[str, Any]]]
+
+
+def transcript_lines(messages: list[CaseMessage]) -> Lines:
     """A case's messages as `transcript` lines, each at its time."""
     return [(m.at.timestamp(), {"from": _FROM[m.author], "text": m.text, "buttons": []}) for m in messages]
 
 
-async def case_lines(request: web.Request, sender: str) -> tuple[list[tuple[float, dict[str, Any]]], CaseView | None]:
-    """The case's messages as transcript lines at their times, and the case while it is open."""
-    def load() -> tuple[list[tuple[float, dict[str, Any]]], CaseView | None]:
+async def case_lines(request: web.Request, sender: str) -> tuple[Lines, CaseView | None, str | None]:
+    """The case's messages as transcript lines at their times, the case while it is open, and its code."""
+    def load() -> tuple[Lines, CaseView | None, str | None]:
         with request.config_dict[SESSIONS]() as session:
             case = queue.case_of(session, sender)
             if case is None:
-                return [], None
+                return [], None, None
             lines = transcript_lines(queue.messages(session, case))
             status = CaseStatus(case.status)
             view = CaseView(case.code, status, queue.place_in_queue(session, case)) \
                 if status in OPEN_CASE_STATUSES else None
-            return lines, view
-    return await _in_thread(load, ([], None))
+            return lines, view, case.code
+    return await _in_thread(load, ([], None, None))
 
 
 @dataclass(frozen=True)
@@ -108,23 +111,57 @@ class ForAPerson:
     said: tuple[BotMessage, ...] = ()
 
 
+@dataclass(frozen=True)
+class Routed:
+    """Where a message goes: `person` when not to the assistant; `code`, the conversation's case
+    code (None only when the database did not answer)."""
+
+    code: str | None
+    person: ForAPerson | None = None
+
+
 async def for_a_person(request: web.Request, sender: str, channel: Channel, text: str,
-                       phone_sealed: str | None = None) -> ForAPerson | None:
+                       phone_sealed: str | None = None) -> Routed:
     """Whether the message goes to a person rather than to the assistant. One read on every message
-    (the conversation's case, if any); a write only when there is a case to add to or a call back."""
-    def state_of() -> str | None:
+    (the conversation's case); a write only for a conversation's first message (its case, with its
+    code), when there is a case to add to, or a call back."""
+    State = tuple[str | None, str | None, bool]  # status, code, whether a number is kept
+
+    def state_of() -> State:
         with request.config_dict[SESSIONS]() as session:
             case = queue.case_of(session, sender)
-            return case.status if case else None
+            return (case.status, case.code, bool(case.phone_sealed)) if case else (None, None, False)
 
-    state = await _in_thread(state_of, None)
+    nothing: State = (None, None, False)
+    state, code, has_phone = await _in_thread(state_of, nothing)
+    if code is None or (phone_sealed and not has_phone):
+        code = await ensure_case(request, sender, channel, phone_sealed)
     if state in {status.value for status in OPEN_CASE_STATUSES}:
         case = await to_case(request, sender, text)
-        return ForAPerson(case=case) if case else None
+        return Routed(code, ForAPerson(case=case) if case else None)
     if state == CaseStatus.CALLBACK_ASKING.value or wants_callback(text):
         said = await callback_step(request, sender, channel, text, phone_sealed)
-        return ForAPerson(said=tuple(said)) if said is not None else None
-    return None
+        return Routed(code, ForAPerson(said=tuple(said)) if said is not None else None)
+    return Routed(code)
+
+
+async def ensure_case(request: web.Request, sender: str, channel: Channel, phone_sealed: str | None = None
+                      ) -> str | None:
+    """The conversation's case code, made at its first message; None when the database fails."""
+    def ensure() -> str | None:
+        try:
+            with request.config_dict[SESSIONS].begin() as session:
+                return queue.ensure_case(session, sender, channel, wall_now(), phone_sealed).code
+        except IntegrityError:  # two first messages at once: the other one made it
+            return _code_of(request, sender)
+
+    return await _in_thread(ensure, None)
+
+
+def _code_of(request: web.Request, sender: str) -> str | None:
+    with request.config_dict[SESSIONS]() as session:
+        case = queue.case_of(session, sender)
+        return case.code if case else None
 
 
 async def to_case(request: web.Request, sender: str, text: str) -> CaseView | None:

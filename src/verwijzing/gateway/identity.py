@@ -1,7 +1,9 @@
 """Conversation ids belong to the gateway, never to the client.
 
 - The web chat gets a random id in an HttpOnly, SameSite cookie, sealed with an HMAC of
-  VERWIJZING_CHANNEL_SECRET: only ids the gateway issued are taken. An id of the right shape that
+  VERWIJZING_CHANNEL_SECRET: only ids the gateway issued are taken. After a person proved with
+  a one-time code that an SMS conversation is theirs (gateway/web/carry.py), the cookie holds
+  that SMS conversation's id instead. An id of the right shape that
   someone else chose (fixation: planted in a shared browser before the person starts) gets a new
   one. On https the cookie is named with the `__Host-` prefix, so the browser keeps it to this
   exact host, Secure and for the whole site.
@@ -21,7 +23,8 @@ from verwijzing.notify.optout import phone_key
 __all__ = ["COOKIE", "caller_id", "cookie_name", "cookie_value", "new_web_id", "phone_key", "web_id_from_cookie"]
 
 COOKIE = "verwijzing_gesprek"
-_WEB = re.compile(r"web-[A-Za-z0-9_-]{32}")
+# A web id, or an SMS conversation's id carried to the web (caller_id: 40 hex characters).
+_WEB = re.compile(r"web-[A-Za-z0-9_-]{32}|sms-[0-9a-f]{40}")
 
 
 def cookie_name(https: bool) -> str:

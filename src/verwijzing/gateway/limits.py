@@ -56,6 +56,8 @@ CHAT = Door("chat", per_address=120, per_conversation=30)
 LOGIN = Door("login", per_address=30)
 WEBHOOKS = Door("webhooks", per_address=1200)
 HEALTH = Door("health", per_address=60)
+# Going on with an SMS conversation on the web (gateway/web/carry.py): a few tries a minute is a person.
+CARRY = Door("verder", per_address=20)
 # Each SMS sender (a conversation): counted under "sms:c:<key>" once the signature is checked.
 SMS_PER_SENDER = 20
 
@@ -64,6 +66,8 @@ def door_of(request: web.Request) -> Door | None:
     path, method = request.path, request.method
     if path.startswith("/chat"):
         return CHAT
+    if path.startswith("/verder") and method == "POST":
+        return CARRY
     if path == "/staff/login" and method == "POST":
         return LOGIN
     if path.startswith("/webhooks/"):

@@ -24,6 +24,20 @@ RECENT = 20
 _OPEN = [status.value for status in OPEN_CASE_STATUSES]
 
 
+def ensure_case(session: Session, conversation_id: str, channel: Channel, at: dt.datetime,
+                phone_sealed: str | None = None) -> Case:
+    """The conversation's case, made with its code at the first message (with the assistant). A
+    number to answer (SMS) is kept sealed when the case has none (it went when a hand-over ended)."""
+    case = session.scalar(select(Case).where(Case.conversation_id == conversation_id))
+    if case is None:
+        case = _new_case(session, conversation_id, channel)
+        case.status, case.asked_at = CaseStatus.ASSISTANT.value, at
+    if phone_sealed and not case.phone_sealed:
+        case.phone_sealed = phone_sealed
+    session.flush()
+    return case
+
+
 def open_case(session: Session, conversation_id: str, channel: Channel, at: dt.datetime,
               phone_sealed: str | None = None) -> Case:
     """The conversation's case, in the queue: a new one with a fresh code, or the earlier one

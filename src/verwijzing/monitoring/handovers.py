@@ -60,7 +60,8 @@ def next_working_day(at: dt.datetime) -> dt.datetime:
 
 
 def handover_figures(cases: Iterable[CaseRow], items: Sequence[Intake], bands: AgeBands) -> HandoverFigures:
-    rows = list(cases)
+    # Every conversation has a case; only those where someone asked for a person count here.
+    rows = [r for r in cases if r.status != CaseStatus.ASSISTANT.value]
     live = [r for r in rows if r.daypart is None and r.status not in CALLBACK_STATUSES]
     callbacks = [r for r in rows if r.daypart is not None]
     waits = sorted((r.taken_at - r.asked_at) for r in live if r.taken_at and r.taken_at >= r.asked_at)

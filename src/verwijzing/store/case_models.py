@@ -1,5 +1,6 @@
-"""Cases: a conversation in which the person asked for a person (verwijzing.handover). Kept apart
-from models.py, like the staff and mail tables.
+"""Cases: one per conversation, with the code a person gives at a counter or on the phone; it joins
+the staff queue when the person asks for a person (verwijzing.handover). Kept apart from
+models.py, like the staff and mail tables.
 
 A case's messages are stored redacted (national and phone numbers masked, as Rasa's events are):
 the consulent reads them as the transcript shows them."""
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from verwijzing.enums import CallbackOutcome, CaseAuthor, CaseStatus, Channel, Daypart
@@ -43,6 +44,13 @@ class Case(Base):
     outcome: Mapped[str | None] = mapped_column(String(20))
     # Answers the gateway could not read while asking for a call back: the second one ends it kindly.
     misses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Carrying the conversation to another channel (handover/carry.py): a keyed hash of the one-time
+    # code sent to the case's phone, until when it holds, the tries used, and the codes sent today.
+    carry_hash: Mapped[str | None] = mapped_column(String(64))
+    carry_expires_at: Mapped[dt.datetime | None]
+    carry_tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    carry_sends: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    carry_day: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class CaseMessage(Base):

@@ -37,12 +37,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import verwijzing.booking.figures as figures
 from verwijzing.counsellors.invitations import forget_invitations
-from verwijzing.enums import ACTIVE_STATUSES, LedgerReason
+from verwijzing.enums import ACTIVE_STATUSES, CaseStatus, LedgerReason
 from verwijzing.handover.queue import forget_cases
 from verwijzing.nl_be import BRUSSELS
 from verwijzing.notify.mail import forget_mail
 from verwijzing.privacy.audit import record_audit
 from verwijzing.staff.accounts import forget_login_counts
+from verwijzing.store.case_models import Case
 from verwijzing.store.conversations import EVENTS, RASA_EVENTS, forget_tombstones
 from verwijzing.store.models import (
     AuditEntry,
@@ -77,17 +78,23 @@ def conversation_cutoffs(wall_now: dt.datetime, years: int | None, abandoned_day
 def forget_conversations(session: Session, cutoffs: ConversationCutoffs) -> dict[str, int]:
     """Delete Rasa's old events and abandoned conversations, in the caller's transaction."""
     if not inspect(session.connection()).has_table(RASA_EVENTS):
-        return {"events_deleted": 0, "conversations_deleted": 0}  # Rasa has stored nothing yet
+        return {"events_deleted": 0, "conversations_deleted": 0, "conversation_cases_deleted": 0}  # nothing stored yet
     abandoned = (
         select(EVENTS.c.sender_id)
         .group_by(EVENTS.c.sender_id)
         .having(func.max(EVENTS.c.timestamp) < cutoffs.abandoned_before)
     )
     conversations = session.scalar(select(func.count()).select_from(abandoned.subquery())) or 0
+    # A conversation's case goes with it when nobody asked for a person (those end by forget_cases);
+    # also when Rasa never stored the conversation (its first message found Rasa down).
+    since = dt.datetime.fromtimestamp(cutoffs.abandoned_before, dt.UTC)
+    cases = _count(session.execute(delete(Case).where(
+        Case.status == CaseStatus.ASSISTANT.value, Case.asked_at < since,
+        ~exists().where(EVENTS.c.sender_id == Case.conversation_id, EVENTS.c.timestamp >= cutoffs.abandoned_before))))
     deleted = _count(session.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(abandoned))))
     if cutoffs.events_before is not None:
         deleted += _count(session.execute(delete(EVENTS).where(EVENTS.c.timestamp < cutoffs.events_before)))
-    return {"events_deleted": deleted, "conversations_deleted": conversations}
+    return {"events_deleted": deleted, "conversations_deleted": conversations, "conversation_cases_deleted": cases}
 
 
 def run_retention(

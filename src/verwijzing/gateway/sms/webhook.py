@@ -21,7 +21,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from verwijzing.content import load
 from verwijzing.enums import CaseStatus, Channel
 from verwijzing.gateway.assistant import AssistantUnavailable, last_reply
-from verwijzing.gateway.handover import after_turn, for_a_person
+from verwijzing.gateway.handover import after_turn, ensure_case, for_a_person
 from verwijzing.gateway.identity import caller_id, phone_key
 from verwijzing.gateway.keys import ASSISTANT, ENGINE, LIMITS, SESSIONS, SETTINGS
 from verwijzing.gateway.limits import SMS_PER_SENDER, counted, too_many
@@ -42,7 +42,7 @@ def _content() -> dict[str, Any]:
 
 
 def keyword(body: str) -> str | None:
-    """"stop", "start", "help", "wis" or "wis_ja" when the whole message is one of their keywords."""
+    """"stop", "start", "help", "wis", "wis_ja" or "code" when the whole message is one of their keywords."""
     word = body.strip().strip(".!").upper()
     return next((name for name, words in _content()["sleutelwoorden"].items() if word in words), None)
 
@@ -104,7 +104,11 @@ async def incoming(request: web.Request) -> web.Response:
         return twiml(text("leeg"))
 
     sealed = seal(number, config.channel_secret)
-    if (person := await for_a_person(request, sender, Channel.SMS, body, sealed)) is not None:
+    if asked == "code":
+        code = await ensure_case(request, sender, Channel.SMS, sealed)
+        return twiml(text("code").format(code=code)) if code else twiml(text("onbereikbaar"))
+    routed = await for_a_person(request, sender, Channel.SMS, body, sealed)
+    if (person := routed.person) is not None:
         if person.case is not None:  # a consulent has (or will have) it: they answer through the outbox
             return twiml(handover_texts.RECEIVED_SMS) if person.case.status is CaseStatus.WAITING else twiml()
         return twiml(reply_text(list(person.said)))

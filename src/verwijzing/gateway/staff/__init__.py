@@ -15,6 +15,7 @@ from verwijzing.gateway.staff.agenda import add_agenda_routes
 from verwijzing.gateway.staff.context import PREFIX
 from verwijzing.gateway.staff.counsellors import add_counsellor_routes
 from verwijzing.gateway.staff.dashboard import add_dashboard_routes
+from verwijzing.gateway.staff.dossier import add_dossier_routes
 from verwijzing.gateway.staff.feed_page import add_feed_page_routes
 from verwijzing.gateway.staff.handover_pages import add_handover_routes
 from verwijzing.gateway.staff.intake import add_intake_routes
@@ -60,6 +61,7 @@ def staff_app() -> web.Application:
     add_feed_page_routes(app)
     add_sessions_routes(app)
     add_handover_routes(app)
+    add_dossier_routes(app)
     return app
 
 

@@ -171,7 +171,7 @@ async def case_page(request: web.Request) -> web.Response:
         events = await request.config_dict[ASSISTANT].events(case.conversation_id)
     except AssistantUnavailable:
         events = []
-    facts = _facts(events)
+    facts = facts_of(events)
     return render(request, "overname.html", case=case, open=case.status == CaseStatus.WITH_STAFF.value,
                   on_phone=case.channel == Channel.VOICE.value and not case.daypart,
                   phone=phone, daypart=DAYPART_WORDS[Daypart(case.daypart)] if case.daypart else None,
@@ -222,7 +222,7 @@ def _slots(events: list[dict[str, Any]]) -> dict[str, Any]:
     return found
 
 
-def _facts(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
+def facts_of(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
     found = _slots(events)
     return [(label, _form_value(found[name])) for name, label in FACTS if found.get(name) not in (None, "")]
 

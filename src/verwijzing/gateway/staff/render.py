@@ -16,6 +16,7 @@ from verwijzing.staff import sessions
 NAVIGATION = (
     ("/staff/intake", "Nieuwe verwijzing", VDAB_ROLES),
     ("/staff/wachtrij", "Wachtrij", VDAB_ROLES),
+    ("/staff/dossier", "Dossier zoeken", VDAB_ROLES),
     ("/staff/verwijzingen", "Verwijzingen", VDAB_ROLES),
     ("/staff/dashboard", "Dashboard", VDAB_ROLES),
     ("/staff/begeleiders", "Begeleiders", frozenset({StaffRole.BEHEERDER})),

@@ -60,12 +60,17 @@ async def history(request: web.Request) -> web.Response:
     except AssistantUnavailable:
         logger.warning("chat history: Rasa does not answer")
         return _json_error(503, UNAVAILABLE)
-    lines, case = await case_lines(request, sender)
-    return web.json_response({"messages": transcript(events, lines), **_case_field(case)})
+    lines, case, code = await case_lines(request, sender)
+    return web.json_response({"messages": transcript(events, lines), **_case_field(case), **_code_field(code)})
 
 
 def _case_field(case: CaseView | None) -> dict[str, object]:
     return {"overdracht": case.as_json()} if case else {}
+
+
+def _code_field(code: str | None) -> dict[str, object]:
+    """The conversation's case code: the page shows it, to give at a counter or on the phone."""
+    return {"dossier": code} if code else {}
 
 
 async def message(request: web.Request) -> web.Response:
@@ -81,11 +86,12 @@ async def message(request: web.Request) -> web.Response:
     if len(text) > MAX_MESSAGE:
         return _json_error(400, TOO_LONG)
     sender = conversation_id(request) or new_web_id()
-    if (person := await for_a_person(request, sender, Channel.WEB, text)) is not None:
+    routed = await for_a_person(request, sender, Channel.WEB, text)
+    if (person := routed.person) is not None:
         # A person has the conversation (the message waits for them, the assistant is paused), or
         # the call back asks its next question.
         response = web.json_response({"messages": [reply.as_json() for reply in person.said],
-                                      **_case_field(person.case)})
+                                      **_case_field(person.case), **_code_field(routed.code)})
         set_cookie(request, response, sender)
         return response
     try:
@@ -94,7 +100,8 @@ async def message(request: web.Request) -> web.Response:
     except AssistantUnavailable:
         logger.warning("chat: Rasa does not answer")
         return _json_error(503, UNAVAILABLE)
-    response = web.json_response({"messages": [reply.as_json() for reply in replies], **_case_field(case)})
+    response = web.json_response({"messages": [reply.as_json() for reply in replies], **_case_field(case),
+                                  **_code_field(routed.code)})
     set_cookie(request, response, sender)
     return response
 

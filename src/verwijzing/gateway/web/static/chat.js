@@ -29,6 +29,8 @@
   const wisJa = el("wis-ja");
   const wisNee = el("wis-nee");
   const wisStatus = el("wis-status");
+  const dossier = el("dossier");
+  const dossierCode = el("dossier-code");
 
   let busy = false;
   let quietTimer = null;
@@ -183,6 +185,7 @@
       messages.forEach(appendMessage);
       showChoices(choicesOf(messages));
       seen = null;  // the next look redraws what the server has (the person's line included)
+      showCode(result.data.dossier);
       followCase(result.data.overdracht);
     } else {
       pending.remove();
@@ -221,7 +224,14 @@
       showChoices(choicesOf(messages));
     });
     seen = messages.length;
+    showCode(result.data.dossier);
     followCase(result.data.overdracht);
+  }
+
+  // The conversation's case code, to give at a counter or on the phone (none before a first message).
+  function showCode(code) {
+    dossierCode.textContent = code || "";
+    dossier.hidden = !code;
   }
 
   // --- a consulent has the conversation: ask for new messages until it is handed back ---------------
@@ -299,6 +309,7 @@
       log.replaceChildren();
       showChoices([]);
     });
+    showCode(null);
     showError("");
     showConfirm(false);
     wisStatus.textContent = GEWIST;
