@@ -249,6 +249,7 @@ def test_a_whole_hand_over_with_the_person_and_the_consulent_each_in_a_browser(p
         said = " ".join(page.say("ik wil met een mens praten"))
         assert "Je bent nummer 1 in de rij" in said
         code = re.search(r"Je dossiercode is ([A-Z0-9]{6})", said).group(1)
+        assert page.el("dossier").is_displayed() and page.el("dossier-code").text == code  # one code throughout
         settle = WebDriverWait(second_browser, 20, ignored_exceptions=(StaleElementReferenceException,))
         settle.until(lambda d: code in d.find_element(By.ID, "live-wachtend").text)  # no reload
         staff_audit(console, "queue, one waiting", audited)
@@ -279,3 +280,14 @@ def test_a_whole_hand_over_with_the_person_and_the_consulent_each_in_a_browser(p
         with make_sessionmaker(engine).begin() as session:  # the next test's visitor meets nobody
             session.execute(update(StaffUser).values(available_until=None))
         engine.dispose()
+
+
+def test_going_on_with_an_sms_conversation_is_a_plain_accessible_form(page, driver, gateway):
+    driver.find_element(By.LINK_TEXT, "Begon je per sms? Ga hier verder met je sms-gesprek.").click()
+    WebDriverWait(driver, WAIT).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Verder met je sms-gesprek")
+    audit(page, "going on with an SMS conversation")
+    driver.find_element(By.ID, "code").send_keys("12345", Keys.ENTER)  # one character short
+    WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "fout"))
+    assert "Een dossiercode heeft 6 tekens" in driver.find_element(By.ID, "fout").text
+    assert driver.find_element(By.ID, "code").get_attribute("value") == "12345"  # what was typed stays
+    audit(page, "going on, a code too short")

@@ -294,3 +294,39 @@ async def test_outside_office_hours_a_caller_asks_a_call_back_with_the_keypad(st
         assert code.startswith(f"{case.code[0]}") and f"Je code is {case.code}." in texts[-1]
     finally:
         await line.close()
+
+
+async def test_an_sms_conversation_goes_on_on_the_web_with_its_code_and_a_one_time_code(stack, config):
+    phone, line_config = "+32470998877", dataclasses.replace(config, public_base_url=BASE)
+    line, browser = await client_of(line_config), await client_of(line_config)
+    try:
+        await sms_from(line, phone, "hallo", 40)
+        asked = await sms_from(line, phone, "ik wil iets anders doen in mijn werk", 41)
+        assert "Werk je nu?" in asked
+        code = re.search(r"Je dossiercode is ([A-Z0-9]{6})\.", await sms_from(line, phone, "CODE", 42)).group(1)
+        # On the web: the code, then the six digits the SMS brought.
+        assert (await browser.post("/verder", data={"code": code})).status == 200
+        with make_sessionmaker(make_engine(stack[2]))() as session:
+            body = session.scalars(select(OutboxMessage.body).where(OutboxMessage.to_number == phone)).all()[-1]
+        digits = re.search(r"\b(\d{6})\b", body).group(1)
+        carried = await browser.post("/verder/bevestig", data={"code": code, "cijfers": digits}, allow_redirects=False)
+        assert carried.status == 303
+        cookie = carried.cookies[cookie_name(True)]
+        headers = {"Cookie": f"{cookie.key}={cookie.value}"}
+        history = await (await browser.get("/chat", headers=headers)).json()
+        said_by_sms = [m["text"].lower() for m in history["messages"] if m["from"] == "user"]
+        assert said_by_sms[:2] == ["hallo", "ik wil iets anders doen in mijn werk"] and history["dossier"] == code
+        # The web goes on where the SMS was: the next question is answered, in the same conversation.
+        going_on = await browser.post("/chat", json={"message": "ja, ik werk voor een werkgever"}, headers=headers)
+        assert going_on.status == 200 and (await going_on.json())["dossier"] == code
+        assert "woon" in said(await going_on.json()).lower()
+    finally:
+        await line.close()
+        await browser.close()
+
+
+async def sms_from(client, phone: str, body: str, n: int) -> str:
+    fields = sms_fields(body, phone, n)
+    response = await client.post("/webhooks/sms", data=fields, headers=signed("/webhooks/sms", fields))
+    assert response.status == 200
+    return await response.text()

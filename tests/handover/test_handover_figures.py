@@ -25,7 +25,9 @@ def live(conversation: str, channel: str, waited_min: int | None) -> CaseRow:
 
 def test_hand_overs_per_channel_and_the_wait():
     cases = [live("a", "web", 2), live("b", "web", 4), live("c", "sms", 10), live("d", "sms", None)]
-    figures = handover_figures(cases, [], AgeBands.for_day(AT.date()))
+    # Every conversation has a case: those where nobody asked for a person do not count.
+    with_the_assistant = [CaseRow(f"x{n}", "web", "assistent", AT, None, None) for n in range(5)]
+    figures = handover_figures(cases + with_the_assistant, [], AgeBands.for_day(AT.date()))
     assert figures.per_channel == {"web": 2, "sms": 2, "voice": 0}
     assert figures.waited == 3 and figures.wait_median == dt.timedelta(minutes=4)
     assert dt.timedelta(minutes=4) < figures.wait_p90 <= dt.timedelta(minutes=10)
@@ -43,7 +45,8 @@ def test_a_call_back_on_friday_is_in_time_until_monday_at_the_same_hour():
 
 def test_who_needed_a_person_by_education_and_age():
     items = [intake("a", "kort", 52), intake("b", "kort", 54), intake("c", "hoog", 30), intake("d", "hoog", 31)]
-    figures = handover_figures([live("a", "web", 3)], items, AgeBands.for_day(AT.date()))
+    assistant_only = CaseRow("c", "web", "assistent", AT, None, None)  # "c" never asked for a person
+    figures = handover_figures([live("a", "web", 3), assistant_only], items, AgeBands.for_day(AT.date()))
     by_level = {g.group: (g.conversations, g.needed, g.share) for g in figures.by_education}
     assert by_level["kort"][:2] == (2, 1) and str(by_level["kort"][2]) == "50.0"
     assert by_level["hoog"][:2] == (2, 0)

@@ -17,6 +17,9 @@ from worker_helpers import (
     worker_jobs,
 )
 
+from verwijzing.enums import Channel
+from verwijzing.handover import queue
+from verwijzing.store.case_models import Case
 from verwijzing.worker.retention import conversation_cutoffs, run_retention
 
 NOW = at(15, 12)  # March 2027: the loopbaankrediet keeps files 5 years
@@ -59,6 +62,24 @@ def test_abandoned_conversations_and_old_events_go_recent_ones_stay(db, sessions
     assert _stored(db, events) == {"bezig": 2, "lang": 1}
     again = worker_jobs(sessions, NOW)["retention"].run()
     assert (again["conversations_deleted"], again["events_deleted"]) == (0, 0)
+
+
+def test_a_conversations_case_goes_with_it_when_nobody_asked_for_a_person(db, sessions, events):
+    _add(db, events, "verlaten", NOW - 40 * DAY, NOW - 31 * DAY)
+    _add(db, events, "bezig", NOW - 40 * DAY, NOW - 2 * DAY)
+    with sessions.begin() as session:
+        for sender, began in (("verlaten", 40), ("bezig", 40), ("nooit-bewaard", 31), ("nieuw", 1)):
+            queue.ensure_case(session, sender, Channel.WEB, NOW - began * DAY)
+        # One who asked for a person: that case ends by its own rule (ended cases, forget_cases).
+        queue.open_case(session, "gevraagd", Channel.WEB, NOW - 40 * DAY)
+
+    counts = worker_jobs(sessions, NOW)["retention"].run()
+
+    assert counts["conversation_cases_deleted"] == 2
+    with sessions() as session:
+        kept = set(session.scalars(select(Case.conversation_id)))
+    # "nooit-bewaard": its first message found Rasa down, nothing stored since: it goes too.
+    assert kept == {"bezig", "nieuw", "gevraagd"}
 
 
 def test_the_abandoned_period_is_the_setting(db, sessions, events):

@@ -55,14 +55,17 @@ def _page(step: str, *, code: str = "", error: str = "", note: str = "", status:
 
 
 def from_this_site(request: web.Request) -> bool:
-    """A form posted from our own page (browsers send Sec-Fetch-Site, and Origin with a POST)."""
-    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
-        return False
+    """A form posted from our own page. Browsers say where a request comes from (Sec-Fetch-Site,
+    which no page can set); an older one sends Origin with a POST, compared with the address it
+    was sent to and the public one (a proxy may change the Host)."""
+    fetched_from = request.headers.get("Sec-Fetch-Site")
+    if fetched_from is not None:
+        return fetched_from in ("same-origin", "none")
     origin = request.headers.get("Origin")
     if origin is None:
         return True
-    public = urlsplit(request.app[SETTINGS].public_base_url)
-    return origin == f"{public.scheme}://{public.netloc}"
+    ours = {request.host, urlsplit(request.app[SETTINGS].public_base_url).netloc}
+    return urlsplit(origin).netloc in ours
 
 
 async def _form(request: web.Request) -> dict[str, str]:
