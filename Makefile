@@ -48,11 +48,14 @@ build/.browser-installed: scripts/install_browser.sh tests/browser/package.json 
 	    echo "VERWIJZING_CHANNEL_SECRET=$$(openssl rand -hex 32)" >> .env; echo "added VERWIJZING_CHANNEL_SECRET to .env"; }; \
 	  grep -q '^ACTION_SERVER_TOKEN=.' .env || { sed -i '/^ACTION_SERVER_TOKEN=$$/d' .env; \
 	    echo "ACTION_SERVER_TOKEN=$$(openssl rand -hex 32)" >> .env; echo "added ACTION_SERVER_TOKEN to .env"; }; \
+	  grep -q '^TWILIO_AUTH_TOKEN=.' .env || { sed -i '/^TWILIO_AUTH_TOKEN=$$/d' .env; \
+	    echo "TWILIO_AUTH_TOKEN=$$(openssl rand -hex 16)" >> .env; echo "added a local TWILIO_AUTH_TOKEN to .env"; }; \
 	  touch .env; else \
 	  sed -e "s/^VERWIJZING_INSZ_PEPPER=$$/VERWIJZING_INSZ_PEPPER=$$(openssl rand -hex 32)/" \
 	      -e "s/^VERWIJZING_CHANNEL_SECRET=$$/VERWIJZING_CHANNEL_SECRET=$$(openssl rand -hex 32)/" \
 	      -e "s/^RASA_AUTH_TOKEN=$$/RASA_AUTH_TOKEN=$$(openssl rand -hex 16)/" \
-	      -e "s/^ACTION_SERVER_TOKEN=$$/ACTION_SERVER_TOKEN=$$(openssl rand -hex 32)/" .env.example > .env; \
+	      -e "s/^ACTION_SERVER_TOKEN=$$/ACTION_SERVER_TOKEN=$$(openssl rand -hex 32)/" \
+	      -e "s/^TWILIO_AUTH_TOKEN=$$/TWILIO_AUTH_TOKEN=$$(openssl rand -hex 16)/" .env.example > .env; \
 	  echo "wrote .env with fresh local secrets"; fi
 
 # rasa_plugins goes into both environments: verwijzing_rasa.pii is the one national-number and

@@ -146,6 +146,30 @@ def _cmd_counsellors_invite(args: argparse.Namespace) -> int:
                           base_url=found.public_base_url)
 
 
+def _cmd_twilio(args: argparse.Namespace) -> int:
+    # aiohttp and twilio: load on use.
+    import asyncio
+
+    from verwijzing.gateway.twilio_local import Line, LineError, call_in, text_in
+
+    settings = config.settings()
+    if not settings.twilio_auth_token:
+        raise UsageError("TWILIO_AUTH_TOKEN is leeg in .env: de gateway weigert dan elke sms en oproep. "
+                         "Vul een geheim in (make setup doet dat voor een nieuwe .env) en start make run opnieuw.")
+    line = Line(args.gateway or f"http://127.0.0.1:{settings.gateway_port}", settings.public_base_url,
+                settings.twilio_auth_token)
+    try:
+        if args.twilio_command == "sms":
+            said = asyncio.run(text_in(line, args.van, args.tekst))
+        else:
+            said = asyncio.run(call_in(line, args.van, args.toetsen, nobody_answers=args.niemand_neemt_op))
+    except (LineError, OSError) as exc:
+        raise UsageError(f"de gateway op {line.gateway} antwoordt niet zoals verwacht ({exc}). "
+                         "Draait make run?") from None
+    print("\n".join(said) if said else "(geen antwoord)")
+    return 0
+
+
 def _seconds(raw: str) -> float:
     try:
         value = float(raw)
@@ -203,6 +227,19 @@ def build_parser() -> argparse.ArgumentParser:
         "invite", help="make a counsellor's account and e-mail them a link to set its password (72 hours)")
     invitation.add_argument("mandate_number", help="the counsellor's mandate number in the register, e.g. LK-2027-0001")
     invitation.set_defaults(handler=_cmd_counsellors_invite)
+    twilio = commands.add_parser(
+        "twilio", help="try the SMS and phone lines locally: requests exactly as Twilio sends them, signed")
+    twilio.add_argument("--gateway", help="where the gateway listens (default: this machine, GATEWAY_PORT)")
+    twilio_commands = twilio.add_subparsers(dest="twilio_command", required=True)
+    text = twilio_commands.add_parser("sms", help="send one SMS to the assistant and print its answer")
+    text.add_argument("--van", required=True, help="the sender's number in E.164, e.g. +32470123456")
+    text.add_argument("tekst")
+    text.set_defaults(handler=_cmd_twilio)
+    call = twilio_commands.add_parser("bel", help="call, press keys one after the other, print what is said")
+    call.add_argument("--van", required=True, help="the caller's number in E.164, e.g. +32470123456")
+    call.add_argument("--niemand-neemt-op", action="store_true", help="when put through, nobody answers")
+    call.add_argument("toetsen", nargs="*", help='keys, one step each: "1", "41#", "0"')
+    call.set_defaults(handler=_cmd_twilio)
     return parser
 
 

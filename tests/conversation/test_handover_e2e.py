@@ -330,3 +330,31 @@ async def sms_from(client, phone: str, body: str, n: int) -> str:
     response = await client.post("/webhooks/sms", data=fields, headers=signed("/webhooks/sms", fields))
     assert response.status == 200
     return await response.text()
+
+
+async def test_a_web_conversation_goes_on_by_sms_after_the_code_sent_to_the_phone(stack, config):
+    phone = "+32470556677"
+    browser, line = await client_of(config), await client_of(dataclasses.replace(config, public_base_url=BASE))
+    try:
+        await chat(browser, "hallo")
+        assert "Werk je nu?" in said(await chat(browser, "ik wil iets anders doen in mijn werk"))
+        page = await (await browser.post("/verder/sms", data={"gsm": "0470 55 66 77"})).text()
+        sealed = re.search(r'name="nummer" value="([^"]+)"', page).group(1)
+        with make_sessionmaker(make_engine(stack[2]))() as session:
+            body = session.scalars(select(OutboxMessage.body).where(OutboxMessage.to_number == phone)).all()[-1]
+        digits = re.search(r"\b(\d{6})\b", body).group(1)
+        moved = await browser.post("/verder/sms/bevestig", data={"nummer": sealed, "cijfers": digits},
+                                   allow_redirects=False)
+        assert moved.status == 303, await moved.text()
+        with make_sessionmaker(make_engine(stack[2]))() as session:
+            told = session.scalars(select(OutboxMessage.body).where(OutboxMessage.to_number == phone)).all()[-1]
+        assert told.startswith("Je gesprek van de website gaat hier per sms verder.") and "Werk je nu?" in told
+        # The SMS line answers the question the web asked: the same conversation, moved.
+        answered = await sms_from(line, phone, "ja, ik werk voor een werkgever", 60)
+        assert "woon" in answered.lower(), answered
+        # ... and the web page shows it too, the SMS answer included.
+        history = await (await browser.get("/chat")).json()
+        assert "ja, ik werk voor een werkgever" in [m["text"].lower() for m in history["messages"]]
+    finally:
+        await browser.close()
+        await line.close()

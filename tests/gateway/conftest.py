@@ -45,6 +45,12 @@ class FakeRasa:
         events.append({"event": "slot", "name": "requested_slot", "value": slot})
         return web.json_response(replies)
 
+    async def replace_events(self, request: web.Request) -> web.Response:
+        """PUT …/tracker/events: the conversation's events become the body (a conversation moved here)."""
+        assert request.query.get("token") == "rasa-token"
+        self.events[request.match_info["sender"]] = list(await request.json())
+        return web.json_response({"sender_id": request.match_info["sender"]})
+
     async def tracker(self, request: web.Request) -> web.Response:
         if self.down:
             return web.Response(status=503)
@@ -58,6 +64,7 @@ async def rasa(aiohttp_server):
     app = web.Application()
     app.router.add_post("/webhooks/gateway/webhook", fake.webhook)
     app.router.add_get("/conversations/{sender}/tracker", fake.tracker)
+    app.router.add_put("/conversations/{sender}/tracker/events", fake.replace_events)
     server = await aiohttp_server(app)
     fake.url = str(server.make_url("")).rstrip("/")
     return fake

@@ -109,3 +109,64 @@ async def test_bad_forms_get_a_plain_4xx(client, code):
     stray = await client.post("/verder/bevestig", data=b"code=\xff\xfe",
                               headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert stray.status == 400
+
+
+# ---- this web conversation, by SMS from now on --------------------------------------------------
+
+async def web_conversation(client) -> dict[str, str]:
+    """A conversation begun on the web (the stand-in Rasa greets and asks for help): its cookie."""
+    response = await client.post("/chat", json={"message": "/begroeting"})
+    assert response.status == 200
+    cookie = response.cookies[cookie_name(True)]
+    return {"Cookie": f"{cookie.key}={cookie.value}"}
+
+
+async def test_a_web_conversation_moves_to_sms_after_the_code_sent_there(client, rasa, db):
+    headers = await web_conversation(client)
+    web_id = next(iter(rasa.events))
+    assert "Je gsm-nummer" in await (await client.get("/verder/sms", headers=headers)).text()
+    asked = await client.post("/verder/sms", data={"gsm": "0471 22 33 44"}, headers=headers)
+    page = await asked.text()
+    assert asked.status == 200 and "We stuurden een sms met 6 cijfers" in page
+    assert "471" not in page  # the number goes back in the form sealed, never readable
+    sealed = re.search(r'name="nummer" value="([^"]+)"', page).group(1)
+    (text,) = texts_to(db, "+32471223344")
+    digits = re.search(r"\b(\d{6})\b", text).group(1)
+    moved = await client.post("/verder/sms/bevestig", data={"nummer": sealed, "cijfers": digits}, headers=headers,
+                              allow_redirects=False)
+    assert moved.status == 303, await moved.text()
+    sms_id = web_id_from_cookie(moved.cookies[cookie_name(True)].value, SECRET)
+    assert sms_id.startswith("sms-") and rasa.events[sms_id][0]["text"] == "/begroeting"
+    later = texts_to(db, "+32471223344")[-1]
+    assert later.startswith("Je gesprek van de website gaat hier per sms verder.") and "Waarmee wil je hulp?" in later
+    with Session(db) as session:
+        assert queue.case_of(session, sms_id).channel == "sms" and queue.case_of(session, web_id) is None
+
+
+async def test_without_a_web_conversation_there_is_nothing_to_move(client):
+    page = await client.get("/verder/sms")
+    assert "nog geen gesprek" in await page.text() and 'name="gsm"' not in await page.text()
+    posted = await client.post("/verder/sms", data={"gsm": "0471223344"})
+    assert posted.status == 400
+
+
+async def test_one_phone_gets_three_codes_a_day_whatever_conversations_ask(client, rasa, db):
+    for _ in range(3):
+        headers = await web_conversation(client)
+        assert (await client.post("/verder/sms", data={"gsm": "0471556677"}, headers=headers)).status == 200
+    headers = await web_conversation(client)
+    refused = await client.post("/verder/sms", data={"gsm": "0471556677"}, headers=headers)
+    assert refused.status == 429 and "vandaag al genoeg codes" in await refused.text()
+    assert len(texts_to(db, "+32471556677")) == 3
+
+
+async def test_a_forged_or_foreign_number_field_moves_nothing(client, rasa, db):
+    headers = await web_conversation(client)
+    forged = await client.post("/verder/sms/bevestig", data={"nummer": "+32471223344", "cijfers": "123456"},
+                               headers=headers)
+    assert forged.status == 400 and texts_to(db, "+32471223344") == []
+    elsewhere = {**headers, "Origin": "https://x.example"}
+    foreign = await client.post("/verder/sms", data={"gsm": "0471223344"}, headers=elsewhere)
+    assert foreign.status == 403 and texts_to(db, "+32471223344") == []
+    not_a_phone = await client.post("/verder/sms", data={"gsm": "mijn nummer"}, headers=headers)
+    assert not_a_phone.status == 400 and "kan ik niet lezen" in await not_a_phone.text()

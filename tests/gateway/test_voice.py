@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
 from verwijzing.config import settings
-from verwijzing.gateway import init_app
+from verwijzing.gateway import init_app, twilio_local
 from verwijzing.gateway.twiml import LANGUAGE, VOICE
 from verwijzing.gateway.voice.webhook import asks_to_erase
 from verwijzing.store.models import ErasedConversation
@@ -35,10 +35,8 @@ async def client(aiohttp_client, rasa, db):
 
 
 def call_fields(call_sid: str = "CA" + "1" * 32, caller: str = CALLER, **extra: str) -> dict[str, str]:
-    """The fields Twilio's Voice webhook posts (a subset of them, as Twilio names them)."""
-    return {"AccountSid": "AC" + "0" * 32, "ApiVersion": "2010-04-01", "CallSid": call_sid, "CallStatus": "in-progress",
-            "Called": "+3293000001", "Caller": caller, "Direction": "inbound", "From": caller,
-            "To": "+3293000001", **extra}
+    """The fields Twilio's Voice webhook posts (verwijzing.gateway.twilio_local: one definition)."""
+    return twilio_local.call_fields(call_sid, caller, **extra)
 
 
 async def post(client, fields: dict[str, str], query: str = "", *, token: str = TOKEN, sign: bool = True):
@@ -224,7 +222,7 @@ async def test_a_reply_that_asks_nothing_tells_the_caller_it_is_their_turn(clien
     await call.press("34")
     root = await call.press("1")
     assert spoken(root) == ("Dat is alles. Heb je nog een vraag? Zeg ze maar. Of druk 0 om met een mens te praten. "
-                            "Wil je dit gesprek wissen? Druk dan 9.")
+                            "Je dossiercode horen? Druk 8. Wil je dit gesprek wissen? Druk dan 9.")
     assert root.find("Gather").get("numDigits") == "1"
 
 

@@ -156,3 +156,21 @@ async def test_silence_while_asking_the_part_of_the_day_asks_once_more_then_ends
 async def test_a_whisper_request_not_signed_by_twilio_is_refused(line):
     response = await line.post("/webhooks/voice/fluister?code=HK7M3P", data={"CallSid": "CA" + "7" * 32})
     assert response.status == 403
+
+
+async def test_every_call_has_its_case_and_8_says_the_code_spelled(line, rasa, db):
+    call = Call(line, call_sid="CA" + "a" * 32)
+    await call.start()
+    (case,) = cases(db)
+    assert (case.channel, case.status) == ("voice", "assistent")
+    await call.press("1")
+    await call.press("41")
+    done = await call.press("1")
+    assert "Je dossiercode horen? Druk 8." in spoken(done)
+    heard = spoken(await call.press("8"))
+    spelled = re.search(r"Je dossiercode is (.+?)\. Geef", heard).group(1)
+    assert code_of(spelled) == case.code and "van" in spelled
+    # Asking for a person later keeps the same code.
+    available(db, until=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
+    through = spoken(await call.press("0"))
+    assert code_of(_SPELLED.search(through).group(1)) == case.code

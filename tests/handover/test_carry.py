@@ -12,6 +12,8 @@ from verwijzing.nl_be import BRUSSELS
 from verwijzing.privacy.codes import TRIES, VALID_FOR
 from verwijzing.privacy.sealed import seal
 from verwijzing.store import make_sessionmaker
+from verwijzing.store.case_models import Case
+from verwijzing.store.models import Referral
 
 SECRET = b"carry-test-secret"
 PHONE = "+32470123456"
@@ -88,3 +90,48 @@ def test_an_old_code_ends(db):
     code = sms_case(db)
     _, digits = ask(db, code)
     assert confirm(db, code, digits, MONDAY_10 + VALID_FOR + dt.timedelta(seconds=1)).refusal is carry.Refusal.ENDED
+
+
+# ---- web → SMS -----------------------------------------------------------------------------------
+
+WEB = "web-" + "w" * 32
+SMS = "sms-" + "d" * 40
+
+
+def web_case(db) -> str:
+    with make_sessionmaker(db).begin() as session:
+        return queue.ensure_case(session, WEB, Channel.WEB, MONDAY_10).code
+
+
+def test_a_code_for_a_phone_holds_for_that_phone_only(db):
+    web_case(db)
+    with make_sessionmaker(db).begin() as session:
+        digits = carry.request_code_for_phone(session, WEB, PHONE, SECRET, MONDAY_10)
+        assert carry.request_code_for_phone(session, WEB, "+32471000000", SECRET, MONDAY_10) is None  # one at a time
+        assert carry.request_code_for_phone(session, SMS, PHONE, SECRET, MONDAY_10) is None  # no such web case
+    with make_sessionmaker(db).begin() as session:
+        other = carry.confirm_for_phone(session, WEB, "+32471000000", digits, SECRET, MONDAY_10)
+        assert other.refusal is carry.Refusal.WRONG  # the right digits, but for another phone
+        assert carry.confirm_for_phone(session, WEB, PHONE, digits, SECRET, MONDAY_10) == carry.Confirmation(WEB)
+
+
+def test_moving_takes_the_case_and_referrals_and_replaces_an_earlier_sms_case(db):
+    code = web_case(db)
+    with make_sessionmaker(db).begin() as session:
+        earlier = queue.ensure_case(session, SMS, Channel.SMS, MONDAY_10, seal(PHONE, SECRET)).code
+        session.add(Referral(created_at=MONDAY_10, route="loopbaankrediet", regime="loopbaankrediet",
+                             in_aanmerking=True, channel="web", facts={}, decision={}, conversation_id=WEB))
+        assert not carry.sms_conversation_busy(session, SMS)
+    with make_sessionmaker(db).begin() as session:
+        carry.move(session, WEB, SMS, seal(PHONE, SECRET))
+    with make_sessionmaker(db)() as session:
+        (case,) = session.query(Case).all()
+        assert (case.code, case.conversation_id, case.channel) == (code, SMS, "sms") and case.phone_sealed
+        assert session.query(Referral.conversation_id).scalar() == SMS
+        assert queue.find(session, earlier) is None
+
+
+def test_an_sms_conversation_with_a_person_is_not_replaced(db):
+    with make_sessionmaker(db).begin() as session:
+        queue.open_case(session, SMS, Channel.SMS, MONDAY_10, seal(PHONE, SECRET))
+        assert carry.sms_conversation_busy(session, SMS)

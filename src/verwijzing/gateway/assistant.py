@@ -113,6 +113,12 @@ class Assistant:
         path = f"/conversations/{quote(sender, safe='')}/tracker/events"
         await self._json("POST", path, params={"token": self._token, "include_events": "NONE"}, json=event)
 
+    async def replace_events(self, sender: str, events: list[dict[str, Any]]) -> None:
+        """The conversation's events become `events` (Rasa's PUT …/tracker/events): a conversation
+        moved to this id. Rasa's SQL store only adds, so the caller drops what was there first."""
+        path = f"/conversations/{quote(sender, safe='')}/tracker/events"
+        await self._json("PUT", path, params={"token": self._token, "include_events": "NONE"}, json=events)
+
     async def events(self, sender: str) -> list[dict[str, Any]]:
         """The stored events of the conversation since its last restart ([] when there is none)."""
         path = f"/conversations/{quote(sender, safe='')}/tracker"

@@ -186,6 +186,12 @@ CALLBACK_SMS_EVERY = dt.timedelta(hours=24)
 
 def callback_sms_sent_lately(session: Session, phone: str, at: dt.datetime, start: str) -> bool:
     """Whether `phone` got a call back confirmation (a text starting with `start`) in the last day."""
+    return texts_in_a_day(session, phone, at, start) > 0
+
+
+def texts_in_a_day(session: Session, phone: str, at: dt.datetime, start: str) -> int:
+    """How many texts starting with `start` went to `phone` in the last day (typed numbers are no
+    proof they are the person's: what a page can make us send to a number is counted)."""
     return session.scalar(select(func.count()).select_from(OutboxMessage).where(
         OutboxMessage.to_number == phone, OutboxMessage.created_at > at - CALLBACK_SMS_EVERY,
-        OutboxMessage.body.startswith(start))) != 0
+        OutboxMessage.body.startswith(start))) or 0

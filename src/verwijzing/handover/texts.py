@@ -87,6 +87,10 @@ _VOICE = {Ask.PHONE: VOICE_ASK_PHONE, Ask.PHONE_AGAIN: VOICE_ASK_PHONE_AGAIN, As
 
 # ---- a hand-over on the phone -----------------------------------------------------------------
 
+def code_spoken(code: str) -> str:
+    return f"Je dossiercode is {spoken_code(code)}. Geef die code aan de balie of aan de telefoon."
+
+
 def put_through(code: str) -> str:
     return (f"Ik verbind je door met een consulent van VDAB. Even geduld. "
             f"Je dossiercode is {spoken_code(code)}.")

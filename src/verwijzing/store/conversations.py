@@ -56,3 +56,11 @@ def forget_tombstones(session: Session, now: dt.datetime) -> int:
     done = session.execute(delete(ErasedConversation).where(
         ErasedConversation.erased_at < (now - TOMBSTONE_KEPT).timestamp()))
     return getattr(done, "rowcount", 0) or 0
+
+
+def drop_events(session: Session, sender_id: str) -> int:
+    """Rasa's stored events of one conversation, deleted in the caller's transaction (a
+    conversation moved to another id: see handover/carry.py); no tombstone, nothing else."""
+    if not inspect(session.connection()).has_table(RASA_EVENTS):
+        return 0
+    return getattr(session.execute(delete(EVENTS).where(EVENTS.c.sender_id == sender_id)), "rowcount", 0) or 0

@@ -15,6 +15,8 @@ answers with the keypad or by speaking, and may press a key while the voice is s
   never an endless loop. The `stap` query parameter of the URLs we give Twilio says why it
   calls back: `antwoord` (the Gather heard something), `stilte&keer=N` (it heard nothing N
   times), `wissen` (the answer to "wil je dit gesprek wissen?"); no `stap` is a new call;
+- "8" when nothing is asked says the call's case code, spelled (docs/handover.md: the code to give
+  at a counter or on the phone; every call gets its case when it starts);
 - "9" when nothing is asked (the end of an answer), or saying "wis mijn gesprek" at any time,
   asks whether to erase the conversation; "1" then erases it as "Wis mijn gesprek" does on the
   web (store/conversations.erase_conversation). A booking stays, and the caller hears so first.
@@ -45,7 +47,7 @@ from verwijzing.dialogue.booking import read_telefoon
 from verwijzing.dialogue.repair import PERSON_PAYLOAD
 from verwijzing.enums import Channel
 from verwijzing.gateway.assistant import AssistantUnavailable, BotMessage, last_reply
-from verwijzing.gateway.handover import callback_turn, phone_call_ended, phone_case
+from verwijzing.gateway.handover import callback_turn, ensure_case, phone_call_ended, phone_case
 from verwijzing.gateway.identity import caller_id
 from verwijzing.gateway.keys import ASSISTANT, ENGINE, SETTINGS
 from verwijzing.gateway.options import choose, reply_choices
@@ -65,7 +67,7 @@ WHISPER_PATH = f"{PATH}/fluister"
 CHANNEL = "voice"
 # Seconds Twilio waits for the first key or word, and between keys.
 TIMEOUT = 6
-PERSON_KEY, REPEAT_KEY, ERASE_KEY = "0", "*", "9"
+PERSON_KEY, REPEAT_KEY, ERASE_KEY, CODE_KEY = "0", "*", "9", "8"
 # The step id in every URL a reply gives Twilio (see "Replays" above): 16 random bytes.
 STEP_ID = "beurt"
 _STEP_ID_SHAPE = re.compile(r"[A-Za-z0-9_-]{22}")
@@ -86,7 +88,7 @@ HANDOFF = "Ik verbind je door met een medewerker. Even geduld."
 NO_ANSWER = "Er neemt nu niemand op. Bel later gratis naar VDAB: 0800 30 700. Dag!"
 UNAVAILABLE = "Sorry, de assistent antwoordt nu even niet."
 ANYTHING_ELSE = ("Heb je nog een vraag? Zeg ze maar. Of druk 0 om met een mens te praten. "
-                 "Wil je dit gesprek wissen? Druk dan 9.")
+                 "Je dossiercode horen? Druk 8. Wil je dit gesprek wissen? Druk dan 9.")
 ERASE_QUESTION = ("Wil je dit gesprek wissen? Je antwoorden zijn dan weg. Dat kan je niet ongedaan maken. "
                   "Een afspraak blijft wel staan. Die annuleer je apart. "
                   "Druk 1 om alles te wissen. Druk 2 om verder te gaan.")
@@ -330,6 +332,13 @@ async def _person(request: web.Request, sender: str, caller: str) -> web.Respons
     return await _callback(request, sender, texts.CALLBACK, sealed, before=texts.VOICE_NOBODY)
 
 
+async def _say_code(request: web.Request, sender: str, caller: str) -> web.Response:
+    code = await ensure_case(request, sender, Channel.VOICE, _sealed_caller(request, caller))
+    if code is None:  # the database did not answer
+        return ask(request, f"{NOT_UNDERSTOOD} {ANYTHING_ELSE}", single_key=True)
+    return ask(request, f"{texts.code_spoken(code)} {ANYTHING_ELSE}", single_key=True)
+
+
 def _callback_answer(digits: str, speech: str) -> str:
     """What a key or a word means while asking for a call back, as the typed channels read it."""
     if digits == texts.STOP_KEY or (not digits and re.fullmatch(r"\W*nee\b.*", speech.lower())):
@@ -420,6 +429,8 @@ async def voice(request: web.Request) -> web.Response:
             reply, slot, _ = known
             if digits == ERASE_KEY and reply and waits_for_nothing(reply, slot):
                 return ask(request, ERASE_QUESTION, single_key=True, step="wissen")
+            if digits == CODE_KEY and reply and waits_for_nothing(reply, slot):
+                return await _say_code(request, sender, str(form.get("From") or ""))
             if REPEAT_KEY in digits:
                 return ask_reply(request, reply, slot) if reply else await _start(request, sender, known)
             # A key of the menu just heard sends exactly what its button sends on the web.
@@ -431,6 +442,8 @@ async def voice(request: web.Request) -> web.Response:
             return await _silence(request, sender, int(keer) if keer.isdigit() else 1)
         if step == "antwoord":  # the Gather called back with nothing in it: as silence
             return await _silence(request, sender, 1)
+        # A new call: its case, with the code the caller can give at a counter (8 says it).
+        await ensure_case(request, sender, Channel.VOICE, _sealed_caller(request, str(form.get("From") or "")))
         return await _start(request, sender)
     except AssistantUnavailable:
         logger.warning("voice: Rasa does not answer; the call goes to a person")

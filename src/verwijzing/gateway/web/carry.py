@@ -1,5 +1,10 @@
-"""Going on on the web with a conversation begun by SMS: `GET /verder`, `POST /verder`,
-`POST /verder/bevestig` (handover/carry.py says what proves it is the person's).
+"""Carrying a conversation between the web and SMS (handover/carry.py says what proves it is the
+person's):
+
+- `GET /verder`, `POST /verder`, `POST /verder/bevestig`: going on on the web with a conversation
+  begun by SMS;
+- `GET /verder/sms`, `POST /verder/sms`, `POST /verder/sms/bevestig`: going on by SMS with this
+  web conversation (it moves onto the SMS conversation's id; the web keeps showing it).
 
 Plain HTML forms, no script: the page works for everyone who can open a link from an SMS. Once
 the one-time code is right, the conversation cookie holds the SMS conversation's id (sealed like
@@ -16,20 +21,29 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
+from verwijzing.dialogue.booking import read_telefoon
+from verwijzing.enums import Channel
+from verwijzing.gateway.assistant import AssistantUnavailable, last_reply
 from verwijzing.gateway.forms import posted_form
 from verwijzing.gateway.handover import wall_now
-from verwijzing.gateway.keys import SESSIONS, SETTINGS
-from verwijzing.gateway.web.chat import set_cookie
+from verwijzing.gateway.identity import caller_id
+from verwijzing.gateway.keys import ASSISTANT, SESSIONS, SETTINGS
+from verwijzing.gateway.sms.text import reply_text
+from verwijzing.gateway.web.chat import conversation_id, set_cookie
 from verwijzing.gateway.web.page import SECURITY_HEADERS, asset_url
 from verwijzing.gateway.web.sources import environment
-from verwijzing.handover import carry
+from verwijzing.handover import carry, queue
 from verwijzing.handover.codes import LENGTH, normalise_code
 from verwijzing.notify.sms import queue_sms
 from verwijzing.privacy.codes import DIGITS, VALID_FOR
+from verwijzing.privacy.sealed import seal, unseal
+from verwijzing.store.conversations import drop_events
 
 logger = logging.getLogger(__name__)
 
 ASK = "ask"
+# Longer than any field of these forms (a sealed number is about 150 characters); the rest is cut.
+MAX_FIELD = 400
 TYPE_DIGITS = "type"
 MINUTES = int(VALID_FOR.total_seconds() // 60)
 SENT = (f"Hoort die dossiercode bij een sms-gesprek? Dan krijgt de gsm van dat gesprek nu een sms met "
@@ -68,15 +82,15 @@ def from_this_site(request: web.Request) -> bool:
     return urlsplit(origin).netloc in ours
 
 
-async def _form(request: web.Request) -> dict[str, str]:
+async def _form(request: web.Request, *keys: str) -> dict[str, str]:
     """The form's fields, each once (a repeated key is refused like everywhere)."""
     form = await posted_form(request)
     fields: dict[str, str] = {}
-    for key in ("code", "cijfers"):
+    for key in keys:
         values = form.getall(key, [])
         if len(values) > 1:
             raise web.HTTPBadRequest(text="Een veld van het formulier komt meer dan één keer voor.")
-        fields[key] = str(values[0])[:100] if values else ""
+        fields[key] = str(values[0])[:MAX_FIELD] if values else ""
     return fields
 
 
@@ -87,7 +101,7 @@ async def ask_page(request: web.Request) -> web.Response:
 async def send(request: web.Request) -> web.Response:
     if not from_this_site(request):
         return _page(ASK, error=FOREIGN, status=403)
-    fields = await _form(request)
+    fields = await _form(request, "code", "cijfers")
     code = normalise_code(fields["code"])
     if code is None:
         return _page(ASK, code=fields["code"], error=NOT_A_CODE, status=400)
@@ -112,7 +126,7 @@ async def send(request: web.Request) -> web.Response:
 async def confirm(request: web.Request) -> web.Response:
     if not from_this_site(request):
         return _page(ASK, error=FOREIGN, status=403)
-    fields = await _form(request)
+    fields = await _form(request, "code", "cijfers")
     code = normalise_code(fields["code"])
     if code is None:
         return _page(ASK, code=fields["code"], error=NOT_A_CODE, status=400)
@@ -136,7 +150,146 @@ async def confirm(request: web.Request) -> web.Response:
     return response
 
 
+# ---- this web conversation, by SMS from now on --------------------------------------------------
+
+TO_SMS_START = "Je code om je gesprek per sms verder te zetten"
+# Texts with a code that one phone gets a day from this page, whatever conversation asks (a
+# typed number is no proof it is the person's: the page cannot text someone over and over).
+TO_SMS_PER_PHONE = 3
+NO_CONVERSATION = "Je hebt op deze website nog geen gesprek. Begin eerst een gesprek met de assistent."
+ALREADY_SMS = "Dit gesprek loopt al per sms. Stuur gewoon een sms."
+NOT_A_PHONE = "Dat gsm-nummer kan ik niet lezen. Typ het zo: 0470 12 34 56."
+SENT_TO_PHONE = (f"We stuurden een sms met {DIGITS} cijfers naar dat nummer. Typ die cijfers hier. "
+                 f"Ze werken {MINUTES} minuten.")
+NOT_SENT = "Naar dat nummer stuurden we vandaag al genoeg codes. Probeer het morgen opnieuw."
+BUSY = ("Je sms-gesprek is nu bij een consulent, of je vroeg om terugbellen. Ga daar verder per sms. "
+        "Of wacht tot het afgerond is.")
+MOVED = "Je gesprek van de website gaat hier per sms verder. Antwoord gewoon met een sms."
+ENDED_TO_SMS = "Die cijfers werken niet meer. Vraag hieronder een nieuwe sms."
+
+
+def to_sms_text(code: str) -> str:
+    return (f"{TO_SMS_START}: {code}. Typ die code op de website. Geef ze aan niemand. "
+            "Vroeg je niets? Negeer dan deze sms.")
+
+
+def _sms_page(step: str, *, phone: str = "", sealed: str = "", error: str = "", note: str = "", status: int = 200,
+              conversation: bool = True) -> web.Response:
+    body = environment().get_template("verder_sms.html").render(
+        step=step, phone=phone, sealed=sealed, error=error, note=note, digits=DIGITS, conversation=conversation,
+        css=asset_url("chat.css"), favicon=asset_url("favicon.svg"))
+    return web.Response(text=body, content_type="text/html", charset="utf-8", status=status,
+                        headers={**SECURITY_HEADERS, "Cache-Control": "no-store"})
+
+
+async def to_sms_page(request: web.Request) -> web.Response:
+    web_id = conversation_id(request)
+    if web_id is None:
+        return _sms_page(ASK, error=NO_CONVERSATION, conversation=False)
+    if not web_id.startswith("web-"):
+        return _sms_page(ASK, error=ALREADY_SMS, conversation=False)
+    return _sms_page(ASK)
+
+
+async def to_sms_send(request: web.Request) -> web.Response:
+    if not from_this_site(request):
+        return _sms_page(ASK, error=FOREIGN, status=403)
+    fields = await _form(request, "gsm")
+    web_id = conversation_id(request)
+    if web_id is None or not web_id.startswith("web-"):
+        return _sms_page(ASK, error=NO_CONVERSATION if web_id is None else ALREADY_SMS, status=400, conversation=False)
+    phone = read_telefoon(fields["gsm"])
+    if phone is None:
+        return _sms_page(ASK, error=NOT_A_PHONE, status=400)
+    secret = request.app[SETTINGS].channel_secret
+
+    def send_code() -> bool:
+        with request.app[SESSIONS].begin() as session:
+            at = wall_now()
+            if queue.texts_in_a_day(session, phone, at, TO_SMS_START) >= TO_SMS_PER_PHONE:
+                return False
+            queue.ensure_case(session, web_id, Channel.WEB, at)
+            code = carry.request_code_for_phone(session, web_id, phone, secret, at)
+            if code is not None:
+                queue_sms(session, to=phone, body=to_sms_text(code), at=at)
+            return True  # also when a code sent before still holds: that one works
+
+    try:
+        sent = await asyncio.to_thread(send_code)
+    except SQLAlchemyError:
+        logger.exception("verder per sms: the database did not answer")
+        return _sms_page(ASK, error=UNAVAILABLE, status=503)
+    if not sent:
+        return _sms_page(ASK, error=NOT_SENT, status=429)
+    # The number goes back in the form sealed (never readable in the page), to check the code with.
+    return _sms_page(TYPE_DIGITS, sealed=seal(phone, secret), note=SENT_TO_PHONE)
+
+
+async def to_sms_confirm(request: web.Request) -> web.Response:
+    if not from_this_site(request):
+        return _sms_page(ASK, error=FOREIGN, status=403)
+    fields = await _form(request, "nummer", "cijfers")
+    secret = request.app[SETTINGS].channel_secret
+    web_id, phone = conversation_id(request), unseal(fields["nummer"], secret)
+    if web_id is None or not web_id.startswith("web-") or phone is None:
+        return _sms_page(ASK, error=ENDED_TO_SMS, status=400)
+    sms_id = caller_id("sms", phone, secret)
+
+    def check() -> carry.Confirmation | None:
+        with request.app[SESSIONS].begin() as session:
+            if carry.sms_conversation_busy(session, sms_id):
+                return None
+            return carry.confirm_for_phone(session, web_id, phone, fields["cijfers"], secret, wall_now())
+
+    try:
+        result = await asyncio.to_thread(check)
+    except SQLAlchemyError:
+        logger.exception("verder per sms: the database did not answer")
+        return _sms_page(TYPE_DIGITS, sealed=fields["nummer"], error=UNAVAILABLE, status=503)
+    if result is None:
+        return _sms_page(ASK, error=BUSY, status=409)
+    if result.conversation_id is None:
+        if result.refusal is carry.Refusal.WRONG:
+            return _sms_page(TYPE_DIGITS, sealed=fields["nummer"], error=WRONG.format(left=result.tries_left),
+                             status=400)
+        return _sms_page(ASK, error=ENDED_TO_SMS, status=400)
+    try:
+        await _move(request, web_id, sms_id, phone)
+    except (AssistantUnavailable, SQLAlchemyError):
+        logger.exception("verder per sms: the conversation could not be moved")
+        return _sms_page(ASK, error=UNAVAILABLE, status=503)
+    response = web.Response(status=303, headers={"Location": "/", **SECURITY_HEADERS})
+    set_cookie(request, response, sms_id)
+    return response
+
+
+async def _move(request: web.Request, web_id: str, sms_id: str, phone: str) -> None:
+    """The web conversation, as Rasa keeps it, becomes the SMS conversation of `phone` (an earlier
+    one of that phone is replaced), and the phone gets the question that waits for an answer."""
+    assistant, sessions, secret = request.app[ASSISTANT], request.app[SESSIONS], request.app[SETTINGS].channel_secret
+    events = await assistant.events(web_id)
+
+    def clear_target() -> None:  # Rasa's SQL store only adds events: the earlier ones go first
+        with sessions.begin() as session:
+            drop_events(session, sms_id)
+
+    await asyncio.to_thread(clear_target)
+    await assistant.replace_events(sms_id, events)
+    question = reply_text(last_reply(events)[-1:])
+
+    def hand_over() -> None:
+        with sessions.begin() as session:
+            carry.move(session, web_id, sms_id, seal(phone, secret))
+            drop_events(session, web_id)
+            queue_sms(session, to=phone, body=f"{MOVED}\n{question}".strip(), at=wall_now())
+
+    await asyncio.to_thread(hand_over)
+
+
 def add_carry_routes(app: web.Application) -> None:
     app.router.add_get("/verder", ask_page)
     app.router.add_post("/verder", send)
     app.router.add_post("/verder/bevestig", confirm)
+    app.router.add_get("/verder/sms", to_sms_page)
+    app.router.add_post("/verder/sms", to_sms_send)
+    app.router.add_post("/verder/sms/bevestig", to_sms_confirm)
