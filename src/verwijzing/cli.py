@@ -154,8 +154,8 @@ def _cmd_twilio(args: argparse.Namespace) -> int:
 
     settings = config.settings()
     if not settings.twilio_auth_token:
-        raise UsageError("TWILIO_AUTH_TOKEN is leeg in .env: de gateway weigert dan elke sms en oproep. "
-                         "Vul een geheim in (make setup doet dat voor een nieuwe .env) en start make run opnieuw.")
+        raise UsageError("TWILIO_AUTH_TOKEN is leeg: de gateway weigert dan elke sms en oproep. Gebruik "
+                         "scripts/verwijzing.sh (leest .env, zoals make run), en make setup vult het token in .env.")
     line = Line(args.gateway or f"http://127.0.0.1:{settings.gateway_port}", settings.public_base_url,
                 settings.twilio_auth_token)
     try:

@@ -174,3 +174,15 @@ async def test_every_call_has_its_case_and_8_says_the_code_spelled(line, rasa, d
     available(db, until=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
     through = spoken(await call.press("0"))
     assert code_of(_SPELLED.search(through).group(1)) == case.code
+
+
+async def test_a_second_call_back_the_same_day_does_not_promise_a_second_sms(line, rasa, db):
+    available(db, until=None)
+    for n, key in enumerate(("1", "2")):
+        call = Call(line, call_sid="CA" + f"b{n}" * 16)
+        await call.start()
+        await call.press("0")
+        noted = spoken(await call.press(key))
+        assert ("Je krijgt ook een sms met die code." in noted) is (n == 0), noted
+    with Session(db) as session:
+        assert len(session.scalars(select(OutboxMessage).where(OutboxMessage.to_number == CALLER)).all()) == 1

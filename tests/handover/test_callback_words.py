@@ -30,3 +30,13 @@ def test_the_part_of_the_day_as_people_say_it(text, daypart):
 
 def test_a_stop_ends_it():
     assert stops("nee laat maar") and stops("stop") and not stops("0470 12 34 56")
+
+
+def test_the_wait_is_said_in_plain_dutch_one_minute_or_more():
+    import datetime as dt
+
+    from verwijzing.enums import Channel
+    from verwijzing.handover.texts import handed_over
+    assert "ongeveer 1 minuut." in handed_over(Channel.SMS, 1, "HK7M3P", dt.timedelta(seconds=40))
+    assert "ongeveer 3 minuten." in handed_over(Channel.WEB, 2, "HK7M3P", dt.timedelta(minutes=3))
+    assert "Meestal" not in handed_over(Channel.WEB, 1, "HK7M3P", None)  # nothing promised before any hand-over

@@ -250,9 +250,11 @@ def callback_turn(request: web.Request, sender: str, channel: Channel, text: str
         case.daypart, case.status, case.asked_at = daypart.value, CaseStatus.CALLBACK.value, at
         words = DAYPART_WORDS[daypart]
         phone = unseal(case.phone_sealed, secret)
+        texted = False
         if phone and not queue.callback_sms_sent_lately(session, phone, at, texts.CALLBACK_SMS_START):
             queue_sms(session, to=phone, body=texts.callback_sms(words, case.code), at=at)
-        noted = CallbackStep(Ask.NOTED, daypart, case.code)
+            texted = True
+        noted = CallbackStep(Ask.NOTED, daypart, case.code, texted)
         queue.add_message(session, case, CaseAuthor.NOTICE, texts.callback_said(noted, channel), at)
         return noted
 

@@ -8,7 +8,6 @@ So `make run` can be tried by SMS and by keypad without a Twilio account; the te
 webhook requests with the same fields (one definition of what Twilio sends)."""
 from __future__ import annotations
 
-import itertools
 import secrets
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
@@ -20,15 +19,15 @@ from twilio.request_validator import RequestValidator
 
 ACCOUNT = "AC" + "0" * 32
 OUR_NUMBER = "+32460000000"  # the line's own number, as Twilio names it in To
-_MESSAGES = itertools.count(10_000)
 
 
 def sms_fields(body: str, sender: str, n: int | None = None) -> dict[str, str]:
-    """The fields of Twilio's Messaging webhook for an incoming SMS (a new message id unless `n`)."""
-    n = next(_MESSAGES) if n is None else n
-    return {"ToCountry": "BE", "SmsMessageSid": f"SM{n:032d}", "NumMedia": "0", "SmsSid": f"SM{n:032d}",
+    """The fields of Twilio's Messaging webhook for an incoming SMS: a new random message id (the
+    gateway answers an id once, whatever process sends it), or the one numbered `n`."""
+    sid = "SM" + (secrets.token_hex(16) if n is None else f"{n:032d}")
+    return {"ToCountry": "BE", "SmsMessageSid": sid, "NumMedia": "0", "SmsSid": sid,
             "SmsStatus": "received", "Body": body, "To": OUR_NUMBER, "NumSegments": "1",
-            "MessageSid": f"SM{n:032d}", "AccountSid": ACCOUNT, "From": sender, "ApiVersion": "2010-04-01",
+            "MessageSid": sid, "AccountSid": ACCOUNT, "From": sender, "ApiVersion": "2010-04-01",
             "FromCountry": "BE"}
 
 

@@ -53,3 +53,4 @@ class CallbackStep:
     ask: Ask
     daypart: Daypart | None = None  # NOTED: when
     code: str = ""  # NOTED: the case code
+    texted: bool = False  # NOTED: an SMS confirms it (not when that number got one today)

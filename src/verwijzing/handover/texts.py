@@ -10,7 +10,7 @@ from verwijzing.handover.codes import spoken_code
 
 def handed_over(channel: Channel, place: int, code: str, typical: dt.timedelta | None) -> str:
     minutes = max(1, round(typical.total_seconds() / 60)) if typical else None
-    wait = f" Meestal duurt dat ongeveer {minutes} minuten." if minutes else ""
+    wait = f" Meestal duurt dat ongeveer {minutes} {'minuut' if minutes == 1 else 'minuten'}." if minutes else ""
     if channel is Channel.SMS:
         return (f"Een consulent van VDAB neemt je gesprek over. Je bent nummer {place}.{wait} "
                 f"Stuur gerust nog een sms. Je code is {code}.")
@@ -38,9 +38,9 @@ GAVE_UP = "Dat lukt zo niet. Bel dan zelf gratis naar VDAB: 0800 30 700."
 STOPPED = "Goed. We bellen je niet terug."
 
 
-def callback_noted(daypart_words: str, code: str) -> str:
+def callback_noted(daypart_words: str, code: str, texted: bool = True) -> str:
     return (f"Genoteerd. Een consulent van VDAB belt je terug op een werkdag, {daypart_words}. "
-            f"Je code is {code}. Je krijgt ook een sms.")
+            f"Je code is {code}." + (" Je krijgt ook een sms." if texted else ""))
 
 
 CALLBACK_SMS_START = "VDAB belt je terug"
@@ -65,16 +65,17 @@ VOICE_ASK_DAYPART_AGAIN = "Druk 1 voor de voormiddag, 2 voor de namiddag, 3 als 
 VOICE_GAVE_UP = "Dat lukt zo niet. Bel later zelf gratis naar VDAB: 0800 30 700. Dag!"
 
 
-def voice_callback_noted(daypart_words: str, code: str) -> str:
+def voice_callback_noted(daypart_words: str, code: str, texted: bool = True) -> str:
     return (f"Genoteerd. Een consulent van VDAB belt je terug op een werkdag, {daypart_words}. "
-            f"Je code is {spoken_code(code)}. Je krijgt ook een sms met die code. Dag!")
+            f"Je code is {spoken_code(code)}." + (" Je krijgt ook een sms met die code." if texted else "")
+            + " Dag!")
 
 
 def callback_said(step: CallbackStep, channel: Channel) -> str:
     """What the person is told after a message while asking for a call back, on their channel."""
     if step.ask is Ask.NOTED:
         words = DAYPART_WORDS[step.daypart] if step.daypart else ""
-        return (voice_callback_noted if channel is Channel.VOICE else callback_noted)(words, step.code)
+        return (voice_callback_noted if channel is Channel.VOICE else callback_noted)(words, step.code, step.texted)
     wording = _VOICE if channel is Channel.VOICE else _TYPED
     return wording[step.ask]
 
