@@ -270,16 +270,18 @@ def _missed(session: Session, case: Case, at: dt.datetime, again: Ask) -> Callba
 # ---- the phone ------------------------------------------------------------------------------
 
 
-def phone_case(request: web.Request, sender: str, phone_sealed: str | None) -> CaseView | None:
+def phone_case(request: web.Request, sender: str) -> CaseView | None:
     """A caller who pressed "0": their case in the queue while a consulent is on duty (the phone
     puts them through; the consulent finds the case by the whispered code); None when nobody is
-    there (a call back is offered). Blocking: run it on a thread; a database error is the caller's."""
+    there (a call back is offered). No number is kept: the consulent is on the line, and a call
+    back when nobody answers takes it from the call. Blocking: run it on a thread; a database
+    error is the caller's."""
     hours = request.config_dict[OFFICE_HOURS]
     with request.config_dict[SESSIONS].begin() as session:
         at = wall_now()
         if not on_duty(session, hours, at):
             return None
-        case = queue.open_case(session, sender, Channel.VOICE, at, phone_sealed)
+        case = queue.open_case(session, sender, Channel.VOICE, at)
         queue.add_message(session, case, CaseAuthor.NOTICE, texts.ON_THE_PHONE, at)
         return CaseView(case.code, CaseStatus(case.status), queue.place_in_queue(session, case))
 

@@ -84,6 +84,7 @@ NOTHING_HEARD = "Ik hoorde niets."
 WAY_OUT = ("Ik hoor je nog altijd niet. Wil je met een mens praten? Druk dan 0. "
            "Of bel later gratis naar VDAB: 0800 30 700.")
 GOODBYE = "Ik hoor niets meer. Bel gerust later terug. Dag!"
+BYE = "Dag!"  # after the talk with a consulent
 HANDOFF = "Ik verbind je door met een medewerker. Even geduld."
 NO_ANSWER = "Er neemt nu niemand op. Bel later gratis naar VDAB: 0800 30 700. Dag!"
 UNAVAILABLE = "Sorry, de assistent antwoordt nu even niet."
@@ -321,19 +322,18 @@ def _sealed_caller(request: web.Request, caller: str) -> str | None:
 
 
 async def _person(request: web.Request, sender: str, caller: str) -> web.Response:
-    sealed = _sealed_caller(request, caller)
     try:
-        case = await asyncio.to_thread(phone_case, request, sender, sealed)
+        case = await asyncio.to_thread(phone_case, request, sender)
     except SQLAlchemyError:  # no queue to join: straight to the line, as before
         logger.exception("voice: the database did not answer; the caller is put through without a case")
         return hand_over(request)
     if case is not None:
         return put_through(request, case.code)
-    return await _callback(request, sender, texts.CALLBACK, sealed, before=texts.VOICE_NOBODY)
+    return await _callback(request, sender, texts.CALLBACK, _sealed_caller(request, caller), before=texts.VOICE_NOBODY)
 
 
-async def _say_code(request: web.Request, sender: str, caller: str) -> web.Response:
-    code = await ensure_case(request, sender, Channel.VOICE, _sealed_caller(request, caller))
+async def _say_code(request: web.Request, sender: str) -> web.Response:
+    code = await ensure_case(request, sender, Channel.VOICE)
     if code is None:  # the database did not answer
         return ask(request, f"{NOT_UNDERSTOOD} {ANYTHING_ELSE}", single_key=True)
     return ask(request, f"{texts.code_spoken(code)} {ANYTHING_ELSE}", single_key=True)
@@ -373,7 +373,7 @@ async def _dial_ended(request: web.Request, sender: str, status: str, caller: st
     turns to a call back, with the number the caller called from."""
     if status == "completed":
         await asyncio.to_thread(phone_call_ended, request, sender)
-        return say_and_hang_up("Dag!")
+        return say_and_hang_up(BYE)
     return await _callback(request, sender, texts.CALLBACK, _sealed_caller(request, caller), before=texts.VOICE_NOBODY)
 
 
@@ -430,7 +430,7 @@ async def voice(request: web.Request) -> web.Response:
             if digits == ERASE_KEY and reply and waits_for_nothing(reply, slot):
                 return ask(request, ERASE_QUESTION, single_key=True, step="wissen")
             if digits == CODE_KEY and reply and waits_for_nothing(reply, slot):
-                return await _say_code(request, sender, str(form.get("From") or ""))
+                return await _say_code(request, sender)
             if REPEAT_KEY in digits:
                 return ask_reply(request, reply, slot) if reply else await _start(request, sender, known)
             # A key of the menu just heard sends exactly what its button sends on the web.
@@ -442,8 +442,9 @@ async def voice(request: web.Request) -> web.Response:
             return await _silence(request, sender, int(keer) if keer.isdigit() else 1)
         if step == "antwoord":  # the Gather called back with nothing in it: as silence
             return await _silence(request, sender, 1)
-        # A new call: its case, with the code the caller can give at a counter (8 says it).
-        await ensure_case(request, sender, Channel.VOICE, _sealed_caller(request, str(form.get("From") or "")))
+        # A new call: its case, with the code the caller can give at a counter (8 says it). No
+        # number is kept with it: only a call back needs one, and asks for it then.
+        await ensure_case(request, sender, Channel.VOICE)
         return await _start(request, sender)
     except AssistantUnavailable:
         logger.warning("voice: Rasa does not answer; the call goes to a person")

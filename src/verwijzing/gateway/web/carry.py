@@ -98,13 +98,22 @@ async def ask_page(request: web.Request) -> web.Response:
     return _page(ASK)
 
 
-async def send(request: web.Request) -> web.Response:
+async def _code_form(request: web.Request) -> tuple[dict[str, str], str] | web.Response:
+    """The form's fields and its case code; or the page that says why not (another site, no code)."""
     if not from_this_site(request):
         return _page(ASK, error=FOREIGN, status=403)
     fields = await _form(request, "code", "cijfers")
     code = normalise_code(fields["code"])
     if code is None:
         return _page(ASK, code=fields["code"], error=NOT_A_CODE, status=400)
+    return fields, code
+
+
+async def send(request: web.Request) -> web.Response:
+    checked = await _code_form(request)
+    if isinstance(checked, web.Response):
+        return checked
+    _, code = checked
     secret = request.app[SETTINGS].channel_secret
 
     def send_code() -> None:
@@ -124,12 +133,10 @@ async def send(request: web.Request) -> web.Response:
 
 
 async def confirm(request: web.Request) -> web.Response:
-    if not from_this_site(request):
-        return _page(ASK, error=FOREIGN, status=403)
-    fields = await _form(request, "code", "cijfers")
-    code = normalise_code(fields["code"])
-    if code is None:
-        return _page(ASK, code=fields["code"], error=NOT_A_CODE, status=400)
+    checked = await _code_form(request)
+    if isinstance(checked, web.Response):
+        return checked
+    fields, code = checked
     secret = request.app[SETTINGS].channel_secret
 
     def check() -> carry.Confirmation:
