@@ -180,10 +180,10 @@ def to_sms_text(code: str) -> str:
             "Vroeg je niets? Negeer dan deze sms.")
 
 
-def _sms_page(step: str, *, phone: str = "", sealed: str = "", error: str = "", note: str = "", status: int = 200,
+def _sms_page(step: str, *, sealed: str = "", error: str = "", note: str = "", status: int = 200,
               conversation: bool = True) -> web.Response:
     body = environment().get_template("verder_sms.html").render(
-        step=step, phone=phone, sealed=sealed, error=error, note=note, digits=DIGITS, conversation=conversation,
+        step=step, sealed=sealed, error=error, note=note, digits=DIGITS, conversation=conversation,
         css=asset_url("chat.css"), favicon=asset_url("favicon.svg"))
     return web.Response(text=body, content_type="text/html", charset="utf-8", status=status,
                         headers={**SECURITY_HEADERS, "Cache-Control": "no-store"})
