@@ -37,7 +37,7 @@ DAY = "2027-02-01"
 PASSWORD = "een lang wachtwoord voor de test"
 INSZ = valid_insz(dt.date(1985, 7, 30), 33)
 PHONE = "+32470123456"
-CODE = re.compile(r"dossiercode is ([A-Z0-9]{6})|Je code is ([A-Z0-9]{6})")
+CODE = re.compile(r"dossiercode is ([A-Z0-9]{6})")
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +177,7 @@ async def test_an_sms_conversation_is_taken_over_and_answered_by_sms(stack, conf
         handed = await sms(line, "ik wil met een mens praten", 2)
         match = CODE.search(handed)
         assert match and "Een consulent van VDAB neemt je gesprek over" in handed, handed
-        code = match.group(1) or match.group(2)
+        code = match.group(1)
         assert "Je bericht is doorgegeven aan de consulent." in await sms(line, "ben je daar?", 3)
         await post(an, f"/staff/wachtrij/{code}/overnemen")
         await post(an, f"/staff/overname/{code}/antwoord", antwoord="Dag, ik bel je zo op.")
@@ -206,7 +206,7 @@ async def test_with_nobody_available_the_phone_number_as_before(stack, config, c
         assert "Dat nummer kan ik niet lezen" in said(await chat(citizen, "mijn nummer? euh"))
         assert "Typ 1 voor de voormiddag" in said(await chat(citizen, "0471 22 33 44"))
         noted = said(await chat(citizen, "liefst s morgens"))
-        code = re.search(r"Je code is ([A-Z0-9]{6})", noted).group(1)
+        code = re.search(r"Je dossiercode is ([A-Z0-9]{6})", noted).group(1)
         assert "Een consulent van VDAB belt je terug op een werkdag, in de voormiddag." in noted
         engine = make_engine(stack[2])
         with make_sessionmaker(engine)() as session:
@@ -214,7 +214,7 @@ async def test_with_nobody_available_the_phone_number_as_before(stack, config, c
                 select(OutboxMessage).where(OutboxMessage.to_number == "+32471223344"))]
             case = session.scalars(select(Case).where(Case.code == code)).one()
             assert case.phone_sealed and "471" not in case.phone_sealed
-        assert f"VDAB belt je terug op een werkdag, in de voormiddag. Je code is {code}." in texts
+        assert f"VDAB belt je terug op een werkdag, in de voormiddag. Je dossiercode is {code}." in texts
         # The consulent sees it in the queue, calls, and records how it went.
         assert code in await (await an.get("/staff/wachtrij")).text()
         assert (await post(an, f"/staff/wachtrij/{code}/bellen")).headers["Location"] == f"/staff/overname/{code}"
@@ -286,12 +286,12 @@ async def test_outside_office_hours_a_caller_asks_a_call_back_with_the_keypad(st
         assert "Er is nu geen consulent vrij" in offer and "Druk 2 voor de namiddag" in offer
         noted = await call.press("2")
         assert "belt je terug op een werkdag, in de namiddag" in spoken(noted)
-        code = re.search(r"Je code is (.+?)\. Je krijgt", spoken(noted)).group(1)
+        code = re.search(r"Je dossiercode is (.+?)\. Je krijgt", spoken(noted)).group(1)
         with make_sessionmaker(make_engine(stack[2]))() as session:
             case = session.scalars(select(Case).where(Case.channel == "voice", Case.status == "terugbellen")).one()
             texts = [m.body for m in session.scalars(
                 select(OutboxMessage).where(OutboxMessage.to_number == "+32471667788"))]
-        assert code.startswith(f"{case.code[0]}") and f"Je code is {case.code}." in texts[-1]
+        assert code.startswith(f"{case.code[0]}") and f"Je dossiercode is {case.code}." in texts[-1]
     finally:
         await line.close()
 

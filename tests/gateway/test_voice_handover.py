@@ -97,7 +97,7 @@ async def test_nobody_picks_up_then_a_call_back_by_keypad(line, rasa, db):
     assert (case.status, case.daypart, case.channel) == ("terugbellen", "voormiddag", "voice")
     with Session(db) as session:
         sms = [m.body for m in session.scalars(select(OutboxMessage).where(OutboxMessage.to_number == CALLER))]
-    assert sms == [f"VDAB belt je terug op een werkdag, in de voormiddag. Je code is {case.code}."]
+    assert sms == [f"VDAB belt je terug op een werkdag, in de voormiddag. Je dossiercode is {case.code}."]
 
 
 async def test_outside_office_hours_zero_asks_for_a_call_back(line, rasa, db):

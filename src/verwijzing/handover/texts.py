@@ -13,7 +13,7 @@ def handed_over(channel: Channel, place: int, code: str, typical: dt.timedelta |
     wait = f" Meestal duurt dat ongeveer {minutes} {'minuut' if minutes == 1 else 'minuten'}." if minutes else ""
     if channel is Channel.SMS:
         return (f"Een consulent van VDAB neemt je gesprek over. Je bent nummer {place}.{wait} "
-                f"Stuur gerust nog een sms. Je code is {code}.")
+                f"Stuur gerust nog een sms. Je dossiercode is {code}.")
     return (f"Ik geef je gesprek door aan een consulent van VDAB. Je bent nummer {place} in de rij.{wait} "
             f"Je kan hier verder typen: de consulent leest je berichten. Je dossiercode is {code}. "
             "Die code kan je ook aan de balie of aan de telefoon geven.")
@@ -40,14 +40,14 @@ STOPPED = "Goed. We bellen je niet terug."
 
 def callback_noted(daypart_words: str, code: str, texted: bool = True) -> str:
     return (f"Genoteerd. Een consulent van VDAB belt je terug op een werkdag, {daypart_words}. "
-            f"Je code is {code}." + (" Je krijgt ook een sms." if texted else ""))
+            f"Je dossiercode is {code}." + (" Je krijgt ook een sms." if texted else ""))
 
 
 CALLBACK_SMS_START = "VDAB belt je terug"
 
 
 def callback_sms(daypart_words: str, code: str) -> str:
-    return f"{CALLBACK_SMS_START} op een werkdag, {daypart_words}. Je code is {code}."
+    return f"{CALLBACK_SMS_START} op een werkdag, {daypart_words}. Je dossiercode is {code}."
 
 
 # ---- the same on the phone: keys, and the code spelled -------------------------------------
@@ -67,7 +67,7 @@ VOICE_GAVE_UP = "Dat lukt zo niet. Bel later zelf gratis naar VDAB: 0800 30 700.
 
 def voice_callback_noted(daypart_words: str, code: str, texted: bool = True) -> str:
     return (f"Genoteerd. Een consulent van VDAB belt je terug op een werkdag, {daypart_words}. "
-            f"Je code is {spoken_code(code)}." + (" Je krijgt ook een sms met die code." if texted else "")
+            f"Je dossiercode is {spoken_code(code)}." + (" Je krijgt ook een sms met die code." if texted else "")
             + " Dag!")
 
 
