@@ -170,3 +170,12 @@ async def test_a_forged_or_foreign_number_field_moves_nothing(client, rasa, db):
     assert foreign.status == 403 and texts_to(db, "+32471223344") == []
     not_a_phone = await client.post("/verder/sms", data={"gsm": "mijn nummer"}, headers=headers)
     assert not_a_phone.status == 400 and "kan ik niet lezen" in await not_a_phone.text()
+
+
+async def test_a_second_number_while_the_first_code_holds_is_told_so_not_that_a_text_went_out(client, rasa, db):
+    headers = await web_conversation(client)
+    await client.post("/verder/sms", data={"gsm": "0471223344"}, headers=headers)
+    again = await client.post("/verder/sms", data={"gsm": "0471998877"}, headers=headers)
+    page = await again.text()
+    assert again.status == 200 and "We stuurden al een sms met 6 cijfers" in page and "We stuurden een sms" not in page
+    assert texts_to(db, "+32471998877") == [] and len(texts_to(db, "+32471223344")) == 1

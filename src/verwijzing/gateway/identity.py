@@ -20,11 +20,15 @@ import secrets
 
 from verwijzing.notify.optout import phone_key
 
-__all__ = ["COOKIE", "caller_id", "cookie_name", "cookie_value", "new_web_id", "phone_key", "web_id_from_cookie"]
+__all__ = ["COOKIE", "begun_on_the_web", "caller_id", "cookie_name", "cookie_value", "new_web_id", "phone_key",
+           "web_id_from_cookie"]
 
 COOKIE = "verwijzing_gesprek"
-# A web id, or an SMS conversation's id carried to the web (caller_id: 40 hex characters).
-_WEB = re.compile(r"web-[A-Za-z0-9_-]{32}|sms-[0-9a-f]{40}")
+# How much of the keyed hash of a caller's number names their conversation (caller_id).
+_CALLER_KEY = 40
+_WEB_ONLY = re.compile(r"web-[A-Za-z0-9_-]{32}")
+# What a cookie may hold: a web id, or an SMS conversation's id carried to the web.
+_WEB = re.compile(rf"{_WEB_ONLY.pattern}|sms-[0-9a-f]{{{_CALLER_KEY}}}")
 
 
 def cookie_name(https: bool) -> str:
@@ -55,7 +59,12 @@ def web_id_from_cookie(value: str | None, secret: bytes) -> str | None:
     return web_id if hmac.compare_digest(seal, _seal(web_id, secret)) else None
 
 
+def begun_on_the_web(conversation_id: str) -> bool:
+    """A conversation begun on the web (not one carried here from SMS)."""
+    return bool(_WEB_ONLY.fullmatch(conversation_id))
+
+
 def caller_id(channel: str, e164: str, secret: bytes) -> str:
     """The conversation id of a caller on the SMS or phone channel: the same keyed hash as the
     SMS opt-out list (notify.optout.phone_key), so both have one definition."""
-    return f"{channel}-{phone_key(e164, secret)[:40]}"
+    return f"{channel}-{phone_key(e164, secret)[:_CALLER_KEY]}"

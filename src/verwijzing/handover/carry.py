@@ -68,6 +68,14 @@ def request_code_for_phone(session: Session, conversation_id: str, phone: str, s
     return _new_pending(case, _phone_subject(case, phone), secret, at)
 
 
+def code_holds_until(session: Session, conversation_id: str, at: dt.datetime) -> dt.datetime | None:
+    """Until when the code sent before for this conversation still holds (None: none does), so
+    the page says that one works rather than that a new one went out."""
+    expires = session.scalar(select(Case.carry_expires_at).where(Case.conversation_id == conversation_id,
+                                                                   Case.carry_hash.is_not(None)))
+    return expires if expires is not None and expires > at else None
+
+
 def _phone_subject(case: Case, phone: str) -> str:
     return f"naar-sms:{case.code}:{phone}"
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import re
 import secrets
+import string
 
-ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+# Left out: what looks or sounds like another character. The alphabet is the rest.
+LOOK_ALIKES = "0O1IL2Z5S8B"
+ALPHABET = "".join(c for c in string.ascii_uppercase + string.digits if c not in LOOK_ALIKES)
 LENGTH = 6
 _TYPED = re.compile(r"[^0-9A-Za-z]")
 

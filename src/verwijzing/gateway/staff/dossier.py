@@ -21,7 +21,7 @@ from verwijzing.gateway.staff.dashboard import CHANNEL_WORDS
 from verwijzing.gateway.staff.handover_pages import facts_of, intake_link
 from verwijzing.gateway.staff.render import render
 from verwijzing.handover import queue
-from verwijzing.handover.codes import LENGTH, normalise_code
+from verwijzing.handover.codes import LENGTH, LOOK_ALIKES, normalise_code
 from verwijzing.nl_be import BRUSSELS
 from verwijzing.store.case_models import Case
 from verwijzing.store.models import Referral
@@ -53,7 +53,7 @@ async def dossier(request: web.Request) -> web.Response:
     code = normalise_code(typed)
     if code is None:
         return render(request, "dossier.html", case=None, typed=typed[:20], status=400, length=LENGTH,
-                      error=f"Een dossiercode heeft {LENGTH} tekens, zonder O, I, L, B, S, Z, 0, 1, 2, 5 of 8.")
+                      error=f"Een dossiercode heeft {LENGTH} tekens, zonder {', '.join(sorted(LOOK_ALIKES))}.")
 
     def load() -> tuple[Case, list[ReferralRow], Lines] | None:
         with request.config_dict[SESSIONS]() as session:

@@ -15,6 +15,7 @@ browser take over a conversation it chose.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from urllib.parse import urlsplit
 
@@ -26,7 +27,7 @@ from verwijzing.enums import Channel
 from verwijzing.gateway.assistant import AssistantUnavailable, last_reply
 from verwijzing.gateway.forms import posted_form
 from verwijzing.gateway.handover import wall_now
-from verwijzing.gateway.identity import caller_id
+from verwijzing.gateway.identity import begun_on_the_web, caller_id
 from verwijzing.gateway.keys import ASSISTANT, SESSIONS, SETTINGS
 from verwijzing.gateway.sms.text import reply_text
 from verwijzing.gateway.web.chat import conversation_id, set_cookie
@@ -34,6 +35,7 @@ from verwijzing.gateway.web.page import SECURITY_HEADERS, asset_url
 from verwijzing.gateway.web.sources import environment
 from verwijzing.handover import carry, queue
 from verwijzing.handover.codes import LENGTH, normalise_code
+from verwijzing.nl_be import BRUSSELS
 from verwijzing.notify.sms import queue_sms
 from verwijzing.privacy.codes import DIGITS, VALID_FOR
 from verwijzing.privacy.sealed import seal, unseal
@@ -168,7 +170,15 @@ ALREADY_SMS = "Dit gesprek loopt al per sms. Stuur gewoon een sms."
 NOT_A_PHONE = "Dat gsm-nummer kan ik niet lezen. Typ het zo: 0470 12 34 56."
 SENT_TO_PHONE = (f"We stuurden een sms met {DIGITS} cijfers naar dat nummer. Typ die cijfers hier. "
                  f"Ze werken {MINUTES} minuten.")
-NOT_SENT = "Naar dat nummer stuurden we vandaag al genoeg codes. Probeer het morgen opnieuw."
+NOT_SENT = ("We stuurden vandaag al genoeg codes naar dat nummer of voor dit gesprek. Probeer het morgen "
+            "opnieuw. Of typ in de chat: 'ik wil met een mens praten'.")
+
+
+def sent_before(until: dt.datetime) -> str:
+    """A code sent before still holds: that one works; no new one went out (not even to another number)."""
+    time = until.astimezone(BRUSSELS).strftime("%H.%M")
+    return (f"We stuurden al een sms met {DIGITS} cijfers. Die werken nog tot {time} uur. Typ ze hier. "
+            f"Typte je een verkeerd nummer? Vraag dan na {time} uur een nieuwe sms.")
 BUSY = ("Je sms-gesprek is nu bij een consulent, of je vroeg om terugbellen. Ga daar verder per sms. "
         "Of wacht tot het afgerond is.")
 MOVED = "Je gesprek van de website gaat hier per sms verder. Antwoord gewoon met een sms."
@@ -193,7 +203,7 @@ async def to_sms_page(request: web.Request) -> web.Response:
     web_id = conversation_id(request)
     if web_id is None:
         return _sms_page(ASK, error=NO_CONVERSATION, conversation=False)
-    if not web_id.startswith("web-"):
+    if not begun_on_the_web(web_id):
         return _sms_page(ASK, error=ALREADY_SMS, conversation=False)
     return _sms_page(ASK)
 
@@ -203,33 +213,37 @@ async def to_sms_send(request: web.Request) -> web.Response:
         return _sms_page(ASK, error=FOREIGN, status=403)
     fields = await _form(request, "gsm")
     web_id = conversation_id(request)
-    if web_id is None or not web_id.startswith("web-"):
+    if web_id is None or not begun_on_the_web(web_id):
         return _sms_page(ASK, error=NO_CONVERSATION if web_id is None else ALREADY_SMS, status=400, conversation=False)
     phone = read_telefoon(fields["gsm"])
     if phone is None:
         return _sms_page(ASK, error=NOT_A_PHONE, status=400)
     secret = request.app[SETTINGS].channel_secret
 
-    def send_code() -> bool:
+    def send_code() -> str | None:
+        """What the page says: a code went out now, or the one sent before still holds; None:
+        nothing went out (the day's codes for this number or this conversation are used)."""
         with request.app[SESSIONS].begin() as session:
             at = wall_now()
             if queue.texts_in_a_day(session, phone, at, TO_SMS_START) >= TO_SMS_PER_PHONE:
-                return False
+                return None
             queue.ensure_case(session, web_id, Channel.WEB, at)
             code = carry.request_code_for_phone(session, web_id, phone, secret, at)
             if code is not None:
                 queue_sms(session, to=phone, body=to_sms_text(code), at=at)
-            return True  # also when a code sent before still holds: that one works
+                return SENT_TO_PHONE
+            holds = carry.code_holds_until(session, web_id, at)
+            return sent_before(holds) if holds else None
 
     try:
-        sent = await asyncio.to_thread(send_code)
+        said = await asyncio.to_thread(send_code)
     except SQLAlchemyError:
         logger.exception("verder per sms: the database did not answer")
         return _sms_page(ASK, error=UNAVAILABLE, status=503)
-    if not sent:
+    if said is None:
         return _sms_page(ASK, error=NOT_SENT, status=429)
     # The number goes back in the form sealed (never readable in the page), to check the code with.
-    return _sms_page(TYPE_DIGITS, sealed=seal(phone, secret), note=SENT_TO_PHONE)
+    return _sms_page(TYPE_DIGITS, sealed=seal(phone, secret), note=said)
 
 
 async def to_sms_confirm(request: web.Request) -> web.Response:
@@ -238,7 +252,7 @@ async def to_sms_confirm(request: web.Request) -> web.Response:
     fields = await _form(request, "nummer", "cijfers")
     secret = request.app[SETTINGS].channel_secret
     web_id, phone = conversation_id(request), unseal(fields["nummer"], secret)
-    if web_id is None or not web_id.startswith("web-") or phone is None:
+    if web_id is None or not begun_on_the_web(web_id) or phone is None:
         return _sms_page(ASK, error=ENDED_TO_SMS, status=400)
     sms_id = caller_id("sms", phone, secret)
 
